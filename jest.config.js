@@ -1,0 +1,25 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec', '<rootDir>/examples'],
+  testMatch: ['**/*.spec.ts'],
+  globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
+  transform: {
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          esModuleInterop: true,
+          isolatedModules: true,
+          strict: true,
+          target: 'ES2022',
+        },
+      },
+    ],
+  },
+  transformIgnorePatterns: ['node_modules/(?!(superjson|copy-anything|is-what)/)'],
+  testTimeout: 20000,
+};

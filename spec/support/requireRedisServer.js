@@ -1,0 +1,12 @@
+// Jest globalSetup: the Redis specs start private redis-server processes, so fail fast (never skip) without one.
+const { spawnSync } = require('node:child_process');
+
+module.exports = async () => {
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(
+      'redis-server is not on PATH: the Redis specs start private redis-server processes; ' +
+        'install it (Debian/Ubuntu: apt-get install redis-server, macOS: brew install redis) and run npm test again',
+    );
+  }
+};

@@ -1,0 +1,69 @@
+import { Observable, share, type Subscriber } from 'rxjs';
+import { decodeValue } from '../codec/entryCodec';
+import type { BroadcastStream } from '../definitions/broadcastStream';
+import type { PubSubTransport } from '../transport/PubSubTransport';
+
+interface Channel {
+  readonly shared: Observable<unknown>;
+  subscriber?: Subscriber<unknown>;
+  ready?: Promise<void>;
+}
+
+/**
+ * The broadcast side of one service: one shared Observable per channel, so however many local
+ * subscribers there are, the broker holds one subscription, dropped with the last subscriber.
+ */
+export class BroadcastHub {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    private readonly pubsub: PubSubTransport,
+    private readonly prefix: string,
+    private readonly report: (error: unknown) => void,
+  ) {}
+
+  listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
+    let channel = this.channels.get(broadcast.name);
+    if (!channel) {
+      channel = this.createChannel(broadcast.name);
+      this.channels.set(broadcast.name, channel);
+    }
+    return channel.shared as Observable<T>;
+  }
+
+  /** Resolves once the broker subscription of `broadcast` is active; rejects when nobody listens to it. */
+  listening(broadcast: BroadcastStream<unknown>): Promise<void> {
+    const ready = this.channels.get(broadcast.name)?.ready;
+    if (ready) return ready;
+    return Promise.reject(new Error(`rx-redis-events: nobody listens to broadcast "${broadcast.name}" in this service; subscribe to listen() first`));
+  }
+
+  /** Completes every listener (the service is closing). */
+  completeAll(): void {
+    for (const channel of this.channels.values()) channel.subscriber?.complete();
+  }
+
+  private createChannel(name: string): Channel {
+    const address = this.prefix + name;
+    const channel: Channel = {
+      shared: new Observable<unknown>((subscriber) => {
+        channel.subscriber = subscriber;
+        const ready = this.pubsub.subscribe(address, (payload) => {
+          try {
+            subscriber.next(decodeValue(name, '(broadcast)', payload));
+          } catch (error) {
+            this.report(error);
+          }
+        });
+        channel.ready = ready;
+        ready.catch((error: unknown) => subscriber.error(error));
+        return () => {
+          channel.subscriber = undefined;
+          channel.ready = undefined;
+          this.pubsub.unsubscribe(address).catch(this.report);
+        };
+      }).pipe(share()),
+    };
+    return channel;
+  }
+}

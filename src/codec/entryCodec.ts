@@ -1,0 +1,65 @@
+import { deserialize, stringify, type SuperJSONResult } from 'superjson';
+import { DecodeError } from '../errors/DecodeError';
+import { EncodeError } from '../errors/EncodeError';
+import type { EventStream } from '../definitions/eventStream';
+import { findUnencodable } from './findUnencodable';
+
+/** Field holding the superjson-encoded value. */
+export const VALUE_FIELD = 'v';
+/** Field holding the partition key, when the stream has a key selector. */
+export const KEY_FIELD = 'k';
+
+/** An entry as stored in a stream: a flat map of string fields. */
+export type EntryFields = Readonly<Record<string, string>>;
+
+/** Encodes one value of `stream` into entry fields, or throws an {@link EncodeError} naming the stream. */
+export function encodeEntry<T>(stream: EventStream<T>, value: T): EntryFields {
+  const fields: Record<string, string> = { [VALUE_FIELD]: encodeValue(stream.name, value) };
+  if (stream.key) {
+    let key: unknown;
+    try {
+      key = stream.key(value);
+    } catch (error) {
+      throw new EncodeError(stream.name, 'key(value)', `threw: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    if (typeof key !== 'string') throw new EncodeError(stream.name, 'key(value)', `returned ${typeof key}, expected a string`);
+    fields[KEY_FIELD] = key;
+  }
+  return fields;
+}
+
+/** Encodes a value with superjson, or throws an {@link EncodeError} naming `streamName`. */
+export function encodeValue(streamName: string, value: unknown): string {
+  const bad = findUnencodable(value);
+  if (bad) throw new EncodeError(streamName, bad.path, bad.problem);
+  try {
+    return stringify(value);
+  } catch (error) {
+    throw new EncodeError(streamName, 'value', `cannot be serialised: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}
+
+/** Decodes entry fields into a value and key, or throws a {@link DecodeError}. */
+export function decodeEntry<T>(streamName: string, id: string, fields: EntryFields): { value: T; key: string | undefined } {
+  const raw = fields[VALUE_FIELD];
+  if (raw === undefined) throw new DecodeError(streamName, id, `field "${VALUE_FIELD}" is missing`);
+  return { value: decodeValue<T>(streamName, id, raw), key: fields[KEY_FIELD] };
+}
+
+/** Decodes one superjson string, or throws a {@link DecodeError}. */
+export function decodeValue<T>(streamName: string, id: string, raw: string): T {
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(raw);
+  } catch (error) {
+    throw new DecodeError(streamName, id, `not valid JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  if (typeof envelope !== 'object' || envelope === null || !('json' in envelope)) {
+    throw new DecodeError(streamName, id, 'not a superjson document (no "json" member)');
+  }
+  try {
+    return deserialize<T>(envelope as SuperJSONResult);
+  } catch (error) {
+    throw new DecodeError(streamName, id, `invalid superjson metadata: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+}

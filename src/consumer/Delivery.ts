@@ -1,0 +1,61 @@
+/** Options of `Delivery.nack`. */
+export interface NackOptions {
+  /** Deliver the event again no sooner than this many milliseconds from now. Default 0. */
+  readonly delayMs?: number;
+}
+
+/**
+ * One event handed to one consumer. Settle it once: `ack()` (done, never delivered to this group
+ * again) or `nack()` (deliver again later). The first call wins; later calls return the same promise.
+ * Neither blocks the consumer: an unsettled delivery just keeps its place in `maxInFlight`.
+ */
+export interface Delivery<T> {
+  /** The stream entry id, such as `1700000000000-0`. */
+  readonly id: string;
+  /** The decoded value. */
+  readonly value: T;
+  /** The stream's name (without prefix). */
+  readonly stream: string;
+  /** The partition key stored with the entry, if the stream has a key selector. */
+  readonly key: string | undefined;
+  /** How many times the entry has been delivered to this group, this delivery included. */
+  readonly deliveryCount: number;
+  /** When the broker accepted the entry (from its id). */
+  readonly producedAt: Date;
+  /** Acknowledges the event; resolves once the broker has recorded it. */
+  ack(): Promise<void>;
+  /** Gives the event back for redelivery after `delayMs`; resolves at once. */
+  nack(options?: NackOptions): Promise<void>;
+}
+
+/** The fields of a delivery that the consumer knows when it reads an entry. */
+export interface DeliveryInit<T> {
+  readonly id: string;
+  readonly value: T;
+  readonly stream: string;
+  readonly key: string | undefined;
+  readonly deliveryCount: number;
+  readonly producedAt: Date;
+}
+
+/** How a delivery is settled: implemented by the consumer that emitted it. */
+export interface DeliverySettler {
+  ack(id: string, deliveryCount: number): Promise<void>;
+  nack(id: string, deliveryCount: number, delayMs: number): Promise<void>;
+}
+
+/** Creates a delivery whose first `ack`/`nack` wins. */
+export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettler): Delivery<T> {
+  let settled: Promise<void> | undefined;
+  return {
+    ...init,
+    ack: () => (settled ??= settler.ack(init.id, init.deliveryCount)),
+    nack: (options: NackOptions = {}) => {
+      const delayMs = options.delayMs ?? 0;
+      if (typeof delayMs !== 'number' || !(delayMs >= 0) || !Number.isFinite(delayMs)) {
+        return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a finite number >= 0, got ${String(delayMs)}`));
+      }
+      return (settled ??= settler.nack(init.id, init.deliveryCount, delayMs));
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { SchedulerLike } from 'rxjs';
+import type { GroupStart } from '../transport/StreamTransport';
+import { assertDuration, assertInteger } from '../internal/validate';
+
+/** Options of `EventService.consume`. */
+export interface ConsumeOptions {
+  /** Where the group starts when it does not exist yet: `'new'` (only events produced from now on) or `'start'` (the whole stream). Default `'new'`. */
+  readonly from?: GroupStart;
+  /** Most un-acked deliveries one subscription holds; the reader asks the broker only for what fits. Default 1000. */
+  readonly maxInFlight?: number;
+  /** Longest a blocking read waits on Redis before it is issued again, in ms. Default 2000. */
+  readonly blockMs?: number;
+  /** Entries another consumer of the group left pending this long are taken over and redelivered, in ms; `Infinity` disables it. Default 30000. */
+  readonly claimIdleAfterMs?: number;
+  /** Scheduler for every timer of the subscription (claim checks, nack delays, retry pauses). Default: the service's. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Defaults of {@link ConsumeOptions}. */
+export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
+  from: 'new',
+  maxInFlight: 1000,
+  blockMs: 2000,
+  claimIdleAfterMs: 30_000,
+});
+
+/** {@link ConsumeOptions} with every default filled in. */
+export type ResolvedConsumeOptions = Required<ConsumeOptions>;
+
+/** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
+export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike): ResolvedConsumeOptions {
+  const resolved = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options) };
+  if (resolved.from !== 'new' && resolved.from !== 'start') {
+    throw new TypeError(`rx-redis-events: consume option from must be 'new' or 'start', got ${JSON.stringify(resolved.from)}`);
+  }
+  assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 1_000_000);
+  assertDuration(resolved.blockMs, 'consume option blockMs', 1);
+  assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
+  return resolved;
+}
+
+function stripUndefined<O extends object>(options: O): Partial<O> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<O>;
+}

@@ -1,0 +1,5 @@
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions } from './RxRedisEventsError';
+export { EncodeError } from './EncodeError';
+export { DecodeError } from './DecodeError';
+export { ServiceClosedError } from './ServiceClosedError';
+export { TransportError } from './TransportError';

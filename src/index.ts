@@ -1,0 +1,16 @@
+export { eventStream, type EventStream, type EventStreamOptions } from './definitions/eventStream';
+export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
+export { createEventService } from './service/createEventService';
+export { EventService } from './service/EventService';
+export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions } from './service/eventServiceOptions';
+export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
+export type { Delivery, NackOptions } from './consumer/Delivery';
+export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
+export type { EventProducer } from './producer/EventProducer';
+export { produceTo, type ProduceToConfig } from './producer/produceTo';
+export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
+export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
+export { autoAck } from './operators/autoAck';
+export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
+export type { RedisConnectionOption } from './transport/redis/connect';
+export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, ServiceClosedError, TransportError } from './errors';

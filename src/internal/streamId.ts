@@ -1,0 +1,22 @@
+/** A parsed stream entry id `<ms>-<seq>`. */
+export interface StreamId {
+  readonly ms: number;
+  readonly seq: number;
+}
+
+/** Parses `<ms>-<seq>`; returns `undefined` for anything else. */
+export function parseStreamId(id: string): StreamId | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(id);
+  if (!match) return undefined;
+  return { ms: Number(match[1]), seq: Number(match[2]) };
+}
+
+/** Orders two ids the way Redis does. */
+export function compareStreamIds(a: StreamId, b: StreamId): number {
+  return a.ms - b.ms || a.seq - b.seq;
+}
+
+/** The time an entry was added, read from its id (milliseconds since the epoch). */
+export function idTime(id: string): Date {
+  return new Date(parseStreamId(id)?.ms ?? Number.NaN);
+}

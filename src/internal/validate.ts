@@ -1,0 +1,42 @@
+const MAX_NAME_LENGTH = 256;
+
+/** Throws a `TypeError` naming `what` unless `value` is a usable stream, channel, group or consumer name. */
+export function assertName(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`rx-redis-events: ${what} must be a non-empty string, got ${describe(value)}`);
+  }
+  if (value.length === 0 || value.trim().length === 0) {
+    throw new TypeError(`rx-redis-events: ${what} must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new TypeError(`rx-redis-events: ${what} must be at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new TypeError(`rx-redis-events: ${what} must not contain control characters, got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Throws a `RangeError` naming `what` unless `value` is an integer within `[min, max]`. */
+export function assertInteger(value: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const bounds = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new RangeError(`rx-redis-events: ${what} must be an integer ${bounds}, got ${describe(value)}`);
+  }
+}
+
+/** Throws a `RangeError` naming `what` unless `value` is a finite number >= `min`, or `Infinity` when allowed. */
+export function assertDuration(value: unknown, what: string, min = 0, allowInfinity = false): asserts value is number {
+  const ok = typeof value === 'number' && value >= min && (Number.isFinite(value) || (allowInfinity && value === Infinity));
+  if (!ok) {
+    throw new RangeError(`rx-redis-events: ${what} must be a number of milliseconds >= ${min}, got ${describe(value)}`);
+  }
+}
+
+/** A short description of a bad value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,85 @@
+import { catchError, defer, from, isObservable, last, map, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
+import type { NackOptions } from '../consumer/Delivery';
+import { assertDuration, assertInteger } from '../internal/validate';
+
+/** Anything that can be acked or nacked: a `Delivery` or a `DeliveryBatch`. */
+export interface Ackable {
+  ack(): Promise<void>;
+  nack(options?: NackOptions): Promise<void>;
+}
+
+/** Configuration of {@link ackAfter}. */
+export interface AckAfterConfig {
+  /** Most handlers running at once. Default 1 (one at a time, in order). */
+  readonly concurrency?: number;
+  /** Delay of the nack after a handler failure, in ms. Default 0. */
+  readonly nackDelayMs?: number;
+}
+
+/** What {@link ackAfter} emits for each item: the handler's result, or its error. */
+export type AckOutcome<D, R> = { readonly ok: true; readonly item: D; readonly result: R } | { readonly ok: false; readonly item: D; readonly error: unknown };
+
+/** A handler's result: a value, a promise, or an Observable (its last value counts; completing empty is success). */
+export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
+
+/**
+ * Runs `handler` for each delivery (or batch); acks it when the handler succeeds and nacks it when
+ * the handler throws, rejects or errors. Emits one {@link AckOutcome} per item; a failing handler
+ * never errors the stream.
+ *
+ * ```
+ * ackAfter(h)    h(b) throws
+ * source:  -a-b-c-|
+ * result:  -x-y-z-|    x = { ok: true, item: a }, a acked; y = { ok: false, item: b }, b nacked
+ * ```
+ *
+ * The outcome is emitted as soon as the ack or nack is issued; a failed ack leaves the event
+ * pending on the broker (it is delivered again) and is reported through the service's `onError`.
+ *
+ * ## Example
+ * ```ts
+ * import { ackAfter } from 'rx-redis-events';
+ *
+ * service.consume(JobEvents.started).pipe(ackAfter((d) => jobs.markStarted(d.value), { concurrency: 8 })).subscribe();
+ * ```
+ *
+ * @param handler Work for one item: sync, Promise or Observable.
+ * @param config Concurrency and nack delay.
+ * @returns An operator from items to outcomes.
+ * @see autoAck
+ * @see batch
+ */
+export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResult<R>, config: AckAfterConfig = {}): OperatorFunction<D, AckOutcome<D, R>> {
+  if (typeof handler !== 'function') throw new TypeError('rx-redis-events: ackAfter needs a handler function');
+  const concurrency = config.concurrency ?? 1;
+  const nackDelayMs = config.nackDelayMs ?? 0;
+  assertInteger(concurrency, 'ackAfter option concurrency', 1);
+  assertDuration(nackDelayMs, 'ackAfter option nackDelayMs');
+  return (source) =>
+    source.pipe(
+      mergeMap(
+        (item) =>
+          defer(() => toObservable(handler(item))).pipe(
+            last(null, undefined as R),
+            map((result): AckOutcome<D, R> => {
+              item.ack().catch(ignore);
+              return { ok: true, item, result };
+            }),
+            catchError((error: unknown) => {
+              item.nack({ delayMs: nackDelayMs }).catch(ignore);
+              return of<AckOutcome<D, R>>({ ok: false, item, error });
+            }),
+          ),
+        concurrency,
+      ),
+    );
+}
+
+function toObservable<R>(result: HandlerResult<R>): Observable<R> {
+  if (isObservable(result)) return result;
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<R>).then === 'function') return from(result as PromiseLike<R>);
+  return of(result as R);
+}
+
+/** Settling failures are reported by the service that owns the delivery. */
+function ignore(): void {}

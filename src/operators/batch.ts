@@ -1,0 +1,72 @@
+import { asyncScheduler, bufferTime, filter, map, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { Delivery, NackOptions } from '../consumer/Delivery';
+import { assertDuration, assertInteger } from '../internal/validate';
+
+/** Configuration of {@link batch}. */
+export interface BatchConfig {
+  /** Longest an event waits in a batch before the batch is emitted, in ms (a `bufferTime` window). */
+  readonly maxLatency: number;
+  /** Most events in one batch; a full batch is emitted at once. At least 1. */
+  readonly maxBatchSize: number;
+  /** Scheduler of the latency timer. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Deliveries emitted together by {@link batch}; settle them all at once or one by one. */
+export interface DeliveryBatch<T> {
+  /** The values, in delivery order. */
+  readonly values: T[];
+  /** The deliveries, in the same order. */
+  readonly deliveries: Delivery<T>[];
+  /** Acks every delivery of the batch (one `XACK`). */
+  ack(): Promise<void>;
+  /** Nacks every delivery of the batch. */
+  nack(options?: NackOptions): Promise<void>;
+}
+
+/**
+ * Groups deliveries into non-empty batches of at most `maxBatchSize`, emitted when full or when the
+ * `maxLatency` window closes (RxJS `bufferTime(maxLatency, null, maxBatchSize)`), as UCloud's
+ * `EventConsumer.Batched` does.
+ *
+ * ```
+ * batch({ maxLatency: 5, maxBatchSize: 2 })
+ * source:  -a-b-c------|
+ * result:  ---x----y---(z|)    x = [a, b] (full), y = [c] (window closed), nothing for empty windows
+ * ```
+ *
+ * ## Example
+ * ```ts
+ * import { batch } from 'rx-redis-events';
+ *
+ * service.consume(JobEvents.finished).pipe(batch({ maxLatency: 500, maxBatchSize: 100 }))
+ *   .subscribe(async (b) => { await saveAll(b.values); await b.ack(); });
+ * ```
+ *
+ * @param config Window length, size bound and optional scheduler.
+ * @returns An operator from deliveries to batches of deliveries.
+ * @throws RangeError when `maxLatency` < 0 or `maxBatchSize` is not an integer >= 1.
+ * @see ackAfter
+ */
+export function batch<T>(config: BatchConfig): OperatorFunction<Delivery<T>, DeliveryBatch<T>> {
+  if (typeof config !== 'object' || config === null) throw new TypeError('rx-redis-events: batch needs { maxLatency, maxBatchSize }');
+  assertDuration(config.maxLatency, 'batch option maxLatency');
+  assertInteger(config.maxBatchSize, 'batch option maxBatchSize', 1);
+  const scheduler = config.scheduler ?? asyncScheduler;
+  return (source) =>
+    source.pipe(
+      bufferTime(config.maxLatency, null, config.maxBatchSize, scheduler),
+      filter((deliveries) => deliveries.length > 0),
+      map(toBatch),
+    );
+}
+
+/** Wraps deliveries into a {@link DeliveryBatch}. */
+export function toBatch<T>(deliveries: Delivery<T>[]): DeliveryBatch<T> {
+  return {
+    values: deliveries.map((delivery) => delivery.value),
+    deliveries,
+    ack: () => Promise.all(deliveries.map((delivery) => delivery.ack())).then(() => undefined),
+    nack: (options?: NackOptions) => Promise.all(deliveries.map((delivery) => delivery.nack(options))).then(() => undefined),
+  };
+}

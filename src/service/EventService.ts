@@ -1,0 +1,164 @@
+import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Subscription } from 'rxjs';
+import { BroadcastHub } from '../broadcast/BroadcastHub';
+import { encodeEntry, encodeValue } from '../codec/entryCodec';
+import { AckCoalescer } from '../consumer/AckCoalescer';
+import { consumeOptionsWithDefaults, type ConsumeOptions } from '../consumer/consumeOptions';
+import { ConsumerLoop, type ConsumerContext } from '../consumer/ConsumerLoop';
+import type { Delivery } from '../consumer/Delivery';
+import type { EventConsumer } from '../consumer/EventConsumer';
+import type { BroadcastStream } from '../definitions/broadcastStream';
+import type { EventStream } from '../definitions/eventStream';
+import { ServiceClosedError } from '../errors/ServiceClosedError';
+import type { EventProducer } from '../producer/EventProducer';
+import type { PubSubTransport } from '../transport/PubSubTransport';
+import type { StreamTransport } from '../transport/StreamTransport';
+import type { ResolvedEventServiceOptions } from './eventServiceOptions';
+import { assertDefinition } from './assertDefinition';
+
+/** The transports a service runs on. */
+export interface ServiceTransports {
+  readonly streams: StreamTransport;
+  readonly pubsub: PubSubTransport;
+}
+
+/**
+ * One instance of one micro-service: consumes and produces event streams, listens to and publishes
+ * broadcast streams. Create it with `createEventService`.
+ */
+export class EventService {
+  /** The group (micro-service name) of this instance. */
+  readonly group: string;
+  /** This instance's consumer id. */
+  readonly consumer: string;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | undefined;
+  private readonly acks: AckCoalescer;
+  private readonly hub: BroadcastHub;
+  private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
+  private readonly consumerCounts = new Map<string, number>();
+  private readonly context: ConsumerContext;
+
+  constructor(
+    private readonly options: ResolvedEventServiceOptions,
+    private readonly transports: ServiceTransports,
+  ) {
+    this.group = options.group;
+    this.consumer = options.consumer;
+    this.acks = new AckCoalescer(transports.streams, options.onError);
+    this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError);
+    this.context = { transport: transports.streams, ack: (key, id) => this.ack(key, id), group: options.group, report: options.onError };
+  }
+
+  /**
+   * **Cold.** Subscribing joins the group as one new consumer (two subscriptions are two consumers) and
+   * emits deliveries; unsubscribing leaves the group's reading without losing anything: un-acked
+   * deliveries stay pending and are delivered again later. Completes when the service closes.
+   * Never holds more than `maxInFlight` un-acked deliveries.
+   */
+  consume<T>(stream: EventStream<T>, options: ConsumeOptions = {}): Observable<Delivery<T>> {
+    assertDefinition(stream, 'eventStream', 'consume');
+    const resolved = consumeOptionsWithDefaults(options, this.options.scheduler);
+    return new Observable<Delivery<T>>((subscriber) => {
+      if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
+      const target = { stream, key: this.options.prefix + stream.name, consumer: this.nextConsumerName(stream.name) };
+      const loop = new ConsumerLoop<T>(this.context, target, resolved, subscriber);
+      this.loops.set(loop as ConsumerLoop<unknown>, subscriber);
+      loop.start();
+      return () => {
+        loop.stop();
+        this.loops.delete(loop as ConsumerLoop<unknown>);
+      };
+    });
+  }
+
+  /** Subscribes a UCloud-style consumer (`EventConsumer.Immediate` or `.Batched`); pipeline errors go to `onError`. */
+  subscribe<T>(stream: EventStream<T>, consumer: EventConsumer<T>, options: ConsumeOptions = {}): Subscription {
+    if (typeof consumer !== 'object' || consumer === null || typeof consumer.operator !== 'function') {
+      throw new TypeError('rx-redis-events: subscribe needs an EventConsumer (EventConsumer.Immediate or EventConsumer.Batched)');
+    }
+    return this.consume(stream, options).pipe(consumer.operator).subscribe({ error: this.options.onError });
+  }
+
+  /** Appends the events in order; resolves with their entry ids once the broker has them all. Nothing is written if any event cannot be encoded. */
+  async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
+    this.assertOpen('produce');
+    assertDefinition(stream, 'eventStream', 'produce');
+    if (events.length === 0) return [];
+    const entries = events.map((event) => encodeEntry(stream, event));
+    return this.transports.streams.append(this.options.prefix + stream.name, entries);
+  }
+
+  /** A producer bound to one stream. */
+  createProducer<T>(stream: EventStream<T>): EventProducer<T> {
+    this.assertOpen('createProducer');
+    assertDefinition(stream, 'eventStream', 'createProducer');
+    return { stream, produce: (...events: T[]) => this.produce(stream, ...events) };
+  }
+
+  /**
+   * **Hot**, shared inside this instance: however many subscribers, one broker subscription per
+   * channel, dropped when the last subscriber unsubscribes. Only messages published while the
+   * subscription is active arrive. Completes when the service closes.
+   */
+  listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
+    assertDefinition(broadcast, 'broadcastStream', 'listen');
+    if (this.state !== 'open') return new Observable<T>((subscriber) => subscriber.error(new ServiceClosedError('listen', this.group)));
+    return this.hub.listen(broadcast);
+  }
+
+  /** Resolves once the broker subscription behind `listen(broadcast)` is active (a message published after that arrives). */
+  listening(broadcast: BroadcastStream<unknown>): Promise<void> {
+    assertDefinition(broadcast, 'broadcastStream', 'listening');
+    return this.hub.listening(broadcast);
+  }
+
+  /** Publishes a message to every live listener of the broadcast stream, in every service. */
+  async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
+    this.assertOpen('broadcast');
+    assertDefinition(broadcast, 'broadcastStream', 'broadcast');
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message));
+  }
+
+  /**
+   * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked,
+   * flushes acks, completes every `consume` and `listen` Observable and disconnects. Deliveries not
+   * settled in time stay pending and are delivered again later. Afterwards every method rejects
+   * with `ServiceClosedError`. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.state = 'closing';
+    const loops = [...this.loops];
+    for (const [loop] of loops) loop.stop();
+    this.hub.completeAll();
+    const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
+    await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    await this.acks.flush();
+    this.state = 'closed';
+    for (const [, subscriber] of loops) subscriber.complete();
+    await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
+  }
+
+  private ack(key: string, id: string): Promise<void> {
+    if (this.state === 'closed') {
+      const error = new ServiceClosedError('ack', this.group);
+      this.options.onError(error);
+      return Promise.reject(error);
+    }
+    return this.acks.ack(key, this.group, id);
+  }
+
+  private assertOpen(method: string): void {
+    if (this.state !== 'open') throw new ServiceClosedError(method, this.group);
+  }
+
+  private nextConsumerName(streamName: string): string {
+    const count = (this.consumerCounts.get(streamName) ?? 0) + 1;
+    this.consumerCounts.set(streamName, count);
+    return `${this.consumer}#${count}`;
+  }
+}

@@ -1,0 +1,73 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { MemoryBroker } from '../transport/memory/MemoryBroker';
+import type { RedisConnectionOption } from '../transport/redis/connect';
+import { assertDuration, assertName } from '../internal/validate';
+
+/** Options of `createEventService`. */
+export interface EventServiceOptions {
+  /** The micro-service's name: every group receives every event; instances of one group share them. Required. */
+  readonly group: string;
+  /** This instance's id; each `consume` subscription is a consumer named `<consumer>#<n>`. Default: `<hostname>-<pid>-<random>`. */
+  readonly consumer?: string;
+  /** Redis to use: a URL, ioredis options, or an existing ioredis client (which `close()` leaves open). */
+  readonly redis?: RedisConnectionOption;
+  /** An in-memory broker, shared by several services of one process. Default (without `redis`): a private one. */
+  readonly broker?: MemoryBroker;
+  /** Prefix of every Redis key and channel the library touches. Default `''`. */
+  readonly prefix?: string;
+  /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
+  readonly closeTimeoutMs?: number;
+  /** Scheduler of every timer of the service. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Receives problems that do not stop consumption: a broker failure that is being retried, an entry
+   * that cannot be decoded (left pending, never acked), an ack that failed. Default: `console.error`.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Defaults of {@link EventServiceOptions}. */
+export const DEFAULT_EVENT_SERVICE_OPTIONS = Object.freeze({
+  prefix: '',
+  closeTimeoutMs: 10_000,
+});
+
+/** {@link EventServiceOptions} after validation, with defaults filled in. */
+export interface ResolvedEventServiceOptions {
+  readonly group: string;
+  readonly consumer: string;
+  readonly prefix: string;
+  readonly closeTimeoutMs: number;
+  readonly scheduler: SchedulerLike;
+  readonly onError: (error: unknown) => void;
+}
+
+/** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
+export function eventServiceOptionsWithDefaults(options: EventServiceOptions): ResolvedEventServiceOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('rx-redis-events: createEventService needs an options object with at least { group }');
+  }
+  assertName(options.group, 'createEventService option group');
+  const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
+  assertName(consumer, 'createEventService option consumer');
+  const prefix = options.prefix ?? DEFAULT_EVENT_SERVICE_OPTIONS.prefix;
+  if (typeof prefix !== 'string') throw new TypeError(`rx-redis-events: createEventService option prefix must be a string, got ${typeof prefix}`);
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
+  assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
+  if (options.redis !== undefined && options.broker !== undefined) {
+    throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new TypeError('rx-redis-events: createEventService option onError must be a function');
+  }
+  return {
+    group: options.group,
+    consumer,
+    prefix,
+    closeTimeoutMs,
+    scheduler: options.scheduler ?? asyncScheduler,
+    onError: options.onError ?? ((error) => console.error('rx-redis-events:', error)),
+  };
+}

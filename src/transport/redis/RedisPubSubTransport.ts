@@ -1,0 +1,54 @@
+import type Redis from 'ioredis';
+import { TransportError } from '../../errors/TransportError';
+import type { PubSubTransport } from '../PubSubTransport';
+import { quietly, type RedisConnections } from './connect';
+
+/** {@link PubSubTransport} over Redis pub/sub: one subscriber connection per service, opened on first use. */
+export class RedisPubSubTransport implements PubSubTransport {
+  private subscriber: Redis | undefined;
+  private readonly listeners = new Map<string, (payload: string) => void>();
+
+  constructor(private readonly connections: RedisConnections) {}
+
+  async publish(channel: string, payload: string): Promise<void> {
+    try {
+      await this.connections.command.publish(channel, payload);
+    } catch (error) {
+      throw new TransportError('publish', error);
+    }
+  }
+
+  async subscribe(channel: string, listener: (payload: string) => void): Promise<void> {
+    this.listeners.set(channel, listener);
+    try {
+      await this.connection().subscribe(channel);
+    } catch (error) {
+      throw new TransportError('subscribe', error);
+    }
+  }
+
+  async unsubscribe(channel: string): Promise<void> {
+    this.listeners.delete(channel);
+    if (!this.subscriber) return;
+    try {
+      await this.subscriber.unsubscribe(channel);
+    } catch (error) {
+      throw new TransportError('unsubscribe', error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    if (this.subscriber) await quietly(this.subscriber);
+  }
+
+  private connection(): Redis {
+    if (!this.subscriber) {
+      const subscriber = this.connections.duplicate();
+      subscriber.on('message', (channel: string, payload: string) => this.listeners.get(channel)?.(payload));
+      subscriber.on('error', () => undefined); // ioredis reconnects and re-subscribes by itself
+      this.subscriber = subscriber;
+    }
+    return this.subscriber;
+  }
+}

@@ -1,0 +1,70 @@
+import type Redis from 'ioredis';
+import { TransportError } from '../../errors/TransportError';
+import type { ReadEntry, StreamReader } from '../StreamTransport';
+import type { RedisConnections } from './connect';
+import { toReadEntries } from './replies';
+
+/**
+ * A blocking `XREADGROUP` reader on a connection of its own. `interrupt()` ends a blocked read
+ * at once with `CLIENT UNBLOCK` sent on the command connection.
+ */
+export class RedisStreamReader implements StreamReader {
+  private readonly connection: Redis;
+  private clientId: number | undefined;
+  private reading = false;
+  private interrupted = false;
+  private closed = false;
+
+  constructor(
+    private readonly connections: RedisConnections,
+    private readonly key: string,
+    private readonly group: string,
+    private readonly consumer: string,
+    private readonly onClose: () => void,
+  ) {
+    this.connection = connections.duplicate();
+    this.connection.on('ready', () => this.learnClientId());
+    this.connection.on('error', () => undefined); // failures surface through read()
+  }
+
+  async read(count: number, blockMs: number): Promise<ReadEntry[]> {
+    if (this.closed || this.interrupted) {
+      this.interrupted = false;
+      return [];
+    }
+    this.reading = true;
+    try {
+      const reply = await this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', Math.max(1, Math.floor(blockMs)), 'STREAMS', this.key, '>');
+      return toReadEntries(reply);
+    } catch (error) {
+      if (this.closed) return [];
+      throw new TransportError('read', error);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  interrupt(): void {
+    if (!this.reading || this.clientId === undefined) {
+      this.interrupted = true;
+      return;
+    }
+    this.connections.command.client('UNBLOCK', this.clientId).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+    this.connection.disconnect();
+  }
+
+  private learnClientId(): void {
+    this.connection.client('ID').then(
+      (id) => {
+        this.clientId = Number(id);
+      },
+      () => undefined,
+    );
+  }
+}

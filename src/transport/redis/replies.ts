@@ -1,0 +1,30 @@
+import type { EntryFields } from '../../codec/entryCodec';
+import type { ReadEntry, StoredEntry } from '../StreamTransport';
+
+type RawEntry = [id: string, fields: string[] | null];
+
+/** Turns a flat `[field, value, ...]` reply into an object. */
+export function toFields(flat: readonly string[]): EntryFields {
+  const fields: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
+  return fields;
+}
+
+/** Entries of an `XCLAIM`/`XRANGE` reply, skipping deleted ones (null fields). */
+export function toStoredEntries(reply: unknown): StoredEntry[] {
+  const out: StoredEntry[] = [];
+  for (const [id, flat] of (reply ?? []) as RawEntry[]) if (flat) out.push({ id, fields: toFields(flat) });
+  return out;
+}
+
+/** Entries of a single-stream `XREADGROUP` reply, all first deliveries. */
+export function toReadEntries(reply: unknown): ReadEntry[] {
+  const streams = reply as [key: string, entries: RawEntry[]][] | null;
+  const entries = streams?.[0]?.[1] ?? [];
+  return toStoredEntries(entries).map((entry) => ({ ...entry, deliveryCount: 1 }));
+}
+
+/** Triples returned by the claim script. */
+export function toClaimedEntries(reply: unknown): ReadEntry[] {
+  return ((reply ?? []) as [string, string[], number][]).map(([id, flat, count]) => ({ id, fields: toFields(flat), deliveryCount: Number(count) }));
+}
