@@ -66,7 +66,8 @@ export class EventService {
       loop.start();
       return () => {
         loop.stop();
-        this.loops.delete(loop as ConsumerLoop<unknown>);
+        // Deliveries already emitted may still be in a handler: close() waits for them too.
+        void loop.whenSettled().then(() => this.loops.delete(loop as ConsumerLoop<unknown>));
       };
     });
   }

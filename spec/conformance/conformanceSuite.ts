@@ -1,0 +1,30 @@
+import type { BackendContext, ConformanceBackend } from './backend';
+import { broadcastSuite } from './broadcastSuite';
+import { consumerSuite } from './consumerSuite';
+import { eventStreamSuite } from './eventStreamSuite';
+import { lifecycleSuite } from './lifecycleSuite';
+
+/** The behaviour every backend must show. Call it from one spec file per backend. */
+export function runConformanceSuite(backend: ConformanceBackend): void {
+  describe(`conformance (${backend.name})`, () => {
+    let current: BackendContext | undefined;
+    const ctx = (): BackendContext => {
+      if (!current) throw new Error('no backend context outside a test');
+      return current;
+    };
+    beforeAll(() => backend.start());
+    afterAll(() => backend.stop());
+    beforeEach(() => {
+      current = backend.context();
+    });
+    afterEach(async () => {
+      await backend.cleanup();
+      current = undefined;
+    });
+
+    describe('event streams', () => eventStreamSuite(ctx));
+    describe('consumers', () => consumerSuite(ctx, backend.features));
+    describe('broadcast streams', () => broadcastSuite(ctx));
+    describe('lifecycle', () => lifecycleSuite(ctx));
+  });
+}

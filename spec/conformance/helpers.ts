@@ -1,0 +1,25 @@
+import { firstValueFrom, Observable, take, timeout, toArray } from 'rxjs';
+
+/** Collects exactly `count` values, failing after `ms`. */
+export function collect<T>(source: Observable<T>, count: number, ms = 5000): Promise<T[]> {
+  return firstValueFrom(source.pipe(take(count), toArray(), timeout(ms)));
+}
+
+/** Waits until `probe` returns true, checking every 10 ms, failing after `ms` with `what`. */
+export async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Waits `ms` of real time (tests only). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A name unique to this run. */
+export function uniqueName(base: string): string {
+  return `${base}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,71 @@
+import { firstValueFrom, toArray } from 'rxjs';
+import { autoAck, broadcastStream, eventStream, ServiceClosedError, type Delivery } from '../../src';
+import type { BackendContext } from './backend';
+import { collect, uniqueName, waitFor } from './helpers';
+
+/** close(): draining, completion, and what happens afterwards. */
+export function lifecycleSuite(ctx: () => BackendContext): void {
+  const stream = () => eventStream<number>(uniqueName('numbers'));
+
+  it('close - completes every consume and listen Observable after delivering what was read', async () => {
+    const numbers = stream();
+    const service = ctx().createService({ group: 'A' });
+    await service.produce(numbers, 1, 2);
+    const channel = broadcastStream<string>(uniqueName('bc'));
+    const consumed = firstValueFrom(service.consume(numbers, { from: 'start' }).pipe(autoAck(), toArray()));
+    const listened = firstValueFrom(service.listen(channel).pipe(toArray()));
+    await service.listening(channel);
+    await service.broadcast(channel, 'hello');
+    await waitFor('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await service.close();
+    expect((await consumed).map((d) => d.value)).toEqual([1, 2]);
+    expect(await listened).toEqual(['hello']);
+  });
+
+  it('close - waits for handlers still running, then their acks reach the broker', async () => {
+    const numbers = stream();
+    const service = ctx().createService({ group: 'A' });
+    await service.produce(numbers, 1, 2);
+    const held: Delivery<number>[] = [];
+    let completed = false;
+    service.consume(numbers, { from: 'start' }).subscribe({ next: (d) => held.push(d), complete: () => (completed = true) });
+    await waitFor('two deliveries', () => held.length === 2);
+    let closed = false;
+    const closing = service.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    await held[0]?.ack();
+    await held[1]?.ack();
+    await closing;
+    expect(completed).toBe(true);
+    expect(await ctx().pendingCount(numbers.name, 'A')).toBe(0);
+  });
+
+  it('close - gives up after closeTimeoutMs; the unsettled delivery stays pending for another instance', async () => {
+    const numbers = stream();
+    const service = ctx().createService({ group: 'A', closeTimeoutMs: 200 });
+    await service.produce(numbers, 42);
+    await collect(service.consume(numbers, { from: 'start' }), 1);
+    const started = Date.now();
+    await service.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(await ctx().pendingCount(numbers.name, 'A')).toBe(1);
+    const heir = ctx().createService({ group: 'A' });
+    const [again] = await collect(heir.consume(numbers, { claimIdleAfterMs: 100 }), 1);
+    expect([again?.value, again?.deliveryCount]).toEqual([42, 2]);
+    await again?.ack();
+  });
+
+  it('close - afterwards every method rejects with ServiceClosedError', async () => {
+    const numbers = stream();
+    const channel = broadcastStream<string>(uniqueName('bc'));
+    const service = ctx().createService({ group: 'A' });
+    await service.close();
+    await expect(service.produce(numbers, 1)).rejects.toThrow(ServiceClosedError);
+    await expect(service.broadcast(channel, 'x')).rejects.toThrow(ServiceClosedError);
+    await expect(firstValueFrom(service.consume(numbers))).rejects.toThrow(ServiceClosedError);
+    await expect(firstValueFrom(service.listen(channel))).rejects.toThrow(ServiceClosedError);
+    expect(() => service.createProducer(numbers)).toThrow(ServiceClosedError);
+    await expect(service.close()).resolves.toBeUndefined();
+  });
+}

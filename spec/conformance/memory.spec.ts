@@ -1,0 +1,4 @@
+import { memoryBackend } from './memoryBackend';
+import { runConformanceSuite } from './conformanceSuite';
+
+runConformanceSuite(memoryBackend());

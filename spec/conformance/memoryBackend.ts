@@ -1,0 +1,31 @@
+import { createEventService, MemoryBroker, type EventService } from '../../src';
+import type { ConformanceBackend } from './backend';
+
+/** The in-memory broker: a fresh broker per test. */
+export function memoryBackend(): ConformanceBackend {
+  let broker = new MemoryBroker();
+  let services: EventService[] = [];
+  return {
+    name: 'memory',
+    features: { commandStats: false },
+    start: () => Promise.resolve(),
+    stop: () => Promise.resolve(),
+    context: () => {
+      broker = new MemoryBroker();
+      return {
+        createService: (options) => {
+          const service = createEventService({ closeTimeoutMs: 300, ...options, broker });
+          services.push(service);
+          return service;
+        },
+        pendingCount: (stream, group) => Promise.resolve(broker.existingStream(stream)?.pendingIds(group).length ?? 0),
+        subscriptionCount: (channel) => Promise.resolve(broker.subscriberCount(channel)),
+        commandCount: () => Promise.reject(new Error('the memory backend has no command stats')),
+      };
+    },
+    cleanup: async () => {
+      await Promise.all(services.map((service) => service.close()));
+      services = [];
+    },
+  };
+}

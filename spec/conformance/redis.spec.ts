@@ -1,0 +1,4 @@
+import { redisBackend } from './redisBackend';
+import { runConformanceSuite } from './conformanceSuite';
+
+runConformanceSuite(redisBackend());
