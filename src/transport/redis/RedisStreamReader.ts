@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { TransportError } from '../../errors/TransportError';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { RedisConnections } from './connect';

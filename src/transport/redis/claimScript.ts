@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * Takes over idle pending entries of a group in one atomic step and returns

@@ -1,4 +1,4 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** How to reach Redis: a URL (`redis://user:pass@host:6379/0`), ioredis options, or an existing client. */
 export type RedisConnectionOption = string | RedisOptions | Redis;

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+/** Runs a script with plain Node in the repository, where `rx-redis-events` resolves through package.json `exports`. */
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 20_000 }).trim();
+}
+
+const script = (load: string) => `
+${load}
+const service = lib.createEventService({ group: 'g' });
+const stream = lib.eventStream('x');
+service.produce(stream, { at: new Date(5), tags: new Set(['a']) })
+  .then(() => new Promise((resolve) => service.consume(stream, { from: 'start' }).subscribe((d) => { d.ack(); resolve(d.value); })))
+  .then((value) => service.close().then(() => console.log(JSON.stringify([value.at instanceof Date, value.at.getTime(), [...value.tags]]))));
+`;
+
+describe('package - the built package serves ESM and CommonJS through exports', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'index.mjs'))) {
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+    }
+  }, 130_000);
+
+  it('package - require() works from a CommonJS script', () => {
+    expect(node(['-e', script("const lib = require('rx-redis-events');")])).toBe('[true,5,["a"]]');
+  });
+
+  it('package - import works from an ES module', () => {
+    expect(node(['--input-type=module', '-e', script("import * as lib from 'rx-redis-events';")])).toBe('[true,5,["a"]]');
+  });
+
+  it('package - both entry points export the same names', () => {
+    const cjs = node(['-e', "console.log(Object.keys(require('rx-redis-events')).sort().join(','))"]);
+    const esm = node(['--input-type=module', '-e', "import * as lib from 'rx-redis-events'; console.log(Object.keys(lib).sort().join(','))"]);
+    expect(esm).toBe(cjs);
+    expect(cjs.split(',')).toEqual(expect.arrayContaining(['createEventService', 'eventStream', 'broadcastStream', 'batch', 'ackAfter', 'autoAck', 'produceTo', 'EventConsumer', 'MemoryBroker']));
+  });
+});
