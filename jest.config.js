@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/spec', '<rootDir>/examples'],
   testMatch: ['**/*.spec.ts'],
+  // Examples and specs import the package by name, as users do; in the repository that is the source.
+  moduleNameMapper: { '^rx-redis-events$': '<rootDir>/src/index.ts' },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
   transform: {
     '^.+\\.[tj]s$': [

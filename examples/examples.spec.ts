@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
+import { main as broadcastCancel } from './broadcast-cancel';
+import { main as jobEvents } from './job-events';
+import { main as loadBalancing } from './load-balancing';
+
+const quiet = () => undefined;
+
+describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  const env = () => ({ redisUrl: server?.url, log: quiet });
+
+  it('job-events - the immediate consumer handles every started event, the batched one every finished event', async () => {
+    const summary = await jobEvents(env());
+    expect(summary).toEqual({
+      produced: 1000,
+      started: 500,
+      datesRestored: 500,
+      finished: 500,
+      batches: expect.any(Number) as number,
+      largestBatch: 50,
+      errors: 0,
+    });
+    expect(summary.batches).toBeGreaterThanOrEqual(10);
+  });
+
+  it('broadcast-cancel - cancels reach the instance holding the session, late listeners see no earlier message', async () => {
+    expect(await broadcastCancel(env())).toEqual({
+      sessions: 5,
+      cancelled: ['s2', 's4'],
+      stillOpen: 3,
+      lateListenerReceived: ['marker'],
+      brokerSubscriptions: 2,
+      errors: 0,
+    });
+  });
+
+  it('load-balancing - billing instances share the events, each group gets all of them', async () => {
+    const summary = await loadBalancing(env());
+    expect(summary).toEqual({
+      produced: 300,
+      billingShares: { 'billing-1': expect.any(Number) as number, 'billing-2': expect.any(Number) as number },
+      billing: 300,
+      billingDistinct: 300,
+      audit: 300,
+      errors: 0,
+    });
+    expect(summary.billingShares['billing-1']).toBeGreaterThan(0);
+    expect(summary.billingShares['billing-2']).toBeGreaterThan(0);
+    expect((summary.billingShares['billing-1'] ?? 0) + (summary.billingShares['billing-2'] ?? 0)).toBe(300);
+  });
+});
+
+describe('README', () => {
+  const read = (path: string) => readFileSync(join(__dirname, '..', path), 'utf8');
+  const dedent = (lines: string[]) => {
+    const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length));
+    return lines.map((line) => line.slice(indent)).join('\n');
+  };
+  /** True when `block` is a run of lines of `source`, up to indentation. */
+  const quotes = (source: string, block: string) => {
+    const lines = source.split('\n');
+    const wanted = dedent(block.split('\n'));
+    const size = block.split('\n').length;
+    return lines.some((_, start) => dedent(lines.slice(start, start + size)) === wanted);
+  };
+
+  it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
+    let file: string | undefined;
+    const checked: string[] = [];
+    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w-]+\.ts)`|```ts\n([\s\S]*?)\n```/g)) {
+      if (named) file = named;
+      if (block === undefined) continue;
+      expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
+      checked.push(file as string);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(8);
+  });
+});
