@@ -29,14 +29,7 @@ export interface Delivery<T> {
 }
 
 /** The fields of a delivery that the consumer knows when it reads an entry. */
-export interface DeliveryInit<T> {
-  readonly id: string;
-  readonly value: T;
-  readonly stream: string;
-  readonly key: string | undefined;
-  readonly deliveryCount: number;
-  readonly producedAt: Date;
-}
+export type DeliveryInit<T> = Omit<Delivery<T>, 'ack' | 'nack'>;
 
 /** How a delivery is settled: implemented by the consumer that emitted it. */
 export interface DeliverySettler {
