@@ -44,6 +44,7 @@ export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettle
     ...init,
     ack: () => (settled ??= settler.ack(init.id, init.deliveryCount)),
     nack: (options: NackOptions = {}) => {
+      if (settled) return settled;
       const delayMs = options.delayMs ?? 0;
       if (typeof delayMs !== 'number' || !(delayMs >= 0) || !Number.isFinite(delayMs)) {
         return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a finite number >= 0, got ${String(delayMs)}`));

@@ -29,6 +29,9 @@ export type ResolvedConsumeOptions = Required<ConsumeOptions>;
 
 /** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
 export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike): ResolvedConsumeOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`rx-redis-events: consume options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const resolved = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options) };
   if (resolved.from !== 'new' && resolved.from !== 'start') {
     throw new TypeError(`rx-redis-events: consume option from must be 'new' or 'start', got ${JSON.stringify(resolved.from)}`);

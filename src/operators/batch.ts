@@ -4,7 +4,7 @@ import { assertDuration, assertInteger } from '../internal/validate';
 
 /** Configuration of {@link batch}. */
 export interface BatchConfig {
-  /** Longest an event waits in a batch before the batch is emitted, in ms (a `bufferTime` window). */
+  /** Longest an event waits in a batch before the batch is emitted, in ms (a `bufferTime` window); at least 1. */
   readonly maxLatency: number;
   /** Most events in one batch; a full batch is emitted at once. At least 1. */
   readonly maxBatchSize: number;
@@ -32,7 +32,7 @@ export interface DeliveryBatch<T> {
  * ```
  * batch({ maxLatency: 5, maxBatchSize: 2 })
  * source:  -a-b-c------|
- * result:  ---x----y---(z|)    x = [a, b] (full), y = [c] (window closed), nothing for empty windows
+ * result:  ---x----y---|    x = [a, b] (full), y = [c] (window closed), nothing for empty windows
  * ```
  *
  * ## Example
@@ -45,12 +45,12 @@ export interface DeliveryBatch<T> {
  *
  * @param config Window length, size bound and optional scheduler.
  * @returns An operator from deliveries to batches of deliveries.
- * @throws RangeError when `maxLatency` < 0 or `maxBatchSize` is not an integer >= 1.
+ * @throws RangeError when `maxLatency` < 1 or `maxBatchSize` is not an integer >= 1.
  * @see ackAfter
  */
 export function batch<T>(config: BatchConfig): OperatorFunction<Delivery<T>, DeliveryBatch<T>> {
   if (typeof config !== 'object' || config === null) throw new TypeError('rx-redis-events: batch needs { maxLatency, maxBatchSize }');
-  assertDuration(config.maxLatency, 'batch option maxLatency');
+  assertDuration(config.maxLatency, 'batch option maxLatency', 1);
   assertInteger(config.maxBatchSize, 'batch option maxBatchSize', 1);
   const scheduler = config.scheduler ?? asyncScheduler;
   return (source) =>

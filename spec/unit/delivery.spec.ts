@@ -1,0 +1,67 @@
+import { createDelivery, type DeliveryInit, type DeliverySettler } from '../../src/consumer/Delivery';
+
+const init: DeliveryInit<{ n: number }> = { id: '1700000000000-3', value: { n: 1 }, stream: 'jobs', key: 'k1', deliveryCount: 2, producedAt: new Date(1700000000000) };
+
+/** A settler whose every call returns its own resolved promise, so identity shows which call a promise came from. */
+function recordingSettler() {
+  const settler = {
+    ack: jest.fn((_id: string, _deliveryCount: number) => Promise.resolve()),
+    nack: jest.fn((_id: string, _deliveryCount: number, _delayMs: number) => Promise.resolve()),
+  };
+  return settler satisfies DeliverySettler;
+}
+
+describe('delivery', () => {
+  it('delivery - exposes the fields it was created with', () => {
+    const { ack: _ack, nack: _nack, ...fields } = createDelivery(init, recordingSettler());
+    expect(fields).toStrictEqual(init);
+  });
+
+  it('delivery - repeated ack() returns the same promise and calls the settler once', async () => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    const first = delivery.ack();
+    expect(delivery.ack()).toBe(first);
+    expect(first).toBe(settler.ack.mock.results[0]?.value);
+    expect(settler.ack.mock.calls).toStrictEqual([['1700000000000-3', 2]]);
+    expect(settler.nack).not.toHaveBeenCalled();
+    await expect(first).resolves.toBeUndefined();
+  });
+
+  it('delivery - ack() wins over a later nack(): nack returns the ack promise', () => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    const acked = delivery.ack();
+    expect(delivery.nack({ delayMs: 100 })).toBe(acked);
+    expect(delivery.nack()).toBe(acked);
+    expect(settler.ack).toHaveBeenCalledTimes(1);
+    expect(settler.nack).toHaveBeenCalledTimes(0);
+  });
+
+  it('delivery - nack() wins over a later ack(): ack returns the nack promise', () => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    const nacked = delivery.nack({ delayMs: 250 });
+    expect(delivery.ack()).toBe(nacked);
+    expect(delivery.nack({ delayMs: 5 })).toBe(nacked);
+    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 250]]);
+    expect(settler.ack).toHaveBeenCalledTimes(0);
+  });
+
+  it.each([undefined, {}, { delayMs: undefined }])('delivery - nack(%p) uses a delay of 0', (options) => {
+    const settler = recordingSettler();
+    void createDelivery(init, settler).nack(options);
+    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 0]]);
+  });
+
+  it.each([-1, NaN, Infinity, '5'])('delivery - nack({ delayMs: %p }) rejects with a RangeError and settles nothing', async (delayMs) => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    const nacked = delivery.nack({ delayMs: delayMs as number });
+    await expect(nacked).rejects.toThrow(RangeError);
+    await expect(nacked).rejects.toThrow(`nack delayMs must be a finite number >= 0, got ${String(delayMs)}`);
+    expect(settler.nack).toHaveBeenCalledTimes(0);
+    await delivery.ack(); // still unsettled: the ack goes through
+    expect(settler.ack).toHaveBeenCalledTimes(1);
+  });
+});

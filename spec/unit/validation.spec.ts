@@ -1,0 +1,111 @@
+import { firstValueFrom, take, tap, toArray } from 'rxjs';
+import {
+  broadcastStream,
+  createEventService,
+  EncodeError,
+  eventStream,
+  MemoryBroker,
+  ServiceClosedError,
+  type ConsumeOptions,
+  type EventService,
+  type EventServiceOptions,
+} from '../../src';
+
+function expectThrow(run: () => unknown, type: typeof TypeError | typeof RangeError, message: string): void {
+  expect(run).toThrow(type);
+  expect(run).toThrow(message);
+}
+
+describe.each([
+  { what: 'eventStream', define: (name: unknown) => eventStream(name as string) },
+  { what: 'broadcastStream', define: (name: unknown) => broadcastStream(name as string) },
+])('validation - $what name', ({ what, define }) => {
+  it.each<[string, unknown, string]>([
+    ['empty', '', 'must be a non-empty string, got ""'],
+    ['blank', '   ', 'must be a non-empty string, got "   "'],
+    ['a number', 42, 'must be a non-empty string, got 42'],
+    ['undefined', undefined, 'must be a non-empty string, got undefined'],
+    ['with a newline', 'a\nb', 'must not contain control characters, got "a\\nb"'],
+    ['with DEL', 'a\u007fb', 'must not contain control characters'],
+    ['257 characters long', 'x'.repeat(257), 'must be at most 256 characters, got 257'],
+  ])(`validation - ${what}(%s) throws a TypeError naming it`, (_label, name, problem) => {
+    expectThrow(() => define(name), TypeError, `rx-redis-events: ${what} name ${problem}`);
+  });
+
+  it(`validation - ${what} accepts a 256-character name`, () => {
+    expect(define('x'.repeat(256)).name).toBe('x'.repeat(256));
+  });
+});
+
+describe('validation - createEventService', () => {
+  it.each<[string, unknown, typeof TypeError | typeof RangeError, string]>([
+    ['no options', undefined, TypeError, 'createEventService needs an options object with at least { group }'],
+    ['no group', {}, TypeError, 'createEventService option group must be a non-empty string, got undefined'],
+    ['redis and broker', { group: 'g', redis: 'redis://x', broker: new MemoryBroker() }, TypeError, 'takes either redis or broker, not both'],
+    ['a broker that is not a MemoryBroker', { group: 'g', broker: {} }, TypeError, 'createEventService option broker must be a MemoryBroker'],
+    ['an empty consumer', { group: 'g', consumer: '' }, TypeError, 'createEventService option consumer must be a non-empty string'],
+    ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds >= 0, got -1'],
+  ])('validation - createEventService with %s throws', (_label, options, type, message) => {
+    expectThrow(() => createEventService(options as EventServiceOptions), type, message);
+  });
+});
+
+describe('validation - EventService', () => {
+  const Orders = eventStream<{ n: number; cb?: () => void }>('orders');
+  const services: EventService[] = [];
+  const open = (): EventService => {
+    const service = createEventService({ group: 'g' });
+    services.push(service);
+    return service;
+  };
+  afterEach(() => Promise.all(services.splice(0).map((service) => service.close())));
+
+  it.each<[ConsumeOptions, typeof TypeError | typeof RangeError, string]>([
+    [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 1000000, got 0'],
+    [{ from: 'middle' as ConsumeOptions['from'] }, TypeError, `consume option from must be 'new' or 'start', got "middle"`],
+    [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds >= 1, got 0'],
+    [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds >= 1, got -5'],
+  ])('validation - consume(stream, %p) throws at the call', (options, type, message) => {
+    const service = open();
+    expectThrow(() => service.consume(Orders, options), type, message);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['null', null, 'consume options must be an object, got null'],
+    ['a string', 'abc', 'consume options must be an object, got string'],
+  ])('validation - consume(stream, %s) throws a TypeError naming the options', (_label, options, message) => {
+    const service = open();
+    expectThrow(() => service.consume(Orders, options as ConsumeOptions), TypeError, message);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['{}', {}, 'consume() needs an eventStream(...) definition, got object'],
+    ['a broadcastStream', broadcastStream('orders'), 'consume() needs an eventStream(...) definition, got a broadcastStream'],
+  ])('validation - consume(%s) throws a TypeError', (_label, stream, message) => {
+    const service = open();
+    expectThrow(() => service.consume(stream as typeof Orders), TypeError, message);
+  });
+
+  it('validation - after close(), produce rejects and consume errors with ServiceClosedError', async () => {
+    const service = open();
+    await service.close();
+    const produced = service.produce(Orders, { n: 1 });
+    await expect(produced).rejects.toBeInstanceOf(ServiceClosedError);
+    await expect(produced).rejects.toMatchObject({ method: 'produce' });
+    const consumed = firstValueFrom(service.consume(Orders));
+    await expect(consumed).rejects.toBeInstanceOf(ServiceClosedError);
+    await expect(consumed).rejects.toMatchObject({ method: 'consume' });
+  });
+
+  it('validation - produce of an unencodable value rejects with EncodeError naming the stream and writes nothing', async () => {
+    const service = open();
+    const single = service.produce(Orders, { n: 1, cb: () => undefined });
+    await expect(single).rejects.toBeInstanceOf(EncodeError);
+    await expect(single).rejects.toMatchObject({ stream: 'orders', path: 'value.cb' });
+    await expect(service.produce(Orders, { n: 2 }, { n: 3, cb: () => undefined })).rejects.toMatchObject({ stream: 'orders', path: 'value.cb' });
+    const [id] = await service.produce(Orders, { n: 4 });
+    const first = service.consume(Orders, { from: 'start' }).pipe(take(1), tap((delivery) => void delivery.ack()), toArray());
+    const stored = (await firstValueFrom(first)).map((delivery) => ({ id: delivery.id, value: delivery.value }));
+    expect(stored).toStrictEqual([{ id, value: { n: 4 } }]); // the first entry of the stream is the valid one
+  });
+});
