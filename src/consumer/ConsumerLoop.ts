@@ -1,16 +1,17 @@
 import { Subscription, timer, type Subscriber } from 'rxjs';
-import { decodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
-import { idTime } from '../internal/streamId';
-import type { ReadEntry, StoredEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
+import type { StoredEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
-import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
+import type { Delivery } from './Delivery';
+import { InFlight } from './InFlight';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
   readonly transport: StreamTransport;
   /** Acknowledges one entry of the stream stored under `key` for the group (coalesced). */
   readonly ack: (key: string, id: string) => Promise<void>;
+  /** The dead-letter stream's key for a stream's key. */
+  readonly deadLetterKey: (key: string) => string;
   readonly group: string;
   readonly report: (error: unknown) => void;
 }
@@ -22,21 +23,19 @@ export interface ConsumerTarget<T> {
   readonly consumer: string;
 }
 
-const MAX_RETRY_PAUSE_MS = 5000;
+const MAX_RETRY_PAUSE_MS = 1000;
 
 /**
  * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
- * the broker; redelivers its nacked entries after their delay; takes over entries other consumers
- * left idle. Deliveries it emitted stay valid after `stop()`: their acks still reach the broker.
+ * the broker; redelivers its nacked entries after their delay; walks the group's pending list for
+ * entries other consumers left idle. Deliveries it emitted stay valid after `stop()`.
  */
-export class ConsumerLoop<T> implements DeliverySettler {
-  /** Ids emitted and not acked: `open` (with the handler) or `nacked` (waiting for redelivery). */
-  private readonly held = new Map<string, 'open' | 'nacked'>();
-  private due: { id: string; deliveryCount: number }[] = [];
+export class ConsumerLoop<T> {
+  private readonly inFlight: InFlight<T>;
   private readonly timers = new Subscription();
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
-  private claimDue = false;
+  private claimCursor: string | undefined;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
 
@@ -45,7 +44,13 @@ export class ConsumerLoop<T> implements DeliverySettler {
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
     private readonly subscriber: Subscriber<Delivery<T>>,
-  ) {}
+  ) {
+    this.inFlight = new InFlight(ctx, target, options, {
+      emit: (delivery) => subscriber.next(delivery),
+      roomFreed: () => (this.kick(false), this.checkSettled()),
+      redeliveryDue: () => this.kick(),
+    });
+  }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
   start(): void {
@@ -57,9 +62,8 @@ export class ConsumerLoop<T> implements DeliverySettler {
     if (this.stopped) return;
     this.stopped = true;
     this.timers.unsubscribe();
+    this.inFlight.release();
     this.reader?.close();
-    for (const [id, state] of this.held) if (state === 'nacked') this.held.delete(id);
-    this.due = [];
     this.kick();
     this.checkSettled();
   }
@@ -72,82 +76,44 @@ export class ConsumerLoop<T> implements DeliverySettler {
     });
   }
 
-  ack(id: string): Promise<void> {
-    this.held.delete(id);
-    this.kick(false);
-    this.checkSettled();
-    return this.ctx.ack(this.target.key, id);
-  }
-
-  nack(id: string, deliveryCount: number, delayMs: number): Promise<void> {
-    if (this.stopped || !this.held.has(id)) {
-      this.held.delete(id);
-    } else {
-      this.held.set(id, 'nacked');
-      this.timers.add(
-        timer(delayMs, this.options.scheduler).subscribe(() => {
-          this.due.push({ id, deliveryCount });
-          this.kick();
-        }),
-      );
-    }
-    this.checkSettled();
-    return Promise.resolve();
-  }
-
   private async run(): Promise<void> {
-    const { transport } = this.ctx;
+    const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
-    await this.retrying(() => transport.ensureGroup(key, this.ctx.group, this.options.from));
+    await this.retrying(() => transport.ensureGroup(key, group, this.options.from));
     if (this.stopped) return;
-    this.reader = transport.openReader(key, this.ctx.group, consumer);
-    await this.retrying(async () => this.emit(await transport.claimIdle(key, this.ctx.group, consumer, { minIdleMs: 0, count: this.room(), owner: 'self' })));
+    this.reader = transport.openReader(key, group, consumer);
+    await this.retrying(async () => this.admit(await transport.claimOwn(key, group, consumer, this.inFlight.room)));
     const { claimIdleAfterMs, scheduler } = this.options;
     if (Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
-      this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimDue = true), this.kick())));
+      this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
     }
     while (!this.stopped) await this.retrying(() => this.step());
   }
 
   private async step(): Promise<void> {
-    const { transport } = this.ctx;
+    const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
-    if (this.due.length > 0) {
-      const due = this.due;
-      this.due = [];
+    const due = this.inFlight.takeDue();
+    if (due.length > 0) {
       const counts = new Map(due.map((item) => [item.id, item.deliveryCount]));
-      const entries = await transport.claimIds(key, this.ctx.group, consumer, [...counts.keys()]);
-      for (const id of counts.keys()) if (!entries.some((entry) => entry.id === id)) this.held.delete(id);
-      this.emit(entries.map((entry: StoredEntry) => ({ ...entry, deliveryCount: (counts.get(entry.id) ?? 0) + 1 })));
-      return;
+      const entries = await transport.claimIds(key, group, consumer, [...counts.keys()]);
+      for (const id of counts.keys()) if (!entries.some((entry) => entry.id === id)) this.inFlight.forget(id);
+      return this.admit(entries.map((entry: StoredEntry) => ({ ...entry, deliveryCount: (counts.get(entry.id) ?? 0) + 1 })));
     }
-    const room = this.room();
+    const room = this.inFlight.room;
     if (room <= 0) return this.sleep(Infinity);
-    if (this.claimDue) {
-      this.claimDue = false;
-      const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, owner: 'others' as const };
-      return this.emit(await transport.claimIdle(key, this.ctx.group, consumer, request));
+    if (this.claimCursor !== undefined) {
+      const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, cursor: this.claimCursor };
+      const result = await transport.claimIdle(key, group, consumer, request);
+      this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
+      return this.admit(result.entries);
     }
-    this.emit(await (this.reader as StreamReader).read(room, this.options.blockMs));
+    this.admit(await (this.reader as StreamReader).read(room, this.options.blockMs));
   }
 
-  private emit(entries: readonly ReadEntry[]): void {
-    const { stream } = this.target;
-    for (const entry of entries) {
-      if (this.stopped) return;
-      let decoded: { value: T; key: string | undefined };
-      try {
-        decoded = decodeEntry<T>(stream.name, entry.id, entry.fields);
-      } catch (error) {
-        this.held.delete(entry.id);
-        this.ctx.report(error); // left pending on the broker, never acked
-        continue;
-      }
-      this.held.set(entry.id, 'open');
-      const init = { id: entry.id, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id), ...decoded };
-      this.subscriber.next(createDelivery(init, this));
-    }
+  private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
+    this.inFlight.admit(entries, () => this.stopped);
   }
 
   /** Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop stops. */
@@ -159,13 +125,11 @@ export class ConsumerLoop<T> implements DeliverySettler {
         if (this.stopped) return;
         this.ctx.report(error);
         await this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
-        await this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, this.options.from).catch(() => undefined);
+        // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
+        const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.options.from;
+        await this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).catch(() => undefined);
       }
     }
-  }
-
-  private room(): number {
-    return this.options.maxInFlight - this.held.size;
   }
 
   /** Waits for `ms` (through the scheduler) or until something wakes the loop. */
@@ -188,7 +152,7 @@ export class ConsumerLoop<T> implements DeliverySettler {
   }
 
   private checkSettled(): void {
-    if (this.settledWaiters.length === 0 || [...this.held.values()].includes('open')) return;
+    if (this.settledWaiters.length === 0 || !this.inFlight.settled) return;
     const waiters = this.settledWaiters;
     this.settledWaiters = [];
     for (const resolve of waiters) resolve();

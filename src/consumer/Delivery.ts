@@ -2,6 +2,8 @@
 export interface NackOptions {
   /** Deliver the event again no sooner than this many milliseconds from now. Default 0. */
   readonly delayMs?: number;
+  /** Why the handler failed; kept with the event if this was its last allowed delivery and it goes to the dead-letter stream. */
+  readonly error?: unknown;
 }
 
 /**
@@ -24,7 +26,10 @@ export interface Delivery<T> {
   readonly producedAt: Date;
   /** Acknowledges the event; resolves once the broker has recorded it. */
   ack(): Promise<void>;
-  /** Gives the event back for redelivery after `delayMs`; resolves at once. */
+  /**
+   * Gives the event back for redelivery after `delayMs`; resolves at once. On the last allowed delivery
+   * (`maxDeliveries`), moves it to the dead-letter stream instead, and resolves once it is there.
+   */
   nack(options?: NackOptions): Promise<void>;
 }
 
@@ -34,7 +39,7 @@ export type DeliveryInit<T> = Omit<Delivery<T>, 'ack' | 'nack'>;
 /** How a delivery is settled: implemented by the consumer that emitted it. */
 export interface DeliverySettler {
   ack(id: string, deliveryCount: number): Promise<void>;
-  nack(id: string, deliveryCount: number, delayMs: number): Promise<void>;
+  nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void>;
 }
 
 /** Creates a delivery whose first `ack`/`nack` wins. */
@@ -49,7 +54,7 @@ export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettle
       if (typeof delayMs !== 'number' || !(delayMs >= 0) || !Number.isFinite(delayMs)) {
         return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a finite number >= 0, got ${String(delayMs)}`));
       }
-      return (settled ??= settler.nack(init.id, init.deliveryCount, delayMs));
+      return (settled ??= settler.nack(init.id, init.deliveryCount, delayMs, options.error));
     },
   };
 }

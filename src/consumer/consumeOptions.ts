@@ -12,6 +12,8 @@ export interface ConsumeOptions {
   readonly blockMs?: number;
   /** Entries another consumer of the group left pending this long are taken over and redelivered, in ms; `Infinity` disables it. Default 30000. */
   readonly claimIdleAfterMs?: number;
+  /** An event delivered this many times without an ack is moved to the stream's dead-letter stream (`<stream>:dlq`). Default 10. */
+  readonly maxDeliveries?: number;
   /** Scheduler for every timer of the subscription (claim checks, nack delays, retry pauses). Default: the service's. */
   readonly scheduler?: SchedulerLike;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   maxInFlight: 1000,
   blockMs: 2000,
   claimIdleAfterMs: 30_000,
+  maxDeliveries: 10,
 });
 
 /** {@link ConsumeOptions} with every default filled in. */
@@ -39,6 +42,7 @@ export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: S
   assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 1_000_000);
   assertDuration(resolved.blockMs, 'consume option blockMs', 1);
   assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
+  assertInteger(resolved.maxDeliveries, 'consume option maxDeliveries', 1);
   return resolved;
 }
 

@@ -9,6 +9,7 @@ import type { EventConsumer } from '../consumer/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
+import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
@@ -46,7 +47,13 @@ export class EventService {
     this.consumer = options.consumer;
     this.acks = new AckCoalescer(transports.streams, options.onError);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError);
-    this.context = { transport: transports.streams, ack: (key, id) => this.ack(key, id), group: options.group, report: options.onError };
+    this.context = {
+      transport: transports.streams,
+      ack: (key, id) => this.ack(key, id),
+      deadLetterKey: (key) => key + DEAD_LETTER_SUFFIX,
+      group: options.group,
+      report: options.onError,
+    };
   }
 
   /**

@@ -14,14 +14,37 @@ export interface ReadEntry extends StoredEntry {
 /** Where a group that does not exist yet starts reading: only new entries, or the whole stream. */
 export type GroupStart = 'new' | 'start';
 
-/** Which pending entries {@link StreamTransport.claimIdle} takes over. */
+/** One step of {@link StreamTransport.claimIdle}'s walk over a group's pending list. */
 export interface ClaimIdleRequest {
   /** Only entries pending for at least this long. */
   readonly minIdleMs: number;
   /** At most this many entries. */
   readonly count: number;
-  /** `others`: entries pending for other consumers of the group; `self`: this consumer's own. */
-  readonly owner: 'others' | 'self';
+  /** Where the walk goes on: `0-0` to start from the oldest pending entry. */
+  readonly cursor: string;
+}
+
+/** What one step of the walk took over, and where the next step goes on (`0-0`: the walk is complete). */
+export interface ClaimIdleResult {
+  readonly entries: ReadEntry[];
+  readonly cursor: string;
+}
+
+/** Why and how an entry is moved to the dead-letter stream. */
+export interface DeadLetterInfo {
+  readonly reason: string;
+  readonly error: string;
+  readonly deliveryCount: number;
+}
+
+/** Limits {@link StreamTransport.trim} applies. */
+export interface TrimLimits {
+  /** Keep at most this many entries. */
+  readonly maxLength?: number;
+  /** Remove entries added before this time (ms since the epoch). */
+  readonly minTimestampMs?: number;
+  /** Apply the limits even to entries a group has not read or acked yet. */
+  readonly unsafe: boolean;
 }
 
 /**
@@ -50,10 +73,20 @@ export interface StreamTransport {
   openReader(key: string, group: string, consumer: string): StreamReader;
   /** Acknowledges entries for the group; unknown or already acked ids are ignored. */
   ack(key: string, group: string, ids: readonly string[]): Promise<void>;
-  /** Takes over pending entries that have been idle for `minIdleMs` and returns them with their new delivery counts. */
-  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ReadEntry[]>;
+  /** Takes over this consumer's own pending entries (left by an earlier run under the same name), counting a new delivery. */
+  claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]>;
+  /** One step of a walk over the group's pending list: takes over other consumers' entries idle for `minIdleMs`. */
+  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult>;
   /** Re-assigns the given pending ids to `consumer` (counting a new delivery) and returns the entries that are still pending. */
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]>;
+  /** Atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; false when it is no longer pending. */
+  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean>;
+  /** Reads the dead-letter stream, oldest first, at most `count` entries. */
+  readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]>;
+  /** Atomically moves one dead letter back to its source stream; resolves with the new id, or undefined when there is nothing to redrive. */
+  redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined>;
+  /** Trims the stream by `limits`, never (unless `unsafe`) below what some group has not read or acked; resolves with the number removed. */
+  trim(key: string, limits: TrimLimits): Promise<number>;
   /** Releases connections this transport opened. */
   close(): Promise<void>;
 }

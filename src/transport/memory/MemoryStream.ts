@@ -1,6 +1,6 @@
 import type { EntryFields } from '../../codec/entryCodec';
 import { compareStreamIds, parseStreamId, type StreamId } from '../../internal/streamId';
-import type { ClaimIdleRequest, GroupStart, ReadEntry, StoredEntry } from '../StreamTransport';
+import type { ClaimIdleRequest, ClaimIdleResult, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';
 
 interface MemoryEntry extends StoredEntry {
   readonly sid: StreamId;
@@ -95,24 +95,79 @@ export class MemoryStream {
     for (const id of ids) group.pending.delete(id);
   }
 
-  claimIdle(groupName: string, consumer: string, request: ClaimIdleRequest, now: number): ReadEntry[] {
-    const group = this.group(groupName);
-    const out: ReadEntry[] = [];
-    for (const [id, info] of group.pending) {
-      if (out.length >= request.count) break;
-      if ((info.consumer === consumer) !== (request.owner === 'self')) continue;
-      if (now - info.deliveredAt < request.minIdleMs) continue;
-      const entry = this.find(id);
-      if (!entry) {
-        group.pending.delete(id);
-        continue;
-      }
-      info.consumer = consumer;
-      info.deliveryCount++;
-      info.deliveredAt = now;
-      out.push({ id, fields: entry.fields, deliveryCount: info.deliveryCount });
+  claimOwn(groupName: string, consumer: string, count: number, now: number): ReadEntry[] {
+    const ids = [...this.group(groupName).pending].filter(([, info]) => info.consumer === consumer).map(([id]) => id);
+    return this.claim(groupName, consumer, ids.slice(0, count), now);
+  }
+
+  claimIdle(groupName: string, consumer: string, request: ClaimIdleRequest, now: number): ClaimIdleResult {
+    const cursor = parseStreamId(request.cursor) ?? { ms: 0, seq: 0 };
+    const ids: string[] = [];
+    for (const [id, info] of this.group(groupName).pending) {
+      if (ids.length >= request.count) return { entries: this.claim(groupName, consumer, ids, now), cursor: ids[ids.length - 1] as string };
+      const sid = parseStreamId(id) as StreamId;
+      if (compareStreamIds(sid, cursor) > 0 && info.consumer !== consumer && now - info.deliveredAt >= request.minIdleMs) ids.push(id);
     }
-    return out;
+    return { entries: this.claim(groupName, consumer, ids, now), cursor: '0-0' };
+  }
+
+  /** The pending record of an entry for a group, if it is pending. */
+  pendingInfo(groupName: string, id: string): Readonly<PendingInfo> | undefined {
+    return this.groups.get(groupName)?.pending.get(id);
+  }
+
+  /** An entry's fields, if it is still in the stream. */
+  fields(id: string): EntryFields | undefined {
+    return this.find(id)?.fields;
+  }
+
+  /** Entries from the oldest, at most `count`. */
+  range(count: number): StoredEntry[] {
+    return this.entries.slice(0, count).map(({ id, fields }) => ({ id, fields }));
+  }
+
+  /** Deletes one entry (`XDEL`); returns whether it existed. */
+  delete(id: string): boolean {
+    const entry = this.find(id);
+    if (!entry) return false;
+    this.entries.splice(this.entries.indexOf(entry), 1);
+    return true;
+  }
+
+  /** Applies retention limits, never (unless `unsafe`) below what a group has not read or acked; returns the number removed. */
+  trim(limits: TrimLimits): number {
+    let limit = limits.minTimestampMs === undefined ? undefined : { ms: Math.floor(limits.minTimestampMs), seq: 0 };
+    const excess = limits.maxLength === undefined ? 0 : this.entries.length - limits.maxLength;
+    if (excess > 0) {
+      const newest = (this.entries[excess - 1] as MemoryEntry).sid;
+      const byLength = { ms: newest.ms, seq: newest.seq + 1 };
+      if (!limit || compareStreamIds(limit, byLength) < 0) limit = byLength;
+    }
+    if (!limit) return 0;
+    const bound = limits.unsafe ? undefined : this.neededFrom();
+    if (bound && compareStreamIds(bound, limit) < 0) limit = bound;
+    const removed = this.firstAfter({ ms: limit.ms, seq: limit.seq - 1 });
+    this.entries.splice(0, removed);
+    return removed;
+  }
+
+  /** The smallest id some group still needs (oldest pending, or the one after its last delivered), if any group exists. */
+  private neededFrom(): StreamId | undefined {
+    let bound: StreamId | undefined;
+    for (const group of this.groups.values()) {
+      let needed = { ms: group.lastDelivered.ms, seq: group.lastDelivered.seq + 1 };
+      const oldest = group.pending.keys().next();
+      if (!oldest.done) {
+        const sid = parseStreamId(oldest.value) as StreamId;
+        if (compareStreamIds(sid, needed) < 0) needed = sid;
+      }
+      if (!bound || compareStreamIds(needed, bound) < 0) bound = needed;
+    }
+    return bound;
+  }
+
+  private claim(groupName: string, consumer: string, ids: readonly string[], now: number): ReadEntry[] {
+    return this.claimIds(groupName, consumer, ids, now).map((entry) => ({ ...entry, deliveryCount: (this.pendingInfo(groupName, entry.id) as PendingInfo).deliveryCount }));
   }
 
   claimIds(groupName: string, consumer: string, ids: readonly string[], now: number): StoredEntry[] {

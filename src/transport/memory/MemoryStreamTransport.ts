@@ -1,6 +1,7 @@
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
-import type { ClaimIdleRequest, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport } from '../StreamTransport';
+import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
+import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 
 /** {@link StreamTransport} over a {@link MemoryBroker}. */
@@ -28,8 +29,44 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.run('ack', () => this.broker.existingStream(key)?.ack(group, ids));
   }
 
-  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ReadEntry[]> {
+  claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]> {
+    return this.run('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
+  }
+
+  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult> {
     return this.run('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
+  }
+
+  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
+    return this.run('deadLetter', () => {
+      const stream = this.broker.stream(key);
+      if (!stream.pendingInfo(group, id)) return false;
+      this.broker.stream(deadLetterKey).append(toDeadLetterFields(id, group, info, stream.fields(id)), this.broker.now());
+      stream.ack(group, [id]);
+      return true;
+    });
+  }
+
+  readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
+    return this.run('readDeadLetters', () => this.broker.existingStream(deadLetterKey)?.range(count) ?? []);
+  }
+
+  redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {
+    return this.run('redrive', () => {
+      const deadLetters = this.broker.existingStream(deadLetterKey);
+      const entry = deadLetters?.range(Number.MAX_SAFE_INTEGER).find((candidate) => candidate.id === id);
+      const fields = entry && toRedrivenFields(entry.fields);
+      if (!deadLetters || !fields) return undefined;
+      const stream = this.broker.stream(key);
+      const newId = stream.append(fields, this.broker.now());
+      deadLetters.delete(id);
+      stream.serveWaiters(this.broker.now());
+      return newId;
+    });
+  }
+
+  trim(key: string, limits: TrimLimits): Promise<number> {
+    return this.run('trim', () => this.broker.existingStream(key)?.trim(limits) ?? 0);
   }
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]> {

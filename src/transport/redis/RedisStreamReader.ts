@@ -22,7 +22,8 @@ export class RedisStreamReader implements StreamReader {
     private readonly consumer: string,
     private readonly onClose: () => void,
   ) {
-    this.connection = connections.duplicate();
+    // blockingTimeout: ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace.
+    this.connection = connections.duplicate({ blockingTimeout: 1000 });
     this.connection.on('ready', () => this.learnClientId());
     this.connection.on('error', () => undefined); // failures surface through read()
   }

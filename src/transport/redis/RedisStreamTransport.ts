@@ -1,10 +1,16 @@
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
-import type { ClaimIdleRequest, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport } from '../StreamTransport';
-import { runClaimIdle } from './claimScript';
+import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import { CLAIM_IDLE, CLAIM_OWN } from './scripts/claim';
+import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
+import { runScript, type LuaScript } from './scripts/runScript';
+import { TRIM } from './scripts/trim';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
+
+/** Most entries one trim scans to find what the length limit allows. */
+const TRIM_SCAN = 10_000;
 
 /** {@link StreamTransport} over Redis Streams: `XADD`, `XREADGROUP`, `XACK`, `XCLAIM` on one command connection, one connection per reader. */
 export class RedisStreamTransport implements StreamTransport {
@@ -44,9 +50,33 @@ export class RedisStreamTransport implements StreamTransport {
     await this.guard('ack', () => this.connections.command.xack(key, group, ...ids));
   }
 
-  async claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ReadEntry[]> {
-    const args = [group, consumer, Math.floor(request.minIdleMs), request.count, request.owner];
-    return toClaimedEntries(await this.guard('claimIdle', () => runClaimIdle(this.connections.command, key, args)));
+  async claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]> {
+    return toClaimedEntries(await this.script('claimOwn', CLAIM_OWN, [key], [group, consumer, count]));
+  }
+
+  async claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult> {
+    const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count];
+    const [cursor, entries] = (await this.script('claimIdle', CLAIM_IDLE, [key], args)) as [string, unknown];
+    return { cursor, entries: toClaimedEntries(entries) };
+  }
+
+  async deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
+    const args = [group, id, info.reason, info.error, info.deliveryCount];
+    return (await this.script('deadLetter', DEAD_LETTER, [key, deadLetterKey], args)) === 1;
+  }
+
+  async readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
+    return toStoredEntries(await this.guard('readDeadLetters', () => this.connections.command.xrange(deadLetterKey, '-', '+', 'COUNT', count)));
+  }
+
+  async redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {
+    const reply = await this.script('redrive', REDRIVE, [key, deadLetterKey], [id]);
+    return typeof reply === 'string' ? reply : undefined;
+  }
+
+  async trim(key: string, limits: TrimLimits): Promise<number> {
+    const args = [limits.maxLength ?? '', limits.minTimestampMs === undefined ? '' : `${Math.floor(limits.minTimestampMs)}-0`, limits.unsafe ? '1' : '0', TRIM_SCAN];
+    return Number(await this.script('trim', TRIM, [key], args));
   }
 
   async claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]> {
@@ -57,6 +87,10 @@ export class RedisStreamTransport implements StreamTransport {
   async close(): Promise<void> {
     for (const reader of [...this.readers]) reader.close();
     await this.connections.close();
+  }
+
+  private script(operation: string, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return this.guard(operation, () => runScript(this.connections.command, script, keys, args));
   }
 
   private async guard<R>(operation: string, work: () => Promise<R>): Promise<R> {

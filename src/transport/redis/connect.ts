@@ -7,8 +7,8 @@ export type RedisConnectionOption = string | RedisOptions | Redis;
 export interface RedisConnections {
   /** Connection for every non-blocking command. */
   readonly command: Redis;
-  /** Opens a new connection with the same settings, owned by the caller. */
-  duplicate(): Redis;
+  /** Opens a new connection with the same settings (and `overrides`), owned by the caller. */
+  duplicate(overrides?: Partial<RedisOptions>): Redis;
   /** Closes the command connection if the library created it; a client passed in by the user stays open. */
   close(): Promise<void>;
 }
@@ -19,7 +19,7 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   const command = option instanceof Redis ? option : typeof option === 'string' ? new Redis(option) : new Redis(option);
   return {
     command,
-    duplicate: () => command.duplicate(),
+    duplicate: (overrides) => command.duplicate(overrides),
     close: async () => {
       if (owned) await quietly(command);
     },

@@ -1,0 +1,142 @@
+import { Subscription, timer } from 'rxjs';
+import { decodeEntry } from '../codec/entryCodec';
+import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
+import { idTime } from '../internal/streamId';
+import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
+import type { ResolvedConsumeOptions } from './consumeOptions';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerLoop';
+import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
+
+/** What {@link InFlight} tells its loop. */
+export interface InFlightEvents<T> {
+  /** A delivery is ready for the subscriber. */
+  readonly emit: (delivery: Delivery<T>) => void;
+  /** A slot of `maxInFlight` was freed. */
+  readonly roomFreed: () => void;
+  /** A nacked entry is due for redelivery. */
+  readonly redeliveryDue: () => void;
+}
+
+/**
+ * The deliveries one consumer has handed out and not yet acked: admits read entries (decoding them,
+ * dead-lettering what cannot be decoded or was delivered too often), settles acks and nacks, and
+ * schedules nacked entries for redelivery.
+ */
+export class InFlight<T> implements DeliverySettler {
+  /** Ids emitted and not acked: `open` (with the handler) or `nacked` (waiting for redelivery). */
+  private readonly held = new Map<string, 'open' | 'nacked'>();
+  private due: { id: string; deliveryCount: number }[] = [];
+  private readonly timers = new Subscription();
+  private released = false;
+
+  constructor(
+    private readonly ctx: ConsumerContext,
+    private readonly target: ConsumerTarget<T>,
+    private readonly options: ResolvedConsumeOptions,
+    private readonly events: InFlightEvents<T>,
+  ) {}
+
+  /** How many more deliveries fit in `maxInFlight`. */
+  get room(): number {
+    return this.options.maxInFlight - this.held.size;
+  }
+
+  /** Whether every emitted delivery has been acked or nacked. */
+  get settled(): boolean {
+    for (const state of this.held.values()) if (state === 'open') return false;
+    return true;
+  }
+
+  /** Takes the nacked entries that are due, with the delivery count each had. */
+  takeDue(): { id: string; deliveryCount: number }[] {
+    const due = this.due;
+    this.due = [];
+    return due;
+  }
+
+  /** Forgets an entry that could not be redelivered (acked elsewhere, or deleted). */
+  forget(id: string): void {
+    this.held.delete(id);
+  }
+
+  /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, undecodable. */
+  admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
+    const { stream, key } = this.target;
+    for (const entry of entries) {
+      if (isStopped()) return;
+      const only = entry.fields[TARGET_GROUP_FIELD];
+      if (only !== undefined && only !== this.ctx.group) {
+        this.ctx.ack(key, entry.id).catch(() => undefined); // redriven for another group
+        continue;
+      }
+      if (entry.deliveryCount > this.options.maxDeliveries) {
+        const error = `abandoned: delivered ${entry.deliveryCount - 1} times without an ack`;
+        void this.deadLetter(entry.id, { reason: 'max-deliveries', error, deliveryCount: entry.deliveryCount - 1 });
+        continue;
+      }
+      let decoded: { value: T; key: string | undefined };
+      try {
+        decoded = decodeEntry<T>(stream.name, entry.id, entry.fields);
+      } catch (error) {
+        void this.deadLetter(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
+        continue;
+      }
+      this.held.set(entry.id, 'open');
+      const init = { id: entry.id, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id), ...decoded };
+      this.events.emit(createDelivery(init, this));
+    }
+  }
+
+  ack(id: string): Promise<void> {
+    this.held.delete(id);
+    this.events.roomFreed();
+    return this.ctx.ack(this.target.key, id);
+  }
+
+  nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void> {
+    if (deliveryCount >= this.options.maxDeliveries) {
+      return this.deadLetter(id, { reason: 'max-deliveries', error: error === undefined ? 'nacked' : messageOf(error), deliveryCount });
+    }
+    if (this.released || !this.held.has(id)) {
+      this.held.delete(id);
+    } else {
+      this.held.set(id, 'nacked');
+      this.timers.add(
+        timer(delayMs, this.options.scheduler).subscribe(() => {
+          this.due.push({ id, deliveryCount });
+          this.events.redeliveryDue();
+        }),
+      );
+    }
+    this.events.roomFreed();
+    return Promise.resolve();
+  }
+
+  /** Cancels redelivery timers: nacked entries stay pending on the broker for another consumer. */
+  release(): void {
+    this.released = true;
+    this.timers.unsubscribe();
+    for (const [id, state] of this.held) if (state === 'nacked') this.held.delete(id);
+    this.due = [];
+  }
+
+  /** Moves an entry to the dead-letter stream, holding its slot meanwhile; a failure is reported and the entry stays pending. */
+  private deadLetter(id: string, info: DeadLetterInfo): Promise<void> {
+    const { key } = this.target;
+    this.held.set(id, 'open');
+    return this.ctx.transport
+      .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
+      .then(
+        () => undefined,
+        (error: unknown) => this.ctx.report(error),
+      )
+      .finally(() => {
+        this.held.delete(id);
+        this.events.roomFreed();
+      });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
