@@ -29,13 +29,13 @@ describe('ackAfter', () => {
     ]);
   });
 
-  it('ackAfter - sync handler that throws: nacks once with nackDelayMs, emits the error, the stream goes on', () => {
+  it('ackAfter - sync handler that throws: nacks once with the retry delay, emits the error, the stream goes on', () => {
     const handler = (item: Delivery<number>) => {
       if (item.id === 'b') throw boom;
       return item.value;
     };
     testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-c|', d).pipe(ackAfter(handler, { nackDelayMs: 500 }));
+      const result = cold('-a-b-c|', d).pipe(ackAfter(handler, { retry: { delays: [500] } }));
       const outcomes = { x: { ok: true, item: d.a, result: 1 }, y: { ok: false, item: d.b, error: boom }, z: { ok: true, item: d.c, result: 3 } };
       expectObservable(result).toBe('-x-y-z|', outcomes);
     });
@@ -62,15 +62,15 @@ describe('ackAfter', () => {
     expect(fake.calls).toEqual([{ op: 'ack', id: 'a', frame: 3 }]);
   });
 
-  it('ackAfter - Observable handler that errors: nacks once with nackDelayMs, the stream completes', () => {
+  it('ackAfter - Observable handler that errors: nacks once with the retry delay, the stream completes', () => {
     testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a|', d).pipe(ackAfter(() => cold('--#', undefined, boom), { nackDelayMs: 70 }));
+      const result = cold('-a|', d).pipe(ackAfter(() => cold('--#', undefined, boom), { retry: { delays: [70] } }));
       expectObservable(result).toBe('---(x|)', { x: { ok: false, item: d.a, error: boom } });
     });
     expect(fake.calls).toEqual([{ op: 'nack', id: 'a', delayMs: 70, frame: 3 }]);
   });
 
-  it('ackAfter - Promise handler: resolve acks, reject nacks with nackDelayMs', async () => {
+  it('ackAfter - Promise handler: resolve acks, reject nacks with the retry delay', async () => {
     const real = fakeDeliveries(); // real time: every frame is 0
     const items = real.of(VALUES);
     const handler = async (item: Delivery<number>) => {
@@ -78,7 +78,7 @@ describe('ackAfter', () => {
       if (item.id === 'b') throw boom;
       return `done ${item.value}`;
     };
-    const outcomes = await lastValueFrom(from([items.a, items.b, items.c]).pipe(ackAfter(handler, { nackDelayMs: 9 }), toArray()));
+    const outcomes = await lastValueFrom(from([items.a, items.b, items.c]).pipe(ackAfter(handler, { retry: { delays: [9] } }), toArray()));
     expect(outcomes).toStrictEqual([
       { ok: true, item: items.a, result: 'done 1' },
       { ok: false, item: items.b, error: boom },
@@ -120,9 +120,11 @@ describe('ackAfter - validation', () => {
     [{ concurrency: 0 }, 'ackAfter option concurrency must be an integer >= 1'],
     [{ concurrency: 1.5 }, 'ackAfter option concurrency must be an integer >= 1'],
     [{ concurrency: NaN }, 'ackAfter option concurrency must be an integer >= 1'],
-    [{ nackDelayMs: -1 }, 'ackAfter option nackDelayMs must be a number of milliseconds >= 0'],
-    [{ nackDelayMs: NaN }, 'ackAfter option nackDelayMs must be a number of milliseconds >= 0'],
-    [{ nackDelayMs: Infinity }, 'ackAfter option nackDelayMs must be a number of milliseconds >= 0'],
+    [{ retry: { delays: [-1] } }, 'retry delays[0] must be a number of milliseconds >= 0'],
+    [{ retry: { delays: [5, NaN] } }, 'retry delays[1] must be a number of milliseconds >= 0'],
+    [{ retry: { delays: [] } }, 'retry delays must be a non-empty array of milliseconds'],
+    [{ retry: { factor: 0.5 } }, 'retry factor must be a number >= 1, got 0.5'],
+    [{ retry: { jitter: 2 } }, 'retry jitter must be between 0 and 1, got 2'],
   ])('ackAfter - config %p throws a RangeError naming the option', (config, message) => {
     const create = () => ackAfter(() => undefined, config);
     expect(create).toThrow(RangeError);

@@ -43,4 +43,49 @@ describe('redisServer', () => {
       expect(existsSync(server.dir)).toBe(false);
     }
   });
+
+  it('persistent: restart() keeps every acknowledged write, on the same port and dir, with a new pid', async () => {
+    const server = await startRedisServer({ persistent: true });
+    servers.push(server);
+    const client = new Redis(server.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'always']);
+    await client.xadd('s', '*', 'v', '1');
+    await client.quit();
+
+    const { port, dir, pid } = server;
+    await server.restart({ downMs: 50 });
+    expect([server.port, server.dir, server.running]).toEqual([port, dir, true]);
+    expect(server.pid).not.toBe(pid);
+    await server.kill('SIGKILL');
+    expect(server.running).toBe(false);
+    expect(await connectOutcome(port)).toBe('ECONNREFUSED');
+    await server.restart(); // already down: just starts
+
+    const again = new Redis(server.url, { maxRetriesPerRequest: 0 });
+    expect(await again.xlen('s')).toBe(1);
+    await again.quit();
+    await server.stop();
+    await expect(server.restart()).rejects.toThrow('after stop()');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('without persistence a restart starts empty; kill(SIGSTOP) freezes the server until SIGCONT', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const client = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await client.connect();
+    await client.set('k', '1');
+    await client.quit();
+    await server.restart();
+
+    const again = new Redis(server.url, { maxRetriesPerRequest: 1, commandTimeout: 300 });
+    expect(await again.exists('k')).toBe(0);
+    await server.kill('SIGSTOP');
+    await expect(again.ping()).rejects.toThrow('timed out');
+    await server.kill('SIGCONT');
+    expect(await again.ping()).toBe('PONG');
+    await again.quit();
+    await server.stop();
+  });
 });

@@ -7,23 +7,53 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { runInThisContext } from 'node:vm';
 
-/** A private, throwaway redis-server bound to 127.0.0.1 (no persistence). */
+/** A private, throwaway redis-server bound to 127.0.0.1. */
 export interface RedisServer {
   readonly host: string;
   readonly port: number;
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
-  /** The server's private working directory, removed by {@link RedisServer.stop}. */
+  /** The server's private working directory (its AOF when persistent), removed by {@link RedisServer.stop}. */
   readonly dir: string;
+  /** The pid of the current redis-server process (it changes with {@link RedisServer.restart}). */
+  readonly pid: number;
+  /** False between a {@link RedisServer.kill} (or the SIGTERM of a restart) and the next start. */
+  readonly running: boolean;
   /** SIGTERM (SIGKILL after 5 s), wait for exit, remove `dir`. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * SIGTERM (SIGKILL after 5 s) and wait for exit unless already down, stay down `downMs`, then start
+   * again on the same port and dir with the same arguments; resolves once the new process answers PING.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
+  /**
+   * Sends `signal` (default SIGKILL). For a signal that ends the process, resolves once it has exited
+   * (bring it back with `restart()`); for SIGSTOP/SIGCONT and the like, at once.
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** Appended to the command line, e.g. `['--notify-keyspace-events', 'KEA']`. */
+  readonly args?: readonly string[];
+  /** `--appendonly yes --appendfsync always`: every acknowledged write survives a restart or a kill. Default false (no persistence). */
+  readonly persistent?: boolean;
 }
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
+/** One redis-server process that answered PING. */
+interface Launched {
+  readonly child: Child;
+  readonly exit: Promise<void>;
+  readonly exited: () => boolean;
+}
+
 const HOST = '127.0.0.1';
 const ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 10_000;
+const NON_FATAL = new Set<NodeJS.Signals>(['SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGCHLD', 'SIGURG']);
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // Jest gives each test file a copy of `process` whose 'exit' never fires; hook the host's real one
@@ -70,59 +100,108 @@ function answersPing(port: number, pid: number): Promise<boolean> {
 }
 
 /**
- * Starts a redis-server on a free loopback port with a private temp dir and no persistence,
- * resolving once it answers PING. `options.args` are appended to the command line
- * (e.g. `['--notify-keyspace-events', 'KEA']`). Retries on a new port if the server exits
- * early (port taken meanwhile), up to 5 times; always pair with `stop()`.
+ * Spawns redis-server on `port` and waits until it answers PING: resolves with the process, or with
+ * `undefined` if it exited first (port taken); throws if it never answers within 10 s.
  */
-export async function startRedisServer(options: { args?: string[] } = {}): Promise<RedisServer> {
+async function launch(port: number, dir: string, extra: readonly string[], log: (text: string) => void): Promise<Launched | undefined> {
+  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no'];
+  const child = spawn('redis-server', [...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child, dir);
+  // Unref'd so a forgotten server can't keep Jest alive; the exit hook then kills it.
+  [child, child.stdout as Socket, child.stderr as Socket].forEach((handle) => handle.unref());
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    const onExit = () => ((exited = true), untrack(child), resolve());
+    child.once('exit', onExit).once('error', (error) => (log(`${error.message}\n`), onExit()));
+  });
+  child.stdout.on('data', (chunk: Buffer) => log(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => log(chunk.toString()));
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!exited && Date.now() < deadline) {
+    if (await answersPing(port, child.pid ?? -1)) return { child, exit, exited: () => exited };
+    await delay(20);
+  }
+  if (exited) return undefined;
+  child.kill('SIGKILL');
+  await exit;
+  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+}
+
+/** Sends SIGTERM (SIGKILL after 5 s) and waits for the process to exit. */
+async function terminate(server: Launched): Promise<void> {
+  if (server.exited()) return;
+  server.child.kill('SIGTERM');
+  server.child.kill('SIGCONT'); // a SIGSTOPped server acts on SIGTERM only once continued
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
+  await server.exit;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts a redis-server on a free loopback port with a private temp dir, resolving once it answers
+ * PING. Without `persistent` nothing is saved; with it, every write is fsynced to an append-only file
+ * in `dir`, so `restart()` and `kill()` keep acknowledged data. Retries on a new port if the server
+ * exits early (port taken meanwhile), up to 5 times; always pair with `stop()`.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rx-redis-events-'));
+  const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const extra = [...persistence, ...(options.args ?? [])];
   let output = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const port = await freePort();
-    const args = ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no', '--dir', dir];
-    const child = spawn('redis-server', [...args, '--daemonize', 'no', '--protected-mode', 'no', ...(options.args ?? [])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    track(child, dir);
-    // Unref'd so a forgotten server can't keep Jest alive; the exit hook then kills it.
-    [child, child.stdout as Socket, child.stderr as Socket].forEach((handle) => handle.unref());
-    output = '';
-    let exited = false;
-    const exit = new Promise<void>((resolve) => {
-      const onExit = () => ((exited = true), untrack(child), resolve());
-      child.once('exit', onExit).once('error', (error) => ((output += `${error.message}\n`), onExit()));
-    });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let ready = false;
-    while (!exited && !ready && Date.now() < deadline) {
-      ready = await answersPing(port, child.pid ?? -1);
-      if (!ready) await delay(20);
+  const log = (text: string) => void (output += text);
+  try {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const port = await freePort();
+      output = '';
+      const launched = await launch(port, dir, extra, log);
+      if (launched) return handle(port, dir, launched, (text) => (output = `${output}${text}`.slice(-10_000)), extra);
     }
-
-    if (ready) {
-      let stopping: Promise<void> | undefined;
-      const stop = async (): Promise<void> => {
-        if (!exited) {
-          child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exit;
-          clearTimeout(timer);
-        }
-        await rm(dir, { recursive: true, force: true });
-      };
-      return { host: HOST, port, url: `redis://${HOST}:${port}`, dir, stop: () => (stopping ??= stop()) };
-    }
-    if (!exited) {
-      child.kill('SIGKILL');
-      await exit;
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms:\n${output}`);
-    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}:\n${output}`);
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(`redis-server exited early ${ATTEMPTS} times; last output:\n${output}`);
+}
+
+function handle(port: number, dir: string, first: Launched, log: (text: string) => void, extra: readonly string[]): RedisServer {
+  let current = first;
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await terminate(current);
+    await rm(dir, { recursive: true, force: true });
+  };
+  const restart = async ({ downMs = 0 } = {}): Promise<void> => {
+    if (stopping) throw new Error('redis-server: restart() after stop()');
+    await terminate(current);
+    if (downMs > 0) await delay(downMs);
+    // The port is ours, but a socket of the old process may linger a moment: try again briefly.
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const launched = await launch(port, dir, extra, log);
+      if (launched) return void (current = launched);
+      await delay(100 * attempt);
+    }
+    throw new Error(`redis-server could not start again on port ${port}`);
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    if (current.exited()) return;
+    current.child.kill(signal);
+    if (!NON_FATAL.has(signal)) await current.exit;
+  };
+  return {
+    host: HOST,
+    port,
+    url: `redis://${HOST}:${port}`,
+    dir,
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    get running() {
+      return !current.exited();
+    },
+    stop: () => (stopping ??= stop()),
+    restart,
+    kill,
+  };
 }

@@ -1,9 +1,12 @@
 import { catchError, defer, from, isObservable, last, map, mergeMap, of, type Observable, type OperatorFunction } from 'rxjs';
 import type { NackOptions } from '../consumer/Delivery';
-import { assertDuration, assertInteger } from '../internal/validate';
+import { assertInteger } from '../internal/validate';
+import { retryDelays, type RetryConfig } from './retryPolicy';
 
 /** Anything that can be acked or nacked: a `Delivery` or a `DeliveryBatch`. */
 export interface Ackable {
+  /** How many times this was delivered; picks the retry delay (1 when absent). */
+  readonly deliveryCount?: number;
   ack(): Promise<void>;
   nack(options?: NackOptions): Promise<void>;
 }
@@ -12,8 +15,8 @@ export interface Ackable {
 export interface AckAfterConfig {
   /** Most handlers running at once. Default 1 (one at a time, in order). */
   readonly concurrency?: number;
-  /** Delay of the nack after a handler failure, in ms. Default 0. */
-  readonly nackDelayMs?: number;
+  /** Delay of the nack after a handler failure, by delivery count. Default {@link DEFAULT_RETRY}: 1 s doubling up to 60 s, ±20 %. */
+  readonly retry?: RetryConfig;
 }
 
 /** What {@link ackAfter} emits for each item: the handler's result, or its error. */
@@ -24,8 +27,9 @@ export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
 
 /**
  * Runs `handler` for each delivery (or batch); acks it when the handler succeeds and nacks it when
- * the handler throws, rejects or errors. Emits one {@link AckOutcome} per item; a failing handler
- * never errors the stream.
+ * the handler throws, rejects or errors, with a delay from the `retry` policy and the error (kept if
+ * the event ends in the dead-letter stream). Emits one {@link AckOutcome} per item; a failing
+ * handler never errors the stream.
  *
  * ```
  * ackAfter(h)    h(b) throws
@@ -52,9 +56,8 @@ export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
 export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResult<R>, config: AckAfterConfig = {}): OperatorFunction<D, AckOutcome<D, R>> {
   if (typeof handler !== 'function') throw new TypeError('rx-redis-events: ackAfter needs a handler function');
   const concurrency = config.concurrency ?? 1;
-  const nackDelayMs = config.nackDelayMs ?? 0;
   assertInteger(concurrency, 'ackAfter option concurrency', 1);
-  assertDuration(nackDelayMs, 'ackAfter option nackDelayMs');
+  const delayFor = retryDelays(config.retry);
   return (source) =>
     source.pipe(
       mergeMap(
@@ -66,7 +69,7 @@ export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResu
               return { ok: true, item, result };
             }),
             catchError((error: unknown) => {
-              item.nack({ delayMs: nackDelayMs }).catch(ignore);
+              item.nack({ delayMs: delayFor(item.deliveryCount ?? 1), error }).catch(ignore);
               return of<AckOutcome<D, R>>({ ok: false, item, error });
             }),
           ),

@@ -18,6 +18,8 @@ export interface DeliveryBatch<T> {
   readonly values: T[];
   /** The deliveries, in the same order. */
   readonly deliveries: Delivery<T>[];
+  /** The highest delivery count in the batch (picks the retry delay in `ackAfter`). */
+  readonly deliveryCount: number;
   /** Acks every delivery of the batch (one `XACK`). */
   ack(): Promise<void>;
   /** Nacks every delivery of the batch. */
@@ -66,6 +68,7 @@ export function toBatch<T>(deliveries: Delivery<T>[]): DeliveryBatch<T> {
   return {
     values: deliveries.map((delivery) => delivery.value),
     deliveries,
+    deliveryCount: Math.max(...deliveries.map((delivery) => delivery.deliveryCount)),
     ack: () => Promise.all(deliveries.map((delivery) => delivery.ack())).then(() => undefined),
     nack: (options?: NackOptions) => Promise.all(deliveries.map((delivery) => delivery.nack(options))).then(() => undefined),
   };

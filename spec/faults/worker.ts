@@ -1,0 +1,123 @@
+/**
+ * A consumer or producer in a process of its own, for the fault-injection specs. Started by
+ * `harness.ts` as `node --import tsx spec/faults/worker.ts '<WorkerConfig as JSON>'` (tsx resolves
+ * 'rx-redis-events' through the tsconfig paths). Writes one JSON line per fact to stdout:
+ *
+ * - `{"event":"ready"}` once subscribed (consumer) or connected (producer)
+ * - `{"event":"processed","group","consumer","n","id","count"}` when a handler finished an event, before its ack
+ * - `{"event":"produced","n","id"}` for each event whose `produce` resolved
+ * - `{"event":"produce-error","n","retriable","message"}` for a failed produce (retried, not counted)
+ * - `{"event":"error","message"}` for what the service reports to `onError`
+ * - `{"event":"done"}` when a producer has produced everything; `{"event":"closed"}` after `close()`
+ *
+ * SIGTERM closes the service (draining handlers, flushing acks) and exits 0.
+ */
+import { defer, mergeMap, timer, type Subscription } from 'rxjs';
+import { ackAfter, createEventService, eventStream, isRetriable, type Delivery, type EventService } from 'rx-redis-events';
+import type { FaultConsumeOptions, FaultServiceOptions, WorkerConfig, ConsumerConfig, ProducerConfig, WorkerEvent } from './contract';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => timer(ms).subscribe(() => resolve()));
+
+/** Pipes to a parent are synchronous on Linux: a line written before a kill -9 is not lost. */
+function emit(line: WorkerEvent): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+function serviceFor(config: WorkerConfig): EventService {
+  const options: FaultServiceOptions = {
+    group: config.group,
+    consumer: config.consumer,
+    redis: config.url,
+    prefix: config.prefix,
+    closeTimeoutMs: 2000,
+    produceTimeoutMs: config.produceTimeoutMs,
+    onError: (error: unknown) => emit({ event: 'error', message: error instanceof Error ? error.message : String(error) }),
+  };
+  return createEventService(options);
+}
+
+function consume(config: ConsumerConfig, service: EventService): Subscription {
+  const stream = eventStream<{ n: number }>(config.stream);
+  const options: FaultConsumeOptions = {
+    from: 'start',
+    claimIdleAfterMs: config.claimIdleAfterMs,
+    maxInFlight: config.maxInFlight,
+    maxDeliveries: config.maxDeliveries,
+    blockMs: config.blockMs,
+  };
+  const handle = async (delivery: Delivery<{ n: number }>) => {
+    if (config.handlerDelayMs) await sleep(config.handlerDelayMs);
+    const { n } = delivery.value;
+    emit({ event: 'processed', group: config.group, consumer: config.consumer, n, id: delivery.id, count: delivery.deliveryCount });
+  };
+  const deliveries = service.consume(stream, options);
+  const concurrency = config.concurrency ?? 1;
+  if (!config.ackEvery) return deliveries.pipe(ackAfter(handle, { concurrency })).subscribe();
+
+  // Acks in batches of `ackEvery`: a kill between two batch acks leaves processed events pending.
+  let batch: Delivery<{ n: number }>[] = [];
+  const ackEvery = config.ackEvery;
+  return deliveries
+    .pipe(
+      mergeMap(
+        (delivery) =>
+          defer(async () => {
+            await handle(delivery);
+            batch.push(delivery);
+            if (batch.length < ackEvery) return;
+            const full = batch;
+            batch = [];
+            await Promise.all(full.map((item) => item.ack()));
+          }),
+        concurrency,
+      ),
+    )
+    .subscribe();
+}
+
+/** Produces `count` numbered events in batches, retrying a failed batch until it is acknowledged. */
+async function produce(config: ProducerConfig, service: EventService, stopping: () => boolean): Promise<void> {
+  const stream = eventStream<{ n: number }>(config.stream);
+  const last = config.first + config.count - 1;
+  for (let n = config.first; n <= last && !stopping(); ) {
+    const values = Array.from({ length: Math.min(config.batchSize, last - n + 1) }, (_, index) => ({ n: n + index }));
+    try {
+      const ids = await service.produce(stream, ...values);
+      values.forEach((value, index) => emit({ event: 'produced', n: value.n, id: ids[index] ?? '' }));
+      n += values.length;
+      if (config.intervalMs > 0) await sleep(config.intervalMs);
+    } catch (error) {
+      emit({ event: 'produce-error', n, retriable: isRetriable(error), message: error instanceof Error ? error.message : String(error) });
+      await sleep(config.retryDelayMs ?? 100);
+    }
+  }
+  emit({ event: 'done' });
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
+  const service = serviceFor(config);
+  let stopping = false;
+  let subscription: Subscription | undefined;
+  const close = async () => {
+    stopping = true;
+    await service.close();
+    subscription?.unsubscribe();
+    emit({ event: 'closed' });
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void close());
+  if (config.mode === 'consume') {
+    subscription = consume(config, service);
+    emit({ event: 'ready' });
+  } else {
+    emit({ event: 'ready' });
+    await produce(config, service, () => stopping);
+    if (config.exitWhenDone) await close();
+  }
+}
+
+main().catch((error: unknown) => {
+  emit({ event: 'error', message: `worker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+  process.exit(1);
+});
