@@ -1,4 +1,4 @@
-export { eventStream, type EventStream, type EventStreamOptions } from './definitions/eventStream';
+export { eventStream, type EventStream, type EventStreamOptions, type RetentionOptions } from './definitions/eventStream';
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
@@ -11,6 +11,11 @@ export { produceTo, type ProduceToConfig } from './producer/produceTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
+export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
+export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
+export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
+export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
+export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisConnectionOption } from './transport/redis/connect';
-export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, ServiceClosedError, TransportError } from './errors';
+export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, ServiceClosedError, TransportError, TimeoutError } from './errors';

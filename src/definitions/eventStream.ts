@@ -1,7 +1,19 @@
-import { assertName } from '../internal/validate';
+import { assertDuration, assertInteger, assertName } from '../internal/validate';
+
+/** How long a stream keeps its entries. Trimming never removes an entry some group has not read or acked, unless `unsafeHardLimit`. */
+export interface RetentionOptions {
+  /** Keep at most this many entries. */
+  readonly maxLength?: number;
+  /** Remove entries older than this many milliseconds. */
+  readonly maxAge?: number;
+  /** Apply the limits even to entries a slow group has not read or acked yet: those entries are lost for it. Default false. */
+  readonly unsafeHardLimit?: boolean;
+}
 
 /** Options of {@link eventStream}. */
 export interface EventStreamOptions<T> {
+  /** Retention limits, applied after produce (about once a second per stream) and by `EventService.trim`. Default: keep everything. */
+  readonly retention?: RetentionOptions;
   /**
    * Partition key selector: the key is stored with every entry and exposed as `Delivery.key`.
    * Events with the same key will be kept in order once partitioning is in use.
@@ -19,6 +31,8 @@ export interface EventStream<T> {
   readonly name: string;
   /** The partition key selector, if any. */
   readonly key?: (value: T) => string;
+  /** Retention limits, if any. */
+  readonly retention?: RetentionOptions;
   /** Phantom field carrying the value type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -39,7 +53,7 @@ export interface EventStream<T> {
  * ```
  *
  * @param name Stream name: a non-empty string without control characters, at most 256 characters.
- * @param options Optional partition key selector.
+ * @param options Optional partition key selector and retention limits.
  * @throws TypeError when the name or the key selector is invalid.
  */
 export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}): EventStream<T> {
@@ -47,5 +61,20 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
   if (options.key !== undefined && typeof options.key !== 'function') {
     throw new TypeError(`rx-redis-events: eventStream("${name}") option key must be a function (value) => string`);
   }
-  return Object.freeze({ kind: 'eventStream' as const, name, ...(options.key ? { key: options.key } : {}) });
+  if (options.retention !== undefined) assertRetention(name, options.retention);
+  return Object.freeze({
+    kind: 'eventStream' as const,
+    name,
+    ...(options.key ? { key: options.key } : {}),
+    ...(options.retention ? { retention: Object.freeze({ ...options.retention }) } : {}),
+  });
+}
+
+function assertRetention(name: string, retention: RetentionOptions): void {
+  if (typeof retention !== 'object' || retention === null) throw new TypeError(`rx-redis-events: eventStream("${name}") option retention must be an object`);
+  if (retention.maxLength !== undefined) assertInteger(retention.maxLength, `eventStream("${name}") retention.maxLength`, 0);
+  if (retention.maxAge !== undefined) assertDuration(retention.maxAge, `eventStream("${name}") retention.maxAge`, 1);
+  if (retention.maxLength === undefined && retention.maxAge === undefined) {
+    throw new TypeError(`rx-redis-events: eventStream("${name}") option retention needs maxLength or maxAge`);
+  }
 }

@@ -3,3 +3,4 @@ export { EncodeError } from './EncodeError';
 export { DecodeError } from './DecodeError';
 export { ServiceClosedError } from './ServiceClosedError';
 export { TransportError } from './TransportError';
+export { TimeoutError } from './TimeoutError';

@@ -10,6 +10,11 @@ import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
 import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
+import type { DeadLetter } from '../deadLetters/DeadLetter';
+import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
+import { TimeoutError } from '../errors/TimeoutError';
+import { withTimeout } from '../internal/withTimeout';
+import { RetentionTrimmer } from '../retention/RetentionTrimmer';
 import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
@@ -38,6 +43,7 @@ export class EventService {
   private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
   private readonly consumerCounts = new Map<string, number>();
   private readonly context: ConsumerContext;
+  private readonly retention: RetentionTrimmer;
 
   constructor(
     private readonly options: ResolvedEventServiceOptions,
@@ -47,6 +53,7 @@ export class EventService {
     this.consumer = options.consumer;
     this.acks = new AckCoalescer(transports.streams, options.onError);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError);
+    this.retention = new RetentionTrimmer(transports.streams, options.scheduler, options.onError);
     this.context = {
       transport: transports.streams,
       ack: (key, id) => this.ack(key, id),
@@ -87,13 +94,44 @@ export class EventService {
     return this.consume(stream, options).pipe(consumer.operator).subscribe({ error: this.options.onError });
   }
 
-  /** Appends the events in order; resolves with their entry ids once the broker has them all. Nothing is written if any event cannot be encoded. */
+  /**
+   * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
+   * is written if any event cannot be encoded. Rejects with a retriable `TimeoutError` when the broker
+   * does not answer within `produceTimeoutMs` (the events may still be written: a retry can duplicate them).
+   */
   async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
+    const key = this.options.prefix + stream.name;
     const entries = events.map((event) => encodeEntry(stream, event));
-    return this.transports.streams.append(this.options.prefix + stream.name, entries);
+    const { produceTimeoutMs, scheduler } = this.options;
+    const ids = await withTimeout(this.transports.streams.append(key, entries), produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs));
+    this.retention.afterProduce(stream as EventStream<unknown>, key);
+    return ids;
+  }
+
+  /** Applies the stream's retention limits now; resolves with the number of entries removed. */
+  async trim<T>(stream: EventStream<T>): Promise<number> {
+    this.assertOpen('trim');
+    assertDefinition(stream, 'eventStream', 'trim');
+    return this.retention.trim(stream as EventStream<unknown>, this.options.prefix + stream.name);
+  }
+
+  /** The stream's dead letters (every group's), oldest first. */
+  async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
+    this.assertOpen('deadLetters');
+    assertDefinition(stream, 'eventStream', 'deadLetters');
+    const key = this.options.prefix + stream.name;
+    return listDeadLetters<T>(this.transports.streams, stream.name, this.context.deadLetterKey(key), options.limit ?? 1000);
+  }
+
+  /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
+  async redrive<T>(stream: EventStream<T>, options: RedriveOptions = {}): Promise<string[]> {
+    this.assertOpen('redrive');
+    assertDefinition(stream, 'eventStream', 'redrive');
+    const key = this.options.prefix + stream.name;
+    return redriveDeadLetters(this.transports.streams, stream.name, key, this.context.deadLetterKey(key), options);
   }
 
   /** A producer bound to one stream. */
@@ -146,6 +184,7 @@ export class EventService {
     const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.acks.flush();
+    await this.retention.idle();
     this.state = 'closed';
     for (const [, subscriber] of loops) subscriber.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);

@@ -17,6 +17,8 @@ export interface EventServiceOptions {
   readonly broker?: MemoryBroker;
   /** Prefix of every Redis key and channel the library touches. Default `''`. */
   readonly prefix?: string;
+  /** How long `produce` waits for the broker before it rejects with a retriable `TimeoutError`, in ms. Default 5000. */
+  readonly produceTimeoutMs?: number;
   /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
   readonly closeTimeoutMs?: number;
   /** Scheduler of every timer of the service. Default `asyncScheduler`. */
@@ -32,6 +34,7 @@ export interface EventServiceOptions {
 export const DEFAULT_EVENT_SERVICE_OPTIONS = Object.freeze({
   prefix: '',
   closeTimeoutMs: 10_000,
+  produceTimeoutMs: 5000,
 });
 
 /** {@link EventServiceOptions} after validation, with defaults filled in. */
@@ -40,6 +43,7 @@ export interface ResolvedEventServiceOptions {
   readonly consumer: string;
   readonly prefix: string;
   readonly closeTimeoutMs: number;
+  readonly produceTimeoutMs: number;
   readonly scheduler: SchedulerLike;
   readonly onError: (error: unknown) => void;
 }
@@ -56,6 +60,8 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   if (typeof prefix !== 'string') throw new TypeError(`rx-redis-events: createEventService option prefix must be a string, got ${typeof prefix}`);
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
   assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
+  const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
+  assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
   if (options.redis !== undefined && options.broker !== undefined) {
     throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
   }
@@ -67,6 +73,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     consumer,
     prefix,
     closeTimeoutMs,
+    produceTimeoutMs,
     scheduler: options.scheduler ?? asyncScheduler,
     onError: options.onError ?? ((error) => console.error('rx-redis-events:', error)),
   };

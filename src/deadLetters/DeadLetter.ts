@@ -1,0 +1,54 @@
+import { decodeEntry, KEY_FIELD, type EntryFields } from '../codec/entryCodec';
+import { idTime } from '../internal/streamId';
+import type { StoredEntry } from '../transport/StreamTransport';
+import { originalFields } from './deadLetterFields';
+
+/** Why an event was dead-lettered: delivered `maxDeliveries` times without an ack, or impossible to decode. */
+export type DeadLetterReason = 'max-deliveries' | 'decode';
+
+/** An event in a stream's dead-letter stream (`<prefix><stream>:dlq`). */
+export interface DeadLetter<T> {
+  /** The id of the dead letter in the dead-letter stream. */
+  readonly id: string;
+  /** The event's id in its source stream. */
+  readonly sourceId: string;
+  /** The group that gave up on it. */
+  readonly group: string;
+  readonly reason: DeadLetterReason;
+  /** The last handler error, or what made decoding fail. */
+  readonly error: string;
+  /** Deliveries to the group before it was moved. */
+  readonly deliveryCount: number;
+  /** The partition key, if the entry had one. */
+  readonly key: string | undefined;
+  /** The decoded value, or undefined when it cannot be decoded. */
+  readonly value: T | undefined;
+  /** When it was moved to the dead-letter stream. */
+  readonly deadLetteredAt: Date;
+  /** The original entry's fields as stored, for entries that cannot be decoded. */
+  readonly fields: EntryFields;
+}
+
+/** Reads a dead-letter entry. */
+export function toDeadLetter<T>(streamName: string, entry: StoredEntry): DeadLetter<T> {
+  const fields = originalFields(entry.fields);
+  const sourceId = entry.fields.sid ?? '';
+  let value: T | undefined;
+  try {
+    value = decodeEntry<T>(streamName, sourceId, fields).value;
+  } catch {
+    value = undefined;
+  }
+  return {
+    id: entry.id,
+    sourceId,
+    group: entry.fields.group ?? '',
+    reason: (entry.fields.reason ?? 'decode') as DeadLetterReason,
+    error: entry.fields.error ?? '',
+    deliveryCount: Number(entry.fields.count ?? 0),
+    key: fields[KEY_FIELD],
+    value,
+    deadLetteredAt: idTime(entry.id),
+    fields,
+  };
+}
