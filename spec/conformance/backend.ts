@@ -14,6 +14,10 @@ export interface BackendContext {
   pendingCount(stream: string, group: string): Promise<number>;
   /** Broker subscriptions to a broadcast channel (by channel name). */
   subscriptionCount(channel: string): Promise<number>;
+  /** Appends an entry with raw fields, as another client could (by stream name). */
+  appendRaw(stream: string, fields: Record<string, string>): Promise<string>;
+  /** Number of entries in a stream (by key, without prefix). */
+  streamLength(stream: string): Promise<number>;
   /** How many times the broker ran a command so far (only with `features.commandStats`). */
   commandCount(command: string): Promise<number>;
 }

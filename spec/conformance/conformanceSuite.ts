@@ -3,6 +3,7 @@ import { broadcastSuite } from './broadcastSuite';
 import { consumerSuite } from './consumerSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { lifecycleSuite } from './lifecycleSuite';
+import { reliabilitySuite } from './reliabilitySuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -26,5 +27,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('consumers', () => consumerSuite(ctx, backend.features));
     describe('broadcast streams', () => broadcastSuite(ctx));
     describe('lifecycle', () => lifecycleSuite(ctx));
+    describe('reliability', () => reliabilitySuite(ctx));
   });
 }

@@ -19,6 +19,13 @@ export function memoryBackend(): ConformanceBackend {
           return service;
         },
         pendingCount: (stream, group) => Promise.resolve(broker.existingStream(stream)?.pendingIds(group).length ?? 0),
+        appendRaw: (stream, fields) => {
+          const target = broker.stream(stream);
+          const id = target.append(fields, broker.now());
+          target.serveWaiters(broker.now());
+          return Promise.resolve(id);
+        },
+        streamLength: (stream) => Promise.resolve(broker.existingStream(stream)?.length ?? 0),
         subscriptionCount: (channel) => Promise.resolve(broker.subscriberCount(channel)),
         commandCount: () => Promise.reject(new Error('the memory backend has no command stats')),
       };

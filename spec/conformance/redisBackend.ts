@@ -37,6 +37,8 @@ export function redisBackend(): ConformanceBackend {
           const summary = (await probe.xpending(prefix + stream, group)) as [number, ...unknown[]];
           return summary[0];
         },
+        appendRaw: async (stream, fields) => (await probe.xadd(prefix + stream, '*', ...Object.entries(fields).flat())) as string,
+        streamLength: (stream) => probe.xlen(prefix + stream),
         subscriptionCount: async (channel) => {
           const reply = (await probe.pubsub('NUMSUB', prefix + channel)) as [string, number];
           return Number(reply[1]);
