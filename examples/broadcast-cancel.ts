@@ -107,7 +107,7 @@ async function subscriptionsTo(channel: string, redisUrl: string | undefined, br
 }
 
 if (require.main === module) {
-  main({ redisUrl: process.env.REDIS_URL }).catch((error: unknown) => {
+  main({ redisUrl: process.env.REDIS_URL || undefined }).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
@@ -83,3 +85,45 @@ describe('README', () => {
     expect(checked.length).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('graceful-shutdown - on SIGTERM the handlers in flight finish, every handled event is acked, the process exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'graceful-shutdown.ts')], {
+      cwd: join(__dirname, '..'),
+      env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const closing = /SIGTERM: closing with (\d+) events in their handlers/.exec(output);
+    const closed = /closed: (\d+) handled, (\d+) acked/.exec(output);
+    expect(Number(closing?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(closing?.[1])).toBeLessThanOrEqual(4);
+    expect(Number(closed?.[1])).toBeGreaterThanOrEqual(4);
+    expect(closed?.[2]).toBe(closed?.[1]);
+    if (server) {
+      const admin = new Redis(server.url);
+      const [key] = await admin.keys('example:*:ticks');
+      const pending = (await admin.xpending(key as string, 'worker')) as [number];
+      expect(pending[0]).toBe(0);
+      await admin.quit();
+    }
+  }, 30_000);
+});
+
+function withoutRedisUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { REDIS_URL: _ignored, ...rest } = env;
+  return rest;
+}

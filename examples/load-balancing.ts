@@ -107,7 +107,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
 }
 
 if (require.main === module) {
-  main({ redisUrl: process.env.REDIS_URL }).catch((error: unknown) => {
+  main({ redisUrl: process.env.REDIS_URL || undefined }).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

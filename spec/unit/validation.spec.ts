@@ -42,6 +42,8 @@ describe('validation - createEventService', () => {
     ['no options', undefined, TypeError, 'createEventService needs an options object with at least { group }'],
     ['no group', {}, TypeError, 'createEventService option group must be a non-empty string, got undefined'],
     ['redis and broker', { group: 'g', redis: 'redis://x', broker: new MemoryBroker() }, TypeError, 'takes either redis or broker, not both'],
+    ['an empty redis URL', { group: 'g', redis: '' }, TypeError, 'option redis must be a URL, ioredis options or an ioredis client, got ""'],
+    ['a numeric redis', { group: 'g', redis: 6379 as unknown as string }, TypeError, 'option redis must be a URL, ioredis options or an ioredis client, got 6379'],
     ['a broker that is not a MemoryBroker', { group: 'g', broker: {} }, TypeError, 'createEventService option broker must be a MemoryBroker'],
     ['an empty consumer', { group: 'g', consumer: '' }, TypeError, 'createEventService option consumer must be a non-empty string'],
     ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds >= 0, got -1'],

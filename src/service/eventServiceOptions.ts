@@ -62,6 +62,9 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
   const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
   assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
+  if (options.redis !== undefined && (options.redis === null || options.redis === '' || !['string', 'object'].includes(typeof options.redis))) {
+    throw new TypeError(`rx-redis-events: createEventService option redis must be a URL, ioredis options or an ioredis client, got ${JSON.stringify(options.redis)}`);
+  }
   if (options.redis !== undefined && options.broker !== undefined) {
     throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
   }
