@@ -4,6 +4,9 @@ import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { RedisConnections } from './connect';
 import { toReadEntries } from './replies';
 
+/** How long after its BLOCK time a read without an answer counts as lost. */
+const BLOCKING_GRACE_MS = 500;
+
 /**
  * A blocking `XREADGROUP` reader on a connection of its own. `interrupt()` ends a blocked read
  * at once with `CLIENT UNBLOCK` sent on the command connection.
@@ -23,7 +26,7 @@ export class RedisStreamReader implements StreamReader {
     private readonly onClose: () => void,
   ) {
     // blockingTimeout: ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace.
-    this.connection = connections.duplicate({ blockingTimeout: 1000 });
+    this.connection = connections.duplicate({ blockingTimeout: 1000, blockingTimeoutGrace: BLOCKING_GRACE_MS });
     this.connection.on('ready', () => this.learnClientId());
     this.connection.on('error', () => undefined); // failures surface through read()
   }
@@ -34,8 +37,14 @@ export class RedisStreamReader implements StreamReader {
       return [];
     }
     this.reading = true;
+    const block = Math.max(1, Math.floor(blockMs));
+    const started = performance.now();
     try {
-      const reply = await this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', Math.max(1, Math.floor(blockMs)), 'STREAMS', this.key, '>');
+      const reply = await this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>');
+      // No answer within BLOCK: ioredis' guard gave up on a connection that may be dead without a
+      // close event. Reconnect rather than queue the next read behind it. (Entries the server still
+      // hands to this consumer stay pending and are taken over after claimIdleAfterMs.)
+      if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) this.connection.disconnect(true);
       return toReadEntries(reply);
     } catch (error) {
       if (this.closed) return [];
