@@ -44,14 +44,21 @@ describe('delivery', () => {
     const nacked = delivery.nack({ delayMs: 250 });
     expect(delivery.ack()).toBe(nacked);
     expect(delivery.nack({ delayMs: 5 })).toBe(nacked);
-    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 250]]);
+    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 250, undefined]]);
     expect(settler.ack).toHaveBeenCalledTimes(0);
   });
 
   it.each([undefined, {}, { delayMs: undefined }])('delivery - nack(%p) uses a delay of 0', (options) => {
     const settler = recordingSettler();
     void createDelivery(init, settler).nack(options);
-    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 0]]);
+    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 0, undefined]]);
+  });
+
+  it('delivery - nack({ error }) hands the error to the settler (kept if the event is dead-lettered)', () => {
+    const settler = recordingSettler();
+    const boom = new Error('boom');
+    void createDelivery(init, settler).nack({ delayMs: 7, error: boom });
+    expect(settler.nack.mock.calls).toStrictEqual([['1700000000000-3', 2, 7, boom]]);
   });
 
   it.each([-1, NaN, Infinity, '5'])('delivery - nack({ delayMs: %p }) rejects with a RangeError and settles nothing', async (delayMs) => {
