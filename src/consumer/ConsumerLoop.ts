@@ -104,7 +104,7 @@ export class ConsumerLoop<T> {
     const room = this.inFlight.room;
     if (room <= 0) return this.sleep(Infinity);
     if (this.claimCursor !== undefined) {
-      const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, cursor: this.claimCursor };
+      const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding() };
       const result = await transport.claimIdle(key, group, consumer, request);
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
       return this.admit(result.entries);

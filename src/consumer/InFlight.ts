@@ -47,6 +47,11 @@ export class InFlight<T> implements DeliverySettler {
     return true;
   }
 
+  /** Ids emitted and not yet acked (with a handler, waiting for redelivery, or being dead-lettered). */
+  holding(): string[] {
+    return [...this.held.keys()];
+  }
+
   /** Takes the nacked entries that are due, with the delivery count each had. */
   takeDue(): { id: string; deliveryCount: number }[] {
     const due = this.due;

@@ -22,6 +22,8 @@ export interface ClaimIdleRequest {
   readonly count: number;
   /** Where the walk goes on: `0-0` to start from the oldest pending entry. */
   readonly cursor: string;
+  /** Ids this consumer is holding (with a handler, or waiting for redelivery): never taken, even when idle. */
+  readonly holding: readonly string[];
 }
 
 /** What one step of the walk took over, and where the next step goes on (`0-0`: the walk is complete). */
@@ -75,7 +77,7 @@ export interface StreamTransport {
   ack(key: string, group: string, ids: readonly string[]): Promise<void>;
   /** Takes over this consumer's own pending entries (left by an earlier run under the same name), counting a new delivery. */
   claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]>;
-  /** One step of a walk over the group's pending list: takes over other consumers' entries idle for `minIdleMs`. */
+  /** One step of a walk over the group's pending list: takes over entries idle for `minIdleMs` (other consumers', or this one's whose read reply was lost) that it is not holding. */
   claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult>;
   /** Re-assigns the given pending ids to `consumer` (counting a new delivery) and returns the entries that are still pending. */
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]>;

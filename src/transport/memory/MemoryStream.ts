@@ -102,11 +102,13 @@ export class MemoryStream {
 
   claimIdle(groupName: string, consumer: string, request: ClaimIdleRequest, now: number): ClaimIdleResult {
     const cursor = parseStreamId(request.cursor) ?? { ms: 0, seq: 0 };
+    const holding = new Set(request.holding);
     const ids: string[] = [];
     for (const [id, info] of this.group(groupName).pending) {
       if (ids.length >= request.count) return { entries: this.claim(groupName, consumer, ids, now), cursor: ids[ids.length - 1] as string };
       const sid = parseStreamId(id) as StreamId;
-      if (compareStreamIds(sid, cursor) > 0 && info.consumer !== consumer && now - info.deliveredAt >= request.minIdleMs) ids.push(id);
+      const held = info.consumer === consumer && holding.has(id);
+      if (compareStreamIds(sid, cursor) > 0 && !held && now - info.deliveredAt >= request.minIdleMs) ids.push(id);
     }
     return { entries: this.claim(groupName, consumer, ids, now), cursor: '0-0' };
   }

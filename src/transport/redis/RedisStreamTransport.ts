@@ -55,7 +55,7 @@ export class RedisStreamTransport implements StreamTransport {
   }
 
   async claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult> {
-    const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count];
+    const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count, ...request.holding];
     const [cursor, entries] = (await this.script('claimIdle', CLAIM_IDLE, [key], args)) as [string, unknown];
     return { cursor, entries: toClaimedEntries(entries) };
   }

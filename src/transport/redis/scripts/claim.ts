@@ -25,23 +25,25 @@ return out
 `);
 
 /**
- * One step of a walk over the whole pending list of a group: from `cursor` on, entries of other
- * consumers idle for at least `minIdle` are taken over with `XCLAIM` and returned with their new
- * delivery counts. Unlike `XAUTOCLAIM`, it skips this consumer's own entries (they are in its
- * handlers) and reports delivery counts. Scans at most 1000 pending entries per call.
+ * One step of a walk over the whole pending list of a group: from `cursor` on, entries idle for at
+ * least `minIdle` are taken over with `XCLAIM` and returned with their new delivery counts: other
+ * consumers' entries, and this consumer's own that it is not holding (a read whose reply was lost
+ * on a broken connection). Unlike `XAUTOCLAIM`, it skips the entries the consumer holds (given as
+ * extra arguments) and reports delivery counts. Scans at most 1000 pending entries per call.
  * Returns `{ nextCursor, { { id, fields, deliveryCount }... } }`; `0-0` means the walk is complete.
- * KEYS[1] stream; ARGV: group, consumer, minIdleMs, cursor, count.
+ * KEYS[1] stream; ARGV: group, consumer, minIdleMs, cursor, count, held ids...
  */
 export const CLAIM_IDLE = luaScript(`
 local key, group, me, idle, cursor, budget = KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-local out, scanned = {}, 0
+local out, scanned, holding = {}, 0, {}
+for i = 6, #ARGV do holding[ARGV[i]] = true end
 while scanned < 1000 do
   local start = '-'
   if cursor ~= '0-0' then start = '(' .. cursor end
   local page = redis.call('XPENDING', key, group, 'IDLE', idle, start, '+', 100)
   for _, p in ipairs(page) do
     if #out >= budget then return { cursor, out } end
-    if p[2] ~= me then
+    if not (p[2] == me and holding[p[1]]) then
       local claimed = redis.call('XCLAIM', key, group, me, idle, p[1])
       if claimed[1] and claimed[1][2] then out[#out + 1] = { claimed[1][1], claimed[1][2], p[4] + 1 } end
     end
