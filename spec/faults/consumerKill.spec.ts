@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
-import type { ConsumerConfig } from './contract';
+import type { ConsumerConfig } from './protocol';
 import { difference, Fleet, range, report, tally, until } from './harness';
 
 const TOTAL = 2000;

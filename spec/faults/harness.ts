@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { runInThisContext } from 'node:vm';
-import type { WorkerConfig, WorkerEvent } from './contract';
+import type { WorkerConfig, WorkerEvent } from './protocol';
 
 /** A line of a worker's stdout, with the time (ms since epoch) the harness received it. */
 export type Received<E extends WorkerEvent['event'] = WorkerEvent['event']> = Extract<WorkerEvent, { event: E }> & { readonly at: number };

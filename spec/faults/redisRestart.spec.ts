@@ -14,6 +14,8 @@ const RESUME_WITHIN_MS = 5000;
 interface Outcome {
   expected: Set<number>;
   produced: Set<number>;
+  /** How many events were produced when Redis went down: the restart must hit a running production. */
+  producedAtRestart: number;
   producersDone: boolean;
   /** Time from Redis answering again to each consumer's first event after the restart (Infinity: none). */
   resumeMs: Map<string, number>;
@@ -47,6 +49,7 @@ describe('faults - Redis restart under load', () => {
   it('faults - every event whose produce was acknowledged is processed at least once by each group', () => {
     expect(outcome.failure).toBeUndefined();
     expect(outcome.producersDone).toBe(true);
+    expect(outcome.producedAtRestart).toBeLessThan(outcome.expected.size);
     expect(outcome.produced).toEqual(outcome.expected); // producers retry until each event is acknowledged
     for (const group of GROUPS) {
       const { distinct } = tally(fleet.processed(group));
@@ -64,6 +67,8 @@ describe('faults - Redis restart under load', () => {
     for (const [producer, errors] of outcome.produceErrors) {
       expect(`${producer}: ${errors.length > 0 ? 'rejected' : 'never rejected'}`).toBe(`${producer}: rejected`);
       expect(errors.filter((line) => !line.retriable).map((line) => line.message)).toEqual([]);
+      // Each rejected after the timeout, not at once and not much later (the batch was sent while Redis was down).
+      for (const line of errors) expect(`${producer} ${line.ms >= PRODUCE_TIMEOUT_MS - 20 && line.ms < PRODUCE_TIMEOUT_MS + 1000 ? 'in time' : line.ms}`).toBe(`${producer} in time`);
     }
   });
 });
@@ -85,12 +90,13 @@ async function run(server: RedisServer, admin: Redis, fleet: Fleet): Promise<Out
     producers.push(fleet.spawn(`P${p}`, config));
   }
   const expected = new Set(producers.flatMap((worker) => [...range((worker.config as { first: number }).first, PER_PRODUCER)]));
-  const outcome: Outcome = { expected, produced: new Set(), producersDone: false, resumeMs: new Map(), produceErrors: new Map(), pending: {}, failure: undefined };
+  const outcome: Outcome = { expected, produced: new Set(), producedAtRestart: 0, producersDone: false, resumeMs: new Map(), produceErrors: new Map(), pending: {}, failure: undefined };
   const consumed = () => GROUPS.every((group) => difference(fleet.produced(), tally(fleet.processed(group)).distinct).startsWith('missing 0 '));
   try {
     await fleet.ready();
     await until('a third of the events to be produced and consumed', () => fleet.produced().size >= expected.size / 3 && GROUPS.every((g) => fleet.processed(g).length >= 300), left(), () => fleet.describe());
 
+    outcome.producedAtRestart = fleet.produced().size;
     await server.restart({ downMs: DOWN_MS });
     const upAt = Date.now();
 
@@ -123,8 +129,10 @@ async function run(server: RedisServer, admin: Redis, fleet: Fleet): Promise<Out
   );
   report('redis restart', {
     produced: outcome.produced.size,
+    producedAtRestart: outcome.producedAtRestart,
     ...counts,
     produceErrors: [...outcome.produceErrors.values()].map((errors) => errors.length).join('/'),
+    produceErrorMs: [...outcome.produceErrors.values()].flatMap((errors) => errors.map((line) => line.ms)).join(','),
     resumeMs: [...outcome.resumeMs].map(([name, ms]) => `${name}:${ms}`).join(','),
   });
   return outcome;

@@ -6,15 +6,15 @@
  * - `{"event":"ready"}` once subscribed (consumer) or connected (producer)
  * - `{"event":"processed","group","consumer","n","id","count"}` when a handler finished an event, before its ack
  * - `{"event":"produced","n","id"}` for each event whose `produce` resolved
- * - `{"event":"produce-error","n","retriable","message"}` for a failed produce (retried, not counted)
+ * - `{"event":"produce-error","n","retriable","message","ms"}` for a failed produce after `ms` (retried, not counted)
  * - `{"event":"error","message"}` for what the service reports to `onError`
  * - `{"event":"done"}` when a producer has produced everything; `{"event":"closed"}` after `close()`
  *
  * SIGTERM closes the service (draining handlers, flushing acks) and exits 0.
  */
 import { defer, mergeMap, timer, type Subscription } from 'rxjs';
-import { ackAfter, createEventService, eventStream, isRetriable, type Delivery, type EventService } from 'rx-redis-events';
-import type { FaultConsumeOptions, FaultServiceOptions, WorkerConfig, ConsumerConfig, ProducerConfig, WorkerEvent } from './contract';
+import { ackAfter, createEventService, eventStream, isRetriable, type ConsumeOptions, type Delivery, type EventService, type EventServiceOptions } from 'rx-redis-events';
+import type { ConsumerConfig, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => timer(ms).subscribe(() => resolve()));
 
@@ -24,7 +24,7 @@ function emit(line: WorkerEvent): void {
 }
 
 function serviceFor(config: WorkerConfig): EventService {
-  const options: FaultServiceOptions = {
+  const options: EventServiceOptions = {
     group: config.group,
     consumer: config.consumer,
     redis: config.url,
@@ -38,7 +38,7 @@ function serviceFor(config: WorkerConfig): EventService {
 
 function consume(config: ConsumerConfig, service: EventService): Subscription {
   const stream = eventStream<{ n: number }>(config.stream);
-  const options: FaultConsumeOptions = {
+  const options: ConsumeOptions = {
     from: 'start',
     claimIdleAfterMs: config.claimIdleAfterMs,
     maxInFlight: config.maxInFlight,
@@ -81,13 +81,16 @@ async function produce(config: ProducerConfig, service: EventService, stopping: 
   const last = config.first + config.count - 1;
   for (let n = config.first; n <= last && !stopping(); ) {
     const values = Array.from({ length: Math.min(config.batchSize, last - n + 1) }, (_, index) => ({ n: n + index }));
+    const startedAt = Date.now();
     try {
       const ids = await service.produce(stream, ...values);
       values.forEach((value, index) => emit({ event: 'produced', n: value.n, id: ids[index] ?? '' }));
       n += values.length;
       if (config.intervalMs > 0) await sleep(config.intervalMs);
     } catch (error) {
-      emit({ event: 'produce-error', n, retriable: isRetriable(error), message: error instanceof Error ? error.message : String(error) });
+      if (stopping()) break; // closed under it by SIGTERM: not an outage
+      const message = error instanceof Error ? error.message : String(error);
+      emit({ event: 'produce-error', n, retriable: isRetriable(error), message, ms: Date.now() - startedAt });
       await sleep(config.retryDelayMs ?? 100);
     }
   }
@@ -113,7 +116,6 @@ async function main(): Promise<void> {
   } else {
     emit({ event: 'ready' });
     await produce(config, service, () => stopping);
-    if (config.exitWhenDone) await close();
   }
 }
 

@@ -159,7 +159,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}:\n${output}`);
+    throw new Error(`${(error as Error).message}:\n${output}`, { cause: error });
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(`redis-server exited early ${ATTEMPTS} times; last output:\n${output}`);
