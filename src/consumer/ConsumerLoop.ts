@@ -1,4 +1,5 @@
-import { Subscription, timer, type Subscriber } from 'rxjs';
+import { catchError, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
+import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { EventStream } from '../definitions/eventStream';
 import type { StoredEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
@@ -33,6 +34,7 @@ const MAX_RETRY_PAUSE_MS = 1000;
 export class ConsumerLoop<T> {
   private readonly inFlight: InFlight<T>;
   private readonly timers = new Subscription();
+  private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
   private claimCursor: string | undefined;
@@ -54,7 +56,7 @@ export class ConsumerLoop<T> {
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
   start(): void {
-    this.run().catch((error: unknown) => this.subscriber.error(error));
+    this.coroutine = runCoroutine(this.run(), (error) => this.subscriber.error(error));
   }
 
   /** Stops reading and cancels timers; nacked entries stay pending on the broker. Idempotent. */
@@ -63,8 +65,8 @@ export class ConsumerLoop<T> {
     this.stopped = true;
     this.timers.unsubscribe();
     this.inFlight.release();
+    this.coroutine?.unsubscribe();
     this.reader?.close();
-    this.kick();
     this.checkSettled();
   }
 
@@ -76,40 +78,42 @@ export class ConsumerLoop<T> {
     });
   }
 
-  private async run(): Promise<void> {
+  private *run(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
-    await this.retrying(() => transport.ensureGroup(key, group, this.options.from));
+    yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    await this.retrying(async () => this.admit(await transport.claimOwn(key, group, consumer, this.inFlight.room)));
+    yield* this.retrying(function* (this: ConsumerLoop<T>) {
+      this.admit(yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
+    }.bind(this));
     const { claimIdleAfterMs, scheduler } = this.options;
     if (Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
       this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
     }
-    while (!this.stopped) await this.retrying(() => this.step());
+    while (!this.stopped) yield* this.retrying(() => this.step());
   }
 
-  private async step(): Promise<void> {
+  private *step(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
     const due = this.inFlight.takeDue();
     if (due.length > 0) {
       const counts = new Map(due.map((item) => [item.id, item.deliveryCount]));
-      const entries = await transport.claimIds(key, group, consumer, [...counts.keys()]);
+      const entries = yield* wait(transport.claimIds(key, group, consumer, [...counts.keys()]));
       for (const id of counts.keys()) if (!entries.some((entry) => entry.id === id)) this.inFlight.forget(id);
       return this.admit(entries.map((entry: StoredEntry) => ({ ...entry, deliveryCount: (counts.get(entry.id) ?? 0) + 1 })));
     }
     const room = this.inFlight.room;
-    if (room <= 0) return this.sleep(Infinity);
+    if (room <= 0) return yield* this.sleep(Infinity);
     if (this.claimCursor !== undefined) {
       const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding() };
-      const result = await transport.claimIdle(key, group, consumer, request);
+      const result = yield* wait(transport.claimIdle(key, group, consumer, request));
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
       return this.admit(result.entries);
     }
-    this.admit(await (this.reader as StreamReader).read(room, this.options.blockMs));
+    this.admit(yield* wait((this.reader as StreamReader).read(room, this.options.blockMs)));
   }
 
   private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
@@ -117,37 +121,37 @@ export class ConsumerLoop<T> {
   }
 
   /** Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop stops. */
-  private async retrying(work: () => Promise<void>): Promise<void> {
+  private *retrying(work: () => Generator<Awaitable<unknown>, unknown, unknown>): Coroutine {
     for (let failures = 0; !this.stopped; failures++) {
       try {
-        return await work();
+        yield* work();
+        return;
       } catch (error) {
         if (this.stopped) return;
         this.ctx.report(error);
-        await this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
+        yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
         // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
         const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.options.from;
-        await this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).catch(() => undefined);
+        yield* wait(this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).pipe(catchError(() => of(undefined))));
       }
     }
   }
 
   /** Waits for `ms` (through the scheduler) or until something wakes the loop. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const pause = Number.isFinite(ms) ? timer(ms, this.options.scheduler).subscribe(() => this.kick(false)) : undefined;
-      this.wake = () => {
+  private *sleep(ms: number): Coroutine {
+    yield new Observable<void>((subscriber) => {
+      this.wake = () => subscriber.next();
+      const pause = Number.isFinite(ms) ? timer(ms, this.options.scheduler).subscribe(() => subscriber.next()) : undefined;
+      return () => {
         pause?.unsubscribe();
-        resolve();
+        this.wake = undefined;
       };
     });
   }
 
   /** Wakes a sleeping loop and, unless told otherwise, ends a blocked read so new work is seen at once. */
   private kick(interruptRead = true): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    this.wake?.();
     if (interruptRead) this.reader?.interrupt();
   }
 

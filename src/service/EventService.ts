@@ -196,6 +196,7 @@ export class EventService {
       this.options.onError(error);
       return Promise.reject(error);
     }
+    if (this.transports.streams.immediateAcks) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
   }
 

@@ -1,3 +1,4 @@
+import type { Observable } from 'rxjs';
 import type { EntryFields } from '../codec/entryCodec';
 
 /** An entry as stored: its id and fields. */
@@ -54,8 +55,12 @@ export interface TrimLimits {
  * because a blocking `XREADGROUP` occupies the connection it runs on.
  */
 export interface StreamReader {
-  /** Reads up to `count` entries never delivered to the group; waits up to `blockMs` for some. Resolves `[]` on timeout, interrupt or close. */
-  read(count: number, blockMs: number): Promise<ReadEntry[]>;
+  /**
+   * **Cold**: each subscription reads up to `count` entries never delivered to the group, waiting up
+   * to `blockMs` for some; emits `[]` on timeout, interrupt or close. In memory it emits synchronously
+   * when the entries are there (or the moment they are appended), which keeps virtual time exact.
+   */
+  read(count: number, blockMs: number): Observable<ReadEntry[]>;
   /** Makes the pending (or else the next) `read` resolve `[]` now. */
   interrupt(): void;
   /** Releases the reader; a pending `read` resolves `[]`. Idempotent. */
@@ -64,11 +69,15 @@ export interface StreamReader {
 
 /**
  * The seam between the library and a persistent stream store (Redis Streams, or memory).
- * Keys are full keys (prefix included). Every method rejects with a `TransportError` on broker failure.
+ * Keys are full keys (prefix included). Every method fails with a `TransportError` on broker failure.
+ * What the consumer loop waits for is a cold Observable, which the memory transport answers
+ * synchronously (so a whole service runs in virtual time); the rest are promises.
  */
 export interface StreamTransport {
+  /** Whether `ack` takes effect at once, so there is nothing to gain from coalescing acks (memory). */
+  readonly immediateAcks: boolean;
   /** Creates the group (and the stream) unless it exists. */
-  ensureGroup(key: string, group: string, start: GroupStart): Promise<void>;
+  ensureGroup(key: string, group: string, start: GroupStart): Observable<void>;
   /** Appends entries in order and resolves with their ids once the store has them all. */
   append(key: string, entries: readonly EntryFields[]): Promise<string[]>;
   /** Opens a blocking reader for `consumer` of `group`. */
@@ -76,11 +85,11 @@ export interface StreamTransport {
   /** Acknowledges entries for the group; unknown or already acked ids are ignored. */
   ack(key: string, group: string, ids: readonly string[]): Promise<void>;
   /** Takes over this consumer's own pending entries (left by an earlier run under the same name), counting a new delivery. */
-  claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]>;
+  claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]>;
   /** One step of a walk over the group's pending list: takes over entries idle for `minIdleMs` (other consumers', or this one's whose read reply was lost) that it is not holding. */
-  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult>;
+  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult>;
   /** Re-assigns the given pending ids to `consumer` (counting a new delivery) and returns the entries that are still pending. */
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]>;
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]>;
   /** Atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; false when it is no longer pending. */
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean>;
   /** Reads the dead-letter stream, oldest first, at most `count` entries. */

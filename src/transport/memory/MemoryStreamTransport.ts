@@ -1,15 +1,18 @@
+import { Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 
-/** {@link StreamTransport} over a {@link MemoryBroker}. */
+/** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
 export class MemoryStreamTransport implements StreamTransport {
+  readonly immediateAcks = true;
+
   constructor(private readonly broker: MemoryBroker) {}
 
-  ensureGroup(key: string, group: string, start: GroupStart): Promise<void> {
-    return this.run('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
+  ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
+    return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
   }
 
   append(key: string, entries: readonly EntryFields[]): Promise<string[]> {
@@ -29,12 +32,12 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.run('ack', () => this.broker.existingStream(key)?.ack(group, ids));
   }
 
-  claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]> {
-    return this.run('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
+  claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
+    return this.now('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
   }
 
-  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult> {
-    return this.run('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
+  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult> {
+    return this.now('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
   }
 
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
@@ -69,12 +72,26 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.run('trim', () => this.broker.existingStream(key)?.trim(limits) ?? 0);
   }
 
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]> {
-    return this.run('claimIds', () => this.broker.stream(key).claimIds(group, consumer, ids, this.broker.now()));
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]> {
+    return this.now('claimIds', () => this.broker.stream(key).claimIds(group, consumer, ids, this.broker.now()));
   }
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** A cold Observable doing `work` synchronously on subscription. */
+  private now<R>(operation: string, work: () => R): Observable<R> {
+    return new Observable<R>((subscriber) => {
+      let result: R;
+      try {
+        result = work();
+      } catch (error) {
+        return subscriber.error(new TransportError(operation, error));
+      }
+      subscriber.next(result);
+      subscriber.complete();
+    });
   }
 
   private run<R>(operation: string, work: () => R): Promise<R> {
@@ -99,23 +116,32 @@ class MemoryStreamReader implements StreamReader {
     private readonly consumer: string,
   ) {}
 
-  read(count: number, _blockMs: number): Promise<ReadEntry[]> {
-    if (this.closed || this.interrupted) {
-      this.interrupted = false;
-      return Promise.resolve([]);
-    }
-    const stream = this.broker.stream(this.key);
-    try {
-      const ready = stream.readNew(this.group, this.consumer, count, this.broker.now());
-      if (ready.length > 0) return Promise.resolve(ready);
-    } catch (error) {
-      return Promise.reject(new TransportError('read', error));
-    }
-    return new Promise((resolve) => {
-      const remove = stream.wait({ group: this.group, consumer: this.consumer, count, resolve: (entries) => this.settle(resolve, entries) });
+  read(count: number, _blockMs: number): Observable<ReadEntry[]> {
+    return new Observable<ReadEntry[]>((subscriber) => {
+      const answer = (entries: ReadEntry[]) => {
+        this.cancelWait = undefined;
+        subscriber.next(entries);
+        subscriber.complete();
+      };
+      if (this.closed || this.interrupted) {
+        this.interrupted = false;
+        return answer([]);
+      }
+      const stream = this.broker.stream(this.key);
+      try {
+        const ready = stream.readNew(this.group, this.consumer, count, this.broker.now());
+        if (ready.length > 0) return answer(ready);
+      } catch (error) {
+        return subscriber.error(new TransportError('read', error));
+      }
+      const remove = stream.wait({ group: this.group, consumer: this.consumer, count, resolve: answer });
       this.cancelWait = () => {
         remove();
-        this.settle(resolve, []);
+        answer([]);
+      };
+      return () => {
+        remove();
+        this.cancelWait = undefined;
       };
     });
   }
@@ -128,10 +154,5 @@ class MemoryStreamReader implements StreamReader {
   close(): void {
     this.closed = true;
     this.cancelWait?.();
-  }
-
-  private settle(resolve: (entries: ReadEntry[]) => void, entries: ReadEntry[]): void {
-    this.cancelWait = undefined;
-    resolve(entries);
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { defer, type Observable } from 'rxjs';
 import { TransportError } from '../../errors/TransportError';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { RedisConnections } from './connect';
@@ -31,7 +32,11 @@ export class RedisStreamReader implements StreamReader {
     this.connection.on('error', () => undefined); // failures surface through read()
   }
 
-  async read(count: number, blockMs: number): Promise<ReadEntry[]> {
+  read(count: number, blockMs: number): Observable<ReadEntry[]> {
+    return defer(() => this.readOnce(count, blockMs));
+  }
+
+  private async readOnce(count: number, blockMs: number): Promise<ReadEntry[]> {
     if (this.closed || this.interrupted) {
       this.interrupted = false;
       return [];

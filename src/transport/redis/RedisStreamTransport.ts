@@ -1,3 +1,4 @@
+import { defer, type Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
@@ -14,17 +15,20 @@ const TRIM_SCAN = 10_000;
 
 /** {@link StreamTransport} over Redis Streams: `XADD`, `XREADGROUP`, `XACK`, `XCLAIM` on one command connection, one connection per reader. */
 export class RedisStreamTransport implements StreamTransport {
+  readonly immediateAcks = false;
   private readonly readers = new Set<StreamReader>();
 
   constructor(private readonly connections: RedisConnections) {}
 
-  async ensureGroup(key: string, group: string, start: GroupStart): Promise<void> {
-    try {
-      await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
-      throw new TransportError('ensureGroup', error);
-    }
+  ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
+    return defer(async () => {
+      try {
+        await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+        throw new TransportError('ensureGroup', error);
+      }
+    });
   }
 
   async append(key: string, entries: readonly EntryFields[]): Promise<string[]> {
@@ -50,14 +54,16 @@ export class RedisStreamTransport implements StreamTransport {
     await this.guard('ack', () => this.connections.command.xack(key, group, ...ids));
   }
 
-  async claimOwn(key: string, group: string, consumer: string, count: number): Promise<ReadEntry[]> {
-    return toClaimedEntries(await this.script('claimOwn', CLAIM_OWN, [key], [group, consumer, count]));
+  claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
+    return defer(async () => toClaimedEntries(await this.script('claimOwn', CLAIM_OWN, [key], [group, consumer, count])));
   }
 
-  async claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Promise<ClaimIdleResult> {
+  claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult> {
     const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count, ...request.holding];
-    const [cursor, entries] = (await this.script('claimIdle', CLAIM_IDLE, [key], args)) as [string, unknown];
-    return { cursor, entries: toClaimedEntries(entries) };
+    return defer(async () => {
+      const [cursor, entries] = (await this.script('claimIdle', CLAIM_IDLE, [key], args)) as [string, unknown];
+      return { cursor, entries: toClaimedEntries(entries) };
+    });
   }
 
   async deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
@@ -79,9 +85,8 @@ export class RedisStreamTransport implements StreamTransport {
     return Number(await this.script('trim', TRIM, [key], args));
   }
 
-  async claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Promise<StoredEntry[]> {
-    if (ids.length === 0) return [];
-    return toStoredEntries(await this.guard('claimIds', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids)));
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]> {
+    return defer(async () => (ids.length === 0 ? [] : toStoredEntries(await this.guard('claimIds', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids)))));
   }
 
   async close(): Promise<void> {

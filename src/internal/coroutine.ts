@@ -1,0 +1,83 @@
+import { from, isObservable, type Observable, Subscription } from 'rxjs';
+
+/** What a coroutine step can wait for. */
+export type Awaitable<T> = Observable<T> | PromiseLike<T>;
+
+/** A coroutine body: a generator that yields what it waits for. */
+export type Coroutine = Generator<Awaitable<unknown>, void, unknown>;
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Waits for the first value of `source` (undefined if it completes empty) inside a coroutine: `const x = yield* wait(source)`. */
+export function* wait<T>(source: Awaitable<T>): Generator<Awaitable<unknown>, T, unknown> {
+  return (yield source) as T;
+}
+
+/**
+ * Runs a coroutine the way `async` functions run, with one difference that matters for virtual
+ * time: when what it waits for answers synchronously (an in-memory broker, a `TestScheduler`
+ * timer), it resumes synchronously, in the same frame, instead of in a later microtask.
+ * Errors are thrown into the generator; an uncaught one goes to `onError`.
+ * Unsubscribing stops it and runs its `finally` blocks.
+ */
+export function runCoroutine(body: Coroutine, onError: (error: unknown) => void): Subscription {
+  let waitingOn: Subscription | undefined;
+  let running = false;
+  let stopped = false;
+
+  const resume = (outcome: Outcome): void => {
+    let next: Outcome | undefined = outcome;
+    while (next && !stopped) {
+      let step: IteratorResult<Awaitable<unknown>, void>;
+      running = true;
+      try {
+        step = next.ok ? body.next(next.value) : body.throw(next.error);
+      } catch (error) {
+        stopped = true;
+        onError(error);
+        return;
+      } finally {
+        running = false;
+      }
+      if (step.done) return;
+      if (stopped) return void body.return();
+      next = subscribeTo(step.value);
+    }
+  };
+
+  /** Subscribes to what the coroutine waits for; returns its outcome when it answered synchronously. */
+  const subscribeTo = (awaited: Awaitable<unknown>): Outcome | undefined => {
+    let subscribing = true;
+    let settled = false;
+    let syncOutcome: Outcome | undefined;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      if (subscribing) return void (syncOutcome = outcome);
+      waitingOn?.unsubscribe();
+      waitingOn = undefined;
+      resume(outcome);
+    };
+    const source = isObservable(awaited) ? awaited : from(awaited);
+    const subscription = source.subscribe({
+      next: (value) => settle({ ok: true, value }),
+      error: (error: unknown) => settle({ ok: false, error }),
+      complete: () => settle({ ok: true, value: undefined }),
+    });
+    subscribing = false;
+    if (settled) {
+      subscription.unsubscribe();
+      return syncOutcome;
+    }
+    waitingOn = subscription;
+    return undefined;
+  };
+
+  resume({ ok: true, value: undefined });
+  return new Subscription(() => {
+    if (stopped) return;
+    stopped = true;
+    waitingOn?.unsubscribe();
+    if (!running) body.return();
+  });
+}
