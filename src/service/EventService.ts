@@ -106,7 +106,8 @@ export class EventService {
     const key = this.options.prefix + stream.name;
     const entries = events.map((event) => encodeEntry(stream, event));
     const { produceTimeoutMs, scheduler } = this.options;
-    const ids = await withTimeout(this.transports.streams.append(key, entries), produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs));
+    const appended = this.transports.streams.append(key, entries);
+    const ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
     this.retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
   }
@@ -196,7 +197,7 @@ export class EventService {
       this.options.onError(error);
       return Promise.reject(error);
     }
-    if (this.transports.streams.immediateAcks) return this.transports.streams.ack(key, this.group, [id]);
+    if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
   }
 

@@ -74,8 +74,8 @@ export interface StreamReader {
  * synchronously (so a whole service runs in virtual time); the rest are promises.
  */
 export interface StreamTransport {
-  /** Whether `ack` takes effect at once, so there is nothing to gain from coalescing acks (memory). */
-  readonly immediateAcks: boolean;
+  /** Whether every operation takes effect before the call returns (memory): acks need no coalescing, produce no timeout. */
+  readonly synchronous: boolean;
   /** Creates the group (and the stream) unless it exists. */
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void>;
   /** Appends entries in order and resolves with their ids once the store has them all. */

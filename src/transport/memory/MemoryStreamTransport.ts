@@ -7,7 +7,7 @@ import type { MemoryBroker } from './MemoryBroker';
 
 /** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
 export class MemoryStreamTransport implements StreamTransport {
-  readonly immediateAcks = true;
+  readonly synchronous = true;
 
   constructor(private readonly broker: MemoryBroker) {}
 

@@ -15,7 +15,7 @@ const TRIM_SCAN = 10_000;
 
 /** {@link StreamTransport} over Redis Streams: `XADD`, `XREADGROUP`, `XACK`, `XCLAIM` on one command connection, one connection per reader. */
 export class RedisStreamTransport implements StreamTransport {
-  readonly immediateAcks = false;
+  readonly synchronous = false;
   private readonly readers = new Set<StreamReader>();
 
   constructor(private readonly connections: RedisConnections) {}

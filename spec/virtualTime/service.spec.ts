@@ -1,0 +1,82 @@
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ackAfter, batch, createEventService, eventStream, MemoryBroker, type Delivery } from 'rx-redis-events';
+
+/** A whole service on the memory broker, driven by a TestScheduler: every timer and delivery in virtual frames. */
+describe('virtual time - a service on the memory broker', () => {
+  let testScheduler: TestScheduler;
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+  const setUp = () => {
+    const broker = new MemoryBroker({ scheduler: testScheduler });
+    const service = (group: string, consumer = group) => createEventService({ group, consumer, broker, scheduler: testScheduler });
+    return { broker, service };
+  };
+  const Orders = eventStream<number>('orders');
+
+  it('virtual time - deliveries arrive in the frame they are produced, and batch({ maxLatency: 500 }) flushes 500 frames after its window opened', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { service } = setUp();
+      const shop = service('shop');
+      const billing = service('billing');
+      const batches = billing.consume(Orders, { from: 'start' }).pipe(
+        batch({ maxLatency: 500, maxBatchSize: 3, scheduler: testScheduler }),
+        map((b) => (void b.ack(), b.values)),
+      );
+      cold('-a-b-c-d').subscribe((n) => void shop.produce(Orders, Number(n === 'a' ? 1 : n === 'b' ? 2 : n === 'c' ? 3 : 4)));
+      // x: full at frame 5; the next window opened then, so [4] (frame 7) leaves when it closes, at 505
+      expectObservable(batches, '^ 1999ms !').toBe('-----x 499ms y', { x: [1, 2, 3], y: [4] });
+    });
+  });
+
+  it('virtual time - nack({ delayMs: 5000 }) redelivers at frame 5000 with deliveryCount 2', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const { service } = setUp();
+      const billing = service('billing');
+      void billing.produce(Orders, 7);
+      const seen = billing.consume(Orders, { from: 'start' }).pipe(
+        map((d: Delivery<number>) => {
+          if (d.deliveryCount === 1) void d.nack({ delayMs: 5000 });
+          else void d.ack();
+          return `${d.value}#${d.deliveryCount}`;
+        }),
+      );
+      expectObservable(seen, '^ 9999ms !').toBe('a 4999ms b', { a: '7#1', b: '7#2' });
+    });
+  });
+
+  it('virtual time - claimIdleAfterMs: what a consumer left pending is taken over after the idle time, on the next claim check', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const { service } = setUp();
+      const quitter = service('billing', 'quitter');
+      const heir = service('billing', 'heir');
+      void quitter.produce(Orders, 1, 2);
+      expectObservable(quitter.consume(Orders, { from: 'start' }).pipe(map((d) => d.value)), '^ 10ms !').toBe('(ab)', { a: 1, b: 2 });
+      const taken = heir.consume(Orders, { claimIdleAfterMs: 1000 }).pipe(map((d) => `${d.value}#${d.deliveryCount}`));
+      // claim checks run every claimIdleAfterMs / 2 = 500 frames: at 0 and 500 nothing is idle enough, at 1000 both are
+      expectObservable(taken, '^ 2999ms !').toBe('1000ms (ab)', { a: '1#2', b: '2#2' });
+    });
+  });
+
+  it('virtual time - ackAfter with retry delays: a failing event is retried at the delays, then dead-lettered', () => {
+    let deadLettered = 0;
+    testScheduler.run(({ expectObservable }) => {
+      const { service, broker } = setUp();
+      const billing = service('billing');
+      void billing.produce(Orders, 1);
+      const attempts = billing.consume(Orders, { from: 'start', maxDeliveries: 3 }).pipe(
+        ackAfter(
+          (d: Delivery<number>) => {
+            throw new Error(`attempt ${d.deliveryCount}`);
+          },
+          { retry: { delays: [100, 1000] } },
+        ),
+        map((outcome) => `${outcome.ok ? 'ok' : 'failed'}#${outcome.item.deliveryCount}`),
+      );
+      expectObservable(attempts, '^ 4999ms !').toBe('a 99ms b 999ms c', { a: 'failed#1', b: 'failed#2', c: 'failed#3' });
+      testScheduler.schedule(() => (deadLettered = broker.existingStream('orders:dlq')?.length ?? 0), 4000);
+    });
+    expect(deadLettered).toBe(1);
+  });
+});
