@@ -4,6 +4,7 @@ import { consumerSuite } from './consumerSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { reliabilitySuite } from './reliabilitySuite';
+import { robustnessSuite } from './robustnessSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -28,5 +29,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('broadcast streams', () => broadcastSuite(ctx));
     describe('lifecycle', () => lifecycleSuite(ctx));
     describe('reliability', () => reliabilitySuite(ctx));
+    describe('robustness', () => robustnessSuite(ctx));
   });
 }

@@ -1,4 +1,4 @@
-import { firstValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, tap, toArray } from 'rxjs';
 import { autoAck, broadcastStream, eventStream, ServiceClosedError, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
 import { collect, uniqueName, waitFor } from './helpers';
@@ -12,11 +12,12 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     const service = ctx().createService({ group: 'A' });
     await service.produce(numbers, 1, 2);
     const channel = broadcastStream<string>(uniqueName('bc'));
-    const consumed = firstValueFrom(service.consume(numbers, { from: 'start' }).pipe(autoAck(), toArray()));
+    let read = 0;
+    const consumed = firstValueFrom(service.consume(numbers, { from: 'start' }).pipe(autoAck(), tap(() => read++), toArray()));
     const listened = firstValueFrom(service.listen(channel).pipe(toArray()));
     await service.listening(channel);
     await service.broadcast(channel, 'hello');
-    await waitFor('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await waitFor('acks', async () => read === 2 && (await ctx().pendingCount(numbers.name, 'A')) === 0);
     await service.close();
     expect((await consumed).map((d) => d.value)).toEqual([1, 2]);
     expect(await listened).toEqual(['hello']);

@@ -66,7 +66,7 @@ describe('delivery', () => {
     const delivery = createDelivery(init, settler);
     const nacked = delivery.nack({ delayMs: delayMs as number });
     await expect(nacked).rejects.toThrow(RangeError);
-    await expect(nacked).rejects.toThrow(`nack delayMs must be a finite number >= 0, got ${String(delayMs)}`);
+    await expect(nacked).rejects.toThrow(`nack delayMs must be a number of milliseconds between 0 and 2147483647, got ${String(delayMs)}`);
     expect(settler.nack).toHaveBeenCalledTimes(0);
     await delivery.ack(); // still unsettled: the ack goes through
     expect(settler.ack).toHaveBeenCalledTimes(1);

@@ -46,7 +46,7 @@ describe('validation - createEventService', () => {
     ['a numeric redis', { group: 'g', redis: 6379 as unknown as string }, TypeError, 'option redis must be a URL, ioredis options or an ioredis client, got 6379'],
     ['a broker that is not a MemoryBroker', { group: 'g', broker: {} }, TypeError, 'createEventService option broker must be a MemoryBroker'],
     ['an empty consumer', { group: 'g', consumer: '' }, TypeError, 'createEventService option consumer must be a non-empty string'],
-    ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds >= 0, got -1'],
+    ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds between 0 and 2147483647, got -1'],
   ])('validation - createEventService with %s throws', (_label, options, type, message) => {
     expectThrow(() => createEventService(options as EventServiceOptions), type, message);
   });
@@ -63,10 +63,10 @@ describe('validation - EventService', () => {
   afterEach(() => Promise.all(services.splice(0).map((service) => service.close())));
 
   it.each<[ConsumeOptions, typeof TypeError | typeof RangeError, string]>([
-    [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 1000000, got 0'],
+    [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 10000, got 0'],
     [{ from: 'middle' as ConsumeOptions['from'] }, TypeError, `consume option from must be 'new' or 'start', got "middle"`],
-    [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds >= 1, got 0'],
-    [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds >= 1, got -5'],
+    [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds between 1 and 2147483647, got 0'],
+    [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got -5'],
   ])('validation - consume(stream, %p) throws at the call', (options, type, message) => {
     const service = open();
     expectThrow(() => service.consume(Orders, options), type, message);

@@ -2,6 +2,7 @@ import { Observable, share, type Subscriber } from 'rxjs';
 import { decodeValue } from '../codec/entryCodec';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { PubSubTransport } from '../transport/PubSubTransport';
+import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 
 interface Channel {
   readonly shared: Observable<unknown>;
@@ -15,6 +16,7 @@ interface Channel {
  */
 export class BroadcastHub {
   private readonly channels = new Map<string, Channel>();
+  private closedBy: (() => Error) | undefined;
 
   constructor(
     private readonly pubsub: PubSubTransport,
@@ -34,12 +36,14 @@ export class BroadcastHub {
   /** Resolves once the broker subscription of `broadcast` is active; rejects when nobody listens to it. */
   listening(broadcast: BroadcastStream<unknown>): Promise<void> {
     const ready = this.channels.get(broadcast.name)?.ready;
+    if (this.closedBy) return Promise.reject(this.closedBy());
     if (ready) return ready;
-    return Promise.reject(new Error(`rx-redis-events: nobody listens to broadcast "${broadcast.name}" in this service; subscribe to listen() first`));
+    return Promise.reject(new RxRedisEventsError(`nobody listens to broadcast "${broadcast.name}" in this service; subscribe to listen() first`));
   }
 
-  /** Completes every listener (the service is closing). */
-  completeAll(): void {
+  /** Completes every listener; from now on subscribing errors with `closedError()` (the service is closing). */
+  completeAll(closedError: () => Error): void {
+    this.closedBy = closedError;
     for (const channel of this.channels.values()) channel.subscriber?.complete();
   }
 
@@ -47,6 +51,7 @@ export class BroadcastHub {
     const address = this.prefix + name;
     const channel: Channel = {
       shared: new Observable<unknown>((subscriber) => {
+        if (this.closedBy) return subscriber.error(this.closedBy());
         channel.subscriber = subscriber;
         const ready = this.pubsub.subscribe(address, (payload) => {
           try {

@@ -1,7 +1,7 @@
 import { catchError, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { EventStream } from '../definitions/eventStream';
-import type { StoredEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
+import type { StreamReader, StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
@@ -92,7 +92,7 @@ export class ConsumerLoop<T> {
       const period = Math.max(claimIdleAfterMs / 2, 50);
       this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
     }
-    while (!this.stopped) yield* this.retrying(() => this.step());
+    while (!this.stopped && !this.subscriber.closed) yield* this.retrying(() => this.step());
   }
 
   private *step(): Coroutine {
@@ -100,15 +100,16 @@ export class ConsumerLoop<T> {
     const { key, consumer } = this.target;
     const due = this.inFlight.takeDue();
     if (due.length > 0) {
-      const counts = new Map(due.map((item) => [item.id, item.deliveryCount]));
-      const entries = yield* wait(transport.claimIds(key, group, consumer, [...counts.keys()]));
-      for (const id of counts.keys()) if (!entries.some((entry) => entry.id === id)) this.inFlight.forget(id);
-      return this.admit(entries.map((entry: StoredEntry) => ({ ...entry, deliveryCount: (counts.get(entry.id) ?? 0) + 1 })));
+      const entries = yield* wait(transport.claimIds(key, group, consumer, due));
+      const back = new Set(entries.map((entry) => entry.id));
+      for (const id of due) if (!back.has(id)) this.inFlight.forget(id); // acked or taken over meanwhile
+      return this.admit(entries);
     }
     const room = this.inFlight.room;
     if (room <= 0) return yield* this.sleep(Infinity);
     if (this.claimCursor !== undefined) {
-      const request = { minIdleMs: this.options.claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding() };
+      const { claimIdleAfterMs: minIdleMs, maxDeliveries } = this.options;
+      const request = { minIdleMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
       const result = yield* wait(transport.claimIdle(key, group, consumer, request));
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
       return this.admit(result.entries);
@@ -117,7 +118,7 @@ export class ConsumerLoop<T> {
   }
 
   private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
-    this.inFlight.admit(entries, () => this.stopped);
+    this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
   }
 
   /** Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop stops. */

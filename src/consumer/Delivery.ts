@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from '../internal/validate';
+
 /** Options of `Delivery.nack`. */
 export interface NackOptions {
   /** Deliver the event again no sooner than this many milliseconds from now. Default 0. */
@@ -51,8 +53,8 @@ export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettle
     nack: (options: NackOptions = {}) => {
       if (settled) return settled;
       const delayMs = options.delayMs ?? 0;
-      if (typeof delayMs !== 'number' || !(delayMs >= 0) || !Number.isFinite(delayMs)) {
-        return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a finite number >= 0, got ${String(delayMs)}`));
+      if (typeof delayMs !== 'number' || !(delayMs >= 0) || !(delayMs <= MAX_TIMER_MS)) {
+        return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS}, got ${String(delayMs)}`));
       }
       return (settled ??= settler.nack(init.id, init.deliveryCount, delayMs, options.error));
     },

@@ -25,7 +25,7 @@ export interface InFlightEvents<T> {
 export class InFlight<T> implements DeliverySettler {
   /** Ids emitted and not acked: `open` (with the handler) or `nacked` (waiting for redelivery). */
   private readonly held = new Map<string, 'open' | 'nacked'>();
-  private due: { id: string; deliveryCount: number }[] = [];
+  private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
 
@@ -52,8 +52,8 @@ export class InFlight<T> implements DeliverySettler {
     return [...this.held.keys()];
   }
 
-  /** Takes the nacked entries that are due, with the delivery count each had. */
-  takeDue(): { id: string; deliveryCount: number }[] {
+  /** Takes the ids of the nacked entries that are due for redelivery. */
+  takeDue(): string[] {
     const due = this.due;
     this.due = [];
     return due;
@@ -67,8 +67,8 @@ export class InFlight<T> implements DeliverySettler {
   /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, undecodable. */
   admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
     const { stream, key } = this.target;
-    for (const entry of entries) {
-      if (isStopped()) return;
+    for (const [index, entry] of entries.entries()) {
+      if (isStopped()) return this.giveBack(entries.slice(index).map((rest) => rest.id));
       const only = entry.fields[TARGET_GROUP_FIELD];
       if (only !== undefined && only !== this.ctx.group) {
         this.ctx.ack(key, entry.id).catch(() => undefined); // redriven for another group
@@ -108,7 +108,7 @@ export class InFlight<T> implements DeliverySettler {
       this.held.set(id, 'nacked');
       this.timers.add(
         timer(delayMs, this.options.scheduler).subscribe(() => {
-          this.due.push({ id, deliveryCount });
+          this.due.push(id);
           this.events.redeliveryDue();
         }),
       );
@@ -123,6 +123,17 @@ export class InFlight<T> implements DeliverySettler {
     this.timers.unsubscribe();
     for (const [id, state] of this.held) if (state === 'nacked') this.held.delete(id);
     this.due = [];
+  }
+
+  /**
+   * Hands back entries that were read but not emitted (the subscriber left in the middle of a read):
+   * they are marked idle for `claimIdleAfterMs`, so the group's next claim walk takes them at once.
+   */
+  private giveBack(ids: string[]): void {
+    if (ids.length === 0) return;
+    const idleMs = Number.isFinite(this.options.claimIdleAfterMs) ? this.options.claimIdleAfterMs : 0;
+    const { key, consumer } = this.target;
+    this.ctx.transport.markIdle(key, this.ctx.group, consumer, ids, idleMs).catch(this.ctx.report);
   }
 
   /** Moves an entry to the dead-letter stream, holding its slot meanwhile; a failure is reported and the entry stays pending. */

@@ -6,7 +6,7 @@ import { assertDuration, assertInteger } from '../internal/validate';
 export interface ConsumeOptions {
   /** Where the group starts when it does not exist yet: `'new'` (only events produced from now on) or `'start'` (the whole stream). Default `'new'`. */
   readonly from?: GroupStart;
-  /** Most un-acked deliveries one subscription holds; the reader asks the broker only for what fits. Default 1000. */
+  /** Most un-acked deliveries one subscription holds (1 to 10000); the reader asks the broker only for what fits. Default 1000. */
   readonly maxInFlight?: number;
   /** Longest a blocking read waits on Redis before it is issued again, in ms. Default 2000. */
   readonly blockMs?: number;
@@ -39,7 +39,7 @@ export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: S
   if (resolved.from !== 'new' && resolved.from !== 'start') {
     throw new TypeError(`rx-redis-events: consume option from must be 'new' or 'start', got ${JSON.stringify(resolved.from)}`);
   }
-  assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 1_000_000);
+  assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 10_000);
   assertDuration(resolved.blockMs, 'consume option blockMs', 1);
   assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
   assertInteger(resolved.maxDeliveries, 'consume option maxDeliveries', 1);

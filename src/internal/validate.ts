@@ -27,11 +27,15 @@ export function assertInteger(value: unknown, what: string, min: number, max = N
 
 /** Throws a `RangeError` naming `what` unless `value` is a finite number >= `min`, or `Infinity` when allowed. */
 export function assertDuration(value: unknown, what: string, min = 0, allowInfinity = false): asserts value is number {
-  const ok = typeof value === 'number' && value >= min && (Number.isFinite(value) || (allowInfinity && value === Infinity));
+  const ok = typeof value === 'number' && value >= min && (value <= MAX_TIMER_MS || (allowInfinity && value === Infinity));
   if (!ok) {
-    throw new RangeError(`rx-redis-events: ${what} must be a number of milliseconds >= ${min}, got ${describe(value)}`);
+    const range = allowInfinity ? `between ${min} and ${MAX_TIMER_MS}, or Infinity` : `between ${min} and ${MAX_TIMER_MS}`;
+    throw new RangeError(`rx-redis-events: ${what} must be a number of milliseconds ${range}, got ${describe(value)}`);
   }
 }
+
+/** The longest delay a timer can wait (2^31 - 1 ms, about 24.8 days); longer ones would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A short description of a bad value for error messages. */
 export function describe(value: unknown): string {

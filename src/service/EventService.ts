@@ -20,6 +20,7 @@ import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
 import { assertDefinition } from './assertDefinition';
+import { ConsumerNames } from './ConsumerNames';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -41,7 +42,7 @@ export class EventService {
   private readonly acks: AckCoalescer;
   private readonly hub: BroadcastHub;
   private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
-  private readonly consumerCounts = new Map<string, number>();
+  private readonly names: ConsumerNames;
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
 
@@ -51,6 +52,7 @@ export class EventService {
   ) {
     this.group = options.group;
     this.consumer = options.consumer;
+    this.names = new ConsumerNames(options.consumer);
     this.acks = new AckCoalescer(transports.streams, options.onError);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, options.onError);
@@ -74,14 +76,18 @@ export class EventService {
     const resolved = consumeOptionsWithDefaults(options, this.options.scheduler);
     return new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
-      const target = { stream, key: this.options.prefix + stream.name, consumer: this.nextConsumerName(stream.name) };
+      const name = this.names.take(stream.name);
+      const target = { stream, key: this.options.prefix + stream.name, consumer: name.name };
       const loop = new ConsumerLoop<T>(this.context, target, resolved, subscriber);
       this.loops.set(loop as ConsumerLoop<unknown>, subscriber);
       loop.start();
       return () => {
         loop.stop();
         // Deliveries already emitted may still be in a handler: close() waits for them too.
-        void loop.whenSettled().then(() => this.loops.delete(loop as ConsumerLoop<unknown>));
+        void loop.whenSettled().then(() => {
+          this.loops.delete(loop as ConsumerLoop<unknown>);
+          name.release();
+        });
       };
     });
   }
@@ -181,7 +187,7 @@ export class EventService {
     this.state = 'closing';
     const loops = [...this.loops];
     for (const [loop] of loops) loop.stop();
-    this.hub.completeAll();
+    this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
     const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.acks.flush();
@@ -203,11 +209,5 @@ export class EventService {
 
   private assertOpen(method: string): void {
     if (this.state !== 'open') throw new ServiceClosedError(method, this.group);
-  }
-
-  private nextConsumerName(streamName: string): string {
-    const count = (this.consumerCounts.get(streamName) ?? 0) + 1;
-    this.consumerCounts.set(streamName, count);
-    return `${this.consumer}#${count}`;
   }
 }

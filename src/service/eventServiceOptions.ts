@@ -24,8 +24,9 @@ export interface EventServiceOptions {
   /** Scheduler of every timer of the service. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /**
-   * Receives problems that do not stop consumption: a broker failure that is being retried, an entry
-   * that cannot be decoded (left pending, never acked), an ack that failed. Default: `console.error`.
+   * Receives problems that do not stop consumption: a broker failure that is being retried, an ack or
+   * a dead-letter move that failed (the entry stays pending). A listener that throws is logged, never
+   * propagated. Default: `console.error`.
    */
   readonly onError?: (error: unknown) => void;
 }
@@ -78,6 +79,17 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     closeTimeoutMs,
     produceTimeoutMs,
     scheduler: options.scheduler ?? asyncScheduler,
-    onError: options.onError ?? ((error) => console.error('rx-redis-events:', error)),
+    onError: neverThrowing(options.onError ?? ((error) => console.error('rx-redis-events:', error))),
+  };
+}
+
+/** A listener that throws must never break consumption or crash the process: its error is logged instead. */
+function neverThrowing(onError: (error: unknown) => void): (error: unknown) => void {
+  return (error) => {
+    try {
+      onError(error);
+    } catch (thrown) {
+      console.error('rx-redis-events: the onError listener threw', thrown, 'while reporting', error);
+    }
   };
 }

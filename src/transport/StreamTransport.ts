@@ -23,8 +23,10 @@ export interface ClaimIdleRequest {
   readonly count: number;
   /** Where the walk goes on: `0-0` to start from the oldest pending entry. */
   readonly cursor: string;
-  /** Ids this consumer is holding (with a handler, or waiting for redelivery): never taken, even when idle. */
+  /** Ids this consumer is holding (with a handler, or waiting for redelivery): not taken, even when idle... */
   readonly holding: readonly string[];
+  /** ...unless delivered this many times already: then whoever finds it idle takes it (and dead-letters it). */
+  readonly maxDeliveries: number;
 }
 
 /** What one step of the walk took over, and where the next step goes on (`0-0`: the walk is complete). */
@@ -88,8 +90,10 @@ export interface StreamTransport {
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]>;
   /** One step of a walk over the group's pending list: takes over entries idle for `minIdleMs` (other consumers', or this one's whose read reply was lost) that it is not holding. */
   claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult>;
-  /** Re-assigns the given pending ids to `consumer` (counting a new delivery) and returns the entries that are still pending. */
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]>;
+  /** Takes back the given ids for redelivery to `consumer`, counting a new delivery: only those still pending for it (not acked, not taken over). */
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]>;
+  /** Marks pending entries of `consumer` as idle for `idleMs` without counting a delivery (they were read but never handed out). */
+  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void>;
   /** Atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; false when it is no longer pending. */
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean>;
   /** Reads the dead-letter stream, oldest first, at most `count` entries. */

@@ -81,10 +81,12 @@ export class MemoryStream {
   /** Hands new entries to blocked readers in the order they started waiting. */
   serveWaiters(now: number): void {
     for (const waiter of [...this.waiters]) {
-      if (!this.groups.has(waiter.group)) continue;
+      // A waiter resolved below may produce (re-entering this method) and serve later waiters first.
+      const index = this.waiters.indexOf(waiter);
+      if (index < 0 || !this.groups.has(waiter.group)) continue;
       const entries = this.readNew(waiter.group, waiter.consumer, waiter.count, now);
       if (entries.length === 0) continue;
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      this.waiters.splice(index, 1);
       waiter.resolve(entries);
     }
   }
@@ -107,8 +109,8 @@ export class MemoryStream {
     for (const [id, info] of this.group(groupName).pending) {
       if (ids.length >= request.count) return { entries: this.claim(groupName, consumer, ids, now), cursor: ids[ids.length - 1] as string };
       const sid = parseStreamId(id) as StreamId;
-      const held = info.consumer === consumer && holding.has(id);
-      if (compareStreamIds(sid, cursor) > 0 && !held && now - info.deliveredAt >= request.minIdleMs) ids.push(id);
+      const takeable = !holding.has(id) || info.deliveryCount >= request.maxDeliveries;
+      if (compareStreamIds(sid, cursor) > 0 && takeable && now - info.deliveredAt >= request.minIdleMs) ids.push(id);
     }
     return { entries: this.claim(groupName, consumer, ids, now), cursor: '0-0' };
   }
@@ -168,13 +170,25 @@ export class MemoryStream {
     return bound;
   }
 
-  private claim(groupName: string, consumer: string, ids: readonly string[], now: number): ReadEntry[] {
-    return this.claimIds(groupName, consumer, ids, now).map((entry) => ({ ...entry, deliveryCount: (this.pendingInfo(groupName, entry.id) as PendingInfo).deliveryCount }));
+  /** Marks `consumer`'s pending entries as delivered `idleMs` ago, without counting a delivery. */
+  markIdle(groupName: string, consumer: string, ids: readonly string[], idleMs: number, now: number): void {
+    const pending = this.group(groupName).pending;
+    for (const id of ids) {
+      const info = pending.get(id);
+      if (info?.consumer === consumer) info.deliveredAt = now - idleMs;
+    }
   }
 
-  claimIds(groupName: string, consumer: string, ids: readonly string[], now: number): StoredEntry[] {
+  /** Takes back nacked entries for redelivery: only those still pending for `consumer`. */
+  claimMine(groupName: string, consumer: string, ids: readonly string[], now: number): ReadEntry[] {
+    const pending = this.group(groupName).pending;
+    return this.claim(groupName, consumer, ids.filter((id) => pending.get(id)?.consumer === consumer), now);
+  }
+
+  /** Assigns pending entries to `consumer`, counting a new delivery; entries deleted from the stream leave the pending list. */
+  private claim(groupName: string, consumer: string, ids: readonly string[], now: number): ReadEntry[] {
     const group = this.group(groupName);
-    const out: StoredEntry[] = [];
+    const out: ReadEntry[] = [];
     for (const id of ids) {
       const info = group.pending.get(id);
       if (!info) continue;
@@ -184,7 +198,7 @@ export class MemoryStream {
         continue;
       }
       Object.assign(info, { consumer, deliveryCount: info.deliveryCount + 1, deliveredAt: now });
-      out.push({ id, fields: entry.fields });
+      out.push({ id, fields: entry.fields, deliveryCount: info.deliveryCount });
     }
     return out;
   }

@@ -40,6 +40,10 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.now('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
   }
 
+  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
+    return this.run('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
+  }
+
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
     return this.run('deadLetter', () => {
       const stream = this.broker.stream(key);
@@ -72,8 +76,8 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.run('trim', () => this.broker.existingStream(key)?.trim(limits) ?? 0);
   }
 
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]> {
-    return this.now('claimIds', () => this.broker.stream(key).claimIds(group, consumer, ids, this.broker.now()));
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
+    return this.now('claimIds', () => this.broker.stream(key).claimMine(group, consumer, ids, this.broker.now()));
   }
 
   close(): Promise<void> {

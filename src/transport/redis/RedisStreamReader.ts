@@ -1,20 +1,25 @@
 import type { Redis } from 'ioredis';
-import { defer, type Observable } from 'rxjs';
+import { defer, timer, type Observable } from 'rxjs';
 import { TransportError } from '../../errors/TransportError';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { RedisConnections } from './connect';
 import { toReadEntries } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
-const BLOCKING_GRACE_MS = 500;
+const BLOCKING_GRACE_MS = 1500;
 
 /**
  * A blocking `XREADGROUP` reader on a connection of its own. `interrupt()` ends a blocked read
  * at once with `CLIENT UNBLOCK` sent on the command connection.
+ *
+ * A read is only sent on a connection that is ready and whose client id is known: never queued
+ * offline (where ioredis would start its blocking deadline early) and never re-sent after a
+ * reconnect (the loop reads again instead).
  */
 export class RedisStreamReader implements StreamReader {
   private readonly connection: Redis;
   private clientId: number | undefined;
+  private readyWaiters: (() => void)[] = [];
   private reading = false;
   private interrupted = false;
   private closed = false;
@@ -26,9 +31,15 @@ export class RedisStreamReader implements StreamReader {
     private readonly consumer: string,
     private readonly onClose: () => void,
   ) {
-    // blockingTimeout: ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace.
-    this.connection = connections.duplicate({ blockingTimeout: 1000, blockingTimeoutGrace: BLOCKING_GRACE_MS });
+    this.connection = connections.duplicate({
+      // ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace
+      blockingTimeout: 1000,
+      blockingTimeoutGrace: BLOCKING_GRACE_MS,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+    });
     this.connection.on('ready', () => this.learnClientId());
+    this.connection.on('close', () => (this.clientId = undefined));
     this.connection.on('error', () => undefined); // failures surface through read()
   }
 
@@ -37,18 +48,19 @@ export class RedisStreamReader implements StreamReader {
   }
 
   private async readOnce(count: number, blockMs: number): Promise<ReadEntry[]> {
-    if (this.closed || this.interrupted) {
+    const block = Math.max(1, Math.floor(blockMs));
+    if (this.clientId === undefined) await this.whenReady(block);
+    if (this.closed || this.interrupted || this.clientId === undefined) {
       this.interrupted = false;
       return [];
     }
     this.reading = true;
-    const block = Math.max(1, Math.floor(blockMs));
     const started = performance.now();
     try {
-      const reply = await this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>');
-      // No answer within BLOCK: ioredis' guard gave up on a connection that may be dead without a
-      // close event. Reconnect rather than queue the next read behind it. (Entries the server still
-      // hands to this consumer stay pending and are taken over after claimIdleAfterMs.)
+      const reply = await this.untilClosed(this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>'));
+      // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
+      // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
+      // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
       if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) this.connection.disconnect(true);
       return toReadEntries(reply);
     } catch (error) {
@@ -59,9 +71,39 @@ export class RedisStreamReader implements StreamReader {
     }
   }
 
+  /**
+   * Settles like `read`, or rejects when the connection closes first: ioredis drops a command that
+   * was waiting on a closed connection (it is not re-sent: `autoResendUnfulfilledCommands` is off).
+   */
+  private untilClosed<R>(read: Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const closed = () => reject(new Error('the connection closed during a blocking read'));
+      this.connection.once('close', closed);
+      read.finally(() => this.connection.off('close', closed)).then(resolve, reject);
+    });
+  }
+
+  /** Waits until the connection is ready and its client id known, or `ms` passed, or the reader is closed or interrupted. */
+  private whenReady(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        alarm.unsubscribe();
+        this.readyWaiters = this.readyWaiters.filter((waiter) => waiter !== done);
+        resolve();
+      };
+      const alarm = timer(ms).subscribe(done);
+      this.readyWaiters.push(done);
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const waiter of [...this.readyWaiters]) waiter();
+  }
+
   interrupt(): void {
     if (!this.reading || this.clientId === undefined) {
       this.interrupted = true;
+      this.wakeWaiters();
       return;
     }
     this.connections.command.client('UNBLOCK', this.clientId).catch(() => undefined);
@@ -71,6 +113,7 @@ export class RedisStreamReader implements StreamReader {
     if (this.closed) return;
     this.closed = true;
     this.onClose();
+    this.wakeWaiters();
     this.connection.disconnect();
   }
 
@@ -78,6 +121,7 @@ export class RedisStreamReader implements StreamReader {
     this.connection.client('ID').then(
       (id) => {
         this.clientId = Number(id);
+        this.wakeWaiters();
       },
       () => undefined,
     );

@@ -2,7 +2,7 @@ import { defer, type Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
-import { CLAIM_IDLE, CLAIM_OWN } from './scripts/claim';
+import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
@@ -59,11 +59,16 @@ export class RedisStreamTransport implements StreamTransport {
   }
 
   claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult> {
-    const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count, ...request.holding];
+    const args = [group, consumer, Math.floor(request.minIdleMs), request.cursor, request.count, request.maxDeliveries, ...request.holding];
     return defer(async () => {
       const [cursor, entries] = (await this.script('claimIdle', CLAIM_IDLE, [key], args)) as [string, unknown];
       return { cursor, entries: toClaimedEntries(entries) };
     });
+  }
+
+  async markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.guard('markIdle', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids, 'IDLE', Math.floor(idleMs), 'JUSTID'));
   }
 
   async deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
@@ -85,8 +90,8 @@ export class RedisStreamTransport implements StreamTransport {
     return Number(await this.script('trim', TRIM, [key], args));
   }
 
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<StoredEntry[]> {
-    return defer(async () => (ids.length === 0 ? [] : toStoredEntries(await this.guard('claimIds', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids)))));
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
+    return defer(async () => (ids.length === 0 ? [] : toClaimedEntries(await this.script('claimIds', CLAIM_MINE, [key], [group, consumer, ...ids]))));
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,9 @@ export interface RedisConnections {
 export function connectRedis(option: RedisConnectionOption): RedisConnections {
   const owned = !(option instanceof Redis);
   const command = option instanceof Redis ? option : typeof option === 'string' ? new Redis(option) : new Redis(option);
+  // Failures surface through the commands that fail (and are retried or reported); without a
+  // listener ioredis would print every reconnect attempt as an unhandled error event.
+  if (owned) command.on('error', () => undefined);
   return {
     command,
     duplicate: (overrides) => command.duplicate(overrides),
