@@ -4,7 +4,10 @@ module.exports = {
   roots: ['<rootDir>/spec', '<rootDir>/examples'],
   testMatch: ['**/*.spec.ts'],
   // Examples and specs import the package by name, as users do; in the repository that is the source.
-  moduleNameMapper: { '^rx-redis-events$': '<rootDir>/src/index.ts' },
+  moduleNameMapper: {
+    '^rx-redis-events$': '<rootDir>/src/index.ts',
+    '^rx-redis-events/testing$': '<rootDir>/src/testing/index.ts',
+  },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
   transform: {
     '^.+\\.[tj]s$': [

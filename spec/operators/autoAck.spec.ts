@@ -1,7 +1,7 @@
 import { runInThisContext } from 'node:vm';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler, expectAcks, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
 import { autoAck } from '../../src/operators/autoAck';
-import { fakeDeliveries } from '../support/fakeDeliveries';
 
 const VALUES = { a: 1, b: 2, c: 3 };
 
@@ -17,36 +17,29 @@ function watchUnhandledRejections(): { readonly reasons: unknown[]; stop(): void
 describe('autoAck', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toStrictEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('autoAck - acks each delivery once as it passes and emits it unchanged', () => {
-    const fake = fakeDeliveries({ clock: testScheduler });
-    const d = fake.of(VALUES);
-    testScheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold('-a-b-c|', d).pipe(autoAck())).toBe('-a-b-c|', d);
+    testScheduler.run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a-b-c|', VALUES);
+      helpers.expectObservable(source.pipe(autoAck())).toBe('-a-b-c|', source.deliveries);
+      expectAcks(source).toBe('-a-b-c');
+      expectNacks(source).toBe('');
     });
-    expect(fake.calls).toStrictEqual([
-      { op: 'ack', id: 'a', frame: 1 },
-      { op: 'ack', id: 'b', frame: 3 },
-      { op: 'ack', id: 'c', frame: 5 },
-    ]);
   });
 
   it('autoAck - a rejected ack neither errors the stream nor leaves an unhandled rejection', async () => {
-    const fake = fakeDeliveries({ clock: testScheduler, settle: () => Promise.reject(new Error('broker down')) });
-    const d = fake.of(VALUES);
     const unhandled = watchUnhandledRejections();
     try {
-      testScheduler.run(({ cold, expectObservable }) => {
-        expectObservable(cold('-a-b|', d).pipe(autoAck())).toBe('-a-b|', d);
+      testScheduler.run((helpers) => {
+        const source = fakeDeliveries(helpers, '-a-b|', VALUES, { settle: () => Promise.reject(new Error('broker down')) });
+        helpers.expectObservable(source.pipe(autoAck())).toBe('-a-b|', source.deliveries);
+        expectAcks(source).toBe('-a-b');
+        expectNacks(source).toBe('');
       });
       await new Promise((resolve) => setImmediate(resolve)); // unhandled rejections are reported after the microtasks
       expect(unhandled.reasons).toStrictEqual([]);
-      expect(fake.calls).toStrictEqual([
-        { op: 'ack', id: 'a', frame: 1 },
-        { op: 'ack', id: 'b', frame: 3 },
-      ]);
     } finally {
       unhandled.stop();
     }

@@ -1,7 +1,7 @@
 import { map, tap } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
+import { createTestScheduler, expectAcks, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
 import { batch, type BatchConfig, type DeliveryBatch } from '../../src/operators/batch';
-import { fakeDeliveries, type FakeDeliveries, type SettleCall } from '../support/fakeDeliveries';
 
 // Every test passes the TestScheduler as `scheduler`, except the one about the default (asyncScheduler,
 // which TestScheduler.run() makes virtual).
@@ -11,10 +11,8 @@ const viewsOf = (batches: Record<string, string>) =>
   Object.fromEntries(Object.entries(batches).map(([name, ids]) => [name, { ids, values: [...ids].map((id) => VALUES[id]) }]));
 
 let testScheduler: TestScheduler;
-let fake: FakeDeliveries;
 beforeEach(() => {
-  testScheduler = new TestScheduler((actual, wanted) => expect(actual).toStrictEqual(wanted));
-  fake = fakeDeliveries({ clock: testScheduler });
+  testScheduler = createTestScheduler();
 });
 
 interface Case {
@@ -23,6 +21,8 @@ interface Case {
   readonly expected: string;
   /** The deliveries of each emitted batch, by marble name: `{ x: 'ab' }` is the batch of a and b. */
   readonly batches: Record<string, string>;
+  /** The deliveries settled when each batch is settled as it is emitted. */
+  readonly settled: string;
 }
 
 const cases: Case[] = [
@@ -30,92 +30,90 @@ const cases: Case[] = [
     config: { maxLatency: 5, maxBatchSize: 2 },
     source:   '-a-b-c------|',
     expected: '---x----y---|',
+    settled:  '---(ab)-c',
     batches: { x: 'ab', y: 'c' },
   },
   {
     config: { maxLatency: 4, maxBatchSize: 3 },
     source:   '-ab-------c--d|',
     expected: '----x-------y-(z|)',
+    settled:  '----(ab)----c-d',
     batches: { x: 'ab', y: 'c', z: 'd' },
   },
   {
     config: { maxLatency: 6, maxBatchSize: 3 }, // the window restarts when a full batch leaves
     source:   '-abcd-----|',
     expected: '---x-----y|',
+    settled:  '---(abc)-d',
     batches: { x: 'abc', y: 'd' },
   },
   {
     config: { maxLatency: 10, maxBatchSize: 1 },
     source:   '-a-b-c|',
     expected: '-x-y-z|',
+    settled:  '-a-b-c',
     batches: { x: 'a', y: 'b', z: 'c' },
   },
 ];
 
-describe.each(cases)('batch (maxLatency $config.maxLatency, maxBatchSize $config.maxBatchSize)', ({ config, source, expected, batches }) => {
-  /** The calls expected when every delivery is settled like `call` at the frame its batch is emitted (call inside run()). */
-  function settledAtEmission(call: { op: 'ack' } | { op: 'nack'; delayMs: number }): SettleCall[] {
-    return TestScheduler.parseMarbles(expected, batches, undefined, false, true).flatMap(({ frame, notification }) =>
-      notification.kind === 'N' ? [...(notification.value as string)].map((id) => ({ ...call, id, frame })) : [],
-    );
-  }
-
+describe.each(cases)('batch (maxLatency $config.maxLatency, maxBatchSize $config.maxBatchSize)', ({ config, source, expected, batches, settled }) => {
   it('batch - emits full batches at once and partial ones when the window closes, in delivery order', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold(source, fake.of(VALUES)).pipe(batch({ ...config, scheduler: testScheduler }), map(viewOf));
-      expectObservable(result).toBe(expected, viewsOf(batches));
+    testScheduler.run((helpers) => {
+      const result = fakeDeliveries(helpers, source, VALUES).pipe(batch({ ...config, scheduler: testScheduler }), map(viewOf));
+      helpers.expectObservable(result).toBe(expected, viewsOf(batches));
     });
   });
 
   it('batch - empty windows emit nothing', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold<never>('---------------|').pipe(batch({ ...config, scheduler: testScheduler }))).toBe('---------------|');
+    testScheduler.run((helpers) => {
+      helpers.expectObservable(fakeDeliveries(helpers, '---------------|').pipe(batch({ ...config, scheduler: testScheduler }))).toBe('---------------|');
     });
   });
 
   it('batch - ack() acks every delivery exactly once, even when called twice, and resolves', async () => {
-    let wanted: SettleCall[] = [];
     const acks: Promise<void>[] = [];
-    testScheduler.run(({ cold, expectObservable }) => {
-      wanted = settledAtEmission({ op: 'ack' });
+    testScheduler.run((helpers) => {
+      const deliveries = fakeDeliveries(helpers, source, VALUES);
       const settle = tap((b: DeliveryBatch<number>) => acks.push(b.ack(), b.ack()));
-      expectObservable(cold(source, fake.of(VALUES)).pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
+      helpers.expectObservable(deliveries.pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
+      expectAcks(deliveries).toBe(settled);
+      expectNacks(deliveries).toBe('');
     });
-    expect(fake.calls).toEqual(wanted);
     await expect(Promise.all(acks)).resolves.toEqual(acks.map(() => undefined));
   });
 
   it('batch - nack({ delayMs }) nacks every delivery once with the delay', () => {
-    let wanted: SettleCall[] = [];
-    testScheduler.run(({ cold, expectObservable }) => {
-      wanted = settledAtEmission({ op: 'nack', delayMs: 250 });
+    testScheduler.run((helpers) => {
+      const deliveries = fakeDeliveries(helpers, source, VALUES);
       const settle = tap((b: DeliveryBatch<number>) => void Promise.all([b.nack({ delayMs: 250 }), b.ack()]));
-      expectObservable(cold(source, fake.of(VALUES)).pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
+      helpers.expectObservable(deliveries.pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
+      expectAcks(deliveries).toBe('');
+      expectNacks(deliveries).toBe(settled, { a: 250, b: 250, c: 250, d: 250 });
     });
-    expect(fake.calls).toEqual(wanted);
   });
 });
 
 describe('batch', () => {
   it('batch - completion emits the open batch at once', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b|', fake.of(VALUES)).pipe(batch({ maxLatency: 10, maxBatchSize: 5, scheduler: testScheduler }), map(viewOf));
-      expectObservable(result).toBe('----(x|)', viewsOf({ x: 'ab' }));
+    testScheduler.run((helpers) => {
+      const result = fakeDeliveries(helpers, '-a-b|', VALUES).pipe(batch({ maxLatency: 10, maxBatchSize: 5, scheduler: testScheduler }), map(viewOf));
+      helpers.expectObservable(result).toBe('----(x|)', viewsOf({ x: 'ab' }));
     });
   });
 
   it('batch - a source error is passed on at once, dropping the open batch', () => {
     const boom = new Error('boom');
-    testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-c-#', fake.of(VALUES), boom).pipe(batch({ maxLatency: 5, maxBatchSize: 2, scheduler: testScheduler }), map(viewOf));
-      expectObservable(result).toBe('---x---#', viewsOf({ x: 'ab' }), boom);
+    testScheduler.run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a-b-c-#', VALUES, { error: boom });
+      const result = source.pipe(batch({ maxLatency: 5, maxBatchSize: 2, scheduler: testScheduler }), map(viewOf));
+      helpers.expectObservable(result).toBe('---x---#', viewsOf({ x: 'ab' }), boom);
     });
   });
 
   it('batch - without a scheduler, uses asyncScheduler (virtual under TestScheduler.run)', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
-      const result = cold('-a-b-c------|', fake.of(VALUES)).pipe(batch({ maxLatency: 5, maxBatchSize: 2 }), map(viewOf));
-      expectObservable(result).toBe('---x----y---|', viewsOf({ x: 'ab', y: 'c' }));
+    testScheduler.run((helpers) => {
+      const result = fakeDeliveries(helpers, '-a-b-c------|', VALUES).pipe(batch({ maxLatency: 5, maxBatchSize: 2 }), map(viewOf));
+      helpers.expectObservable(result).toBe('---x----y---|', viewsOf({ x: 'ab', y: 'c' }));
     });
   });
 
@@ -128,7 +126,7 @@ describe('batch', () => {
   it.each([0, -1, NaN, Infinity])('batch - maxLatency %p throws a RangeError naming it', (maxLatency) => {
     const create = () => batch({ maxLatency, maxBatchSize: 2 });
     expect(create).toThrow(RangeError);
-    expect(create).toThrow('batch option maxLatency must be a number of milliseconds >= 1');
+    expect(create).toThrow(`batch option maxLatency must be a number of milliseconds between 1 and 2147483647, got ${String(maxLatency)}`);
   });
 
   it.each([undefined, null])('batch - config %p throws a TypeError naming the options', (config) => {

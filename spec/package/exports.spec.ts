@@ -20,7 +20,8 @@ service.produce(stream, { at: new Date(5), tags: new Set(['a']) })
 
 describe('package - the built package serves ESM and CommonJS through exports', () => {
   beforeAll(() => {
-    if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'index.mjs'))) {
+    const built = ['index.js', 'index.mjs', 'testing.js', 'testing.mjs'].every((file) => existsSync(join(root, 'dist', file)));
+    if (!built) {
       execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
     }
   }, 130_000);
@@ -31,6 +32,13 @@ describe('package - the built package serves ESM and CommonJS through exports', 
 
   it('package - import works from an ES module', () => {
     expect(node(['--input-type=module', '-e', script("import * as lib from 'rx-redis-events';")])).toBe('[true,5,["a"]]');
+  });
+
+  it('package - rx-redis-events/testing works with require() and import, sharing classes with the main entry', () => {
+    const check = "console.log(JSON.stringify([Object.keys(testing).sort(), testing.createTestEventService({ group: 'g', scheduler: { now: () => 0, schedule: () => ({ unsubscribe() {} }) } }) instanceof lib.EventService]))";
+    const expected = '[["createFakeDelivery","createTestEventService","createTestScheduler","expectAcks","expectNacks","fakeDeliveries"],true]';
+    expect(node(['-e', `const lib = require('rx-redis-events'); const testing = require('rx-redis-events/testing'); ${check}`])).toBe(expected);
+    expect(node(['--input-type=module', '-e', `import * as lib from 'rx-redis-events'; import * as testing from 'rx-redis-events/testing'; ${check}`])).toBe(expected);
   });
 
   it('package - both entry points export the same names', () => {

@@ -34,9 +34,11 @@ export interface FakeDeliveryStream<T, K extends string = string> extends Observ
 }
 
 /**
- * Turns a marble diagram into a test Observable of `Delivery` objects whose `ack`/`nack` calls are
- * recorded with the virtual frame they happen at. **Cold** by default (each subscriber gets the
- * diagram from its own subscription frame; unsubscribing cancels the rest), **hot** with `{ hot: true }`.
+ * **Cold** (**hot** with `{ hot: true }`) test Observable of the deliveries of a marble diagram, whose
+ * `ack`/`nack` calls are recorded with their virtual frame; unsubscribing drops the rest of the diagram.
+ *
+ * Cold, each subscriber gets the diagram from its own subscription frame; hot, all share one
+ * timeline from `^`. Either way the deliveries, and so their recorded calls, are shared.
  *
  * ```
  * fakeDeliveries(helpers, '-a-b|', { a: 1, b: 2 })
@@ -46,6 +48,10 @@ export interface FakeDeliveryStream<T, K extends string = string> extends Observ
  * Each letter is one delivery: its `id` is the letter, `value` is `values[letter]` (the letter
  * itself without `values`), `producedAt` is `new Date(frame)` of the letter's first frame in the
  * diagram. Assert the settling with {@link expectAcks} and {@link expectNacks}, or read `calls`.
+ *
+ * A diagram without `|` never completes: if a timer follows it (`batch`, `interval`), end the
+ * subscription (`takeUntil(helpers.cold('1s x'))`, or `expectObservable(result, '^ 1s !')`),
+ * otherwise virtual time never runs out and `run()` never returns.
  *
  * ## Example
  * ```ts
