@@ -76,7 +76,7 @@ describe('README', () => {
   it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
     let file: string | undefined;
     const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w-]+\.ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
       if (block === undefined) continue;
       expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
