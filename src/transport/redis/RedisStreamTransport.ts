@@ -6,6 +6,7 @@ import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
+import { APPEND, APPEND_CHUNK, appendArguments } from './scripts/append';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -32,15 +33,30 @@ export class RedisStreamTransport implements StreamTransport {
   }
 
   async append(key: string, entries: readonly EntryFields[]): Promise<string[]> {
-    const pipeline = this.connections.command.pipeline();
-    for (const fields of entries) pipeline.xadd(key, '*', ...Object.entries(fields).flat());
-    const results = await pipeline.exec().catch((error: unknown) => {
-      throw new TransportError('append', error);
-    });
-    return (results ?? []).map(([error, id]) => {
+    if (entries.length === 1) {
+      const [fields] = entries as [EntryFields];
+      return [(await this.guard('append', () => this.connections.command.xadd(key, '*', ...Object.entries(fields).flat()))) as string];
+    }
+    // Many entries: one script call per chunk (far cheaper for the client than one XADD each), pipelined.
+    const chunks: string[][] = [];
+    for (let start = 0; start < entries.length; start += APPEND_CHUNK) chunks.push(appendArguments(entries.slice(start, start + APPEND_CHUNK)));
+    const replies = await this.appendChunks(key, chunks);
+    const missing = replies.flatMap(([error], index) => (error?.message.startsWith('NOSCRIPT') ? [index] : []));
+    if (missing.length > 0) {
+      await this.guard('append', () => this.connections.command.script('LOAD', APPEND.source)); // first use on this server
+      const retried = await this.appendChunks(key, missing.map((index) => chunks[index] as string[]));
+      missing.forEach((index, position) => (replies[index] = retried[position] as [Error | null, unknown]));
+    }
+    return replies.flatMap(([error, ids]) => {
       if (error) throw new TransportError('append', error);
-      return id as string;
+      return ids as string[];
     });
+  }
+
+  private async appendChunks(key: string, chunks: readonly string[][]): Promise<[Error | null, unknown][]> {
+    const pipeline = this.connections.command.pipeline();
+    for (const args of chunks) pipeline.evalsha(APPEND.sha, 1, key, ...args);
+    return this.guard('append', async () => (await pipeline.exec()) ?? []);
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
