@@ -44,9 +44,14 @@ export function encodeValue(streamName: string, value: unknown): string {
 
 /** Decodes entry fields into a value and key, or throws a {@link DecodeError}. */
 export function decodeEntry<T>(streamName: string, id: string, fields: EntryFields): { value: T; key: string | undefined } {
+  return { value: decodeValueOf<T>(streamName, id, fields), key: fields[KEY_FIELD] };
+}
+
+/** Decodes the value of entry fields, or throws a {@link DecodeError}. */
+export function decodeValueOf<T>(streamName: string, id: string, fields: EntryFields): T {
   const raw = fields[VALUE_FIELD];
   if (raw === undefined) throw new DecodeError(streamName, id, `field "${VALUE_FIELD}" is missing`);
-  return { value: decodeValue<T>(streamName, id, raw), key: fields[KEY_FIELD] };
+  return decodeValue<T>(streamName, id, raw);
 }
 
 /** Decodes one superjson string, or throws a {@link DecodeError}. */

@@ -107,8 +107,21 @@ function annotatedTargets(envelope: { json: unknown; meta?: unknown }): Target[]
   return targets;
 }
 
-/** superjson's v1 path syntax: segments separated by `.`, with `\.` and `\\` escapes. */
+const splitPaths = new Map<string, string[] | undefined>();
+
+/** {@link parsePath}, remembered: the same few paths come back in every event of a stream (bounded cache). */
 function splitPath(path: string): string[] | undefined {
+  let segments = splitPaths.get(path);
+  if (segments === undefined && !splitPaths.has(path)) {
+    if (splitPaths.size >= 1000) splitPaths.clear();
+    segments = parsePath(path);
+    splitPaths.set(path, segments);
+  }
+  return segments;
+}
+
+/** superjson's v1 path syntax: segments separated by `.`, with `\.` and `\\` escapes. */
+function parsePath(path: string): string[] | undefined {
   if (path.indexOf('\\') < 0) return path.split('.');
   const segments: string[] = [];
   let segment = '';

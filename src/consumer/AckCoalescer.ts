@@ -14,7 +14,9 @@ interface PendingAcks {
  * current synchronous work (a microtask), so acking a batch of 1000 costs one round trip.
  */
 export class AckCoalescer {
-  private batches = new Map<string, PendingAcks>();
+  /** Acks waiting for the end of the tick, by group and stream key. */
+  private batches = new Map<string, Map<string, PendingAcks>>();
+  private scheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -24,17 +26,21 @@ export class AckCoalescer {
 
   /** Queues an ack; resolves once the broker has recorded it. */
   ack(key: string, group: string, id: string): Promise<void> {
-    const slot = `${group}\u0000${key}`;
-    let batch = this.batches.get(slot);
+    let byKey = this.batches.get(group);
+    if (!byKey) this.batches.set(group, (byKey = new Map()));
+    let batch = byKey.get(key);
     if (!batch) {
-      if (this.batches.size === 0) queueMicrotask(() => this.send());
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => this.send());
+      }
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
       const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       // A caller that does not await its ack must not crash the process; the failure is reported instead.
       done.catch((error: unknown) => this.report(error));
       batch = { key, group, ids: [], done, resolve, reject };
-      this.batches.set(slot, batch);
+      byKey.set(key, batch);
     }
     batch.ids.push(id);
     return batch.done;
@@ -47,10 +53,11 @@ export class AckCoalescer {
   }
 
   private send(): void {
+    this.scheduled = false;
     const batches = this.batches;
     if (batches.size === 0) return;
     this.batches = new Map();
-    for (const batch of batches.values()) {
+    for (const batch of [...batches.values()].flatMap((byKey) => [...byKey.values()])) {
       const sent = this.transport.ack(batch.key, batch.group, batch.ids).then(batch.resolve, batch.reject);
       this.inFlight.add(sent);
       void sent.finally(() => this.inFlight.delete(sent));

@@ -12,6 +12,7 @@ export interface NackOptions {
  * One event handed to one consumer. Settle it once: `ack()` (done, never delivered to this group
  * again) or `nack()` (deliver again later). The first call wins; later calls return the same promise.
  * Neither blocks the consumer: an unsettled delivery just keeps its place in `maxInFlight`.
+ * `ack` and `nack` are methods: call them on the delivery (`delivery.ack()`), do not detach them.
  */
 export interface Delivery<T> {
   /** The stream entry id, such as `1700000000000-0`. */
@@ -46,17 +47,40 @@ export interface DeliverySettler {
 
 /** Creates a delivery whose first `ack`/`nack` wins. */
 export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettler): Delivery<T> {
-  let settled: Promise<void> | undefined;
-  return {
-    ...init,
-    ack: () => (settled ??= settler.ack(init.id, init.deliveryCount)),
-    nack: (options: NackOptions = {}) => {
-      if (settled) return settled;
-      const delayMs = options.delayMs ?? 0;
-      if (typeof delayMs !== 'number' || !(delayMs >= 0) || !(delayMs <= MAX_TIMER_MS)) {
-        return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS}, got ${String(delayMs)}`));
-      }
-      return (settled ??= settler.nack(init.id, init.deliveryCount, delayMs, options.error));
-    },
-  };
+  return new SettlingDelivery(init, settler);
+}
+
+/** A delivery as an object with methods (no closures per event: the consumer's hot path creates thousands a second). */
+class SettlingDelivery<T> implements Delivery<T> {
+  readonly id: string;
+  readonly value: T;
+  readonly stream: string;
+  readonly key: string | undefined;
+  readonly deliveryCount: number;
+  readonly producedAt: Date;
+  #settled: Promise<void> | undefined;
+  readonly #settler: DeliverySettler;
+
+  constructor(init: DeliveryInit<T>, settler: DeliverySettler) {
+    this.id = init.id;
+    this.value = init.value;
+    this.stream = init.stream;
+    this.key = init.key;
+    this.deliveryCount = init.deliveryCount;
+    this.producedAt = init.producedAt;
+    this.#settler = settler;
+  }
+
+  ack(): Promise<void> {
+    return (this.#settled ??= this.#settler.ack(this.id, this.deliveryCount));
+  }
+
+  nack(options: NackOptions = {}): Promise<void> {
+    if (this.#settled) return this.#settled;
+    const delayMs = options.delayMs ?? 0;
+    if (typeof delayMs !== 'number' || !(delayMs >= 0) || !(delayMs <= MAX_TIMER_MS)) {
+      return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS}, got ${String(delayMs)}`));
+    }
+    return (this.#settled = this.#settler.nack(this.id, this.deliveryCount, delayMs, options.error));
+  }
 }

@@ -1,5 +1,5 @@
 import { Subscription, timer } from 'rxjs';
-import { decodeEntry } from '../codec/entryCodec';
+import { decodeValueOf, KEY_FIELD } from '../codec/entryCodec';
 import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
@@ -79,15 +79,15 @@ export class InFlight<T> implements DeliverySettler {
         void this.deadLetter(entry.id, { reason: 'max-deliveries', error, deliveryCount: entry.deliveryCount - 1 });
         continue;
       }
-      let decoded: { value: T; key: string | undefined };
+      let value: T;
       try {
-        decoded = decodeEntry<T>(stream.name, entry.id, entry.fields);
+        value = decodeValueOf<T>(stream.name, entry.id, entry.fields);
       } catch (error) {
         void this.deadLetter(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
         continue;
       }
       this.held.set(entry.id, 'open');
-      const init = { id: entry.id, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id), ...decoded };
+      const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
       this.events.emit(createDelivery(init, this));
     }
   }

@@ -18,5 +18,6 @@ export function compareStreamIds(a: StreamId, b: StreamId): number {
 
 /** The time an entry was added, read from its id (milliseconds since the epoch). */
 export function idTime(id: string): Date {
-  return new Date(parseStreamId(id)?.ms ?? Number.NaN);
+  const dash = id.indexOf('-');
+  return new Date(dash > 0 ? Number(id.slice(0, dash)) : Number.NaN);
 }

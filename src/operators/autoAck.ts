@@ -23,7 +23,15 @@ import type { Ackable } from './ackAfter';
  * @see ackAfter
  */
 export function autoAck<D extends Ackable>(): MonoTypeOperatorFunction<D> {
-  return tap((item) => {
-    item.ack().catch(() => undefined);
-  });
+  return (source) => {
+    let lastAck: Promise<void> | undefined;
+    return source.pipe(
+      tap((item) => {
+        const acked = item.ack();
+        // acks of one tick share one promise: handle each promise once, not once per event
+        if (acked !== lastAck) acked.catch(() => undefined);
+        lastAck = acked;
+      }),
+    );
+  };
 }
