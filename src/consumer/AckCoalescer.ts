@@ -27,7 +27,7 @@ export class AckCoalescer {
   /** Queues an ack; resolves once the broker has recorded it. */
   ack(key: string, group: string, id: string): Promise<void> {
     let byKey = this.batches.get(group);
-    if (!byKey) this.batches.set(group, (byKey = new Map()));
+    if (!byKey) this.batches.set(group, (byKey = new Map<string, PendingAcks>()));
     let batch = byKey.get(key);
     if (!batch) {
       if (!this.scheduled) {
