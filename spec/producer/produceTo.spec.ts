@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, map, of, take, tap, toArray } from 'rxjs';
+import { firstValueFrom, interval, lastValueFrom, map, of, take, tap, toArray } from 'rxjs';
 import { createEventService, EncodeError, eventStream, type EventService } from '../../src';
 import { produceTo, type Producing } from '../../src/producer/produceTo';
 
@@ -38,29 +38,38 @@ describe('produceTo', () => {
     await expect(produced).rejects.toMatchObject({ stream: 'ticks', path: 'value.f' });
   });
 
-  it('produceTo - keeps at most `concurrency` produce calls waiting for the broker', async () => {
-    const waiting: (() => void)[] = [];
-    let mostWaiting = 0;
+  it('produceTo - values of one tick go in one produce call, up to maxBatchSize, and ids come out in source order even when calls answer out of order', async () => {
+    const calls: { events: number[]; answer: () => void }[] = [];
     const producing: Producing = {
       produce: <T>(_stream: unknown, ...events: T[]) =>
-        new Promise<string[]>((resolve) => {
-          waiting.push(() => resolve([`id-${String(events[0])}`]));
-          mostWaiting = Math.max(mostWaiting, waiting.length);
-        }),
+        new Promise<string[]>((resolve) => calls.push({ events: events as number[], answer: () => resolve(events.map((n) => `id-${String(n)}`)) })),
     };
     const ids: string[] = [];
-    of(1, 2, 3, 4, 5).pipe(produceTo(producing, eventStream<number>('numbers'), { concurrency: 2 })).subscribe((id) => ids.push(id));
-    while (waiting.length > 0) {
-      waiting.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(mostWaiting).toBe(2);
+    let completed = false;
+    of(1, 2, 3, 4, 5).pipe(produceTo(producing, eventStream<number>('numbers'), { maxBatchSize: 2 })).subscribe({ next: (id) => ids.push(id), complete: () => (completed = true) });
+    await Promise.resolve();
+    expect(calls.map((call) => call.events)).toStrictEqual([[1, 2], [3, 4], [5]]);
+    calls[2]?.answer();
+    calls[1]?.answer();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ids).toStrictEqual([]);
+    calls[0]?.answer();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(ids).toStrictEqual(['id-1', 'id-2', 'id-3', 'id-4', 'id-5']);
+    expect(completed).toBe(true);
   });
 
-  it.each([0, -1, 1.5, NaN])('produceTo - concurrency %p throws a RangeError naming it', (concurrency) => {
-    const create = () => produceTo(open(), Ticks, { concurrency });
+  it('produceTo - values arriving in different ticks are produced one call each', async () => {
+    const service = open();
+    const produce = jest.spyOn(service, 'produce');
+    const ids = await lastValueFrom(interval(1).pipe(take(3), map((n) => ({ n })), produceTo(service, Ticks), toArray()));
+    expect(ids.length).toBe(3);
+    expect(produce.mock.calls.map((call) => call.length - 1)).toStrictEqual([1, 1, 1]);
+  });
+
+  it.each([0, -1, 1.5, NaN])('produceTo - maxBatchSize %p throws a RangeError naming it', (maxBatchSize) => {
+    const create = () => produceTo(open(), Ticks, { maxBatchSize });
     expect(create).toThrow(RangeError);
-    expect(create).toThrow('produceTo option concurrency must be an integer >= 1');
+    expect(create).toThrow('produceTo option maxBatchSize must be an integer >= 1');
   });
 });

@@ -1,4 +1,4 @@
-import { from, mergeMap, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { assertInteger } from '../internal/validate';
 
@@ -9,8 +9,8 @@ export interface Producing {
 
 /** Options of {@link produceTo}. */
 export interface ProduceToConfig {
-  /** Most produce calls awaiting the broker at once. Default 256. */
-  readonly concurrency?: number;
+  /** Most values produced in one call: values that arrive in the same tick go together, up to this many. Default 1000. */
+  readonly maxBatchSize?: number;
 }
 
 /**
@@ -21,8 +21,10 @@ export interface ProduceToConfig {
  * result:  --i--j--k--|   (i, j, k: entry ids, each emitted once the broker has the entry)
  * ```
  *
- * Values are appended in the order they arrive (calls are pipelined on one connection, whose replies
- * come back in order). An encoding or broker failure errors the result.
+ * Values that arrive in the same tick (a burst, `from(array)`) are produced in one call, up to
+ * `maxBatchSize`, which on Redis is one script call per 1000 entries rather than one `XADD` each.
+ * Calls are issued in order and their ids emitted in order. The result completes once every value
+ * is written; an encoding or broker failure errors it (values of the failed call are not written).
  *
  * ## Example
  * ```ts
@@ -36,12 +38,48 @@ export interface ProduceToConfig {
  *
  * @param service The service to produce through.
  * @param stream The stream to produce to.
- * @param config Optional concurrency bound.
+ * @param config Optional batch size.
  * @returns An operator emitting one entry id per source value.
  * @see EventService.produce
  */
 export function produceTo<T>(service: Producing, stream: EventStream<T>, config: ProduceToConfig = {}): OperatorFunction<T, string> {
-  const concurrency = config.concurrency ?? 256;
-  assertInteger(concurrency, 'produceTo option concurrency', 1);
-  return (source) => source.pipe(mergeMap((value) => from(service.produce(stream, value).then((ids) => ids[0] as string)), concurrency));
+  const maxBatchSize = config.maxBatchSize ?? 1000;
+  assertInteger(maxBatchSize, 'produceTo option maxBatchSize', 1);
+  return (source) =>
+    new Observable<string>((subscriber) => {
+      let batch: T[] = [];
+      let written: Promise<unknown> = Promise.resolve();
+      let pending = 0;
+      let sourceDone = false;
+      const flush = () => {
+        if (batch.length === 0) return;
+        const values = batch;
+        batch = [];
+        pending++;
+        const produced = service.produce(stream, ...values);
+        written = written.then(() =>
+          produced.then(
+            (ids) => {
+              for (const id of ids) subscriber.next(id);
+              if (--pending === 0 && sourceDone && batch.length === 0) subscriber.complete();
+            },
+            (error: unknown) => subscriber.error(error),
+          ),
+        );
+      };
+      const subscription = source.subscribe({
+        next: (value) => {
+          if (batch.length === 0) queueMicrotask(flush);
+          batch.push(value);
+          if (batch.length >= maxBatchSize) flush();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          sourceDone = true;
+          flush();
+          if (pending === 0) subscriber.complete();
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
 }
