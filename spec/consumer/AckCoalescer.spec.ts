@@ -49,4 +49,32 @@ describe('AckCoalescer', () => {
     await acks.flush();
     expect(calls).toEqual([['s', 'g', ['1-0']]]);
   });
+
+  it('AckCoalescer - while an XACK is on its way, later acks of that stream and group gather into the next one', async () => {
+    const calls: string[][] = [];
+    const answers: (() => void)[] = [];
+    const transport = {
+      ack: (_key: string, _group: string, ids: readonly string[]) => {
+        calls.push([...ids]);
+        return new Promise<void>((resolve) => answers.push(resolve));
+      },
+    } as unknown as StreamTransport;
+    const acks = new AckCoalescer(transport, () => undefined);
+    const first = acks.ack('s', 'g', '1-0');
+    await Promise.resolve();
+    const later = [2, 3, 4].map((n) => {
+      const acked = acks.ack('s', 'g', `${n}-0`);
+      return acked;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([['1-0']]);
+    answers.shift()?.();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([['1-0'], ['2-0', '3-0', '4-0']]);
+    answers.shift()?.();
+    await Promise.all(later);
+    await acks.flush();
+    expect(calls.length).toBe(2);
+  });
 });

@@ -25,6 +25,8 @@ export interface ConsumerTarget<T> {
 }
 
 const MAX_RETRY_PAUSE_MS = 1000;
+/** Longest a consumer whose window was full waits for more room before it reads what is free. */
+const REFILL_PAUSE_MS = 20;
 
 /**
  * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
@@ -38,6 +40,8 @@ export class ConsumerLoop<T> {
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
   private claimCursor: string | undefined;
+  private refilling = false;
+  private refillBy: number | undefined;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
 
@@ -106,7 +110,7 @@ export class ConsumerLoop<T> {
       return this.admit(entries);
     }
     const room = this.inFlight.room;
-    if (room <= 0) return yield* this.sleep(Infinity);
+    if (this.mustWaitForRoom(room)) return yield* this.sleep(room <= 0 ? Infinity : (this.refillBy as number) - this.options.scheduler.now());
     if (this.claimCursor !== undefined) {
       const { claimIdleAfterMs: minIdleMs, maxDeliveries } = this.options;
       const request = { minIdleMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
@@ -115,6 +119,27 @@ export class ConsumerLoop<T> {
       return this.admit(result.entries);
     }
     this.admit(yield* wait((this.reader as StreamReader).read(room, this.options.blockMs)));
+  }
+
+  /**
+   * After the window was full, reading resumes once half of it is free, or `REFILL_PAUSE_MS` after
+   * the first slot freed: a slow handler then costs one read per many events, not one per event.
+   */
+  private mustWaitForRoom(room: number): boolean {
+    const { maxInFlight, scheduler } = this.options;
+    if (room <= 0) {
+      this.refilling = true;
+      this.refillBy = undefined;
+      return true;
+    }
+    if (!this.refilling) return false;
+    this.refillBy ??= scheduler.now() + REFILL_PAUSE_MS;
+    if (room >= Math.ceil(maxInFlight / 2) || scheduler.now() >= this.refillBy) {
+      this.refilling = false;
+      this.refillBy = undefined;
+      return false;
+    }
+    return true;
   }
 
   private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
