@@ -1,31 +1,20 @@
-import { Redis } from 'ioredis';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { uniqueName } from '../../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../../support/redisServer';
+import { useRedisServer } from '../../support/useRedisServer';
 
 describe('redis transport - batched append', () => {
-  let server: RedisServer;
-  let admin: Redis;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await admin.quit();
-    await server.stop();
-  });
+  const redis = useRedisServer();
 
   it('batched append - a produce of 2500 events (three script calls) keeps their order and returns every id, also after SCRIPT FLUSH', async () => {
     const stream = eventStream<{ n: number }>(uniqueName('n'), { key: (value) => `k${value.n % 7}` });
     const prefix = uniqueName('p') + ':';
-    const service = createEventService({ group: 'A', redis: server.url, prefix });
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix });
     for (const flushFirst of [false, true]) {
-      if (flushFirst) await admin.script('FLUSH');
-      const before = await admin.xlen(prefix + stream.name);
+      if (flushFirst) await redis.admin.script('FLUSH');
+      const before = await redis.admin.xlen(prefix + stream.name);
       const events = Array.from({ length: 2500 }, (_, n) => ({ n }));
       const ids = await service.produce(stream, ...events);
-      const stored = await admin.xrange(prefix + stream.name, '-', '+');
+      const stored = await redis.admin.xrange(prefix + stream.name, '-', '+');
       expect(ids.length).toBe(2500);
       expect(stored.slice(before).map(([id]) => id)).toEqual(ids);
       expect(stored.slice(before).map(([, fields]) => [(JSON.parse(fields[1] as string) as { json: { n: number } }).json.n, fields[2], fields[3]])).toEqual(events.map(({ n }) => [n, 'k', `k${n % 7}`]));

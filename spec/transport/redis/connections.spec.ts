@@ -1,26 +1,16 @@
 import { Redis } from 'ioredis';
 import { autoAck, createEventService, eventStream } from '../../../src';
 import { collect, uniqueName, waitFor } from '../../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../../support/redisServer';
+import { useRedisServer } from '../../support/useRedisServer';
 
 /** Redis-only behaviour: connections per reader, and clients passed in by the user. */
 describe('redis transport - connections', () => {
-  let server: RedisServer;
-  let admin: Redis;
-  const clients = async () => Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))?.[1]);
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await admin.quit();
-    await server.stop();
-  });
+  const redis = useRedisServer();
+  const clients = async () => Number(/connected_clients:(\d+)/.exec(await redis.admin.info('clients'))?.[1]);
 
   it('redis transport - each consume subscription reads on a connection of its own, released on unsubscribe', async () => {
     const stream = eventStream<number>(uniqueName('n'));
-    const service = createEventService({ group: 'A', redis: server.url, prefix: uniqueName('p') + ':' });
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix: uniqueName('p') + ':' });
     await service.produce(stream, 1);
     const base = await clients();
     const subscriptions = [1, 2, 3].map(() => service.consume(stream, { from: 'start' }).pipe(autoAck()).subscribe());
@@ -33,7 +23,7 @@ describe('redis transport - connections', () => {
 
   it('redis transport - a blocked read is interrupted at once when a nack comes due, not after blockMs', async () => {
     const stream = eventStream<number>(uniqueName('n'));
-    const service = createEventService({ group: 'A', redis: server.url, prefix: uniqueName('p') + ':', closeTimeoutMs: 100 });
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix: uniqueName('p') + ':', closeTimeoutMs: 100 });
     await service.produce(stream, 7);
     const seen: { count: number; at: number }[] = [];
     const subscription = service.consume(stream, { from: 'start', blockMs: 10_000 }).subscribe((d) => {
@@ -49,7 +39,7 @@ describe('redis transport - connections', () => {
   });
 
   it('redis transport - close() leaves a client passed in by the user open', async () => {
-    const client = new Redis(server.url);
+    const client = new Redis(redis.server.url);
     const stream = eventStream<number>(uniqueName('n'));
     const service = createEventService({ group: 'A', redis: client, prefix: uniqueName('p') + ':' });
     await service.produce(stream, 1, 2);

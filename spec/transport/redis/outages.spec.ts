@@ -1,26 +1,15 @@
-import { Redis } from 'ioredis';
 import { autoAck, createEventService, eventStream, isRetriable, TimeoutError } from 'rx-redis-events';
 import { sleep, uniqueName, waitFor } from '../../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../../support/redisServer';
+import { useRedisServer } from '../../support/useRedisServer';
 
 describe('redis transport - outages', () => {
-  let server: RedisServer;
-  let admin: Redis;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await admin.quit();
-    await server.stop();
-  });
+  const redis = useRedisServer();
 
   it('produce timeout - while Redis does not answer, produce rejects with a retriable TimeoutError naming the stream', async () => {
     const stream = eventStream<number>(uniqueName('n'));
-    const service = createEventService({ group: 'A', redis: server.url, prefix: uniqueName('p') + ':', produceTimeoutMs: 300 });
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix: uniqueName('p') + ':', produceTimeoutMs: 300 });
     await service.produce(stream, 0);
-    await admin.client('PAUSE', 1500, 'WRITE');
+    await redis.admin.client('PAUSE', 1500, 'WRITE');
     const started = Date.now();
     const produced = service.produce(stream, 1);
     await expect(produced).rejects.toThrow(TimeoutError);
@@ -28,18 +17,18 @@ describe('redis transport - outages', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(Date.now() - started).toBeLessThan(1400);
     expect(isRetriable(await produced.catch((error: unknown) => error))).toBe(true);
-    await admin.client('UNPAUSE');
+    await redis.admin.client('UNPAUSE');
     await expect(service.produce(stream, 2)).resolves.toHaveLength(1);
     await service.close();
   });
 
   it.each([
-    ['its key is deleted', (key: string) => admin.del(key)],
-    ['the server is flushed', () => admin.flushall()],
+    ['its key is deleted', (key: string) => redis.admin.del(key)],
+    ['the server is flushed', () => redis.admin.flushall()],
   ])('vanished stream - when %s, a running consumer creates the group again and gets what is produced next', async (_label, vanish) => {
     const stream = eventStream<number>(uniqueName('n'));
     const prefix = uniqueName('p') + ':';
-    const service = createEventService({ group: 'A', redis: server.url, prefix, onError: () => undefined });
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix, onError: () => undefined });
     const got: number[] = [];
     const subscription = service.consume(stream).pipe(autoAck()).subscribe((d) => got.push(d.value));
     await sleep(100);
