@@ -1,4 +1,4 @@
-import { firstValueFrom, interval, lastValueFrom, map, of, take, tap, toArray } from 'rxjs';
+import { concat, firstValueFrom, interval, lastValueFrom, map, NEVER, of, take, tap, toArray } from 'rxjs';
 import { createEventService, EncodeError, eventStream, type EventService } from '../../src';
 import { produceTo, type Producing } from '../../src/producer/produceTo';
 
@@ -65,6 +65,33 @@ describe('produceTo', () => {
     const ids = await lastValueFrom(interval(1).pipe(take(3), map((n) => ({ n })), produceTo(service, Ticks), toArray()));
     expect(ids.length).toBe(3);
     expect(produce.mock.calls.map((call) => call.length - 1)).toStrictEqual([1, 1, 1]);
+  });
+
+  it('produceTo - a later call failing while an earlier one waits errors the output after the earlier ids, with no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let answerFirst: (() => void) | undefined;
+    const producing: Producing = {
+      produce: <T>(_stream: unknown, ...events: T[]) =>
+        events[0] === 1 ? new Promise<string[]>((resolve) => (answerFirst = () => resolve(['id-1']))) : Promise.reject(new Error('broker down')),
+    };
+    const ids: string[] = [];
+    let failure: unknown;
+    of(1, 2).pipe(produceTo(producing, eventStream<number>('numbers'), { maxBatchSize: 1 })).subscribe({ next: (id) => ids.push(id), error: (error: unknown) => (failure = error) });
+    await new Promise((resolve) => setImmediate(resolve));
+    answerFirst?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('unhandledRejection', onUnhandled);
+    expect([ids, (failure as Error).message, unhandled]).toStrictEqual([['id-1'], 'broker down', []]);
+  });
+
+  it('produceTo - unsubscribing before the tick ends writes nothing', async () => {
+    const calls: number[][] = [];
+    const producing: Producing = { produce: <T>(_stream: unknown, ...events: T[]) => (calls.push(events as number[]), Promise.resolve([])) };
+    concat(of(1, 2, 3), NEVER).pipe(produceTo(producing, eventStream<number>('numbers'))).subscribe().unsubscribe();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toStrictEqual([]);
   });
 
   it.each([0, -1, 1.5, NaN])('produceTo - maxBatchSize %p throws a RangeError naming it', (maxBatchSize) => {

@@ -75,12 +75,12 @@ class SettlingDelivery<T> implements Delivery<T> {
     return (this.#settled ??= this.#settler.ack(this.id, this.deliveryCount));
   }
 
-  nack(options: NackOptions = {}): Promise<void> {
+  nack(options?: NackOptions | null): Promise<void> {
     if (this.#settled) return this.#settled;
-    const delayMs = options.delayMs ?? 0;
+    const delayMs = options?.delayMs ?? 0;
     if (typeof delayMs !== 'number' || !(delayMs >= 0) || !(delayMs <= MAX_TIMER_MS)) {
       return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS}, got ${String(delayMs)}`));
     }
-    return (this.#settled = this.#settler.nack(this.id, this.deliveryCount, delayMs, options.error));
+    return (this.#settled = this.#settler.nack(this.id, this.deliveryCount, delayMs, options?.error));
   }
 }

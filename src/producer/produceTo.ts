@@ -25,6 +25,7 @@ export interface ProduceToConfig {
  * `maxBatchSize`, which on Redis is one script call per 1000 entries rather than one `XADD` each.
  * Calls are issued in order and their ids emitted in order. The result completes once every value
  * is written; an encoding or broker failure errors it (values of the failed call are not written).
+ * Unsubscribing stops producing: values of the current tick not yet handed to `produce` are dropped.
  *
  * ## Example
  * ```ts
@@ -51,21 +52,23 @@ export function produceTo<T>(service: Producing, stream: EventStream<T>, config:
       let written: Promise<unknown> = Promise.resolve();
       let pending = 0;
       let sourceDone = false;
+      let closed = false;
       const flush = () => {
-        if (batch.length === 0) return;
+        if (batch.length === 0 || closed) return;
         const values = batch;
         batch = [];
         pending++;
-        const produced = service.produce(stream, ...values);
-        written = written.then(() =>
-          produced.then(
-            (ids) => {
-              for (const id of ids) subscriber.next(id);
-              if (--pending === 0 && sourceDone && batch.length === 0) subscriber.complete();
-            },
-            (error: unknown) => subscriber.error(error),
-          ),
+        // settled at once, so a later call failing while an earlier one waits is never an unhandled rejection
+        const outcome = service.produce(stream, ...values).then(
+          (ids) => ({ ids }),
+          (error: unknown) => ({ error }),
         );
+        written = written.then(async () => {
+          const result = await outcome;
+          if ('error' in result) return subscriber.error(result.error);
+          for (const id of result.ids) subscriber.next(id);
+          if (--pending === 0 && sourceDone && batch.length === 0) subscriber.complete();
+        });
       };
       const subscription = source.subscribe({
         next: (value) => {
@@ -73,13 +76,19 @@ export function produceTo<T>(service: Producing, stream: EventStream<T>, config:
           batch.push(value);
           if (batch.length >= maxBatchSize) flush();
         },
-        error: (error: unknown) => subscriber.error(error),
+        error: (error: unknown) => {
+          batch = []; // the source failed: what it sent in this tick is not written
+          subscriber.error(error);
+        },
         complete: () => {
           sourceDone = true;
           flush();
           if (pending === 0) subscriber.complete();
         },
       });
-      return () => subscription.unsubscribe();
+      return () => {
+        closed = true; // values not yet handed to produce are not written after unsubscribe
+        subscription.unsubscribe();
+      };
     });
 }

@@ -190,7 +190,8 @@ export class EventService {
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
     const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    await this.acks.flush();
+    // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
+    await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
     for (const [, subscriber] of loops) subscriber.complete();

@@ -21,4 +21,16 @@ describe('redis transport - batched append', () => {
     }
     await service.close();
   });
+
+  it('batched append - on a server without the script, concurrent produce calls still land in call order', async () => {
+    const stream = eventStream<number>(uniqueName('n'));
+    const prefix = uniqueName('p') + ':';
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix });
+    await redis.admin.script('FLUSH');
+    const [first, second, third] = await Promise.all([service.produce(stream, 1, 2), service.produce(stream, 3), service.produce(stream, 4, 5)]);
+    const stored = await redis.admin.xrange(prefix + stream.name, '-', '+');
+    expect(stored.map(([id]) => id)).toEqual([...(first ?? []), ...(second ?? []), ...(third ?? [])]);
+    expect(stored.map(([, fields]) => fields[1])).toEqual(['1', '2', '3', '4', '5'].map((n) => `{"json":${n}}`));
+    await service.close();
+  });
 });

@@ -37,26 +37,18 @@ export class RedisStreamTransport implements StreamTransport {
       const [fields] = entries as [EntryFields];
       return [(await this.guard('append', () => this.connections.command.xadd(key, '*', ...Object.entries(fields).flat()))) as string];
     }
-    // Many entries: one script call per chunk (far cheaper for the client than one XADD each), pipelined.
-    const chunks: string[][] = [];
-    for (let start = 0; start < entries.length; start += APPEND_CHUNK) chunks.push(appendArguments(entries.slice(start, start + APPEND_CHUNK)));
-    const replies = await this.appendChunks(key, chunks);
-    const missing = replies.flatMap(([error], index) => (error?.message.startsWith('NOSCRIPT') ? [index] : []));
-    if (missing.length > 0) {
-      await this.guard('append', () => this.connections.command.script('LOAD', APPEND.source)); // first use on this server
-      const retried = await this.appendChunks(key, missing.map((index) => chunks[index] as string[]));
-      missing.forEach((index, position) => (replies[index] = retried[position] as [Error | null, unknown]));
+    // Many entries: one script call per chunk (far cheaper for the client than one XADD each),
+    // pipelined. EVAL with the source, not EVALSHA: a server without the script (new, restarted,
+    // SCRIPT FLUSH) must never make a chunk fail and be re-sent behind later appends, out of order.
+    const pipeline = this.connections.command.pipeline();
+    for (let start = 0; start < entries.length; start += APPEND_CHUNK) {
+      pipeline.eval(APPEND.source, 1, key, ...appendArguments(entries.slice(start, start + APPEND_CHUNK)));
     }
+    const replies = await this.guard('append', async () => (await pipeline.exec()) ?? []);
     return replies.flatMap(([error, ids]) => {
       if (error) throw new TransportError('append', error);
       return ids as string[];
     });
-  }
-
-  private async appendChunks(key: string, chunks: readonly string[][]): Promise<[Error | null, unknown][]> {
-    const pipeline = this.connections.command.pipeline();
-    for (const args of chunks) pipeline.evalsha(APPEND.sha, 1, key, ...args);
-    return this.guard('append', async () => (await pipeline.exec()) ?? []);
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
