@@ -10,7 +10,7 @@ export interface ConsumeOptions {
   readonly maxInFlight?: number;
   /** Longest a blocking read waits on Redis before it is issued again, in ms. Default 2000. */
   readonly blockMs?: number;
-  /** Entries another consumer of the group left pending this long are taken over and redelivered, in ms; `Infinity` disables it. Default 30000. */
+  /** Pending entries idle this long (another consumer's, or this one's that it is not handling) are taken over and redelivered, in ms; `Infinity` disables it. Default 30000. */
   readonly claimIdleAfterMs?: number;
   /** An event delivered this many times without an ack is moved to the stream's dead-letter stream (`<stream>:dlq`). Default 10. */
   readonly maxDeliveries?: number;
