@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { NEVER, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, type AckAfterConfig, type ConsumeOptions, type DeadLetter, type Delivery, type EventService, type EventStream } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 import { range, report, tally, until } from './harness';
 
 type Invoice = { n: number };
@@ -19,28 +18,19 @@ interface Call {
 
 /** Scenario 4 of the issue: poison messages and undecodable entries end in the dead-letter stream. */
 describe('faults - dead letters', () => {
-  let server: RedisServer;
-  let admin: Redis;
+  const redis = useRedisServer();
   let services: EventService[] = [];
   let subscriptions: Subscription[] = [];
   let errors: unknown[] = [];
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
   afterEach(async () => {
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     await Promise.all(services.map((service) => service.close()));
     [services, subscriptions, errors] = [[], [], []];
   });
-  afterAll(async () => {
-    await admin.quit();
-    await server.stop();
-  });
 
   const serviceOf = (group: string, prefix: string, consumer = group) => {
-    const service = createEventService({ group, consumer, redis: server.url, prefix, closeTimeoutMs: 200, onError: (error) => void errors.push(error) });
+    const service = createEventService({ group, consumer, redis: redis.server.url, prefix, closeTimeoutMs: 200, onError: (error) => void errors.push(error) });
     services.push(service);
     return service;
   };
@@ -59,7 +49,7 @@ describe('faults - dead letters', () => {
   }
 
   const succeeded = (calls: Call[]) => calls.filter((call) => !call.failed);
-  const pendingOf = async (key: string, group: string) => ((await admin.xpending(key, group)) as [number])[0];
+  const pendingOf = async (key: string, group: string) => ((await redis.admin.xpending(key, group)) as [number])[0];
 
   it('faults - a poison message is dead-lettered after maxDeliveries without blocking the events behind it; undecodable entries at once, reason decode', async () => {
     const prefix = `${uniqueName('dlq')}:`;
@@ -67,8 +57,8 @@ describe('faults - dead letters', () => {
     const key = prefix + stream.name;
     const producer = serviceOf('shop', prefix);
     const ids = await producer.produce(stream, ...[...range(1, 100)].map((n) => ({ n })));
-    const notJson = (await admin.xadd(key, '*', 'v', 'notjson')) as string;
-    const noValue = (await admin.xadd(key, '*', 'x', '1')) as string;
+    const notJson = (await redis.admin.xadd(key, '*', 'v', 'notjson')) as string;
+    const noValue = (await redis.admin.xadd(key, '*', 'x', '1')) as string;
     ids.push(...(await producer.produce(stream, ...[...range(101, 100)].map((n) => ({ n })))));
 
     const poisonA = (n: number) => n === 50;
@@ -107,7 +97,7 @@ describe('faults - dead letters', () => {
     ]);
     expect(letters.find((letter) => letter.reason === 'max-deliveries')?.error).toContain('poison 50');
     expect(letters.filter((letter) => letter.reason === 'decode').every((letter) => letter.error.length > 0)).toBe(true);
-    expect(await admin.xlen(`${key}:dlq`)).toBe(5);
+    expect(await redis.admin.xlen(`${key}:dlq`)).toBe(5);
   }, 30_000);
 
   it('faults - a redriven dead letter is delivered again only to the group it died in', async () => {

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { firstValueFrom, take, toArray, timeout, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, type ConsumeOptions, type Delivery, type EventService, type EventStream, type RetentionOptions } from 'rx-redis-events';
 import { sleep, uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 import { range, report, tally, until } from './harness';
 
 type Entry = { n: number };
@@ -11,23 +10,14 @@ const MAX_LENGTH = 100;
 
 /** Scenario 5 of the issue: retention limits under a group that lags far behind. */
 describe('faults - retention under a slow group', () => {
-  let server: RedisServer;
-  let admin: Redis;
+  const redis = useRedisServer();
   let services: EventService[] = [];
   let subscriptions: Subscription[] = [];
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
   afterEach(async () => {
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     await Promise.all(services.map((service) => service.close()));
     [services, subscriptions] = [[], []];
-  });
-  afterAll(async () => {
-    await admin.quit();
-    await server.stop();
   });
 
   /** A fresh prefix, a stream with `retention`, and its groups created at the start of the stream (F fast, S slow). */
@@ -35,9 +25,9 @@ describe('faults - retention under a slow group', () => {
     const prefix = `${uniqueName(name)}:`;
     const stream = eventStream<Entry>('audit', { retention });
     const key = prefix + stream.name;
-    for (const group of ['F', 'S']) await admin.xgroup('CREATE', key, group, '0', 'MKSTREAM');
+    for (const group of ['F', 'S']) await redis.admin.xgroup('CREATE', key, group, '0', 'MKSTREAM');
     const service = (group: string) => {
-      const created = createEventService({ group, redis: server.url, prefix, closeTimeoutMs: 200, onError: () => undefined });
+      const created = createEventService({ group, redis: redis.server.url, prefix, closeTimeoutMs: 200, onError: () => undefined });
       services.push(created);
       return created;
     };
@@ -46,7 +36,7 @@ describe('faults - retention under a slow group', () => {
     for (let first = 1; first <= TOTAL; first += 200) ids.push(...(await producer.produce(stream, ...[...range(first, 200)].map((n) => ({ n })))));
     /** Consumes every entry for group F, acking each. */
     const fast = () => consumeAll(service('F'), stream, {});
-    const entries = async () => ((await admin.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id);
+    const entries = async () => ((await redis.admin.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id);
     return { stream, key, ids, service, producer, fast, entries, trim: () => producer.trim(stream) };
   }
 
@@ -64,7 +54,7 @@ describe('faults - retention under a slow group', () => {
 
   it('faults - without unsafeHardLimit nothing the slow group has not acked is trimmed, however far it is past maxLength', async () => {
     const { stream, key, ids, service, fast, entries, trim } = await setUp('safe', { maxLength: MAX_LENGTH });
-    expect(await admin.xlen(key)).toBe(TOTAL); // S has read nothing: the trims after produce removed nothing
+    expect(await redis.admin.xlen(key)).toBe(TOTAL); // S has read nothing: the trims after produce removed nothing
     const byF = fast();
     await until('F to process everything', () => byF.length === TOTAL, 10_000);
 
@@ -73,7 +63,7 @@ describe('faults - retention under a slow group', () => {
     const read = await firstValueFrom(slow.consume(stream, { from: 'start', maxInFlight: 300 }).pipe(take(300), toArray(), timeout(5000)));
     expect(read.map((delivery) => delivery.value.n)).toEqual([...range(1, 300)]);
     await Promise.all(read.slice(0, 200).map((delivery) => delivery.ack()));
-    await until('F to ack everything', async () => ((await admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
+    await until('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
 
     const removedFirst = await trim();
     const left = await entries();
@@ -84,9 +74,9 @@ describe('faults - retention under a slow group', () => {
     const rest = consumeAll(slow, stream, { claimIdleAfterMs: 100 });
     await until('S to process the rest', () => new Set(rest).size === TOTAL - 200, 10_000);
     const s = tally([...read.slice(0, 200).map((delivery) => delivery.value), ...rest.map((n) => ({ n }))]);
-    await until('S to ack everything', async () => ((await admin.xpending(key, 'S')) as [number])[0] === 0, 5000);
+    await until('S to ack everything', async () => ((await redis.admin.xpending(key, 'S')) as [number])[0] === 0, 5000);
     const removedSecond = await trim();
-    report('retention safe', { produced: TOTAL, 'F.processed': byF.length, 'S.processed': s.events, 'S.duplicates': s.duplicates, removedFirst, removedSecond, length: await admin.xlen(key) });
+    report('retention safe', { produced: TOTAL, 'F.processed': byF.length, 'S.processed': s.events, 'S.duplicates': s.duplicates, removedFirst, removedSecond, length: await redis.admin.xlen(key) });
     expect(tally(byF.map((n) => ({ n })))).toEqual({ events: TOTAL, distinct: range(1, TOTAL), duplicates: 0 });
     expect(s.distinct).toEqual(range(1, TOTAL));
     expect(s.duplicates).toBe(0);
@@ -102,29 +92,29 @@ describe('faults - retention under a slow group', () => {
     const byS = consumeAll(service('S'), stream, {});
     await until('F and S to process what is left', () => byF.length === MAX_LENGTH && byS.length === MAX_LENGTH, 5000);
     await sleep(200);
-    report('retention hard limit', { produced: TOTAL, removedByTrim: removed, length: await admin.xlen(key), 'F.processed': byF.length, 'S.processed': byS.length });
+    report('retention hard limit', { produced: TOTAL, removedByTrim: removed, length: await redis.admin.xlen(key), 'F.processed': byF.length, 'S.processed': byS.length });
     expect(tally(byS.map((n) => ({ n })))).toEqual({ events: MAX_LENGTH, distinct: range(TOTAL - MAX_LENGTH + 1, MAX_LENGTH), duplicates: 0 });
     expect(tally(byF.map((n) => ({ n })))).toEqual({ events: MAX_LENGTH, distinct: range(TOTAL - MAX_LENGTH + 1, MAX_LENGTH), duplicates: 0 });
   }, 30_000);
 
   it('faults - trimming runs by itself after produce, once the groups have acked', async () => {
     const { key, ids, producer, fast, stream } = await setUp('auto', { maxLength: MAX_LENGTH });
-    await admin.xgroup('DESTROY', key, 'S'); // only F: it acks as it goes
+    await redis.admin.xgroup('DESTROY', key, 'S'); // only F: it acks as it goes
     const byF = fast();
     await until('F to process everything', () => byF.length === TOTAL, 10_000);
-    await until('F to ack everything', async () => ((await admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
+    await until('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
     await sleep(1100); // past the interval between two automatic trims of one stream
     ids.push(...(await producer.produce(stream, { n: TOTAL + 1 })));
-    await until(`the stream to be cut to ${MAX_LENGTH}`, async () => (await admin.xlen(key)) === MAX_LENGTH, 3000, () => 'still long');
-    expect(((await admin.xrange(key, '-', '+', 'COUNT', 1)) as [string, string[]][])[0]?.[0]).toBe(ids[ids.length - MAX_LENGTH]);
+    await until(`the stream to be cut to ${MAX_LENGTH}`, async () => (await redis.admin.xlen(key)) === MAX_LENGTH, 3000, () => 'still long');
+    expect(((await redis.admin.xrange(key, '-', '+', 'COUNT', 1)) as [string, string[]][])[0]?.[0]).toBe(ids[ids.length - MAX_LENGTH]);
   }, 30_000);
 
   it('faults - maxAge trims acked entries older than the limit, and only those', async () => {
     const prefix = `${uniqueName('age')}:`;
     const stream = eventStream<Entry>('audit', { retention: { maxAge: 500 } });
     const key = prefix + stream.name;
-    await admin.xgroup('CREATE', key, 'F', '0', 'MKSTREAM');
-    const service = createEventService({ group: 'F', redis: server.url, prefix, closeTimeoutMs: 200 });
+    await redis.admin.xgroup('CREATE', key, 'F', '0', 'MKSTREAM');
+    const service = createEventService({ group: 'F', redis: redis.server.url, prefix, closeTimeoutMs: 200 });
     services.push(service);
     const old = await service.produce(stream, ...[...range(1, 50)].map((n) => ({ n })));
     const byF = consumeAll(service, stream, {});
@@ -134,6 +124,6 @@ describe('faults - retention under a slow group', () => {
     await service.trim(stream);
     await until('F to process all 100', () => byF.length === 100, 5000);
     expect(old).toHaveLength(50);
-    expect(((await admin.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id)).toEqual(recent);
+    expect(((await redis.admin.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id)).toEqual(recent);
   }, 30_000);
 });

@@ -1,17 +1,12 @@
 import { concat, firstValueFrom, interval, lastValueFrom, map, NEVER, of, take, tap, toArray } from 'rxjs';
-import { createEventService, EncodeError, eventStream, type EventService } from '../../src';
+import { EncodeError, eventStream } from '../../src';
 import { produceTo, type Producing } from '../../src/producer/produceTo';
+import { useMemoryServices } from '../support/useMemoryServices';
 
 const Ticks = eventStream<{ n: number }>('ticks');
 
 describe('produceTo', () => {
-  const services: EventService[] = [];
-  const open = (): EventService => {
-    const service = createEventService({ group: 'g' });
-    services.push(service);
-    return service;
-  };
-  afterEach(() => Promise.all(services.splice(0).map((service) => service.close())));
+  const open = useMemoryServices();
 
   it('produceTo - emits one entry id per value, in order, and the values land in the stream', async () => {
     const service = open();

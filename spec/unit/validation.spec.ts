@@ -7,9 +7,9 @@ import {
   MemoryBroker,
   ServiceClosedError,
   type ConsumeOptions,
-  type EventService,
   type EventServiceOptions,
 } from '../../src';
+import { useMemoryServices } from '../support/useMemoryServices';
 
 function expectThrow(run: () => unknown, type: typeof TypeError | typeof RangeError, message: string): void {
   expect(run).toThrow(type);
@@ -54,13 +54,7 @@ describe('validation - createEventService', () => {
 
 describe('validation - EventService', () => {
   const Orders = eventStream<{ n: number; cb?: () => void }>('orders');
-  const services: EventService[] = [];
-  const open = (): EventService => {
-    const service = createEventService({ group: 'g' });
-    services.push(service);
-    return service;
-  };
-  afterEach(() => Promise.all(services.splice(0).map((service) => service.close())));
+  const open = useMemoryServices();
 
   it.each<[ConsumeOptions, typeof TypeError | typeof RangeError, string]>([
     [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 10000, got 0'],

@@ -6,7 +6,7 @@ import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
-import { APPEND, APPEND_CHUNK, appendArguments } from './scripts/append';
+import { APPEND_CHUNK, APPEND_SOURCE, appendArguments } from './scripts/append';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -37,12 +37,10 @@ export class RedisStreamTransport implements StreamTransport {
       const [fields] = entries as [EntryFields];
       return [(await this.guard('append', () => this.connections.command.xadd(key, '*', ...Object.entries(fields).flat()))) as string];
     }
-    // Many entries: one script call per chunk (far cheaper for the client than one XADD each),
-    // pipelined. EVAL with the source, not EVALSHA: a server without the script (new, restarted,
-    // SCRIPT FLUSH) must never make a chunk fail and be re-sent behind later appends, out of order.
+    // Many entries: one script call per chunk (far cheaper for the client than one XADD each), pipelined.
     const pipeline = this.connections.command.pipeline();
     for (let start = 0; start < entries.length; start += APPEND_CHUNK) {
-      pipeline.eval(APPEND.source, 1, key, ...appendArguments(entries.slice(start, start + APPEND_CHUNK)));
+      pipeline.eval(APPEND_SOURCE, 1, key, ...appendArguments(entries.slice(start, start + APPEND_CHUNK)));
     }
     const replies = await this.guard('append', async () => (await pipeline.exec()) ?? []);
     return replies.flatMap(([error, ids]) => {
