@@ -1,4 +1,5 @@
 import { catchError, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
+import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { EventStream } from '../definitions/eventStream';
 import type { StreamReader, StreamTransport } from '../transport/StreamTransport';
@@ -146,7 +147,10 @@ export class ConsumerLoop<T> {
     this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
   }
 
-  /** Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop stops. */
+  /**
+   * Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop
+   * stops. A library error that is not retriable (a permission the broker refuses) ends the subscription with it.
+   */
   private *retrying(work: () => Generator<Awaitable<unknown>, unknown, unknown>): Coroutine {
     for (let failures = 0; !this.stopped; failures++) {
       try {
@@ -154,6 +158,7 @@ export class ConsumerLoop<T> {
         return;
       } catch (error) {
         if (this.stopped) return;
+        if (error instanceof RxRedisEventsError && !error.retriable) throw error; // ends the subscription: retrying cannot help
         this.ctx.report(error);
         yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
         // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
