@@ -22,7 +22,8 @@ export interface BroadcastStream<T> {
  * export const CancelWebSocket = broadcastStream<{ streamId: string }>('ws.cancel');
  * ```
  *
- * @param name Channel name: a non-empty string without control characters, at most 256 characters.
+ * @param name Channel name: a non-empty string of at most 256 characters, without control characters,
+ * whitespace, `{`, `}`, `*`, `?`, `[`, `]` or `\`.
  * @throws TypeError when the name is invalid.
  */
 export function broadcastStream<T>(name: string): BroadcastStream<T> {

@@ -1,3 +1,4 @@
+import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { assertDuration, assertInteger, assertName } from '../internal/validate';
 
 /** How long a stream keeps its entries. Trimming never removes an entry some group has not read or acked, unless `unsafeHardLimit`. */
@@ -52,12 +53,17 @@ export interface EventStream<T> {
  * };
  * ```
  *
- * @param name Stream name: a non-empty string without control characters, at most 256 characters.
+ * @param name Stream name: a non-empty string of at most 256 characters, without control characters,
+ * whitespace, `{`, `}` (hash tags), `*`, `?`, `[`, `]`, `\` (glob syntax of ACL patterns), and not
+ * ending with `:dlq` (the suffix of dead-letter streams).
  * @param options Optional partition key selector and retention limits.
  * @throws TypeError when the name or the key selector is invalid.
  */
 export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}): EventStream<T> {
   assertName(name, 'eventStream name');
+  if (name.endsWith(DEAD_LETTER_SUFFIX)) {
+    throw new TypeError(`rx-redis-events: eventStream name must not end with "${DEAD_LETTER_SUFFIX}" (the dead-letter stream of "${name.slice(0, -DEAD_LETTER_SUFFIX.length)}" has that key), got ${JSON.stringify(name)}`);
+  }
   if (options.key !== undefined && typeof options.key !== 'function') {
     throw new TypeError(`rx-redis-events: eventStream("${name}") option key must be a function (value) => string`);
   }

@@ -1,6 +1,23 @@
 const MAX_NAME_LENGTH = 256;
 
-/** Throws a `TypeError` naming `what` unless `value` is a usable stream, channel, group or consumer name. */
+/**
+ * Characters no name or prefix may hold, with why: `{`/`}` are Redis Cluster hash tags (the library
+ * places its own), whitespace breaks command lines and ACL rules, and `*`, `?`, `[`, `]`, `\` are glob
+ * syntax that would break ACL key and channel patterns such as `~<prefix>*`.
+ */
+const FORBIDDEN: readonly (readonly [RegExp, string])[] = [
+  // eslint-disable-next-line no-control-regex
+  [/[\u0000-\u001f\u007f]/, 'control characters'],
+  [/\s/u, 'whitespace'],
+  [/[{}]/, '"{" or "}" (Redis Cluster hash tags)'],
+  [/[*?[\]\\]/, 'glob characters *, ?, [, ] or \\ (they would break ACL key patterns)'],
+];
+
+/**
+ * Throws a `TypeError` naming `what` unless `value` is a usable stream, channel, group or consumer
+ * name: a non-empty string of at most 256 characters without control characters, whitespace,
+ * `{`, `}`, `*`, `?`, `[`, `]` or `\`.
+ */
 export function assertName(value: unknown, what: string): asserts value is string {
   if (typeof value !== 'string') {
     throw new TypeError(`rx-redis-events: ${what} must be a non-empty string, got ${describe(value)}`);
@@ -8,12 +25,24 @@ export function assertName(value: unknown, what: string): asserts value is strin
   if (value.length === 0 || value.trim().length === 0) {
     throw new TypeError(`rx-redis-events: ${what} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
+  assertCharacters(value, what);
+}
+
+/**
+ * Throws a `TypeError` unless `value` is a usable key prefix: a string (empty allowed) under the
+ * same rules as names. It may end with `:`, the usual separator.
+ */
+export function assertPrefix(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(`rx-redis-events: ${what} must be a string, got ${describe(value)}`);
+  assertCharacters(value, what);
+}
+
+function assertCharacters(value: string, what: string): void {
   if (value.length > MAX_NAME_LENGTH) {
     throw new TypeError(`rx-redis-events: ${what} must be at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw new TypeError(`rx-redis-events: ${what} must not contain control characters, got ${JSON.stringify(value)}`);
+  for (const [pattern, problem] of FORBIDDEN) {
+    if (pattern.test(value)) throw new TypeError(`rx-redis-events: ${what} must not contain ${problem}, got ${JSON.stringify(value)}`);
   }
 }
 
