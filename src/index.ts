@@ -18,4 +18,4 @@ export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisConnectionOption } from './transport/redis/connect';
-export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, ServiceClosedError, TransportError, TimeoutError } from './errors';
+export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';

@@ -3,8 +3,10 @@ import { broadcastSuite } from './broadcastSuite';
 import { consumerSuite } from './consumerSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { lifecycleSuite } from './lifecycleSuite';
+import { limitsSuite } from './limitsSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
+import { safeDecodingSuite } from './safeDecodingSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -30,5 +32,7 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('lifecycle', () => lifecycleSuite(ctx));
     describe('reliability', () => reliabilitySuite(ctx));
     describe('robustness', () => robustnessSuite(ctx));
+    describe('limits', () => limitsSuite(ctx));
+    describe('safe decoding', () => safeDecodingSuite(ctx));
   });
 }

@@ -37,6 +37,71 @@ describe.each([
   });
 });
 
+/** Names every kind of name refuses, with the problem the TypeError states. */
+const badCharacters: [string, string, string][] = [
+  ['a space', 'jobs started', 'must not contain whitespace, got "jobs started"'],
+  ['a leading space', ' jobs', 'must not contain whitespace'],
+  ['a no-break space', 'jobs\u00a0started', 'must not contain whitespace'],
+  ['a tab', 'jobs\tstarted', 'must not contain control characters'],
+  ['an opening brace', 'jobs{1', 'must not contain "{" or "}" (Redis Cluster hash tags), got "jobs{1"'],
+  ['a hash tag', '{jobs}.started', 'must not contain "{" or "}" (Redis Cluster hash tags)'],
+  ['a star', 'jobs.*', 'must not contain glob characters *, ?, [, ] or \\ (they would break ACL key patterns), got "jobs.*"'],
+  ['a question mark', 'jobs?', 'must not contain glob characters'],
+  ['brackets', 'jobs[1]', 'must not contain glob characters'],
+  ['a closing bracket', 'jobs]', 'must not contain glob characters'],
+  ['a backslash', 'jobs\\x', 'must not contain glob characters'],
+];
+
+/** Names that look unusual but are fine everywhere. */
+const goodNames = ['jobs.started', 'jobs:started', 'jobs-started_1', 'jobs/started', 'jöbs#1', 'ジョブ', 'a', 'dlq', 'jobs:dlq2', 'jobs.dlq'];
+
+describe.each([
+  { what: 'eventStream name', define: (name: string) => eventStream(name).name },
+  { what: 'broadcastStream name', define: (name: string) => broadcastStream(name).name },
+  { what: 'createEventService option group', define: (name: string) => createEventService({ group: name }).group },
+  { what: 'createEventService option consumer', define: (name: string) => createEventService({ group: 'g', consumer: name }).consumer },
+])('validation - characters of a $what', ({ what, define }) => {
+  it.each(badCharacters)(`validation - ${what} with %s throws a TypeError naming the problem`, (_label, name, problem) => {
+    expectThrow(() => define(name), TypeError, `rx-redis-events: ${what} ${problem}`);
+  });
+
+  it.each(goodNames)(`validation - ${what} %p is accepted`, (name) => {
+    expect(define(name)).toBe(name);
+  });
+});
+
+describe('validation - dead-letter suffix', () => {
+  it.each(['jobs:dlq', 'a:b:dlq', ':dlq'])('validation - eventStream(%p) throws: it collides with a dead-letter stream', (name) => {
+    expectThrow(() => eventStream(name), TypeError, `rx-redis-events: eventStream name must not end with ":dlq" (the dead-letter stream of "${name.slice(0, -4)}" has that key), got ${JSON.stringify(name)}`);
+  });
+
+  it('validation - a broadcast channel, a group and a consumer may end with :dlq (no dead-letter stream there)', () => {
+    expect(broadcastStream('jobs:dlq').name).toBe('jobs:dlq');
+    expect(createEventService({ group: 'g:dlq', consumer: 'c:dlq' })).toMatchObject({ group: 'g:dlq', consumer: 'c:dlq' });
+  });
+});
+
+describe('validation - prefix', () => {
+  it.each([[''], ['app:'], ['app:v2:'], ['example:1700000000000:'], ['tenant-7/'], ['x'.repeat(256)]])('validation - prefix %p is accepted', (prefix) => {
+    expect(() => createEventService({ group: 'g', prefix })).not.toThrow();
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a number', 7, 'must be a string, got 7'],
+    ['null', null, 'must be a string, got null'],
+    ['257 characters', 'x'.repeat(257), 'must be at most 256 characters, got 257'],
+    ['a newline', 'app:\n', 'must not contain control characters'],
+    ['a space', 'my app:', 'must not contain whitespace, got "my app:"'],
+    ['a hash tag', '{app}:', 'must not contain "{" or "}" (Redis Cluster hash tags)'],
+    ['a star', 'app*:', 'must not contain glob characters'],
+    ['a question mark', 'app?:', 'must not contain glob characters'],
+    ['brackets', 'app[1]:', 'must not contain glob characters'],
+    ['a backslash', 'app\\:', 'must not contain glob characters'],
+  ])('validation - prefix with %s throws a TypeError', (_label, prefix, problem) => {
+    expectThrow(() => createEventService({ group: 'g', prefix: prefix as string }), TypeError, `rx-redis-events: createEventService option prefix ${problem}`);
+  });
+});
+
 describe('validation - createEventService', () => {
   it.each<[string, unknown, typeof TypeError | typeof RangeError, string]>([
     ['no options', undefined, TypeError, 'createEventService needs an options object with at least { group }'],
@@ -47,6 +112,10 @@ describe('validation - createEventService', () => {
     ['a broker that is not a MemoryBroker', { group: 'g', broker: {} }, TypeError, 'createEventService option broker must be a MemoryBroker'],
     ['an empty consumer', { group: 'g', consumer: '' }, TypeError, 'createEventService option consumer must be a non-empty string'],
     ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds between 0 and 2147483647, got -1'],
+    ['maxMessageBytes 0', { group: 'g', maxMessageBytes: 0 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 0'],
+    ['maxMessageBytes 1.5', { group: 'g', maxMessageBytes: 1.5 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 1.5'],
+    ['maxMessageBytes above 512 MiB', { group: 'g', maxMessageBytes: 536870913 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 536870913'],
+    ['maxMessageBytes as a string', { group: 'g', maxMessageBytes: '1024' }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got "1024"'],
   ])('validation - createEventService with %s throws', (_label, options, type, message) => {
     expectThrow(() => createEventService(options as EventServiceOptions), type, message);
   });

@@ -1,5 +1,7 @@
 import { Observable, share, type Subscriber } from 'rxjs';
 import { decodeValue } from '../codec/entryCodec';
+import { exceedsBytes, utf8Bytes } from '../codec/messageSize';
+import { DecodeError } from '../errors/DecodeError';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
@@ -22,6 +24,7 @@ export class BroadcastHub {
     private readonly pubsub: PubSubTransport,
     private readonly prefix: string,
     private readonly report: (error: unknown) => void,
+    private readonly maxMessageBytes = Infinity,
   ) {}
 
   listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
@@ -55,6 +58,9 @@ export class BroadcastHub {
         channel.subscriber = subscriber;
         const ready = this.pubsub.subscribe(address, (payload) => {
           try {
+            if (exceedsBytes(payload, this.maxMessageBytes)) {
+              throw new DecodeError(name, '(broadcast)', `the message is ${utf8Bytes(payload)} bytes, more than maxMessageBytes (${this.maxMessageBytes}); dropped undecoded`);
+            }
             subscriber.next(decodeValue(name, '(broadcast)', payload));
           } catch (error) {
             this.report(error);

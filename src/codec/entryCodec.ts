@@ -1,9 +1,12 @@
 import { stringify } from 'superjson';
 import { DecodeError } from '../errors/DecodeError';
 import { EncodeError } from '../errors/EncodeError';
+import { MessageTooLargeError } from '../errors/MessageTooLargeError';
 import type { EventStream } from '../definitions/eventStream';
 import { fastDeserialize, fastStringify } from './fastJson';
 import { findUnencodable } from './findUnencodable';
+import { exceedsBytes, utf8Bytes } from './messageSize';
+import { findUnsafeKey, mayHoldUnsafeKey } from './unsafeKeys';
 
 /** Field holding the superjson-encoded value. */
 export const VALUE_FIELD = 'v';
@@ -13,9 +16,12 @@ export const KEY_FIELD = 'k';
 /** An entry as stored in a stream: a flat map of string fields. */
 export type EntryFields = Readonly<Record<string, string>>;
 
-/** Encodes one value of `stream` into entry fields, or throws an {@link EncodeError} naming the stream. */
-export function encodeEntry<T>(stream: EventStream<T>, value: T): EntryFields {
-  const fields: Record<string, string> = { [VALUE_FIELD]: encodeValue(stream.name, value) };
+/**
+ * Encodes one value of `stream` into entry fields, or throws an {@link EncodeError} naming the stream
+ * (or a {@link MessageTooLargeError} when the encoded value takes more than `maxBytes` UTF-8 bytes).
+ */
+export function encodeEntry<T>(stream: EventStream<T>, value: T, maxBytes = Infinity): EntryFields {
+  const fields: Record<string, string> = { [VALUE_FIELD]: encodeValue(stream.name, value, maxBytes) };
   if (stream.key) {
     let key: unknown;
     try {
@@ -29,10 +35,18 @@ export function encodeEntry<T>(stream: EventStream<T>, value: T): EntryFields {
   return fields;
 }
 
-/** Encodes a value as superjson text (the same text superjson writes, faster for plain data), or throws an {@link EncodeError} naming `streamName`. */
-export function encodeValue(streamName: string, value: unknown): string {
-  const fast = fastStringify(value);
-  if (fast !== undefined) return fast;
+/**
+ * Encodes a value as superjson text (the same text superjson writes, faster for plain data), or throws
+ * an {@link EncodeError} naming `streamName`, or a {@link MessageTooLargeError} when the text takes
+ * more than `maxBytes` UTF-8 bytes.
+ */
+export function encodeValue(streamName: string, value: unknown, maxBytes = Infinity): string {
+  const text = fastStringify(value) ?? slowStringify(streamName, value);
+  if (exceedsBytes(text, maxBytes)) throw new MessageTooLargeError(streamName, utf8Bytes(text), maxBytes);
+  return text;
+}
+
+function slowStringify(streamName: string, value: unknown): string {
   const bad = findUnencodable(value);
   if (bad) throw new EncodeError(streamName, bad.path, bad.problem);
   try {
@@ -54,7 +68,11 @@ export function decodeValueOf<T>(streamName: string, id: string, fields: EntryFi
   return decodeValue<T>(streamName, id, raw);
 }
 
-/** Decodes one superjson string, or throws a {@link DecodeError}. */
+/**
+ * Decodes one superjson string, or throws a {@link DecodeError}. Never runs code from the document
+ * and never writes into a shared prototype: a document holding a `__proto__`, `constructor` or
+ * `prototype` key anywhere (which superjson never writes) is refused as a whole.
+ */
 export function decodeValue<T>(streamName: string, id: string, raw: string): T {
   let envelope: unknown;
   try {
@@ -65,6 +83,8 @@ export function decodeValue<T>(streamName: string, id: string, raw: string): T {
   if (typeof envelope !== 'object' || envelope === null || !('json' in envelope)) {
     throw new DecodeError(streamName, id, 'not a superjson document (no "json" member)');
   }
+  const unsafe = mayHoldUnsafeKey(raw) ? findUnsafeKey(envelope) : undefined;
+  if (unsafe !== undefined) throw new DecodeError(streamName, id, `holds a "${unsafe}" key, which superjson never writes (a prototype pollution risk)`);
   try {
     return fastDeserialize<T>(envelope);
   } catch (error) {

@@ -1,9 +1,8 @@
 import { deserialize, type SuperJSONResult } from 'superjson';
+import { UNSAFE_KEYS } from './unsafeKeys';
 
 /** Annotations the fast paths write and read: the subset of superjson's meta that plain JSON needs help with. */
 type FastAnnotation = 'Date' | 'undefined' | 'bigint';
-
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** superjson's path escaping (v1 paths): `\` and `.` in keys are escaped with `\`. */
 function escapeKey(key: string): string {

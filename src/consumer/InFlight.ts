@@ -1,5 +1,6 @@
 import { Subscription, timer } from 'rxjs';
-import { decodeValueOf, KEY_FIELD } from '../codec/entryCodec';
+import { decodeValueOf, KEY_FIELD, VALUE_FIELD } from '../codec/entryCodec';
+import { exceedsBytes, utf8Bytes } from '../codec/messageSize';
 import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
@@ -64,7 +65,7 @@ export class InFlight<T> implements DeliverySettler {
     this.held.delete(id);
   }
 
-  /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, undecodable. */
+  /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, too large, undecodable. */
   admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
     const { stream, key } = this.target;
     for (const [index, entry] of entries.entries()) {
@@ -77,6 +78,12 @@ export class InFlight<T> implements DeliverySettler {
       if (entry.deliveryCount > this.options.maxDeliveries) {
         const error = `abandoned: delivered ${entry.deliveryCount - 1} times without an ack`;
         void this.deadLetter(entry.id, { reason: 'max-deliveries', error, deliveryCount: entry.deliveryCount - 1 });
+        continue;
+      }
+      const raw = entry.fields[VALUE_FIELD];
+      if (raw !== undefined && exceedsBytes(raw, this.options.maxMessageBytes)) {
+        const error = `value field is ${utf8Bytes(raw)} bytes, more than maxMessageBytes (${this.options.maxMessageBytes}); not decoded`;
+        void this.deadLetter(entry.id, { reason: 'too-large', error, deliveryCount: entry.deliveryCount });
         continue;
       }
       let value: T;

@@ -27,15 +27,15 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   maxDeliveries: 10,
 });
 
-/** {@link ConsumeOptions} with every default filled in. */
-export type ResolvedConsumeOptions = Required<ConsumeOptions>;
+/** {@link ConsumeOptions} with every default filled in, and the service's `maxMessageBytes`. */
+export type ResolvedConsumeOptions = Required<ConsumeOptions> & { readonly maxMessageBytes: number };
 
 /** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
-export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike): ResolvedConsumeOptions {
+export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike, maxMessageBytes: number): ResolvedConsumeOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`rx-redis-events: consume options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const resolved = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options) };
+  const resolved = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options), maxMessageBytes };
   if (resolved.from !== 'new' && resolved.from !== 'start') {
     throw new TypeError(`rx-redis-events: consume option from must be 'new' or 'start', got ${JSON.stringify(resolved.from)}`);
   }

@@ -3,8 +3,11 @@ import { idTime } from '../internal/streamId';
 import type { StoredEntry } from '../transport/StreamTransport';
 import { originalFields } from './deadLetterFields';
 
-/** Why an event was dead-lettered: delivered `maxDeliveries` times without an ack, or impossible to decode. */
-export type DeadLetterReason = 'max-deliveries' | 'decode';
+/**
+ * Why an event was dead-lettered: delivered `maxDeliveries` times without an ack, impossible to
+ * decode, or a value field larger than `maxMessageBytes` (not decoded).
+ */
+export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large';
 
 /** An event in a stream's dead-letter stream (`<prefix><stream>:dlq`). */
 export interface DeadLetter<T> {
@@ -21,7 +24,7 @@ export interface DeadLetter<T> {
   readonly deliveryCount: number;
   /** The partition key, if the entry had one. */
   readonly key: string | undefined;
-  /** The decoded value, or undefined when it cannot be decoded. */
+  /** The decoded value, or undefined when it cannot be decoded or was dead-lettered as `too-large` (never decoded). */
   readonly value: T | undefined;
   /** When it was moved to the dead-letter stream. */
   readonly deadLetteredAt: Date;
@@ -33,9 +36,10 @@ export interface DeadLetter<T> {
 export function toDeadLetter<T>(streamName: string, entry: StoredEntry): DeadLetter<T> {
   const fields = originalFields(entry.fields);
   const sourceId = entry.fields.sid ?? '';
+  const reason = (entry.fields.reason ?? 'decode') as DeadLetterReason;
   let value: T | undefined;
   try {
-    value = decodeEntry<T>(streamName, sourceId, fields).value;
+    value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields).value;
   } catch {
     value = undefined;
   }
@@ -43,7 +47,7 @@ export function toDeadLetter<T>(streamName: string, entry: StoredEntry): DeadLet
     id: entry.id,
     sourceId,
     group: entry.fields.group ?? '',
-    reason: (entry.fields.reason ?? 'decode') as DeadLetterReason,
+    reason,
     error: entry.fields.error ?? '',
     deliveryCount: Number(entry.fields.count ?? 0),
     key: fields[KEY_FIELD],

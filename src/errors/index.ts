@@ -1,6 +1,7 @@
 export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions } from './RxRedisEventsError';
 export { EncodeError } from './EncodeError';
 export { DecodeError } from './DecodeError';
+export { MessageTooLargeError } from './MessageTooLargeError';
 export { ServiceClosedError } from './ServiceClosedError';
 export { TransportError } from './TransportError';
 export { TimeoutError } from './TimeoutError';

@@ -54,7 +54,7 @@ export class EventService {
     this.consumer = options.consumer;
     this.names = new ConsumerNames(options.consumer);
     this.acks = new AckCoalescer(transports.streams, options.onError);
-    this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError);
+    this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, options.onError);
     this.context = {
       transport: transports.streams,
@@ -73,7 +73,7 @@ export class EventService {
    */
   consume<T>(stream: EventStream<T>, options: ConsumeOptions = {}): Observable<Delivery<T>> {
     assertDefinition(stream, 'eventStream', 'consume');
-    const resolved = consumeOptionsWithDefaults(options, this.options.scheduler);
+    const resolved = consumeOptionsWithDefaults(options, this.options.scheduler, this.options.maxMessageBytes);
     return new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
@@ -102,15 +102,17 @@ export class EventService {
 
   /**
    * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
-   * is written if any event cannot be encoded. Rejects with a retriable `TimeoutError` when the broker
-   * does not answer within `produceTimeoutMs` (the events may still be written: a retry can duplicate them).
+   * is written if any event cannot be encoded (`EncodeError`) or encodes to more than `maxMessageBytes`
+   * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
+   * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
+   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them).
    */
   async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
     const key = this.options.prefix + stream.name;
-    const entries = events.map((event) => encodeEntry(stream, event));
+    const entries = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
     const { produceTimeoutMs, scheduler } = this.options;
     const appended = this.transports.streams.append(key, entries);
     const ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
@@ -165,11 +167,11 @@ export class EventService {
     return this.hub.listening(broadcast);
   }
 
-  /** Publishes a message to every live listener of the broadcast stream, in every service. */
+  /** Publishes a message to every live listener of the broadcast stream, in every service; a message over `maxMessageBytes` is refused with `MessageTooLargeError`. */
   async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message));
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes));
   }
 
   /**

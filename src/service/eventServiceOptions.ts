@@ -3,20 +3,37 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { MemoryBroker } from '../transport/memory/MemoryBroker';
 import type { RedisConnectionOption } from '../transport/redis/connect';
-import { assertDuration, assertName } from '../internal/validate';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../codec/messageSize';
+import { assertDuration, assertInteger, assertName, assertPrefix } from '../internal/validate';
 
 /** Options of `createEventService`. */
 export interface EventServiceOptions {
-  /** The micro-service's name: every group receives every event; instances of one group share them. Required. */
+  /**
+   * The micro-service's name: every group receives every event; instances of one group share them.
+   * Required; a name as for streams (at most 256 characters, no control characters, whitespace,
+   * `{`, `}`, `*`, `?`, `[`, `]` or `\`).
+   */
   readonly group: string;
-  /** This instance's id; each `consume` subscription is a consumer named `<consumer>#<n>`. Default: `<hostname>-<pid>-<random>`. */
+  /** This instance's id (a name as `group`); each `consume` subscription is a consumer named `<consumer>#<n>`. Default: `<hostname>-<pid>-<random>`. */
   readonly consumer?: string;
   /** Redis to use: a URL, ioredis options, or an existing ioredis client (which `close()` leaves open). */
   readonly redis?: RedisConnectionOption;
   /** An in-memory broker, shared by several services of one process. Default (without `redis`): a private one. */
   readonly broker?: MemoryBroker;
-  /** Prefix of every Redis key and channel the library touches. Default `''`. */
+  /**
+   * Prefix of every Redis key and channel the library touches, usually ending with `:`. Default `''`.
+   * The same characters as names are refused (an ACL pattern such as `~<prefix>*` must match it literally).
+   */
   readonly prefix?: string;
+  /**
+   * Largest encoded event, in UTF-8 bytes of its superjson text (the entry's `v` field, or the
+   * broadcast message). `produce` and `broadcast` reject a larger one with a `MessageTooLargeError`
+   * and write nothing of the call (in a multi-value `produce` or a `produceTo` batch, no value of it);
+   * a consumer moves an entry whose value field is larger to the dead-letter stream with reason
+   * `too-large`, without decoding it, and goes on. 1 to 536870912 (Redis's largest string).
+   * Default 1048576 (1 MiB).
+   */
+  readonly maxMessageBytes?: number;
   /** How long `produce` waits for the broker before it rejects with a retriable `TimeoutError`, in ms. Default 5000. */
   readonly produceTimeoutMs?: number;
   /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
@@ -36,7 +53,11 @@ export const DEFAULT_EVENT_SERVICE_OPTIONS = Object.freeze({
   prefix: '',
   closeTimeoutMs: 10_000,
   produceTimeoutMs: 5000,
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
 });
+
+/** The largest `maxMessageBytes`: Redis's `proto-max-bulk-len` default, 512 MiB. */
+const MAX_MESSAGE_BYTES_LIMIT = 536_870_912;
 
 /** {@link EventServiceOptions} after validation, with defaults filled in. */
 export interface ResolvedEventServiceOptions {
@@ -45,6 +66,7 @@ export interface ResolvedEventServiceOptions {
   readonly prefix: string;
   readonly closeTimeoutMs: number;
   readonly produceTimeoutMs: number;
+  readonly maxMessageBytes: number;
   readonly scheduler: SchedulerLike;
   readonly onError: (error: unknown) => void;
 }
@@ -57,12 +79,14 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertName(options.group, 'createEventService option group');
   const consumer = options.consumer ?? `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   assertName(consumer, 'createEventService option consumer');
-  const prefix = options.prefix ?? DEFAULT_EVENT_SERVICE_OPTIONS.prefix;
-  if (typeof prefix !== 'string') throw new TypeError(`rx-redis-events: createEventService option prefix must be a string, got ${typeof prefix}`);
+  const prefix = options.prefix === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.prefix : options.prefix;
+  assertPrefix(prefix, 'createEventService option prefix');
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
   assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
   const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
   assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
+  const maxMessageBytes = options.maxMessageBytes === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.maxMessageBytes : options.maxMessageBytes;
+  assertInteger(maxMessageBytes, 'createEventService option maxMessageBytes', 1, MAX_MESSAGE_BYTES_LIMIT);
   if (options.redis !== undefined && (options.redis === null || options.redis === '' || !['string', 'object'].includes(typeof options.redis))) {
     throw new TypeError(`rx-redis-events: createEventService option redis must be a URL, ioredis options or an ioredis client, got ${JSON.stringify(options.redis)}`);
   }
@@ -78,6 +102,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     prefix,
     closeTimeoutMs,
     produceTimeoutMs,
+    maxMessageBytes,
     scheduler: options.scheduler ?? asyncScheduler,
     onError: neverThrowing(options.onError ?? ((error) => console.error('rx-redis-events:', error))),
   };
