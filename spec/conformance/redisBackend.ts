@@ -1,35 +1,50 @@
 import Redis from 'ioredis';
 import { createEventService, type EventService } from '../../src';
+import { createAclUser, type AclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import type { ConformanceBackend } from './backend';
 import { uniqueName } from './helpers';
 
+/** Options of {@link redisBackend}. */
+export interface RedisBackendOptions {
+  /**
+   * Services log in as this ACL user (in their URL), created at start with the least-privilege
+   * `ACL SETUSER` for its prefix; each test's prefix starts with it. Probes stay on the default user.
+   */
+  readonly user?: AclUser;
+}
+
 /** A private redis-server per spec file, a random key prefix per test. */
-export function redisBackend(): ConformanceBackend {
+export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBackend {
   let server: RedisServer | undefined;
   let admin: Redis | undefined;
+  let serviceUrl = '';
   let services: EventService[] = [];
   const connection = () => {
     if (!server || !admin) throw new Error('redis backend not started');
     return { server, admin };
   };
   return {
-    name: 'redis',
+    name: user ? `redis as ACL user ${user.user}` : 'redis',
     features: { commandStats: true },
     start: async () => {
       server = await startRedisServer();
       admin = new Redis(server.url);
+      serviceUrl = user ? await createAclUser(admin, user, server.url) : server.url;
     },
     stop: async () => {
+      // A refused command the library swallows (such as CLIENT UNBLOCK) would only slow it down: none may be refused.
+      const refused = user && admin ? ((await admin.call('ACL', 'LOG')) as unknown[]) : [];
       await admin?.quit();
       await server?.stop();
+      if (refused.length > 0) throw new Error(`the ACL user was refused commands: ${JSON.stringify(refused)}`);
     },
     context: () => {
-      const { server: current, admin: probe } = connection();
-      const prefix = `${uniqueName('test')}:`;
+      const { admin: probe } = connection();
+      const prefix = `${user?.prefix ?? ''}${uniqueName('test')}:`;
       return {
         createService: (options) => {
-          const service = createEventService({ closeTimeoutMs: 300, ...options, redis: current.url, prefix });
+          const service = createEventService({ closeTimeoutMs: 300, ...options, redis: serviceUrl, prefix });
           services.push(service);
           return service;
         },

@@ -1,0 +1,56 @@
+import { firstValueFrom } from 'rxjs';
+import { broadcastStream, createEventService, eventStream, TransportError, type EventService } from '../../src';
+import { uniqueName } from '../conformance/helpers';
+import { createAclUser } from '../support/acl';
+import { useRedisServer } from '../support/useRedisServer';
+
+const NO_KEY = 'NOPERM this user has no permissions to access one of the keys used as arguments';
+const NO_CHANNEL = 'NOPERM this user has no permissions to access one of the channels used as arguments';
+
+/** A service whose ACL user is scoped to another prefix: every operation fails at once, typed and not retriable. */
+describe('security - a user scoped to another prefix', () => {
+  const redis = useRedisServer();
+  let service: EventService;
+  let reported: unknown[];
+  beforeEach(async () => {
+    const url = await createAclUser(redis.admin, { user: 'inventory', password: 'secret', prefix: 'inventory:' }, redis.server.url);
+    reported = [];
+    service = createEventService({ group: 'orders', redis: url, prefix: 'orders:', closeTimeoutMs: 300, onError: (error) => reported.push(error) });
+  });
+  afterEach(() => service.close());
+
+  /** The error `settle` fails with, with the parts a caller looks at. */
+  const failureOf = async (settle: Promise<unknown>) => {
+    const error = await settle.then(() => undefined, (thrown: unknown) => thrown);
+    if (!(error instanceof TransportError)) throw new Error(`expected a TransportError, got ${String(error)}`);
+    return { operation: error.operation, retriable: error.retriable, message: error.message };
+  };
+  const refused = (operation: string, reply: string) => ({ operation, retriable: false, message: `the broker failed during ${operation}: ${reply}` });
+
+  it('permissions - produce rejects with a non-retriable TransportError naming NOPERM, for one event (XADD) and many (EVAL)', async () => {
+    const stream = eventStream<number>(uniqueName('n'));
+    expect(await failureOf(service.produce(stream, 1))).toEqual(refused('append', NO_KEY));
+    expect(await failureOf(service.produce(stream, 1, 2, 3))).toEqual(refused('append', NO_KEY));
+    expect(await redis.admin.exists(`orders:${stream.name}`)).toBe(0);
+  });
+
+  it('permissions - consume errors the Observable at once instead of retrying', async () => {
+    const started = Date.now();
+    expect(await failureOf(firstValueFrom(service.consume(eventStream<number>(uniqueName('n')))))).toEqual(refused('ensureGroup', NO_KEY));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(reported).toEqual([]);
+  });
+
+  it('permissions - listen errors the Observable, listening() rejects, broadcast rejects', async () => {
+    const channel = broadcastStream<string>(uniqueName('bc'));
+    const listened = failureOf(firstValueFrom(service.listen(channel)));
+    expect(await failureOf(service.listening(channel))).toEqual(refused('subscribe', NO_CHANNEL));
+    expect(await listened).toEqual(refused('subscribe', NO_CHANNEL));
+    expect(await failureOf(service.broadcast(channel, 'x'))).toEqual(refused('publish', NO_CHANNEL));
+    expect(reported).toEqual([]);
+  });
+
+  it('permissions - reading dead letters rejects the same way', async () => {
+    expect(await failureOf(service.deadLetters(eventStream<number>(uniqueName('n'))))).toEqual(refused('readDeadLetters', NO_KEY));
+  });
+});

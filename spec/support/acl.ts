@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Every command the library sends, as ACL rules: stream commands (also those its Lua scripts call,
+ * which Redis checks against the calling user), scripting by `EVAL`/`EVALSHA` (never `SCRIPT LOAD`),
+ * pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, and `INFO` for ioredis' ready check.
+ * AUTH and QUIT need no rule.
+ */
+export const LIBRARY_COMMANDS = [
+  '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xinfo|groups',
+  '+eval', '+evalsha',
+  '+publish', '+subscribe', '+unsubscribe',
+  '+client|id', '+client|unblock',
+  '+info',
+] as const;
+
+/** Who the ACL user is and what it may touch. */
+export interface AclUser {
+  readonly user: string;
+  readonly password: string;
+  /** The service's `prefix`: the user gets its keys (`~<prefix>*`) and channels (`&<prefix>*`) only. */
+  readonly prefix: string;
+}
+
+/** The user of the README's `ACL SETUSER` line, which the ACL conformance run uses. */
+export const README_ACL_USER: AclUser = { user: 'orders-service', password: 'change-me', prefix: 'orders:' };
+
+/** The arguments of the least-privilege `ACL SETUSER` for a service (what the README documents). */
+export function aclSetUserArguments({ user, password, prefix }: AclUser): string[] {
+  return [user, 'reset', 'on', `>${password}`, `~${prefix}*`, `&${prefix}*`, '-@all', ...LIBRARY_COMMANDS];
+}
+
+/** The command line as a user types it in `redis-cli`. */
+export function aclSetUserLine(acl: AclUser): string {
+  return ['ACL', 'SETUSER', ...aclSetUserArguments(acl)].join(' ');
+}
+
+/** Creates (or replaces) the user through `admin`; resolves with the URL that logs in as it. */
+export async function createAclUser(admin: Redis, acl: AclUser, serverUrl: string): Promise<string> {
+  await admin.call('ACL', 'SETUSER', ...aclSetUserArguments(acl));
+  const url = new URL(serverUrl);
+  url.username = acl.user;
+  url.password = acl.password;
+  return url.toString();
+}
