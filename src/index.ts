@@ -17,5 +17,5 @@ export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLette
 export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
-export type { RedisConnectionOption } from './transport/redis/connect';
+export type { RedisConnectionOption, RedisUrlOptions } from './transport/redis/connect';
 export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { TransportError } from '../../errors/TransportError';
 import type { PubSubTransport } from '../PubSubTransport';
 import { quietly, type RedisConnections } from './connect';
 
@@ -14,7 +13,7 @@ export class RedisPubSubTransport implements PubSubTransport {
     try {
       await this.connections.command.publish(channel, payload);
     } catch (error) {
-      throw new TransportError('publish', error);
+      throw this.connections.transportError('publish', error);
     }
   }
 
@@ -23,17 +22,17 @@ export class RedisPubSubTransport implements PubSubTransport {
     try {
       await this.connection().subscribe(channel);
     } catch (error) {
-      throw new TransportError('subscribe', error);
+      throw this.connections.transportError('subscribe', error);
     }
   }
 
   async unsubscribe(channel: string): Promise<void> {
     this.listeners.delete(channel);
-    if (!this.subscriber) return;
+    if (!this.subscriber || this.subscriber.status === 'end') return; // a connection closed for good holds no subscription
     try {
       await this.subscriber.unsubscribe(channel);
     } catch (error) {
-      throw new TransportError('unsubscribe', error);
+      throw this.connections.transportError('unsubscribe', error);
     }
   }
 

@@ -1,6 +1,5 @@
 import { defer, type Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
-import { TransportError } from '../../errors/TransportError';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
@@ -27,7 +26,7 @@ export class RedisStreamTransport implements StreamTransport {
         await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
-        throw new TransportError('ensureGroup', error);
+        throw this.connections.transportError('ensureGroup', error);
       }
     });
   }
@@ -44,7 +43,7 @@ export class RedisStreamTransport implements StreamTransport {
     }
     const replies = await this.guard('append', async () => (await pipeline.exec()) ?? []);
     return replies.flatMap(([error, ids]) => {
-      if (error) throw new TransportError('append', error);
+      if (error) throw this.connections.transportError('append', error);
       return ids as string[];
     });
   }
@@ -113,7 +112,7 @@ export class RedisStreamTransport implements StreamTransport {
     try {
       return await work();
     } catch (error) {
-      throw new TransportError(operation, error);
+      throw this.connections.transportError(operation, error);
     }
   }
 }
