@@ -11,7 +11,7 @@ import { runInThisContext } from 'node:vm';
 export interface RedisServer {
   readonly host: string;
   readonly port: number;
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://127.0.0.1:<port>` (`rediss://` with a TLS listener) */
   readonly url: string;
   /** The server's private working directory (its AOF when persistent), removed by {@link RedisServer.stop}. */
   readonly dir: string;
@@ -39,7 +39,25 @@ export interface RedisServerOptions {
   readonly args?: readonly string[];
   /** `--appendonly yes --appendfsync always`: every acknowledged write survives a restart or a kill. Default false (no persistence). */
   readonly persistent?: boolean;
+  /** How the server listens and is probed. Default: plain TCP on `port` (see `tlsRedisServer.ts` for TLS). */
+  readonly listener?: RedisListener;
 }
+
+/** How a server listens and how the readiness probe reaches it. */
+export interface RedisListener {
+  /** Scheme of the server's `url`: `redis` or `rediss`. */
+  readonly scheme: string;
+  /** The arguments that make redis-server listen on `port`, e.g. `['--port', '6379']`. */
+  args(port: number): string[];
+  /** Opens a probe connection to `port` on `host`, calling `ready` once it can carry commands. */
+  connect(host: string, port: number, ready: () => void): Socket;
+}
+
+const PLAIN: RedisListener = {
+  scheme: 'redis',
+  args: (port) => ['--port', String(port)],
+  connect: (host, port, ready) => createConnection({ host, port }).once('connect', ready),
+};
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -82,13 +100,12 @@ function freePort(): Promise<number> {
 }
 
 /** True once *this* process (checked by pid, not just the port) answers PING. */
-function answersPing(port: number, pid: number): Promise<boolean> {
+function answersPing(listener: RedisListener, port: number, pid: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: HOST, port });
+    const socket = listener.connect(HOST, port, () => socket.write('PING\r\nINFO server\r\n'));
     let reply = '';
     const done = (ok: boolean) => (socket.destroy(), resolve(ok));
     socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => socket.write('PING\r\nINFO server\r\n'));
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString();
       const found = /process_id:(\d+)\r\n/.exec(reply);
@@ -103,8 +120,8 @@ function answersPing(port: number, pid: number): Promise<boolean> {
  * Spawns redis-server on `port` and waits until it answers PING: resolves with the process, or with
  * `undefined` if it exited first (port taken); throws if it never answers within 10 s.
  */
-async function launch(port: number, dir: string, extra: readonly string[], log: (text: string) => void): Promise<Launched | undefined> {
-  const args = ['--port', String(port), '--bind', HOST, '--save', '', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no'];
+async function launch(listener: RedisListener, port: number, dir: string, extra: readonly string[], log: (text: string) => void): Promise<Launched | undefined> {
+  const args = [...listener.args(port), '--bind', HOST, '--save', '', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no'];
   const child = spawn('redis-server', [...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(child, dir);
   // Unref'd so a forgotten server can't keep Jest alive; the exit hook then kills it.
@@ -119,7 +136,7 @@ async function launch(port: number, dir: string, extra: readonly string[], log: 
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!exited && Date.now() < deadline) {
-    if (await answersPing(port, child.pid ?? -1)) return { child, exit, exited: () => exited };
+    if (await answersPing(listener, port, child.pid ?? -1)) return { child, exit, exited: () => exited };
     await delay(20);
   }
   if (exited) return undefined;
@@ -148,14 +165,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), 'rx-redis-events-'));
   const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const extra = [...persistence, ...(options.args ?? [])];
+  const listener = options.listener ?? PLAIN;
   let output = '';
   const log = (text: string) => void (output += text);
   try {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const port = await freePort();
       output = '';
-      const launched = await launch(port, dir, extra, log);
-      if (launched) return handle(port, dir, launched, (text) => (output = `${output}${text}`.slice(-10_000)), extra);
+      const launched = await launch(listener, port, dir, extra, log);
+      if (launched) return handle(listener, port, dir, launched, (text) => (output = `${output}${text}`.slice(-10_000)), extra);
     }
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -165,7 +183,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   throw new Error(`redis-server exited early ${ATTEMPTS} times; last output:\n${output}`);
 }
 
-function handle(port: number, dir: string, first: Launched, log: (text: string) => void, extra: readonly string[]): RedisServer {
+function handle(listener: RedisListener, port: number, dir: string, first: Launched, log: (text: string) => void, extra: readonly string[]): RedisServer {
   let current = first;
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
@@ -178,7 +196,7 @@ function handle(port: number, dir: string, first: Launched, log: (text: string) 
     if (downMs > 0) await delay(downMs);
     // The port is ours, but a socket of the old process may linger a moment: try again briefly.
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const launched = await launch(port, dir, extra, log);
+      const launched = await launch(listener, port, dir, extra, log);
       if (launched) return void (current = launched);
       await delay(100 * attempt);
     }
@@ -192,7 +210,7 @@ function handle(port: number, dir: string, first: Launched, log: (text: string) 
   return {
     host: HOST,
     port,
-    url: `redis://${HOST}:${port}`,
+    url: `${listener.scheme}://${HOST}:${port}`,
     dir,
     get pid() {
       return current.child.pid ?? -1;
