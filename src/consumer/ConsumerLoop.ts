@@ -1,8 +1,8 @@
-import { catchError, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
+import { catchError, firstValueFrom, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { EventStream } from '../definitions/eventStream';
-import type { StreamReader, StreamTransport } from '../transport/StreamTransport';
+import type { ReadEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
@@ -45,6 +45,8 @@ export class ConsumerLoop<T> {
   private refillBy: number | undefined;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
+  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`). */
+  private ahead: { readonly count: number; readonly reply: Promise<ReadEntry[]> } | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
@@ -71,6 +73,9 @@ export class ConsumerLoop<T> {
     this.timers.unsubscribe();
     this.inFlight.release();
     this.coroutine?.unsubscribe();
+    // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
+    void this.ahead?.reply.then((entries) => this.admit(entries), () => undefined);
+    this.ahead = undefined;
     this.reader?.close();
     this.checkSettled();
   }
@@ -103,6 +108,11 @@ export class ConsumerLoop<T> {
   private *step(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
+    const ahead = this.ahead;
+    if (ahead) {
+      this.ahead = undefined; // taken first: its entries already have their room in the window
+      return this.admitRead(ahead.count, yield* wait(ahead.reply));
+    }
     const due = this.inFlight.takeDue();
     if (due.length > 0) {
       const entries = yield* wait(transport.claimIds(key, group, consumer, due));
@@ -119,7 +129,34 @@ export class ConsumerLoop<T> {
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
       return this.admit(result.entries);
     }
-    this.admit(yield* wait((this.reader as StreamReader).read(room, this.options.blockMs)));
+    const count = this.readSize(room);
+    this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
+  }
+
+  /** Admits what a read of `count` returned, first sending the next read when this one came back full. */
+  private admitRead(count: number, entries: ReadEntry[]): void {
+    if (entries.length === count) this.readAhead(entries.length);
+    this.admit(entries);
+  }
+
+  /** How many entries one read asks for: half the window at most, so that the next read can be under way while these are handled. */
+  private readSize(room: number): number {
+    return this.ctx.transport.synchronous ? room : Math.min(room, Math.ceil(this.options.maxInFlight / 2));
+  }
+
+  /**
+   * A read that came back full suggests a backlog: the next read is sent before this one's entries
+   * are decoded and handed out, so the broker works on it meanwhile. It asks only for what the window
+   * has room for once `admitting` entries are counted, so `maxInFlight` still bounds what is held.
+   * Not on a synchronous (in-memory) transport, where nothing would overlap.
+   */
+  private readAhead(admitting: number): void {
+    if (this.ctx.transport.synchronous || this.stopped) return;
+    const count = this.readSize(this.inFlight.room - admitting);
+    if (count <= 0) return;
+    const reply = firstValueFrom((this.reader as StreamReader).read(count, this.options.blockMs), { defaultValue: [] as ReadEntry[] });
+    reply.catch(() => undefined); // awaited by the next step, which retries on failure
+    this.ahead = { count, reply };
   }
 
   /**

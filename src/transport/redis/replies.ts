@@ -20,8 +20,9 @@ export function toStoredEntries(reply: unknown): StoredEntry[] {
 /** Entries of a single-stream `XREADGROUP` reply, all first deliveries. */
 export function toReadEntries(reply: unknown): ReadEntry[] {
   const streams = reply as [key: string, entries: RawEntry[]][] | null;
-  const entries = streams?.[0]?.[1] ?? [];
-  return toStoredEntries(entries).map((entry) => ({ ...entry, deliveryCount: 1 }));
+  const out: ReadEntry[] = [];
+  for (const [id, flat] of streams?.[0]?.[1] ?? []) if (flat) out.push({ id, fields: toFields(flat), deliveryCount: 1 });
+  return out;
 }
 
 /** Triples returned by the claim script. */
