@@ -24,7 +24,8 @@ export interface ProduceToConfig {
  * Values that arrive in the same tick (a burst, `from(array)`) are produced in one call, up to
  * `maxBatchSize`, which on Redis is one script call per 1000 entries rather than one `XADD` each.
  * Calls are issued in order and their ids emitted in order. The result completes once every value
- * is written; an encoding or broker failure errors it (values of the failed call are not written).
+ * is written; an encoding or broker failure, or a value over `maxMessageBytes` (`MessageTooLargeError`),
+ * errors it: no value of the failed call is written (earlier calls' values are).
  * Unsubscribing stops producing: values of the current tick not yet handed to `produce` are dropped.
  *
  * ## Example
