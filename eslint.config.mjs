@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'jest.config.js', 'spec/support/*.js'] },
+  { ignores: ['dist/', 'docs/', 'coverage/', 'node_modules/', 'jest.config.js', 'spec/support/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

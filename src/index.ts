@@ -16,6 +16,21 @@ export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
 export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
+export type {
+  InstrumentationEvent,
+  InstrumentationEventType,
+  ConnectionRole,
+  ConsumerDeliveredEvent,
+  ConsumerAckedEvent,
+  ConsumerNackedEvent,
+  ConsumerClaimedEvent,
+  ConsumerDeadLetteredEvent,
+  ProducerProducedEvent,
+  RetentionTrimmedEvent,
+  ConnectionLostEvent,
+  ConnectionRestoredEvent,
+  ServiceErrorEvent,
+} from './instrumentation/InstrumentationEvent';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisConnectionOption, RedisUrlOptions } from './transport/redis/connect';
 export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';

@@ -3,6 +3,7 @@ import { broadcastSuite } from './broadcastSuite';
 import { consumerSuite } from './consumerSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { lifecycleSuite } from './lifecycleSuite';
+import { instrumentationSuite } from './instrumentationSuite';
 import { limitsSuite } from './limitsSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
@@ -34,5 +35,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('robustness', () => robustnessSuite(ctx));
     describe('limits', () => limitsSuite(ctx));
     describe('safe decoding', () => safeDecodingSuite(ctx));
+    describe('instrumentation', () => instrumentationSuite(ctx));
   });
 }

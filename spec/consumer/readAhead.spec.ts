@@ -1,4 +1,4 @@
-import { firstValueFrom, from, take, tap, toArray, type Observable } from 'rxjs';
+import { firstValueFrom, from, take, tap, toArray, VirtualTimeScheduler, type Observable } from 'rxjs';
 import { eventStream, MemoryBroker, type Delivery } from '../../src';
 import { EventService } from '../../src/service/EventService';
 import { eventServiceOptionsWithDefaults } from '../../src/service/eventServiceOptions';
@@ -50,7 +50,8 @@ describe('consumer read-ahead (asynchronous transports)', () => {
     const broker = new MemoryBroker();
     const log: ReadLog = { counts: [], emittedAtRead: [] };
     const emitted: Delivery<{ n: number }>[] = [];
-    const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50 });
+    // virtual time that never advances: the refill pause (20 ms) cannot end early on a busy machine
+    const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50, scheduler: new VirtualTimeScheduler() });
     service = new EventService(options, { streams: asynchronousTransport(broker, log, () => emitted.length), pubsub: new MemoryPubSubTransport(broker) });
     await service.produce(Jobs, ...Array.from({ length: backlog }, (_, n) => ({ n })));
     return { service, log, emitted };
@@ -71,6 +72,7 @@ describe('consumer read-ahead (asynchronous transports)', () => {
     expect(log.counts).toEqual([5, 5, 5]);
     expect(emitted.map((delivery) => delivery.value.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     subscription.unsubscribe();
+    await Promise.all(emitted.map((delivery) => delivery.ack())); // close() then has nothing to wait for (its timer is virtual)
   });
 
   it('read-ahead - a backlog drained with acks arrives complete and in order', async () => {

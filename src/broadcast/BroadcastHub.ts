@@ -44,6 +44,11 @@ export class BroadcastHub {
     return Promise.reject(new RxRedisEventsError(`nobody listens to broadcast "${broadcast.name}" in this service; subscribe to listen() first`));
   }
 
+  /** Names of the broadcast streams with an active broker subscription. */
+  activeChannels(): string[] {
+    return [...this.channels].filter(([, channel]) => channel.subscriber !== undefined).map(([name]) => name);
+  }
+
   /** Completes every listener; from now on subscribing errors with `closedError()` (the service is closing). */
   completeAll(closedError: () => Error): void {
     this.closedBy = closedError;

@@ -6,6 +6,7 @@ import type { ReadEntry, StreamReader, StreamTransport } from '../transport/Stre
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
+import type { Instrument } from '../instrumentation/Instrument';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
@@ -16,6 +17,8 @@ export interface ConsumerContext {
   readonly deadLetterKey: (key: string) => string;
   readonly group: string;
   readonly report: (error: unknown) => void;
+  /** Where `instrumentation$` events go. */
+  readonly instrument: Instrument;
 }
 
 /** Where the loop reads and who it is. */
@@ -95,7 +98,7 @@ export class ConsumerLoop<T> {
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
     yield* this.retrying(function* (this: ConsumerLoop<T>) {
-      this.admit(yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
+      this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
     }.bind(this));
     const { claimIdleAfterMs, scheduler } = this.options;
     if (Number.isFinite(claimIdleAfterMs)) {
@@ -127,7 +130,7 @@ export class ConsumerLoop<T> {
       const request = { minIdleMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
       const result = yield* wait(transport.claimIdle(key, group, consumer, request));
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
-      return this.admit(result.entries);
+      return this.admitClaimed('idle', result.entries);
     }
     const count = this.readSize(room);
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
@@ -185,6 +188,12 @@ export class ConsumerLoop<T> {
   }
 
   /**
+  private admitClaimed(source: 'own' | 'idle', entries: ReadEntry[]): void {
+    const { instrument } = this.ctx;
+    if (entries.length > 0 && instrument.on) instrument.emit({ type: 'consumer.claimed', stream: this.target.stream.name, consumer: this.target.consumer, source, ids: entries.map((entry) => entry.id) });
+    this.admit(entries);
+  }
+
    * Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop
    * stops. A library error that is not retriable (a permission the broker refuses) ends the subscription with it.
    */

@@ -95,12 +95,19 @@ export class InFlight<T> implements DeliverySettler {
       }
       this.held.set(entry.id, 'open');
       const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
+      if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
       this.events.emit(createDelivery(init, this));
     }
   }
 
+  private instrumentEntry(type: 'consumer.delivered' | 'consumer.acked', id: string, deliveryCount: number): void {
+    const { stream, consumer } = this.target;
+    this.ctx.instrument.emit(type === 'consumer.delivered' ? { type, stream: stream.name, consumer, id, deliveryCount } : { type, stream: stream.name, consumer, id });
+  }
+
   ack(id: string): Promise<void> {
     this.held.delete(id);
+    if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
     this.events.roomFreed();
     return this.ctx.ack(this.target.key, id);
   }
@@ -109,6 +116,8 @@ export class InFlight<T> implements DeliverySettler {
     if (deliveryCount >= this.options.maxDeliveries) {
       return this.deadLetter(id, { reason: 'max-deliveries', error: error === undefined ? 'nacked' : messageOf(error), deliveryCount });
     }
+    const { instrument } = this.ctx;
+    if (instrument.on) instrument.emit({ type: 'consumer.nacked', stream: this.target.stream.name, consumer: this.target.consumer, id, deliveryCount, delayMs });
     if (this.released || !this.held.has(id)) {
       this.held.delete(id);
     } else {
@@ -150,7 +159,10 @@ export class InFlight<T> implements DeliverySettler {
     return this.ctx.transport
       .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
       .then(
-        () => undefined,
+        () => {
+          const { instrument } = this.ctx;
+          if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
+        },
         (error: unknown) => this.ctx.report(error),
       )
       .finally(() => {

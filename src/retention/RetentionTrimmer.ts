@@ -1,5 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
+import type { Instrument } from '../instrumentation/Instrument';
 import type { StreamTransport } from '../transport/StreamTransport';
 
 /** Least time between two automatic trims of one stream, in ms. */
@@ -17,6 +18,7 @@ export class RetentionTrimmer {
     private readonly transport: StreamTransport,
     private readonly scheduler: SchedulerLike,
     private readonly report: (error: unknown) => void,
+    private readonly instrument: Instrument,
   ) {}
 
   /** Trims now; resolves with the number of entries removed (0 for a stream without retention). */
@@ -24,10 +26,14 @@ export class RetentionTrimmer {
     const retention = stream.retention;
     if (!retention) return Promise.resolve(0);
     this.lastRun.set(key, this.scheduler.now());
-    return this.transport.trim(key, {
+    const trimmed = this.transport.trim(key, {
       ...(retention.maxLength !== undefined ? { maxLength: retention.maxLength } : {}),
       ...(retention.maxAge !== undefined ? { minTimestampMs: this.scheduler.now() - retention.maxAge } : {}),
       unsafe: retention.unsafeHardLimit === true,
+    });
+    return trimmed.then((removed) => {
+      if (removed > 0 && this.instrument.on) this.instrument.emit({ type: 'retention.trimmed', stream: stream.name, removed });
+      return removed;
     });
   }
 

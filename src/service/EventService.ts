@@ -14,6 +14,8 @@ import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { TimeoutError } from '../errors/TimeoutError';
 import { withTimeout } from '../internal/withTimeout';
+import { Instrument } from '../instrumentation/Instrument';
+import type { ConnectionRole, InstrumentationEvent } from '../instrumentation/InstrumentationEvent';
 import { RetentionTrimmer } from '../retention/RetentionTrimmer';
 import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
@@ -30,6 +32,8 @@ export interface ServiceTransports {
 
 /**
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
+  /** Where the transport tells about lost and restored connections (the in-memory broker never loses one). */
+  readonly onConnectionChange?: (listener: (connection: ConnectionRole, state: 'lost' | 'restored') => void) => void;
  * broadcast streams. Create it with `createEventService`.
  */
 export class EventService {
@@ -41,6 +45,16 @@ export class EventService {
   private closing: Promise<void> | undefined;
   private readonly acks: AckCoalescer;
   private readonly hub: BroadcastHub;
+  /**
+   * **Hot**: what the service does, as typed events (`consumer.delivered`, `consumer.acked`,
+   * `consumer.claimed`, `consumer.deadLettered`, `producer.produced`, `retention.trimmed`,
+   * `connection.lost`, ...), each with a timestamp and its stream and group, from the moment of
+   * subscribing. Completes when the service closes. Events are only built while someone listens:
+   * without a listener it costs nothing measurable. A listener that throws does not disturb
+   * consumption or the other listeners; RxJS reports its error as unhandled (`config.onUnhandledError`),
+   * as for any Observable.
+   */
+  readonly instrumentation$: Observable<InstrumentationEvent>;
   private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
   private readonly names: ConsumerNames;
   private readonly context: ConsumerContext;
@@ -51,17 +65,30 @@ export class EventService {
     private readonly transports: ServiceTransports,
   ) {
     this.group = options.group;
+  private readonly instrument: Instrument;
+  /** Reports a problem to `onError` and to `instrumentation$`. */
+  private readonly report: (error: unknown) => void;
     this.consumer = options.consumer;
     this.names = new ConsumerNames(options.consumer);
-    this.acks = new AckCoalescer(transports.streams, options.onError);
-    this.hub = new BroadcastHub(transports.pubsub, options.prefix, options.onError, options.maxMessageBytes);
-    this.retention = new RetentionTrimmer(transports.streams, options.scheduler, options.onError);
+    const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
+    this.instrumentation$ = instrument.events$;
+    this.report = (error) => {
+      options.onError(error);
+      if (instrument.on) instrument.emit({ type: 'service.error', error });
+    };
+    transports.onConnectionChange?.((connection, state) => {
+      if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
+    });
+    this.acks = new AckCoalescer(transports.streams, this.report);
+    this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
+    this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.context = {
       transport: transports.streams,
       ack: (key, id) => this.ack(key, id),
       deadLetterKey: (key) => key + DEAD_LETTER_SUFFIX,
       group: options.group,
-      report: options.onError,
+      report: this.report,
+      instrument,
     };
   }
 
@@ -97,7 +124,7 @@ export class EventService {
     if (typeof consumer !== 'object' || consumer === null || typeof consumer.operator !== 'function') {
       throw new TypeError('rx-redis-events: subscribe needs an EventConsumer (EventConsumer.Immediate or EventConsumer.Batched)');
     }
-    return this.consume(stream, options).pipe(consumer.operator).subscribe({ error: this.options.onError });
+    return this.consume(stream, options).pipe(consumer.operator).subscribe({ error: this.report });
   }
 
   /**
@@ -124,6 +151,7 @@ export class EventService {
   async trim<T>(stream: EventStream<T>): Promise<number> {
     this.assertOpen('trim');
     assertDefinition(stream, 'eventStream', 'trim');
+    if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     return this.retention.trim(stream as EventStream<unknown>, this.options.prefix + stream.name);
   }
 
@@ -203,7 +231,7 @@ export class EventService {
   private ack(key: string, id: string): Promise<void> {
     if (this.state === 'closed') {
       const error = new ServiceClosedError('ack', this.group);
-      this.options.onError(error);
+      this.report(error);
       return Promise.reject(error);
     }
     if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
@@ -214,3 +242,4 @@ export class EventService {
     if (this.state !== 'open') throw new ServiceClosedError(method, this.group);
   }
 }
+    this.instrument.complete();

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { EntryFields } from '../codec/entryCodec';
+import type { ConnectionState, HealthWarning } from '../health/ServiceHealth';
+import type { StreamSnapshot } from './StreamSnapshot';
 
 /** An entry as stored: its id and fields. */
 export interface StoredEntry {
@@ -102,6 +104,12 @@ export interface StreamTransport {
   redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined>;
   /** Trims the stream by `limits`, never (unless `unsafe`) below what some group has not read or acked; resolves with the number removed. */
   trim(key: string, limits: TrimLimits): Promise<number>;
+  /** The stream's length, first and last ids, groups (consumers, pending, lag) and dead-letter count; a missing stream describes as empty. */
+  describe(key: string, deadLetterKey: string): Promise<StreamSnapshot>;
+  /** The state of the command connection now. */
+  connectionState(): ConnectionState;
+  /** Reads the server's settings that matter for data safety (persistence, eviction, version) as warnings. */
+  serverWarnings(): Promise<HealthWarning[]>;
   /** Releases connections this transport opened. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { EntryFields } from '../../codec/entryCodec';
 import { compareStreamIds, parseStreamId, type StreamId } from '../../internal/streamId';
+import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';
 
 interface MemoryEntry extends StoredEntry {
@@ -16,6 +17,8 @@ interface MemoryGroup {
   lastDelivered: StreamId;
   /** Pending entries in id order (a Map keeps insertion order; claims update in place). */
   readonly pending: Map<string, PendingInfo>;
+  /** Consumers that read or claimed, with when they last did (what `XINFO CONSUMERS` lists). */
+  readonly consumers: Map<string, number>;
 }
 
 /** A reader blocked until the group has new entries. */
@@ -54,11 +57,12 @@ export class MemoryStream {
 
   ensureGroup(name: string, start: GroupStart): void {
     if (this.groups.has(name)) return;
-    this.groups.set(name, { lastDelivered: start === 'new' ? this.last : { ms: 0, seq: 0 }, pending: new Map() });
+    this.groups.set(name, { lastDelivered: start === 'new' ? this.last : { ms: 0, seq: 0 }, pending: new Map(), consumers: new Map() });
   }
 
   readNew(groupName: string, consumer: string, count: number, now: number): ReadEntry[] {
     const group = this.group(groupName);
+    group.consumers.set(consumer, now);
     const out: ReadEntry[] = [];
     for (let index = this.firstAfter(group.lastDelivered); index < this.entries.length && out.length < count; index++) {
       const entry = this.entries[index] as MemoryEntry;
@@ -192,6 +196,7 @@ export class MemoryStream {
     for (const id of ids) {
       const info = group.pending.get(id);
       if (!info) continue;
+      group.consumers.set(consumer, now); // XCLAIM creates the consumer once it finds a pending id
       const entry = this.find(id);
       if (!entry) {
         group.pending.delete(id);
@@ -201,6 +206,20 @@ export class MemoryStream {
       out.push({ id, fields: entry.fields, deliveryCount: info.deliveryCount });
     }
     return out;
+  }
+
+  /** The stream and its groups now (what `XINFO STREAM`, `XINFO GROUPS`, `XINFO CONSUMERS` and `XPENDING` tell on Redis). */
+  snapshot(now: number): Omit<StreamSnapshot, 'deadLetters'> {
+    const groups = [...this.groups].map(([name, group]) => {
+      const perConsumer = new Map<string, number>();
+      for (const info of group.pending.values()) perConsumer.set(info.consumer, (perConsumer.get(info.consumer) ?? 0) + 1);
+      const consumers = [...group.consumers].map(([consumer, seenAt]) => ({ name: consumer, pending: perConsumer.get(consumer) ?? 0, idleMs: Math.max(0, now - seenAt) }));
+      const oldest = group.pending.keys().next();
+      const lastDeliveredId = `${group.lastDelivered.ms}-${group.lastDelivered.seq}`;
+      const lag = this.entries.length - this.firstAfter(group.lastDelivered);
+      return { name, consumers, pending: group.pending.size, oldestPendingId: oldest.done ? undefined : oldest.value, lag, lastDeliveredId };
+    });
+    return { length: this.entries.length, firstId: this.entries[0]?.id, lastId: this.entries[this.entries.length - 1]?.id, groups };
   }
 
   /** Pending ids of a group, in id order (for introspection and tests). */

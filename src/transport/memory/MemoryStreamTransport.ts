@@ -2,6 +2,8 @@ import { Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
 import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
+import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
+import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 
@@ -78,6 +80,25 @@ export class MemoryStreamTransport implements StreamTransport {
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
     return this.now('claimIds', () => this.broker.stream(key).claimMine(group, consumer, ids, this.broker.now()));
+  }
+
+  describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
+    return this.run('describe', () => {
+      const deadLetters = this.broker.existingStream(deadLetterKey)?.length ?? 0;
+      const stream = this.broker.existingStream(key);
+      if (!stream) return { length: 0, firstId: undefined, lastId: undefined, groups: [], deadLetters };
+      return { ...stream.snapshot(this.broker.now()), deadLetters };
+    });
+  }
+
+  /** The broker lives in this process: always ready. */
+  connectionState(): ConnectionState {
+    return 'ready';
+  }
+
+  /** Nothing to warn about: the broker is in memory by design. */
+  serverWarnings(): Promise<HealthWarning[]> {
+    return Promise.resolve([]);
   }
 
   close(): Promise<void> {

@@ -43,7 +43,7 @@ export class RedisPubSubTransport implements PubSubTransport {
 
   private connection(): Redis {
     if (!this.subscriber) {
-      const subscriber = this.connections.duplicate();
+      const subscriber = this.connections.duplicate('subscriber');
       subscriber.on('message', (channel: string, payload: string) => this.listeners.get(channel)?.(payload));
       subscriber.on('error', () => undefined); // ioredis reconnects and re-subscribes by itself
       this.subscriber = subscriber;

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { defer, timer, type Observable } from 'rxjs';
-import { TransportError } from '../../errors/TransportError';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { RedisConnections } from './connect';
 import { toReadEntries } from './replies';
@@ -31,7 +30,7 @@ export class RedisStreamReader implements StreamReader {
     private readonly consumer: string,
     private readonly onClose: () => void,
   ) {
-    this.connection = connections.duplicate({
+    this.connection = connections.duplicate('reader', {
       // ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace
       blockingTimeout: 1000,
       blockingTimeoutGrace: BLOCKING_GRACE_MS,
@@ -65,7 +64,7 @@ export class RedisStreamReader implements StreamReader {
       return toReadEntries(reply);
     } catch (error) {
       if (this.closed) return [];
-      throw new TransportError('read', error);
+      throw this.connections.transportError('read', error);
     } finally {
       this.reading = false;
     }

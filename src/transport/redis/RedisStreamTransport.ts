@@ -9,6 +9,10 @@ import { APPEND_CHUNK, APPEND_SOURCE, appendArguments } from './scripts/append';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
+import type { StreamSnapshot } from '../StreamSnapshot';
+import { describeRedisStream } from './describeRedisStream';
+import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
+import { connectionState, readServerWarnings } from './redisHealth';
 
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
@@ -97,6 +101,18 @@ export class RedisStreamTransport implements StreamTransport {
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
     return defer(async () => (ids.length === 0 ? [] : toClaimedEntries(await this.script('claimIds', CLAIM_MINE, [key], [group, consumer, ...ids]))));
+  }
+
+  describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
+    return this.guard('describe', () => describeRedisStream(this.connections.command, key, deadLetterKey));
+  }
+
+  connectionState(): ConnectionState {
+    return connectionState(this.connections.command);
+  }
+
+  serverWarnings(): Promise<HealthWarning[]> {
+    return this.guard('health', () => readServerWarnings(this.connections.command));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { TransportError } from '../../errors/TransportError';
+import type { ConnectionRole } from '../../instrumentation/InstrumentationEvent';
 import { tlsFailure } from './tlsFailure';
 
 /**
@@ -13,12 +14,18 @@ export interface RedisUrlOptions extends RedisOptions {
 /** How to reach Redis: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS), ioredis options (with or without `url`), or an existing client. */
 export type RedisConnectionOption = string | RedisUrlOptions | RedisOptions | Redis;
 
+
+/** Told when a connection is lost (ioredis starts reconnecting) and when it is ready again. */
+export type ConnectionStateListener = (role: ConnectionRole, state: 'lost' | 'restored') => void;
+
 /** The service's command connection and a way to open more (for blocking readers and pub/sub). */
 export interface RedisConnections {
   /** Connection for every non-blocking command. */
   readonly command: Redis;
   /** Opens a new connection with the same settings (TLS and credentials included) and `overrides`, owned by the caller. */
-  duplicate(overrides?: Partial<RedisOptions>): Redis;
+  duplicate(role: Exclude<ConnectionRole, 'command'>, overrides?: Partial<RedisOptions>): Redis;
+  /** Sets the one listener told about lost and restored connections (the service's instrumentation). */
+  onStateChange(listener: ConnectionStateListener): void;
   /**
    * The `TransportError` for an operation that failed with `error`: once a connection met a TLS
    * failure (and stopped reconnecting), it names that failure and is not retriable.
@@ -33,6 +40,22 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   const owned = !(option instanceof Redis);
   const command = option instanceof Redis ? option : open(option);
   let failure: Error | undefined;
+  let stateListener: ConnectionStateListener | undefined;
+  // ioredis emits 'reconnecting' only for a connection it did not close on purpose; 'ready' follows once it is back
+  const followState = (connection: Redis, role: ConnectionRole) => {
+    let lost = false;
+    connection.on('reconnecting', () => {
+      if (lost) return;
+      lost = true;
+      stateListener?.(role, 'lost');
+    });
+    connection.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      stateListener?.(role, 'restored');
+    });
+    return connection;
+  };
   // Failures surface through the commands that fail (and are retried or reported); without a
   // listener ioredis would print every reconnect attempt as an unhandled error event. A TLS failure
   // would come back at every attempt: the connection gives up, and its commands fail naming it.
@@ -44,9 +67,11 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
       connection.disconnect();
     });
   if (owned) watch(command);
+  followState(command, 'command');
   return {
     command,
-    duplicate: (overrides) => watch(command.duplicate(overrides)),
+    duplicate: (role, overrides) => followState(watch(command.duplicate(overrides)), role),
+    onStateChange: (listener) => void (stateListener = listener),
     transportError: (operation, error) => (failure ? new TransportError(operation, failure, { retriable: false }) : new TransportError(operation, error)),
     close: async () => {
       if (owned) await quietly(command);

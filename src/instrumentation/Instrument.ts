@@ -1,0 +1,40 @@
+import { Observable, Subject, type SchedulerLike } from 'rxjs';
+import type { InstrumentationEvent, UnstampedEvent } from './InstrumentationEvent';
+
+/**
+ * The source behind `EventService.instrumentation$`. Emitters check {@link Instrument.on} before they
+ * build an event, so a service nobody listens to pays one property read per event.
+ */
+export class Instrument {
+  private readonly subject = new Subject<InstrumentationEvent>();
+  /** Whether anyone listens: emitters build events only then. */
+  on = false;
+
+  /** **Hot**: events from the moment of subscribing; completes when the service closes. */
+  readonly events$: Observable<InstrumentationEvent>;
+
+  constructor(
+    private readonly group: string,
+    private readonly scheduler: SchedulerLike,
+  ) {
+    this.events$ = new Observable<InstrumentationEvent>((subscriber) => {
+      const subscription = this.subject.subscribe(subscriber);
+      this.on = true;
+      return () => {
+        subscription.unsubscribe();
+        this.on = this.subject.observed;
+      };
+    });
+  }
+
+  /** Stamps and emits an event (call only when {@link Instrument.on}). */
+  emit(event: UnstampedEvent): void {
+    this.subject.next({ ...event, timestamp: this.scheduler.now(), group: this.group });
+  }
+
+  /** Completes `events$` for every listener. */
+  complete(): void {
+    this.subject.complete();
+    this.on = false;
+  }
+}
