@@ -183,17 +183,17 @@ export class ConsumerLoop<T> {
     return true;
   }
 
-  private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
-    this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
-  }
-
-  /**
   private admitClaimed(source: 'own' | 'idle', entries: ReadEntry[]): void {
     const { instrument } = this.ctx;
     if (entries.length > 0 && instrument.on) instrument.emit({ type: 'consumer.claimed', stream: this.target.stream.name, consumer: this.target.consumer, source, ids: entries.map((entry) => entry.id) });
     this.admit(entries);
   }
 
+  private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
+    this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
+  }
+
+  /**
    * Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop
    * stops. A library error that is not retriable (a permission the broker refuses) ends the subscription with it.
    */

@@ -28,12 +28,12 @@ import { ConsumerNames } from './ConsumerNames';
 export interface ServiceTransports {
   readonly streams: StreamTransport;
   readonly pubsub: PubSubTransport;
+  /** Where the transport tells about lost and restored connections (the in-memory broker never loses one). */
+  readonly onConnectionChange?: (listener: (connection: ConnectionRole, state: 'lost' | 'restored') => void) => void;
 }
 
 /**
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
-  /** Where the transport tells about lost and restored connections (the in-memory broker never loses one). */
-  readonly onConnectionChange?: (listener: (connection: ConnectionRole, state: 'lost' | 'restored') => void) => void;
  * broadcast streams. Create it with `createEventService`.
  */
 export class EventService {
@@ -41,10 +41,6 @@ export class EventService {
   readonly group: string;
   /** This instance's consumer id. */
   readonly consumer: string;
-  private state: 'open' | 'closing' | 'closed' = 'open';
-  private closing: Promise<void> | undefined;
-  private readonly acks: AckCoalescer;
-  private readonly hub: BroadcastHub;
   /**
    * **Hot**: what the service does, as typed events (`consumer.delivered`, `consumer.acked`,
    * `consumer.claimed`, `consumer.deadLettered`, `producer.produced`, `retention.trimmed`,
@@ -55,19 +51,23 @@ export class EventService {
    * as for any Observable.
    */
   readonly instrumentation$: Observable<InstrumentationEvent>;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | undefined;
+  private readonly acks: AckCoalescer;
+  private readonly hub: BroadcastHub;
   private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
   private readonly names: ConsumerNames;
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
+  private readonly instrument: Instrument;
+  /** Reports a problem to `onError` and to `instrumentation$`. */
+  private readonly report: (error: unknown) => void;
 
   constructor(
     private readonly options: ResolvedEventServiceOptions,
     private readonly transports: ServiceTransports,
   ) {
     this.group = options.group;
-  private readonly instrument: Instrument;
-  /** Reports a problem to `onError` and to `instrumentation$`. */
-  private readonly report: (error: unknown) => void;
     this.consumer = options.consumer;
     this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
@@ -143,6 +143,7 @@ export class EventService {
     const { produceTimeoutMs, scheduler } = this.options;
     const appended = this.transports.streams.append(key, entries);
     const ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+    if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     this.retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
   }
@@ -151,7 +152,6 @@ export class EventService {
   async trim<T>(stream: EventStream<T>): Promise<number> {
     this.assertOpen('trim');
     assertDefinition(stream, 'eventStream', 'trim');
-    if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     return this.retention.trim(stream as EventStream<unknown>, this.options.prefix + stream.name);
   }
 
@@ -225,6 +225,7 @@ export class EventService {
     await this.retention.idle();
     this.state = 'closed';
     for (const [, subscriber] of loops) subscriber.complete();
+    this.instrument.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
   }
 
@@ -242,4 +243,3 @@ export class EventService {
     if (this.state !== 'open') throw new ServiceClosedError(method, this.group);
   }
 }
-    this.instrument.complete();
