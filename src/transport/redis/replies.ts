@@ -3,9 +3,9 @@ import type { ReadEntry, StoredEntry } from '../StreamTransport';
 
 type RawEntry = [id: string, fields: string[] | null];
 
-/** Turns a flat `[field, value, ...]` reply into an object. */
+/** Turns a flat `[field, value, ...]` reply into an object (without a prototype: a field named `__proto__` is kept as a field, as in memory). */
 export function toFields(flat: readonly string[]): EntryFields {
-  const fields: Record<string, string> = {};
+  const fields = Object.create(null) as Record<string, string>;
   for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
   return fields;
 }
