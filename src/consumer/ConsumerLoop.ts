@@ -7,6 +7,7 @@ import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
 import type { Instrument } from '../instrumentation/Instrument';
+import type { Tracing } from '../tracing/Tracing';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
@@ -19,6 +20,8 @@ export interface ConsumerContext {
   readonly report: (error: unknown) => void;
   /** Where `instrumentation$` events go. */
   readonly instrument: Instrument;
+  /** Trace propagation, when `@opentelemetry/api` is installed. */
+  readonly tracing: Tracing | undefined;
 }
 
 /** Where the loop reads and who it is. */

@@ -96,7 +96,12 @@ export class InFlight<T> implements DeliverySettler {
       this.held.set(entry.id, 'open');
       const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
       if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
-      this.events.emit(createDelivery(init, this));
+      const { tracing } = this.ctx;
+      if (tracing && entry.fields.traceparent !== undefined) {
+        tracing.deliver(stream.name, entry.id, entry.deliveryCount, entry.fields, this, (settler) => this.events.emit(createDelivery(init, settler)));
+      } else {
+        this.events.emit(createDelivery(init, this));
+      }
     }
   }
 

@@ -15,6 +15,8 @@ import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type Redr
 import { TimeoutError } from '../errors/TimeoutError';
 import { withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
+import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
+import { Tracing } from '../tracing/Tracing';
 import type { ConnectionRole, InstrumentationEvent } from '../instrumentation/InstrumentationEvent';
 import { RetentionTrimmer } from '../retention/RetentionTrimmer';
 import type { EventProducer } from '../producer/EventProducer';
@@ -60,6 +62,8 @@ export class EventService {
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
+  /** Trace propagation, when `@opentelemetry/api` is installed. */
+  private readonly tracing: Tracing | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
@@ -71,6 +75,8 @@ export class EventService {
     this.consumer = options.consumer;
     this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
+    const openTelemetry = loadOpenTelemetry();
+    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -89,6 +95,7 @@ export class EventService {
       group: options.group,
       report: this.report,
       instrument,
+      tracing: this.tracing,
     };
   }
 
@@ -139,10 +146,19 @@ export class EventService {
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
     const key = this.options.prefix + stream.name;
-    const entries = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
+    const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
+    const trace = this.tracing?.startProduce(stream.name, events.length);
+    const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
     const { produceTimeoutMs, scheduler } = this.options;
     const appended = this.transports.streams.append(key, entries);
-    const ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+    let ids: string[];
+    try {
+      ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+    } catch (error) {
+      trace?.end(error);
+      throw error;
+    }
+    trace?.end();
     if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     this.retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
