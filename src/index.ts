@@ -5,6 +5,7 @@ export { EventService } from './service/EventService';
 export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions } from './service/eventServiceOptions';
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
+export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig } from './producer/produceTo';

@@ -25,6 +25,7 @@ import type { StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
 import { assertDefinition } from './assertDefinition';
 import { ConsumerNames } from './ConsumerNames';
+import { readStream, type ReadOptions, type ReadPage } from './readStream';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -185,6 +186,25 @@ export class EventService {
     assertDefinition(stream, 'eventStream', 'redrive');
     const key = this.options.prefix + stream.name;
     return redriveDeadLetters(this.transports.streams, stream.name, key, this.context.deadLetterKey(key), options);
+  }
+
+  /**
+   * Reads one page of the stream after `options.after` (an entry id, such as a browser's
+   * `Last-Event-ID`), oldest first, without a group: nothing is created, delivered or acked, so any
+   * number of readers can page through the stream without disturbing its groups. For a live view
+   * over HTTP see `serveEventStream` in `rx-redis-events/http`.
+   */
+  async read<T>(stream: EventStream<T>, options: ReadOptions = {}): Promise<ReadPage<T>> {
+    this.assertOpen('read');
+    assertDefinition(stream, 'eventStream', 'read');
+    return readStream(this.transports.streams, stream, this.options.prefix + stream.name, options, this.report);
+  }
+
+  /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
+  async lastId<T>(stream: EventStream<T>): Promise<string | undefined> {
+    this.assertOpen('lastId');
+    assertDefinition(stream, 'eventStream', 'lastId');
+    return this.transports.streams.lastId(this.options.prefix + stream.name);
   }
 
   /** A producer bound to one stream. */

@@ -98,6 +98,10 @@ export interface StreamTransport {
   markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void>;
   /** Atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; false when it is no longer pending. */
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean>;
+  /** Reads entries after `after` (exclusive; `0-0` for the first), oldest first, at most `count`, without a group (`XRANGE`): nothing is created, delivered or acked. */
+  readAfter(key: string, after: string, count: number): Promise<StoredEntry[]>;
+  /** The id of the stream's last entry, `undefined` when the stream is missing or empty (`XREVRANGE + - COUNT 1`). */
+  lastId(key: string): Promise<string | undefined>;
   /** Reads the dead-letter stream, oldest first, at most `count` entries. */
   readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]>;
   /** Atomically moves one dead letter back to its source stream; resolves with the new id, or undefined when there is nothing to redrive. */

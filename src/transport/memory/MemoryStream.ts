@@ -134,6 +134,17 @@ export class MemoryStream {
     return this.entries.slice(0, count).map(({ id, fields }) => ({ id, fields }));
   }
 
+  /** Entries after `after` (exclusive), at most `count`. */
+  rangeAfter(after: StreamId, count: number): StoredEntry[] {
+    const start = this.firstAfter(after);
+    return this.entries.slice(start, start + count).map(({ id, fields }) => ({ id, fields }));
+  }
+
+  /** The last entry's id, if any. */
+  lastId(): string | undefined {
+    return this.entries[this.entries.length - 1]?.id;
+  }
+
   /** Deletes one entry (`XDEL`); returns whether it existed. */
   delete(id: string): boolean {
     const entry = this.find(id);

@@ -6,6 +6,7 @@ import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth'
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
+import { parseStreamId } from '../../internal/streamId';
 
 /** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
 export class MemoryStreamTransport implements StreamTransport {
@@ -58,6 +59,18 @@ export class MemoryStreamTransport implements StreamTransport {
 
   readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
     return this.run('readDeadLetters', () => this.broker.existingStream(deadLetterKey)?.range(count) ?? []);
+  }
+
+  readAfter(key: string, after: string, count: number): Promise<StoredEntry[]> {
+    return this.run('readAfter', () => {
+      const sid = parseStreamId(after);
+      if (!sid) throw new Error(`Invalid stream ID specified as stream command argument: ${after}`);
+      return this.broker.existingStream(key)?.rangeAfter(sid, count) ?? [];
+    });
+  }
+
+  lastId(key: string): Promise<string | undefined> {
+    return this.run('lastId', () => this.broker.existingStream(key)?.lastId());
   }
 
   redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {

@@ -89,6 +89,15 @@ export class RedisStreamTransport implements StreamTransport {
     return toStoredEntries(await this.guard('readDeadLetters', () => this.connections.command.xrange(deadLetterKey, '-', '+', 'COUNT', count)));
   }
 
+  async readAfter(key: string, after: string, count: number): Promise<StoredEntry[]> {
+    return toStoredEntries(await this.guard('readAfter', () => this.connections.command.xrange(key, `(${after}`, '+', 'COUNT', count)));
+  }
+
+  async lastId(key: string): Promise<string | undefined> {
+    const [last] = await this.guard('lastId', () => this.connections.command.xrevrange(key, '+', '-', 'COUNT', 1));
+    return last?.[0];
+  }
+
   async redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {
     const reply = await this.script('redrive', REDRIVE, [key, deadLetterKey], [id]);
     return typeof reply === 'string' ? reply : undefined;
