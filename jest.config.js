@@ -7,6 +7,7 @@ module.exports = {
   moduleNameMapper: {
     '^rx-redis-events$': '<rootDir>/src/index.ts',
     '^rx-redis-events/testing$': '<rootDir>/src/testing/index.ts',
+    '^rx-redis-events/http$': '<rootDir>/src/http/index.ts',
   },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
   transform: {

@@ -1,0 +1,57 @@
+import type { ServerResponse } from 'node:http';
+import { Subscription, type Observable } from 'rxjs';
+import { SseChannel, type SseConnection } from './SseChannel';
+import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
+
+/**
+ * Serves an Observable as a Server-Sent Events response: subscribes to `source$` now, writes each
+ * value as an event, and unsubscribes when the client disconnects.
+ *
+ * ```text
+ * source$:   --a----b------c---|
+ * response:  --a----b------c---(end: complete)
+ *               : heartbeat every heartbeatMs
+ * ```
+ *
+ * Sends the SSE headers (`content-type: text/event-stream`, `cache-control: no-cache`,
+ * `connection: keep-alive`, `x-accel-buffering: no`), then per value an event with `id:` and
+ * `event:` when `config.id`/`config.event` give them and the value as `data:` (superjson by
+ * default: decode it in the page with {@link SSE_DECODER_SOURCE}). When `source$` completes or
+ * fails, sends `event: end` with data `{ reason: 'complete' | 'error' }` and ends the response: a
+ * page should then call `eventSource.close()`, or the browser reconnects. The error itself goes
+ * to `config.onError`, never to the browser.
+ *
+ * A client whose socket does not keep up gets at most `maxBufferedEvents` events held for it;
+ * then `onSlowClient` decides: drop its oldest events (announced with `event: dropped`) or close.
+ * Works with `node:http`, and with Express (`res`) or Fastify (`reply.raw`) responses.
+ *
+ * ## Example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { serveSse } from 'rx-redis-events/http';
+ *
+ * createServer((request, response) => {
+ *   serveSse(response, service.listen(PriceChanged), { event: () => 'price' });
+ * }).listen(8080);
+ * ```
+ *
+ * @param response The response to write; nothing may have been written to it yet.
+ * @param source$ What to send: hot or cold; subscribed once, now.
+ * @param config Fields, encoding, heartbeat, slow-client policy; see {@link SseConfig}.
+ * @returns The connection: counters, `closed` (why it ended) and `close()`.
+ * @see serveEventStream for event streams, resumable with `Last-Event-ID`.
+ */
+export function serveSse<T>(response: ServerResponse, source$: Observable<T>, config: SseConfig<T> = {}): SseConnection {
+  const resolved = sseConfigWithDefaults(config);
+  const channel = new SseChannel(response, resolved);
+  const subscription = new Subscription();
+  channel.onClose(() => subscription.unsubscribe());
+  subscription.add(
+    source$.subscribe({
+      next: (value) => channel.send(() => ({ id: resolved.id?.(value), event: resolved.event?.(value), value })),
+      error: (error: unknown) => channel.fail(error),
+      complete: () => channel.end('complete'),
+    }),
+  );
+  return channel;
+}
