@@ -2,10 +2,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { runInThisContext } from 'node:vm';
+import { createEventService, MemoryBroker } from 'rx-redis-events';
 import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
 import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
+import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 
 const quiet = () => undefined;
 
@@ -127,3 +131,61 @@ function withoutRedisUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { REDIS_URL: _ignored, ...rest } = env;
   return rest;
 }
+
+describe.each(['memory', 'redis'] as const)('examples/sse-job-progress (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('sse-job-progress - a client follows one job over SSE, reconnects with Last-Event-ID and gets exactly the rest', async () => {
+    expect(await sseJobProgress({ redisUrl: server?.url, log: quiet })).toEqual({
+      steps: ['queued', 'pulling image', 'running', 'uploading results', 'done'],
+      percents: [0, 25, 50, 75, 100],
+      datesRestored: 5,
+      beforeReconnect: 2,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' },
+      errors: 0,
+    });
+  });
+
+  it('sse-job-progress - its server streams a job live to fetch, serves the page and the decoder, which restores Dates', async () => {
+    const options = { redis: server?.url, broker: server ? undefined : new MemoryBroker(), prefix: `sse-example:${Date.now()}:` };
+    const web = createEventService({ group: 'web', ...options });
+    const runner = createEventService({ group: 'job-runner', ...options });
+    const http = createProgressServer(web);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    try {
+      const page = await (await fetch(`${base}/`)).text();
+      expect(page).toContain("new EventSource('/jobs/' + encodeURIComponent(jobId) + '/events')");
+      const decoderScript = await (await fetch(`${base}/sse-decoder.js`)).text();
+      const decodeEventData = runInThisContext(`(() => {\n${decoderScript}\nreturn decodeEventData;\n})()`) as (text: string) => { step: string; percent: number; at: Date };
+
+      const response = await fetch(`${base}/jobs/job-7/events`);
+      expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      await runJob(runner, 'job-6');
+      await runJob(runner, 'job-7');
+      const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while ((text.match(/^data: /gm) ?? []).length < 5) text += (await reader.read()).value ?? '';
+      await reader.cancel();
+      const events = text.split('\n\n').filter((frame) => frame.startsWith('id: '));
+      expect(events.map((frame) => frame.split('\n')[1])).toEqual(Array(5).fill('event: progress'));
+      const values = events.map((frame) => decodeEventData(frame.split('\n')[2]?.slice('data: '.length) ?? ''));
+      expect(values.map(({ step, percent }) => [step, percent])).toEqual([
+        ['queued', 0],
+        ['pulling image', 25],
+        ['running', 50],
+        ['uploading results', 75],
+        ['done', 100],
+      ]);
+      expect(values.every(({ at }) => Object.prototype.toString.call(at) === '[object Date]' && !Number.isNaN(at.getTime()))).toBe(true);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+      await Promise.all([web.close(), runner.close()]);
+    }
+  });
+});
