@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { firstValueFrom, take, toArray } from 'rxjs';
 import { parse } from 'superjson';
 import { eventStream } from 'rx-redis-events';
 import { serveEventStream, type EventStreamSseConfig, type SseConnection } from 'rx-redis-events/http';
@@ -47,7 +48,10 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
     expect(rest.entries.map((entry) => entry.value.percent)).toEqual([30, 40, 50]);
     expect(rest.next).toBe(ids[4]);
     expect(await service.read(JobProgress, { after: rest.next })).toEqual({ entries: [], next: ids[4] });
-    expect((await service.describe(JobProgress)).groups).toEqual([]); // no group was created
+    // reading delivered nothing to anyone: a group created afterwards gets every entry as a first delivery
+    const deliveries = await firstValueFrom(service.consume(JobProgress, { from: 'start' }).pipe(take(5), toArray()));
+    expect(deliveries.map((delivery) => [delivery.id, delivery.deliveryCount])).toEqual(ids.map((id) => [id, 1]));
+    await Promise.all(deliveries.map((delivery) => delivery.ack()));
     await expect(service.read(JobProgress, { after: 'nope' })).rejects.toThrow(TypeError);
     await expect(service.read(JobProgress, { count: 0 })).rejects.toThrow(RangeError);
   });
