@@ -35,8 +35,11 @@ export interface RedisServer {
 
 /** Options of {@link startRedisServer}. */
 export interface RedisServerOptions {
-  /** Appended to the command line, e.g. `['--notify-keyspace-events', 'KEA']`. */
-  readonly args?: readonly string[];
+  /**
+   * Appended to the command line, e.g. `['--notify-keyspace-events', 'KEA']`; or a function of the
+   * server's private `dir`, for arguments naming files in it (e.g. `--cluster-config-file`).
+   */
+  readonly args?: readonly string[] | ((dir: string) => readonly string[]);
   /** `--appendonly yes --appendfsync always`: every acknowledged write survives a restart or a kill. Default false (no persistence). */
   readonly persistent?: boolean;
   /** How the server listens and is probed. Default: plain TCP on `port` (see `tlsRedisServer.ts` for TLS). */
@@ -53,7 +56,8 @@ export interface RedisListener {
   connect(host: string, port: number, ready: () => void): Socket;
 }
 
-const PLAIN: RedisListener = {
+/** Plain TCP on `port`: the default listener of {@link startRedisServer}. */
+export const PLAIN: RedisListener = {
   scheme: 'redis',
   args: (port) => ['--port', String(port)],
   connect: (host, port, ready) => createConnection({ host, port }).once('connect', ready),
@@ -69,6 +73,8 @@ interface Launched {
 }
 
 const HOST = '127.0.0.1';
+/** The conventional Redis port: never used here, so a developer's own server is never touched. */
+const RESERVED_PORT = 6379;
 const ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 10_000;
 const NON_FATAL = new Set<NodeJS.Signals>(['SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGCHLD', 'SIGURG']);
@@ -89,7 +95,15 @@ function untrack(child: Child): void {
   if (running.delete(child) && running.size === 0) hostProcess.off('exit', killAll);
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago (never 6379); whoever binds it may still lose a race. */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (port !== RESERVED_PORT) return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().once('error', reject);
     probe.listen(0, HOST, () => {
@@ -164,7 +178,8 @@ async function terminate(server: Launched): Promise<void> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'rx-redis-events-'));
   const persistence = options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-  const extra = [...persistence, ...(options.args ?? [])];
+  const args = typeof options.args === 'function' ? options.args(dir) : (options.args ?? []);
+  const extra = [...persistence, ...args];
   const listener = options.listener ?? PLAIN;
   let output = '';
   const log = (text: string) => void (output += text);
