@@ -1,0 +1,29 @@
+import { eventStream } from '../../definitions/eventStream';
+import { parseCommand, UsageError } from '../args';
+import { json } from '../output';
+import { streamNamed, withRedis, type Command } from './context';
+
+export const PRODUCE_USAGE = `Usage: rx-redis-events produce <stream> <json> [--key <k>] [--json]
+
+Appends one event whose value is the given JSON document (encoded with superjson, as the library
+does); prints its id. --key sets its partition key.`;
+
+/** `produce <stream> <json>`: appends one event, for manual tests. */
+export const produce: Command = async ({ args, env, io }) => {
+  const { values, positionals } = parseCommand(args, { key: { type: 'string' } }, PRODUCE_USAGE);
+  if (values.help) return void io.out.write(`${PRODUCE_USAGE}\n`), 0;
+  if (positionals.length !== 2) throw new UsageError('produce takes a stream name and a JSON value', PRODUCE_USAGE);
+  const [name, text] = positionals as [string, string];
+  streamNamed(name, PRODUCE_USAGE);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`the value is not JSON: ${error instanceof Error ? error.message : String(error)}`, PRODUCE_USAGE);
+  }
+  const key = values.key;
+  const stream = eventStream<unknown>(name, key === undefined ? {} : { key: () => key });
+  const [id] = await withRedis(values, env, io, (_redis, _target, service) => service().produce(stream, value));
+  io.out.write(values.json ? `${json({ id })}\n` : `${id}\n`);
+  return 0;
+};
