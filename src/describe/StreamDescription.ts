@@ -52,9 +52,9 @@ export interface PartitionDescription {
  * What `EventService.describe(stream)` reports: the stream's size, its groups and how far behind
  * each is, who holds what, and how many dead letters it has.
  *
- * Streams are not partitioned yet: `partitions` holds one partition, the stream itself, and the
- * top-level figures equal it. Once streams can be partitioned, each partition gets an element of
- * `partitions` and the top-level figures are summed over them (lengths, pending, lag and dead letters
+ * An unpartitioned stream has one element in `partitions`, the stream itself, and the
+ * top-level figures equal it. A partitioned stream has one element
+ * per partition and the top-level figures are summed over them (lengths, pending, lag and dead letters
  * added up; consumers listed once per partition they appear in; `firstId`/`lastId` the smallest and
  * largest). Read the top level for totals and `partitions` for per-partition detail.
  */

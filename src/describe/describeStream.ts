@@ -1,25 +1,41 @@
 import type { EventStream } from '../definitions/eventStream';
-import { idTime } from '../internal/streamId';
+import { compareStreamIds, idTime, parseStreamId } from '../internal/streamId';
 import type { StreamSnapshot } from '../transport/StreamSnapshot';
 import type { StreamTransport } from '../transport/StreamTransport';
-import type { GroupDescription, StreamDescription } from './StreamDescription';
+import type { GroupDescription, PartitionDescription, StreamDescription } from './StreamDescription';
 
 /** Most dead letters read to count them per group. */
 export const DEAD_LETTER_COUNT_LIMIT = 10_000;
 
-/** Where the stream lives and what clock ages are measured on. */
+/** One partition to describe: its key and its dead-letter stream's key. */
 export interface DescribeTarget {
   readonly key: string;
   readonly deadLetterKey: string;
-  /** The service's clock, in ms since the epoch. */
-  readonly now: () => number;
 }
 
-/** Describes one stream through the transport: its snapshot, plus dead letters counted per group and ages of the oldest pending entries. */
-export async function describeStream(transport: StreamTransport, stream: EventStream<unknown>, target: DescribeTarget): Promise<StreamDescription> {
+/**
+ * Describes a stream through the transport, one snapshot per partition, with dead letters counted per
+ * group and ages of the oldest pending entries measured at `now`; the top level sums the partitions.
+ */
+export async function describeStream(transport: StreamTransport, stream: EventStream<unknown>, targets: readonly DescribeTarget[], now: () => number): Promise<StreamDescription> {
+  const partitions = await Promise.all(targets.map((target) => describePartition(transport, target, now)));
+  const ids = partitions.flatMap((p) => [p.firstId, p.lastId]).filter((id): id is string => id !== undefined).sort(byId);
+  return {
+    stream: stream.name,
+    length: sum(partitions.map((p) => p.length)),
+    firstId: ids[0],
+    lastId: ids[ids.length - 1],
+    retention: stream.retention,
+    deadLetters: sum(partitions.map((p) => p.deadLetters)),
+    groups: mergeGroups(partitions.flatMap((p) => p.groups)),
+    partitions: partitions.map(({ deadLetters: _deadLetters, ...partition }) => partition),
+  };
+}
+
+async function describePartition(transport: StreamTransport, target: DescribeTarget, now: () => number): Promise<PartitionDescription & { deadLetters: number }> {
   const snapshot = await transport.describe(target.key, target.deadLetterKey);
   const perGroup = await deadLettersPerGroup(transport, target.deadLetterKey, snapshot.deadLetters);
-  const now = target.now();
+  const at = now();
   const groups = snapshot.groups.map(
     (group): GroupDescription => ({
       name: group.name,
@@ -28,12 +44,43 @@ export async function describeStream(transport: StreamTransport, stream: EventSt
       lag: group.lag,
       lastDeliveredId: group.lastDeliveredId,
       oldestPendingId: group.oldestPendingId,
-      oldestPendingAgeMs: group.oldestPendingId === undefined ? undefined : Math.max(0, now - idTime(group.oldestPendingId).getTime()),
+      oldestPendingAgeMs: group.oldestPendingId === undefined ? undefined : Math.max(0, at - idTime(group.oldestPendingId).getTime()),
       deadLetters: perGroup ? (perGroup.get(group.name) ?? 0) : undefined,
     }),
   );
-  const partition = { key: target.key, length: snapshot.length, firstId: snapshot.firstId, lastId: snapshot.lastId, groups };
-  return { stream: stream.name, length: snapshot.length, firstId: snapshot.firstId, lastId: snapshot.lastId, retention: stream.retention, deadLetters: snapshot.deadLetters, groups, partitions: [partition] };
+  return { key: target.key, length: snapshot.length, firstId: snapshot.firstId, lastId: snapshot.lastId, groups, deadLetters: snapshot.deadLetters };
+}
+
+/** Groups of several partitions summed by name: counts added, the oldest pending and latest delivered ids kept. */
+function mergeGroups(groups: readonly GroupDescription[]): GroupDescription[] {
+  const merged = new Map<string, GroupDescription>();
+  for (const group of groups) {
+    const seen = merged.get(group.name);
+    if (!seen) {
+      merged.set(group.name, group);
+      continue;
+    }
+    const oldest = [seen, group].filter((g) => g.oldestPendingId !== undefined).sort((a, b) => byId(a.oldestPendingId as string, b.oldestPendingId as string))[0];
+    merged.set(group.name, {
+      name: group.name,
+      consumers: [...seen.consumers, ...group.consumers],
+      pending: seen.pending + group.pending,
+      lag: seen.lag === undefined || group.lag === undefined ? undefined : seen.lag + group.lag,
+      lastDeliveredId: byId(seen.lastDeliveredId, group.lastDeliveredId) >= 0 ? seen.lastDeliveredId : group.lastDeliveredId,
+      oldestPendingId: oldest?.oldestPendingId,
+      oldestPendingAgeMs: oldest?.oldestPendingAgeMs,
+      deadLetters: seen.deadLetters === undefined || group.deadLetters === undefined ? undefined : seen.deadLetters + group.deadLetters,
+    });
+  }
+  return [...merged.values()];
+}
+
+function byId(a: string, b: string): number {
+  return compareStreamIds(parseStreamId(a) ?? { ms: 0, seq: 0 }, parseStreamId(b) ?? { ms: 0, seq: 0 });
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** Dead letters per group name, or `undefined` when there are too many to read. */

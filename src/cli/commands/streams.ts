@@ -7,7 +7,7 @@ import { withRedis, type Command } from './context';
 export const STREAMS_USAGE = `Usage: rx-redis-events streams [--prefix <p>] [--json]
 
 Lists the streams under the prefix (SCAN ... TYPE stream) with their length, groups and dead letters
-(the <stream>:dlq streams are counted, not listed).`;
+(dead-letter streams are counted, not listed; partitions are summed into their stream).`;
 
 /** One row of `streams`. */
 interface StreamRow {
@@ -54,16 +54,21 @@ async function describeKeys(redis: Redis, prefix: string, keys: readonly string[
   for (const [index, key] of keys.entries()) {
     const [[lengthError, length] = [null, 0], [groupsError, groups] = [null, []]] = [replies[2 * index], replies[2 * index + 1]];
     if (lengthError) throw lengthError;
-    const name = key.slice(prefix.length);
-    if (name.endsWith(DEAD_LETTER_SUFFIX)) {
-      row(name.slice(0, -DEAD_LETTER_SUFFIX.length)).deadLetters = Number(length);
+    const deadLetters = key.endsWith(DEAD_LETTER_SUFFIX);
+    const target = row(streamNameOf(key.slice(prefix.length, deadLetters ? -DEAD_LETTER_SUFFIX.length : undefined)));
+    if (deadLetters) {
+      target.deadLetters += Number(length);
       continue;
     }
-    const target = row(name);
-    target.length = Number(length);
-    if (!groupsError) target.groups = (groups as unknown[][]).map((group) => String(group[group.indexOf('name') + 1])).sort();
+    target.length += Number(length);
+    if (!groupsError) target.groups = [...new Set([...target.groups, ...(groups as unknown[][]).map((group) => String(group[group.indexOf('name') + 1]))])].sort();
   }
   return [...rows.values()].sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+}
+
+/** The stream a key belongs to: without a trailing hash-tag segment (`:{<tag>}`: a partition's, or a dead-letter stream's slot tag). */
+function streamNameOf(name: string): string {
+  return name.replace(/:\{[^{}]*\}$/, '');
 }
 
 /** Escapes glob characters so that the prefix matches literally. */
