@@ -10,6 +10,7 @@ import { main as broadcastCancel } from './broadcast-cancel';
 import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
+import { main as metrics } from './metrics';
 
 const quiet = () => undefined;
 
@@ -131,6 +132,28 @@ function withoutRedisUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { REDIS_URL: _ignored, ...rest } = env;
   return rest;
 }
+
+describe.each(['memory', 'redis'] as const)('examples/metrics (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('metrics - a scrape shows the instrumentation counters and the describe gauges of the run', async () => {
+    const { samples } = await metrics({ redisUrl: server?.url, log: quiet });
+    expect(samples).toEqual({
+      'rx_events_delivered_total{stream="orders",group="billing"}': 10,
+      'rx_events_acked_total{stream="orders",group="billing"}': 9,
+      'rx_events_dead_lettered_total{stream="orders",group="billing",reason="max-deliveries"}': 1,
+      'rx_events_produced_total{stream="orders"}': 10,
+      'rx_stream_dead_letters{stream="orders"}': 1,
+      'rx_stream_length{stream="orders"}': 10,
+      'rx_group_lag{stream="orders",group="billing"}': 0,
+      'rx_group_pending{stream="orders",group="billing"}': 0,
+    });
+  });
+});
 
 describe.each(['memory', 'redis'] as const)('examples/sse-job-progress (%s)', (backend) => {
   let server: RedisServer | undefined;

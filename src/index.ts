@@ -32,6 +32,8 @@ export type {
   ConnectionRestoredEvent,
   ServiceErrorEvent,
 } from './instrumentation/InstrumentationEvent';
+export type { StreamDescription, PartitionDescription, GroupDescription, ConsumerDescription } from './describe/StreamDescription';
+export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisConnectionOption, RedisUrlOptions } from './transport/redis/connect';
 export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';

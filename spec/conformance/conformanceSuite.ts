@@ -1,10 +1,12 @@
 import type { BackendContext, ConformanceBackend } from './backend';
 import { broadcastSuite } from './broadcastSuite';
 import { consumerSuite } from './consumerSuite';
+import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
-import { lifecycleSuite } from './lifecycleSuite';
 import { instrumentationSuite } from './instrumentationSuite';
+import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
+import { partitionSuite } from './partitionSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
@@ -35,6 +37,8 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('robustness', () => robustnessSuite(ctx));
     describe('limits', () => limitsSuite(ctx));
     describe('safe decoding', () => safeDecodingSuite(ctx));
+    describe('describe', () => describeSuite(ctx));
     describe('instrumentation', () => instrumentationSuite(ctx));
+    describe('partitions', () => partitionSuite(ctx));
   });
 }

@@ -97,7 +97,7 @@ describe('faults - dead letters', () => {
     ]);
     expect(letters.find((letter) => letter.reason === 'max-deliveries')?.error).toContain('poison 50');
     expect(letters.filter((letter) => letter.reason === 'decode').every((letter) => letter.error.length > 0)).toBe(true);
-    expect(await redis.admin.xlen(`${key}:dlq`)).toBe(5);
+    expect(await redis.admin.xlen(`${key}:{${key}}:dlq`)).toBe(5);
   }, 30_000);
 
   it('faults - a redriven dead letter is delivered again only to the group it died in', async () => {

@@ -75,7 +75,7 @@ describe('virtual time - a service on the memory broker', () => {
         map((outcome) => `${outcome.ok ? 'ok' : 'failed'}#${outcome.item.deliveryCount}`),
       );
       expectObservable(attempts, '^ 4999ms !').toBe('a 99ms b 999ms c', { a: 'failed#1', b: 'failed#2', c: 'failed#3' });
-      testScheduler.schedule(() => (deadLettered = broker.existingStream('orders:dlq')?.length ?? 0), 4000);
+      testScheduler.schedule(() => (deadLettered = broker.existingStream('orders:{orders}:dlq')?.length ?? 0), 4000);
     });
     expect(deadLettered).toBe(1);
   });

@@ -86,6 +86,11 @@ export class ConsumerLoop<T> {
     this.checkSettled();
   }
 
+  /** Deliveries emitted and not acked yet (with a handler, or nacked and waiting for redelivery). */
+  get inFlightCount(): number {
+    return this.options.maxInFlight - this.inFlight.room;
+  }
+
   /** Resolves once every emitted delivery has been acked or nacked. */
   whenSettled(): Promise<void> {
     return new Promise((resolve) => {

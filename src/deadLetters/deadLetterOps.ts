@@ -1,5 +1,6 @@
 import { assertInteger, assertName } from '../internal/validate';
 import type { StreamTransport } from '../transport/StreamTransport';
+import { deadLetterKeyOf } from '../partitions/streamLayout';
 import { toDeadLetter, type DeadLetter } from './DeadLetter';
 
 /** Options of `EventService.deadLetters`. */
@@ -18,28 +19,41 @@ export interface RedriveOptions {
   readonly limit?: number;
 }
 
-/** Reads a stream's dead letters, oldest first. */
-export async function listDeadLetters<T>(transport: StreamTransport, streamName: string, deadLetterKey: string, limit: number): Promise<DeadLetter<T>[]> {
+/** Reads a stream's dead letters (from the dead-letter stream of each partition), oldest first. */
+export async function listDeadLetters<T>(transport: StreamTransport, streamName: string, deadLetterKeys: readonly string[], limit: number): Promise<DeadLetter<T>[]> {
+  return (await listWithKeys<T>(transport, streamName, deadLetterKeys, limit)).map(({ letter }) => letter);
+}
+
+async function listWithKeys<T>(transport: StreamTransport, streamName: string, deadLetterKeys: readonly string[], limit: number): Promise<{ letter: DeadLetter<T>; partition: number }[]> {
   assertInteger(limit, 'deadLetters option limit', 1);
-  const entries = await transport.readDeadLetters(deadLetterKey, limit);
-  return entries.map((entry) => toDeadLetter<T>(streamName, entry));
+  const perPartition = await Promise.all(deadLetterKeys.map((key) => transport.readDeadLetters(key, limit)));
+  const all = perPartition.flatMap((entries, partition) => entries.map((entry) => ({ letter: toDeadLetter<T>(streamName, entry), partition })));
+  if (deadLetterKeys.length > 1) all.sort((a, b) => compareIds(a.letter.id, b.letter.id));
+  return all.slice(0, limit);
+}
+
+function compareIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
 }
 
 /**
  * Puts dead letters back on their source stream, each addressed to the group it died in (other
  * groups skip it), one atomic move per dead letter. Resolves with the new entry ids.
  */
-export async function redriveDeadLetters(transport: StreamTransport, streamName: string, key: string, deadLetterKey: string, options: RedriveOptions): Promise<string[]> {
+export async function redriveDeadLetters(transport: StreamTransport, streamName: string, keys: readonly string[], options: RedriveOptions): Promise<string[]> {
   if (options.ids !== undefined && (!Array.isArray(options.ids) || options.ids.some((id) => typeof id !== 'string'))) {
     throw new TypeError('rx-redis-events: redrive option ids must be an array of dead-letter ids (strings)');
   }
   if (options.group !== undefined) assertName(options.group, 'redrive option group');
   const wanted = options.ids ? new Set(options.ids) : undefined;
-  const all = await listDeadLetters(transport, streamName, deadLetterKey, options.limit ?? 10_000);
-  const chosen = all.filter((letter) => (!wanted || wanted.has(letter.id)) && (options.group === undefined || letter.group === options.group));
+  const all = await listWithKeys(transport, streamName, keys.map(deadLetterKeyOf), options.limit ?? 10_000);
+  const chosen = all.filter(({ letter }) => (!wanted || wanted.has(letter.id)) && (options.group === undefined || letter.group === options.group));
   const ids: string[] = [];
-  for (const letter of chosen) {
-    const id = await transport.redrive(key, deadLetterKey, letter.id);
+  for (const { letter, partition } of chosen) {
+    const key = keys[partition] as string;
+    const id = await transport.redrive(key, deadLetterKeyOf(key), letter.id);
     if (id !== undefined) ids.push(id);
   }
   return ids;

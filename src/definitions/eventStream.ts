@@ -1,6 +1,9 @@
 import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { assertDuration, assertInteger, assertName } from '../internal/validate';
 
+/** Most partitions a stream can have. */
+export const MAX_PARTITIONS = 1024;
+
 /** How long a stream keeps its entries. Trimming never removes an entry some group has not read or acked, unless `unsafeHardLimit`. */
 export interface RetentionOptions {
   /** Keep at most this many entries. */
@@ -16,10 +19,18 @@ export interface EventStreamOptions<T> {
   /** Retention limits, applied after produce (about once a second per stream) and by `EventService.trim`. Default: keep everything. */
   readonly retention?: RetentionOptions;
   /**
-   * Partition key selector: the key is stored with every entry and exposed as `Delivery.key`.
-   * Events with the same key will be kept in order once partitioning is in use.
+   * Partition key selector: the key is stored with every entry and exposed as `Delivery.key`, and
+   * chooses the partition (events with the same key are in the same partition, in produce order).
    */
   readonly key?: (value: T) => string;
+  /**
+   * Number of partitions, 1 to 1024. Default 1: one Redis stream under `<prefix><name>`. With N > 1
+   * the stream is N Redis streams `<prefix><name>:{<tag>}` whose hash tags spread them evenly over
+   * Redis Cluster's slots; an event goes to partition `fnv1a32(key) mod N` (FNV-1a, 32 bits, over the
+   * key's UTF-8 bytes), or round robin without a key. Consumers read every partition; retention
+   * applies to each partition (`maxLength` split evenly).
+   */
+  readonly partitions?: number;
 }
 
 /**
@@ -34,6 +45,8 @@ export interface EventStream<T> {
   readonly key?: (value: T) => string;
   /** Retention limits, if any. */
   readonly retention?: RetentionOptions;
+  /** Number of partitions (1: a single Redis stream). */
+  readonly partitions: number;
   /** Phantom field carrying the value type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -56,7 +69,7 @@ export interface EventStream<T> {
  * @param name Stream name: a non-empty string of at most 256 characters, without control characters,
  * whitespace, `{`, `}` (hash tags), `*`, `?`, `[`, `]`, `\` (glob syntax of ACL patterns), and not
  * ending with `:dlq` (the suffix of dead-letter streams).
- * @param options Optional partition key selector and retention limits.
+ * @param options Optional partition key selector, number of partitions and retention limits.
  * @throws TypeError when the name or the key selector is invalid.
  */
 export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}): EventStream<T> {
@@ -68,9 +81,12 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
     throw new TypeError(`rx-redis-events: eventStream("${name}") option key must be a function (value) => string`);
   }
   if (options.retention !== undefined) assertRetention(name, options.retention);
+  const partitions = options.partitions ?? 1;
+  assertInteger(partitions, `eventStream("${name}") option partitions`, 1, MAX_PARTITIONS);
   return Object.freeze({
     kind: 'eventStream' as const,
     name,
+    partitions,
     ...(options.key ? { key: options.key } : {}),
     ...(options.retention ? { retention: Object.freeze({ ...options.retention }) } : {}),
   });

@@ -21,13 +21,13 @@ export class RetentionTrimmer {
     private readonly instrument: Instrument,
   ) {}
 
-  /** Trims now; resolves with the number of entries removed (0 for a stream without retention). */
+  /** Trims one partition (`key`) now, `maxLength` split evenly over the partitions; resolves with the number of entries removed (0 for a stream without retention). */
   trim(stream: EventStream<unknown>, key: string): Promise<number> {
     const retention = stream.retention;
     if (!retention) return Promise.resolve(0);
     this.lastRun.set(key, this.scheduler.now());
     const trimmed = this.transport.trim(key, {
-      ...(retention.maxLength !== undefined ? { maxLength: retention.maxLength } : {}),
+      ...(retention.maxLength !== undefined ? { maxLength: Math.ceil(retention.maxLength / stream.partitions) } : {}),
       ...(retention.maxAge !== undefined ? { minTimestampMs: this.scheduler.now() - retention.maxAge } : {}),
       unsafe: retention.unsafeHardLimit === true,
     });

@@ -9,7 +9,8 @@ import type { EventConsumer } from '../consumer/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
+import { deadLetterKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { TimeoutError } from '../errors/TimeoutError';
@@ -24,6 +25,10 @@ import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
 import { assertDefinition } from './assertDefinition';
+import { describeStream } from '../describe/describeStream';
+import type { StreamDescription } from '../describe/StreamDescription';
+import { checkServer } from '../health/checkServer';
+import type { ServiceHealth } from '../health/ServiceHealth';
 import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
 
@@ -59,10 +64,13 @@ export class EventService {
   private readonly acks: AckCoalescer;
   private readonly hub: BroadcastHub;
   private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
+  /** Active consume subscriptions, for `health()`. */
+  private readonly subscriptions = new Map<ConsumerLoop<unknown>, { readonly stream: string; readonly consumer: string }>();
   private readonly names: ConsumerNames;
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
+  private readonly roundRobins = new Map<string, { next: number }>();
   /** Trace propagation, when `@opentelemetry/api` is installed. */
   private readonly tracing: Tracing | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
@@ -92,7 +100,7 @@ export class EventService {
     this.context = {
       transport: transports.streams,
       ack: (key, id) => this.ack(key, id),
-      deadLetterKey: (key) => key + DEAD_LETTER_SUFFIX,
+      deadLetterKey: deadLetterKeyOf,
       group: options.group,
       report: this.report,
       instrument,
@@ -112,15 +120,23 @@ export class EventService {
     return new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
-      const target = { stream, key: this.options.prefix + stream.name, consumer: name.name };
-      const loop = new ConsumerLoop<T>(this.context, target, resolved, subscriber);
-      this.loops.set(loop as ConsumerLoop<unknown>, subscriber);
-      loop.start();
+      const keys = this.keysOf(stream);
+      // every partition is read by a loop of its own; they share the window
+      const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
+      const loops = keys.map((key) => new ConsumerLoop<T>(this.context, { stream, key, consumer: name.name }, perPartition, subscriber));
+      for (const loop of loops) {
+        this.loops.set(loop as ConsumerLoop<unknown>, subscriber);
+        this.subscriptions.set(loop as ConsumerLoop<unknown>, { stream: stream.name, consumer: name.name });
+        loop.start();
+      }
       return () => {
-        loop.stop();
+        for (const loop of loops) {
+          this.subscriptions.delete(loop as ConsumerLoop<unknown>);
+          loop.stop();
+        }
         // Deliveries already emitted may still be in a handler: close() waits for them too.
-        void loop.whenSettled().then(() => {
-          this.loops.delete(loop as ConsumerLoop<unknown>);
+        void Promise.all(loops.map((loop) => loop.whenSettled())).then(() => {
+          for (const loop of loops) this.loops.delete(loop as ConsumerLoop<unknown>);
           name.release();
         });
       };
@@ -146,12 +162,15 @@ export class EventService {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    const key = this.options.prefix + stream.name;
     const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
     const trace = this.tracing?.startProduce(stream.name, events.length);
     const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
     const { produceTimeoutMs, scheduler } = this.options;
-    const appended = this.transports.streams.append(key, entries);
+    const batches = routeToPartitions(this.keysOf(stream), entries, this.roundRobin(stream));
+    const appended =
+      batches.length === 1
+        ? this.transports.streams.append(batches[0]?.key as string, entries)
+        : Promise.all(batches.map((batch) => this.transports.streams.append(batch.key, batch.entries))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length));
     let ids: string[];
     try {
       ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
@@ -161,7 +180,7 @@ export class EventService {
     }
     trace?.end();
     if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
-    this.retention.afterProduce(stream as EventStream<unknown>, key);
+    for (const batch of batches) this.retention.afterProduce(stream as EventStream<unknown>, batch.key);
     return ids;
   }
 
@@ -169,23 +188,50 @@ export class EventService {
   async trim<T>(stream: EventStream<T>): Promise<number> {
     this.assertOpen('trim');
     assertDefinition(stream, 'eventStream', 'trim');
-    return this.retention.trim(stream as EventStream<unknown>, this.options.prefix + stream.name);
+    const removed = await Promise.all(this.keysOf(stream).map((key) => this.retention.trim(stream as EventStream<unknown>, key)));
+    return removed.reduce((sum, count) => sum + count, 0);
   }
 
   /** The stream's dead letters (every group's), oldest first. */
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    const key = this.options.prefix + stream.name;
-    return listDeadLetters<T>(this.transports.streams, stream.name, this.context.deadLetterKey(key), options.limit ?? 1000);
+    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
   async redrive<T>(stream: EventStream<T>, options: RedriveOptions = {}): Promise<string[]> {
     this.assertOpen('redrive');
     assertDefinition(stream, 'eventStream', 'redrive');
-    const key = this.options.prefix + stream.name;
-    return redriveDeadLetters(this.transports.streams, stream.name, key, this.context.deadLetterKey(key), options);
+    return redriveDeadLetters(this.transports.streams, stream.name, this.keysOf(stream), options);
+  }
+
+  /**
+   * The stream's length, first and last ids, retention, and for each group its consumers (pending,
+   * idle), pending count, lag, last delivered id, oldest pending entry's age and dead letters; the
+   * stream's dead-letter count. A stream that does not exist describes as length 0 with no groups.
+   * Reads only: nothing is created.
+   */
+  async describe<T>(stream: EventStream<T>): Promise<StreamDescription> {
+    this.assertOpen('describe');
+    assertDefinition(stream, 'eventStream', 'describe');
+    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: this.context.deadLetterKey(key) }));
+    return describeStream(this.transports.streams, stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
+  }
+
+  /**
+   * The command connection's state, the active `consume` subscriptions (stream, consumer, deliveries
+   * in flight) and `listen` subscriptions (channel), and warnings that matter for data safety read
+   * from the server (persistence off, an evicting `maxmemory-policy`, Redis older than 7.0). Never
+   * rejects for the server: a refused `CONFIG` or a server that does not answer within
+   * `produceTimeoutMs` is reported as a warning.
+   */
+  async health(): Promise<ServiceHealth> {
+    this.assertOpen('health');
+    const warnings = await checkServer(this.transports.streams, this.options.produceTimeoutMs, this.options.scheduler);
+    const consumers = [...this.subscriptions].map(([loop, { stream, consumer }]) => ({ stream, consumer, inFlight: loop.inFlightCount }));
+    const listeners = this.hub.activeChannels().map((channel) => ({ channel }));
+    return { connection: this.transports.streams.connectionState(), consumers, listeners, warnings };
   }
 
   /**
@@ -273,6 +319,18 @@ export class EventService {
     }
     if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
+  }
+
+  /** The Redis keys of the stream's partitions under this service's prefix. */
+  private keysOf(stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
+    return partitionKeys(this.options.prefix, stream);
+  }
+
+  /** Where round robin over a stream's partitions continues, for events without a partition key. */
+  private roundRobin(stream: Pick<EventStream<unknown>, 'name'>): { next: number } {
+    let position = this.roundRobins.get(stream.name);
+    if (!position) this.roundRobins.set(stream.name, (position = { next: 0 }));
+    return position;
   }
 
   private assertOpen(method: string): void {

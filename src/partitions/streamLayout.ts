@@ -1,0 +1,22 @@
+import type { EventStream } from '../definitions/eventStream';
+import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
+import { partitionTags } from './partitionTags';
+
+/**
+ * The Redis keys of a stream's partitions: `<prefix><name>` for a single partition (the layout of
+ * unpartitioned streams), `<prefix><name>:{<tag>}` for each of N > 1.
+ */
+export function partitionKeys(prefix: string, stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
+  const base = prefix + stream.name;
+  if (stream.partitions === 1) return [base];
+  return partitionTags(stream.partitions).map((tag) => `${base}:{${tag}}`);
+}
+
+/**
+ * The dead-letter stream of a partition's key, in the same cluster slot (entries move between them
+ * atomically): `<key>:dlq` when the key has a hash tag (`<prefix><name>:{<tag>}:dlq`), else
+ * `<key>:{<key>}:dlq`, whose hash tag is the stream's key.
+ */
+export function deadLetterKeyOf(key: string): string {
+  return key.includes('{') ? key + DEAD_LETTER_SUFFIX : `${key}:{${key}}${DEAD_LETTER_SUFFIX}`;
+}
