@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { PubSubTransport } from '../PubSubTransport';
-import { quietly, type RedisConnections } from './connect';
+import { quietly, type RedisClient, type RedisConnections } from './connect';
 
 /** {@link PubSubTransport} over Redis pub/sub: one subscriber connection per service, opened on first use. */
 export class RedisPubSubTransport implements PubSubTransport {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly listeners = new Map<string, (payload: string) => void>();
 
   constructor(private readonly connections: RedisConnections) {}
@@ -41,9 +40,9 @@ export class RedisPubSubTransport implements PubSubTransport {
     if (this.subscriber) await quietly(this.subscriber);
   }
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (!this.subscriber) {
-      const subscriber = this.connections.duplicate('subscriber');
+      const subscriber = this.connections.duplicateSubscriber();
       subscriber.on('message', (channel: string, payload: string) => this.listeners.get(channel)?.(payload));
       subscriber.on('error', () => undefined); // ioredis reconnects and re-subscribes by itself
       this.subscriber = subscriber;

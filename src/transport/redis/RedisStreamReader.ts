@@ -1,22 +1,22 @@
-import type { Redis } from 'ioredis';
 import { defer, timer, type Observable } from 'rxjs';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
-import type { RedisConnections } from './connect';
+import type { ReaderConnection, RedisConnections } from './connect';
 import { toReadEntries } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
 const BLOCKING_GRACE_MS = 1500;
 
 /**
- * A blocking `XREADGROUP` reader on a connection of its own. `interrupt()` ends a blocked read
- * at once with `CLIENT UNBLOCK` sent on the command connection.
+ * A blocking `XREADGROUP` reader on a connection of its own, to the server that holds the key (on a
+ * cluster: the master of its slot; when the slot moves, the reader reconnects to the new master).
+ * `interrupt()` ends a blocked read at once with `CLIENT UNBLOCK` sent to that server.
  *
  * A read is only sent on a connection that is ready and whose client id is known: never queued
  * offline (where ioredis would start its blocking deadline early) and never re-sent after a
  * reconnect (the loop reads again instead).
  */
 export class RedisStreamReader implements StreamReader {
-  private readonly connection: Redis;
+  private reader: ReaderConnection;
   private clientId: number | undefined;
   private readyWaiters: (() => void)[] = [];
   private reading = false;
@@ -30,16 +30,36 @@ export class RedisStreamReader implements StreamReader {
     private readonly consumer: string,
     private readonly onClose: () => void,
   ) {
-    this.connection = connections.duplicate('reader', {
+    this.reader = this.open();
+  }
+
+  private get connection(): ReaderConnection['connection'] {
+    return this.reader.connection;
+  }
+
+  private open(): ReaderConnection {
+    const reader = this.connections.openReader(this.key, {
       // ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace
       blockingTimeout: 1000,
       blockingTimeoutGrace: BLOCKING_GRACE_MS,
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
+      lazyConnect: false, // a cluster's node connections are lazy: this one must connect by itself
     });
-    this.connection.on('ready', () => this.learnClientId());
-    this.connection.on('close', () => (this.clientId = undefined));
-    this.connection.on('error', () => undefined); // failures surface through read()
+    const { connection } = reader;
+    connection.on('ready', () => this.learnClientId(reader));
+    connection.on('close', () => reader === this.reader && (this.clientId = undefined));
+    connection.on('error', () => undefined); // failures surface through read()
+    return reader;
+  }
+
+  /** On a cluster whose slot moved to another master (a failover): closes this connection and opens one to the new master. */
+  private followSlot(): void {
+    if (this.connections.nodeOf(this.key) === this.reader.node) return;
+    const old = this.reader;
+    this.clientId = undefined;
+    this.reader = this.open();
+    old.connection.disconnect();
   }
 
   read(count: number, blockMs: number): Observable<ReadEntry[]> {
@@ -48,6 +68,7 @@ export class RedisStreamReader implements StreamReader {
 
   private async readOnce(count: number, blockMs: number): Promise<ReadEntry[]> {
     const block = Math.max(1, Math.floor(blockMs));
+    if (!this.closed) this.followSlot();
     if (this.clientId === undefined) await this.whenReady(block);
     if (this.closed || this.interrupted || this.clientId === undefined) {
       this.interrupted = false;
@@ -56,14 +77,16 @@ export class RedisStreamReader implements StreamReader {
     this.reading = true;
     const started = performance.now();
     try {
-      const reply = await this.untilClosed(this.connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>'));
+      const { connection } = this;
+      const reply = await this.untilClosed(connection, connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>'));
       // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
       // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
       // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
-      if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) this.connection.disconnect(true);
+      if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) connection.disconnect(true);
       return toReadEntries(reply);
     } catch (error) {
       if (this.closed) return [];
+      if (error instanceof Error && /^(MOVED|READONLY)\b/.test(error.message)) this.connections.refreshNodes(); // the next read follows the slot
       throw this.connections.transportError('read', error);
     } finally {
       this.reading = false;
@@ -74,11 +97,11 @@ export class RedisStreamReader implements StreamReader {
    * Settles like `read`, or rejects when the connection closes first: ioredis drops a command that
    * was waiting on a closed connection (it is not re-sent: `autoResendUnfulfilledCommands` is off).
    */
-  private untilClosed<R>(read: Promise<R>): Promise<R> {
+  private untilClosed<R>(connection: ReaderConnection['connection'], read: Promise<R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const closed = () => reject(new Error('the connection closed during a blocking read'));
-      this.connection.once('close', closed);
-      read.finally(() => this.connection.off('close', closed)).then(resolve, reject);
+      connection.once('close', closed);
+      read.finally(() => connection.off('close', closed)).then(resolve, reject);
     });
   }
 
@@ -105,7 +128,7 @@ export class RedisStreamReader implements StreamReader {
       this.wakeWaiters();
       return;
     }
-    this.connections.command.client('UNBLOCK', this.clientId).catch(() => undefined);
+    this.reader.unblock(this.clientId).catch(() => undefined);
   }
 
   close(): void {
@@ -116,9 +139,10 @@ export class RedisStreamReader implements StreamReader {
     this.connection.disconnect();
   }
 
-  private learnClientId(): void {
-    this.connection.client('ID').then(
+  private learnClientId(reader: ReaderConnection): void {
+    reader.connection.client('ID').then(
       (id) => {
+        if (reader !== this.reader) return;
         this.clientId = Number(id);
         this.wakeWaiters();
       },

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { TransportError } from '../../errors/TransportError';
 import type { ConnectionRole } from '../../instrumentation/InstrumentationEvent';
 import { tlsFailure } from './tlsFailure';
@@ -11,19 +12,52 @@ export interface RedisUrlOptions extends RedisOptions {
   readonly url: string;
 }
 
-/** How to reach Redis: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS), ioredis options (with or without `url`), or an existing client. */
-export type RedisConnectionOption = string | RedisUrlOptions | RedisOptions | Redis;
+/**
+ * A Redis Cluster: its startup nodes and ioredis cluster options (`redisOptions` for what every node
+ * connection needs, such as a password or TLS): `{ cluster: [{ host, port }], redisOptions: { password } }`.
+ */
+export interface RedisClusterOptions extends ClusterOptions {
+  readonly cluster: readonly ClusterNode[];
+}
 
+/**
+ * How to reach Redis: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS), ioredis options
+ * (with or without `url`), an existing client, a cluster's nodes and options, or an existing `Cluster`.
+ */
+export type RedisConnectionOption = string | RedisUrlOptions | RedisOptions | Redis | RedisClusterOptions | Cluster;
+
+/** A connection that routes commands: one server, or a cluster (by key slot). */
+export type RedisClient = Redis | Cluster;
 
 /** Told when a connection is lost (ioredis starts reconnecting) and when it is ready again. */
 export type ConnectionStateListener = (role: ConnectionRole, state: 'lost' | 'restored') => void;
 
+/** A connection for blocking reads of one key, on the server that holds the key. */
+export interface ReaderConnection {
+  readonly connection: Redis;
+  /** The server it is connected to (`host:port`; `server` on a single server). */
+  readonly node: string;
+  /** Ends a blocked command of client `id` on that server (`CLIENT UNBLOCK`). */
+  unblock(id: number): Promise<unknown>;
+}
+
 /** The service's command connection and a way to open more (for blocking readers and pub/sub). */
 export interface RedisConnections {
-  /** Connection for every non-blocking command. */
-  readonly command: Redis;
-  /** Opens a new connection with the same settings (TLS and credentials included) and `overrides`, owned by the caller. */
-  duplicate(role: Exclude<ConnectionRole, 'command'>, overrides?: Partial<RedisOptions>): Redis;
+  /** Connection for every non-blocking command (a `Cluster` routes each to the master of its key's slot). */
+  readonly command: RedisClient;
+  /** Whether `command` is a cluster. */
+  readonly cluster: boolean;
+  /** Opens a subscriber connection with the same settings (TLS and credentials included), owned by the caller. */
+  duplicateSubscriber(): RedisClient;
+  /**
+   * Opens a connection for blocking reads of `key` with `overrides`, owned by the caller: a copy of the
+   * command connection, or on a cluster a connection to the master that serves the key's slot.
+   */
+  openReader(key: string, overrides: Partial<RedisOptions>): ReaderConnection;
+  /** The server that serves `key` now (`server` on a single server); a reader whose node differs reconnects. */
+  nodeOf(key: string): string;
+  /** Asks a cluster client to learn the slot map again (after a `MOVED` reply seen outside it). */
+  refreshNodes(): void;
   /** Sets the one listener told about lost and restored connections (the service's instrumentation). */
   onStateChange(listener: ConnectionStateListener): void;
   /**
@@ -37,12 +71,12 @@ export interface RedisConnections {
 
 /** Opens (or adopts) the command connection. */
 export function connectRedis(option: RedisConnectionOption): RedisConnections {
-  const owned = !(option instanceof Redis);
-  const command = option instanceof Redis ? option : open(option);
+  const adopted = option instanceof Redis || option instanceof Cluster;
+  const command = adopted ? option : open(option);
   let failure: Error | undefined;
   let stateListener: ConnectionStateListener | undefined;
   // ioredis emits 'reconnecting' only for a connection it did not close on purpose; 'ready' follows once it is back
-  const followState = (connection: Redis, role: ConnectionRole) => {
+  const followState = <C extends RedisClient>(connection: C, role: ConnectionRole): C => {
     let lost = false;
     connection.on('reconnecting', () => {
       if (lost) return;
@@ -59,28 +93,54 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   // Failures surface through the commands that fail (and are retried or reported); without a
   // listener ioredis would print every reconnect attempt as an unhandled error event. A TLS failure
   // would come back at every attempt: the connection gives up, and its commands fail naming it.
-  const watch = (connection: Redis) =>
+  const watch = <C extends RedisClient>(connection: C): C => {
     connection.on('error', (error: unknown) => {
       const tls = tlsFailure(error);
       if (!tls) return;
       failure ??= tls;
       connection.disconnect();
     });
-  if (owned) watch(command);
+    return connection;
+  };
+  if (!adopted) watch(command);
   followState(command, 'command');
+  const cluster = command instanceof Cluster ? command : undefined;
   return {
     command,
-    duplicate: (role, overrides) => followState(watch(command.duplicate(overrides)), role),
+    cluster: cluster !== undefined,
+    duplicateSubscriber: () => followState(watch(command.duplicate()), 'subscriber'),
+    openReader: (key, overrides) => {
+      const node = cluster ? masterOf(cluster, key) : undefined;
+      const connection = followState(watch((node?.client ?? (command as Redis)).duplicate(overrides)), 'reader');
+      const control = node?.client ?? (command as Redis);
+      return { connection, node: node?.name ?? SINGLE_SERVER, unblock: (id) => control.client('UNBLOCK', id) };
+    },
+    nodeOf: (key) => (cluster ? (masterOf(cluster, key)?.name ?? SINGLE_SERVER) : SINGLE_SERVER),
+    refreshNodes: () => cluster?.refreshSlotsCache(),
     onStateChange: (listener) => void (stateListener = listener),
     transportError: (operation, error) => (failure ? new TransportError(operation, failure, { retriable: false }) : new TransportError(operation, error)),
     close: async () => {
-      if (owned) await quietly(command);
+      if (!adopted) await quietly(command);
     },
   };
 }
 
-function open(option: string | RedisUrlOptions | RedisOptions): Redis {
+const SINGLE_SERVER = 'server';
+
+/** The master that serves `key`'s slot, as the cluster client knows it now (it refreshes on MOVED and every `slotsRefreshInterval`). */
+function masterOf(cluster: Cluster, key: string): { name: string; client: Redis } | undefined {
+  const name = cluster.slots[calculateSlot(key)]?.[0];
+  if (name === undefined) return undefined;
+  const client = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === name);
+  return client ? { name, client } : undefined;
+}
+
+function open(option: string | RedisUrlOptions | RedisOptions | RedisClusterOptions): RedisClient {
   if (typeof option === 'string') return new Redis(option);
+  if (isClusterOptions(option)) {
+    const { cluster: nodes, ...options } = option;
+    return new Cluster([...nodes], options);
+  }
   if ('url' in option && typeof option.url === 'string') {
     const { url, ...options } = option;
     return new Redis(url, options);
@@ -88,8 +148,12 @@ function open(option: string | RedisUrlOptions | RedisOptions): Redis {
   return new Redis(option);
 }
 
+function isClusterOptions(option: RedisUrlOptions | RedisOptions | RedisClusterOptions): option is RedisClusterOptions {
+  return 'cluster' in option && Array.isArray(option.cluster);
+}
+
 /** Closes a connection, gracefully when it is up and at once otherwise. */
-export async function quietly(connection: Redis): Promise<void> {
+export async function quietly(connection: RedisClient): Promise<void> {
   // Closed for good already (after a TLS failure): disconnecting again would leave ioredis' 2 s socket timer running.
   if (connection.status === 'end') return;
   if (connection.status === 'ready') {

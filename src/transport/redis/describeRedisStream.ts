@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect';
 import type { ConsumerSnapshot, GroupSnapshot, StreamSnapshot } from '../StreamSnapshot';
 
 /** Most entries counted with `XRANGE` for a group whose lag Redis does not know; beyond that the lag is `undefined`. */
@@ -27,7 +27,7 @@ function replyOf(replies: PipelineReply, index: number): unknown {
  * nil after deletions in the unread part of the stream: it is then counted with `XRANGE`, up to
  * {@link LAG_COUNT_LIMIT} entries, and `undefined` beyond.
  */
-export async function describeRedisStream(command: Redis, key: string, deadLetterKey: string): Promise<StreamSnapshot> {
+export async function describeRedisStream(command: RedisClient, key: string, deadLetterKey: string): Promise<StreamSnapshot> {
   const first = (await command.pipeline().xinfo('STREAM', key).xinfo('GROUPS', key).xlen(deadLetterKey).exec()) as PipelineReply;
   const deadLetters = Number(replyOf(first, 2));
   const [streamError] = first[0] ?? [null];
@@ -64,7 +64,7 @@ function entryId(entry: unknown): string | undefined {
 }
 
 /** Entries after `id`, counted page by page; `undefined` past {@link LAG_COUNT_LIMIT}. */
-async function countAfter(command: Redis, key: string, id: string): Promise<number | undefined> {
+async function countAfter(command: RedisClient, key: string, id: string): Promise<number | undefined> {
   let count = 0;
   let start = `(${id}`;
   while (count <= LAG_COUNT_LIMIT) {

@@ -1,9 +1,9 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import { serverWarnings, type ServerSettings } from '../../health/serverWarnings';
 
 /** The command connection's state, from ioredis' `status`. */
-export function connectionState(connection: Redis): ConnectionState {
+export function connectionState(connection: RedisClient): ConnectionState {
   switch (connection.status) {
     case 'ready':
       return 'ready';
@@ -19,7 +19,7 @@ export function connectionState(connection: Redis): ConnectionState {
 }
 
 /** Reads `INFO server` and `CONFIG GET appendonly|save|maxmemory-policy` (one round trip) and turns them into warnings; a refused `CONFIG` is a warning, not a failure. */
-export async function readServerWarnings(connection: Redis): Promise<HealthWarning[]> {
+export async function readServerWarnings(connection: RedisClient): Promise<HealthWarning[]> {
   const replies = (await connection.pipeline().info('server').config('GET', 'appendonly').config('GET', 'save').config('GET', 'maxmemory-policy').exec()) ?? [];
   const [info, appendonly, save, policy] = replies.map(([error, reply]) => (error ? undefined : reply));
   if (typeof info !== 'string') throw (replies[0]?.[0] as Error | null) ?? new Error('INFO server gave no reply');

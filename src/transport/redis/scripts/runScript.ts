@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../connect';
 
 /** A Lua script run by its digest (`EVALSHA`), loaded with `EVAL` the first time a server lacks it. */
 export interface LuaScript {
@@ -13,7 +13,7 @@ export function luaScript(source: string): LuaScript {
 }
 
 /** Runs `script` with `keys` and `args`; every key must hash to the same slot. */
-export async function runScript(client: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+export async function runScript(client: RedisClient, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {

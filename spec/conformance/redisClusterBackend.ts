@@ -1,0 +1,62 @@
+import type { Cluster } from 'ioredis';
+import { createEventService, type EventService } from '../../src';
+import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import type { ConformanceBackend } from './backend';
+import { uniqueName } from './helpers';
+
+/** A private Redis Cluster (3 masters) per spec file, a random key prefix per test; services connect with `{ cluster: startupNodes }`. */
+export function redisClusterBackend(): ConformanceBackend {
+  let cluster: RedisCluster | undefined;
+  let admin: Cluster | undefined;
+  let services: EventService[] = [];
+  const connection = () => {
+    if (!cluster || !admin) throw new Error('redis cluster backend not started');
+    return { cluster, admin };
+  };
+  /** Runs `command` on every master and sums the numbers it returns. */
+  const onEveryMaster = async (command: (node: ReturnType<Cluster['nodes']>[number]) => Promise<number>) => {
+    const results = await Promise.all(connection().admin.nodes('master').map(command));
+    return results.reduce((sum, value) => sum + value, 0);
+  };
+  return {
+    name: 'redis cluster',
+    features: { commandStats: true },
+    start: async () => {
+      cluster = await startRedisCluster({ masters: 3 });
+      admin = cluster.client();
+      await admin.ping();
+    },
+    stop: async () => {
+      admin?.disconnect();
+      await cluster?.stop();
+    },
+    context: () => {
+      const { cluster: current, admin: probe } = connection();
+      const prefix = `${uniqueName('test')}:`;
+      return {
+        createService: (options) => {
+          const service = createEventService({ closeTimeoutMs: 300, ...options, redis: { cluster: current.startupNodes }, prefix });
+          services.push(service);
+          return service;
+        },
+        pendingCount: async (stream, group) => {
+          const summary = (await probe.xpending(prefix + stream, group)) as [number, ...unknown[]];
+          return summary[0];
+        },
+        appendRaw: async (stream, fields) => (await probe.xadd(prefix + stream, '*', ...Object.entries(fields).flat())) as string,
+        streamLength: (stream) => probe.xlen(prefix + stream),
+        // a subscription lives on the one node its connection picked: sum over the masters
+        subscriptionCount: (channel) => onEveryMaster(async (node) => Number(((await node.pubsub('NUMSUB', prefix + channel)) as [string, number])[1])),
+        commandCount: (command) =>
+          onEveryMaster(async (node) => {
+            const match = new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(await node.info('commandstats'));
+            return match ? Number(match[1]) : 0;
+          }),
+      };
+    },
+    cleanup: async () => {
+      await Promise.all(services.map((service) => service.close()));
+      services = [];
+    },
+  };
+}
