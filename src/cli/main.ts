@@ -1,4 +1,5 @@
 import { UsageError } from './args';
+import { dashboard, DASHBOARD_USAGE } from './commands/dashboard';
 import { describe, DESCRIBE_USAGE } from './commands/describe';
 import { dlq, DLQ_USAGE } from './commands/dlq';
 import { produce, PRODUCE_USAGE } from './commands/produce';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   tail: { run: tail, usage: TAIL_USAGE },
   dlq: { run: dlq, usage: DLQ_USAGE },
   produce: { run: produce, usage: PRODUCE_USAGE },
+  dashboard: { run: dashboard, usage: DASHBOARD_USAGE },
 };
 
 export const USAGE = `Usage: rx-redis-events <command> [options]
@@ -29,6 +31,7 @@ Commands:
   tail <stream>                print events as they arrive (--from, --group, --count)
   dlq list|show|redrive ...    manage dead letters
   produce <stream> <json>      append one event
+  dashboard                    serve a live web page: streams, lag, a tail, dead letters (--port, --allow-redrive)
 
 ${GLOBAL_HELP}
 

@@ -30,8 +30,8 @@ export const streams: Command = async ({ args, env, io }) => {
   return 0;
 };
 
-/** Stream keys under `prefix`, sorted; progress after each SCAN page when there are many. */
-async function scanStreams(redis: Redis, prefix: string, progress: Progress): Promise<string[]> {
+/** Stream keys under `prefix`, sorted; progress after each SCAN page when there are many (also used by `dashboard`). */
+export async function scanStreams(redis: Redis, prefix: string, progress?: Progress): Promise<string[]> {
   const keys = new Set<string>();
   let cursor = '0';
   let pages = 0;
@@ -39,9 +39,9 @@ async function scanStreams(redis: Redis, prefix: string, progress: Progress): Pr
     const [next, page] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000, 'TYPE', 'stream');
     for (const key of page) keys.add(key);
     cursor = next;
-    if (++pages > 1) progress.update(keys.size);
+    if (++pages > 1) progress?.update(keys.size);
   } while (cursor !== '0');
-  progress.done();
+  progress?.done();
   return [...keys].sort();
 }
 
@@ -67,7 +67,7 @@ async function describeKeys(redis: Redis, prefix: string, keys: readonly string[
 }
 
 /** The stream a key belongs to: without a trailing hash-tag segment (`:{<tag>}`: a partition's, or a dead-letter stream's slot tag). */
-function streamNameOf(name: string): string {
+export function streamNameOf(name: string): string {
   return name.replace(/:\{[^{}]*\}$/, '');
 }
 
