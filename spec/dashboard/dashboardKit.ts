@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { waitFor } from '../conformance/helpers';
+import { RunningCli } from '../cli/runCli';
+
+const ROOT = join(__dirname, '../..');
+
+/** Debian's chromium (`apt-get install chromium`; `.ci/run` installs it when missing). */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Headless, as root, and quiet on a machine without outside network. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Builds dist/cli.js and the page script (dist/dashboard-app.global.js) with the package's own tsup
+ * configs into a fresh dir under node_modules/.cache, as `npm run build` lays them out.
+ */
+export async function buildDashboardCli(): Promise<{ file: string; remove: () => Promise<void> }> {
+  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  const dir = await mkdtemp(join(ROOT, 'node_modules/.cache/rx-redis-events-dashboard-'));
+  const script = `const pkg = require('./package.json'); const tsup = require('tsup');
+Promise.all(pkg.tsup.filter((c) => c.entry.cli || c.entry['dashboard-app']).map((c) => tsup.build({ ...c, outDir: ${JSON.stringify(dir)}, config: false, silent: true }))).catch((e) => { console.error(e); process.exit(1); });`;
+  await new Promise<void>((resolve, reject) => execFile(process.execPath, ['-e', script], { cwd: ROOT }, (error) => (error ? reject(new Error(error.message)) : resolve())));
+  return { file: join(dir, 'cli.js'), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A `rx-redis-events dashboard` child process and the address it printed. */
+export interface RunningDashboard {
+  readonly cli: RunningCli;
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string;
+}
+
+/** Starts the dashboard on a free port; resolves once it printed where it listens. */
+export async function startDashboard(file: string, args: readonly string[]): Promise<RunningDashboard> {
+  const cli = new RunningCli(file, ['dashboard', '--port', '0', ...args]);
+  let exited = false;
+  void cli.exited.then(() => (exited = true));
+  try {
+    await waitFor('the dashboard to listen', () => cli.lines.length > 0 || exited, 15_000);
+  } catch (error) {
+    await cli.stop('SIGKILL');
+    throw error;
+  }
+  const url = /^dashboard: (http:\/\/\S+\/) /.exec(cli.lines[0] ?? '')?.[1];
+  if (!url) {
+    await cli.stop('SIGKILL');
+    throw new Error(`the dashboard did not start: ${cli.lines.join('\n')}${cli.stderr}`);
+  }
+  return { cli, url };
+}
+
+/** Chromium with a fresh profile dir under the OS temp dir; `close()` ends it and removes the dir. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'rx-redis-events-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `read` until it equals `expected` (as `toEqual` compares), then returns; after `ms`, fails with the last value seen. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = await read();
+  while (!equals(last, expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await read();
+  }
+  expect(last).toEqual(expected);
+}
+
+function equals(a: unknown, b: unknown): boolean {
+  try {
+    expect(a).toEqual(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
