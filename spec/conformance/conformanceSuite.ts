@@ -6,6 +6,7 @@ import { eventStreamSuite } from './eventStreamSuite';
 import { instrumentationSuite } from './instrumentationSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
+import { orderedSuite } from './orderedSuite';
 import { partitionSuite } from './partitionSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
@@ -40,5 +41,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('describe', () => describeSuite(ctx));
     describe('instrumentation', () => instrumentationSuite(ctx));
     describe('partitions', () => partitionSuite(ctx));
+    describe('ordered', () => orderedSuite(ctx));
   });
 }

@@ -15,6 +15,10 @@ interface CommonConfig {
   /** The service's consumer id; its subscription is the Redis consumer `<consumer>#1`. */
   readonly consumer: string;
   readonly produceTimeoutMs?: number;
+  /** Partitions of the stream. Default 1. */
+  readonly partitions?: number;
+  /** With this, event `{ n }` has the partition key `k<n mod keys>`. Default: no key. */
+  readonly keys?: number;
 }
 
 export interface ConsumerConfig extends CommonConfig {
@@ -29,6 +33,8 @@ export interface ConsumerConfig extends CommonConfig {
   readonly concurrency?: number;
   /** Ack only in batches of this many processed events (default: each one as its handler ends, by `ackAfter`). */
   readonly ackEvery?: number;
+  /** Consume with `ordered: true`. */
+  readonly ordered?: boolean;
 }
 
 export interface ProducerConfig extends CommonConfig {

@@ -23,6 +23,12 @@ function emit(line: WorkerEvent): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
+/** The stream both sides use: `partitions` of them, keyed `k<n mod keys>` when `keys` is set. */
+function streamOf(config: WorkerConfig) {
+  const { keys } = config;
+  return eventStream<{ n: number }>(config.stream, { partitions: config.partitions ?? 1, ...(keys ? { key: (value: { n: number }) => `k${value.n % keys}` } : {}) });
+}
+
 function serviceFor(config: WorkerConfig): EventService {
   const options: EventServiceOptions = {
     group: config.group,
@@ -37,13 +43,14 @@ function serviceFor(config: WorkerConfig): EventService {
 }
 
 function consume(config: ConsumerConfig, service: EventService): Subscription {
-  const stream = eventStream<{ n: number }>(config.stream);
+  const stream = streamOf(config);
   const options: ConsumeOptions = {
     from: 'start',
     claimIdleAfterMs: config.claimIdleAfterMs,
     maxInFlight: config.maxInFlight,
     maxDeliveries: config.maxDeliveries,
     blockMs: config.blockMs,
+    ordered: config.ordered ?? false,
   };
   const handle = async (delivery: Delivery<{ n: number }>) => {
     if (config.handlerDelayMs) await sleep(config.handlerDelayMs);
@@ -77,7 +84,7 @@ function consume(config: ConsumerConfig, service: EventService): Subscription {
 
 /** Produces `count` numbered events in batches, retrying a failed batch until it is acknowledged. */
 async function produce(config: ProducerConfig, service: EventService, stopping: () => boolean): Promise<void> {
-  const stream = eventStream<{ n: number }>(config.stream);
+  const stream = streamOf(config);
   const last = config.first + config.count - 1;
   for (let n = config.first; n <= last && !stopping(); ) {
     const values = Array.from({ length: Math.min(config.batchSize, last - n + 1) }, (_, index) => ({ n: n + index }));

@@ -7,8 +7,9 @@ import type { Redis } from 'ioredis';
  * AUTH and QUIT need no rule.
  */
 export const LIBRARY_COMMANDS = [
-  '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xinfo|groups', '+xinfo|stream', '+xinfo|consumers',
+  '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xrevrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xinfo|groups', '+xinfo|stream', '+xinfo|consumers',
   '+eval', '+evalsha',
+  '+zadd', '+zrem', '+zrange', '+zremrangebyscore', '+get', '+set', '+del', '+pexpire', '+time',
   '+publish', '+subscribe', '+unsubscribe',
   '+client|id', '+client|unblock',
   '+info',

@@ -8,6 +8,8 @@ import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
 import type { Instrument } from '../instrumentation/Instrument';
 import type { Tracing } from '../tracing/Tracing';
+import { KeyGate } from '../ordering/KeyGate';
+import type { ConsumerRun } from './ConsumerRun';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
@@ -40,13 +42,17 @@ const REFILL_PAUSE_MS = 20;
  * the broker; redelivers its nacked entries after their delay; walks the group's pending list for
  * entries other consumers left idle. Deliveries it emitted stay valid after `stop()`.
  */
-export class ConsumerLoop<T> {
+export class ConsumerLoop<T> implements ConsumerRun {
   private readonly inFlight: InFlight<T>;
+  /** With `ordered`: holds back a delivery while another of its key is un-acked. */
+  private readonly gate: KeyGate<T> | undefined;
   private readonly timers = new Subscription();
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
   private claimCursor: string | undefined;
+  /** The walk that takes over a partition's whole pending list (ordered consumers, after taking its lease). */
+  private takeover = false;
   private refilling = false;
   private refillBy: number | undefined;
   private stopped = false;
@@ -60,10 +66,13 @@ export class ConsumerLoop<T> {
     private readonly options: ResolvedConsumeOptions,
     private readonly subscriber: Subscriber<Delivery<T>>,
   ) {
+    const gate = options.ordered ? new KeyGate<T>((delivery) => subscriber.next(delivery)) : undefined;
+    this.gate = gate;
     this.inFlight = new InFlight(ctx, target, options, {
-      emit: (delivery) => subscriber.next(delivery),
+      emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
       roomFreed: () => (this.kick(false), this.checkSettled()),
       redeliveryDue: () => this.kick(),
+      ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
   }
 
@@ -78,6 +87,7 @@ export class ConsumerLoop<T> {
     this.stopped = true;
     this.timers.unsubscribe();
     this.inFlight.release();
+    if (this.gate) this.inFlight.returnUnemitted(this.gate.drain().map((delivery) => delivery.id));
     this.coroutine?.unsubscribe();
     // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
     void this.ahead?.reply.then((entries) => this.admit(entries), () => undefined);
@@ -105,9 +115,15 @@ export class ConsumerLoop<T> {
     yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    yield* this.retrying(function* (this: ConsumerLoop<T>) {
-      this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
-    }.bind(this));
+    if (this.options.ordered) {
+      // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
+      this.takeover = true;
+      this.claimCursor = '0-0';
+    } else {
+      yield* this.retrying(function* (this: ConsumerLoop<T>) {
+        this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
+      }.bind(this));
+    }
     const { claimIdleAfterMs, scheduler } = this.options;
     if (Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
@@ -134,10 +150,11 @@ export class ConsumerLoop<T> {
     const room = this.inFlight.room;
     if (this.mustWaitForRoom(room)) return yield* this.sleep(room <= 0 ? Infinity : (this.refillBy as number) - this.options.scheduler.now());
     if (this.claimCursor !== undefined) {
-      const { claimIdleAfterMs: minIdleMs, maxDeliveries } = this.options;
-      const request = { minIdleMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
+      const { claimIdleAfterMs, maxDeliveries } = this.options;
+      const request = { minIdleMs: this.takeover ? 0 : claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
       const result = yield* wait(transport.claimIdle(key, group, consumer, request));
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
+      if (this.claimCursor === undefined) this.takeover = false;
       return this.admitClaimed('idle', result.entries);
     }
     const count = this.readSize(room);

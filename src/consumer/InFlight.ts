@@ -16,6 +16,12 @@ export interface InFlightEvents<T> {
   readonly roomFreed: () => void;
   /** A nacked entry is due for redelivery. */
   readonly redeliveryDue: () => void;
+  /**
+   * An emitted entry is done with: its ack is recorded by the broker, or it was dead-lettered or taken
+   * over by another consumer. (An ack the broker did not take leaves the entry pending: it is claimed
+   * back and delivered again, and only that delivery's ack makes it done.)
+   */
+  readonly done?: (id: string) => void;
 }
 
 /**
@@ -63,6 +69,14 @@ export class InFlight<T> implements DeliverySettler {
   /** Forgets an entry that could not be redelivered (acked elsewhere, or deleted). */
   forget(id: string): void {
     this.held.delete(id);
+    this.events.done?.(id);
+  }
+
+  /** Gives back entries that were admitted but never emitted (held back by an ordering gate when the consumer stopped). */
+  returnUnemitted(ids: string[]): void {
+    for (const id of ids) this.held.delete(id);
+    this.giveBack(ids);
+    if (ids.length > 0) this.events.roomFreed();
   }
 
   /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, too large, undecodable. */
@@ -114,7 +128,10 @@ export class InFlight<T> implements DeliverySettler {
     this.held.delete(id);
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
     this.events.roomFreed();
-    return this.ctx.ack(this.target.key, id);
+    const acked = this.ctx.ack(this.target.key, id);
+    const { done } = this.events;
+    if (done) acked.then(() => done(id), () => undefined);
+    return acked;
   }
 
   nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void> {
@@ -172,6 +189,7 @@ export class InFlight<T> implements DeliverySettler {
       )
       .finally(() => {
         this.held.delete(id);
+        this.events.done?.(id);
         this.events.roomFreed();
       });
   }

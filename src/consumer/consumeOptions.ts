@@ -16,6 +16,15 @@ export interface ConsumeOptions {
   readonly maxDeliveries?: number;
   /** Scheduler for every timer of the subscription (claim checks, nack delays, retry pauses). Default: the service's. */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Events with the same key are handled one at a time, in produce order, across every instance of the
+   * group: each partition is read by one live instance at a time (a lease in Redis, renewed; taken over
+   * within `claimIdleAfterMs` when its owner dies), partitions are spread evenly over the live
+   * instances and rebalanced when instances come and go, and an instance hands out an event only once
+   * the previous event of its key is acked. Every instance of the group must consume with `ordered`.
+   * Needs a finite `claimIdleAfterMs`. Default false: any instance takes any entry (highest throughput).
+   */
+  readonly ordered?: boolean;
 }
 
 /** Defaults of {@link ConsumeOptions}. */
@@ -25,6 +34,7 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   blockMs: 2000,
   claimIdleAfterMs: 30_000,
   maxDeliveries: 10,
+  ordered: false,
 });
 
 /** {@link ConsumeOptions} with every default filled in, and the service's `maxMessageBytes`. */
@@ -43,6 +53,10 @@ export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: S
   assertDuration(resolved.blockMs, 'consume option blockMs', 1);
   assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
   assertInteger(resolved.maxDeliveries, 'consume option maxDeliveries', 1);
+  if (typeof resolved.ordered !== 'boolean') throw new TypeError(`rx-redis-events: consume option ordered must be a boolean, got ${typeof resolved.ordered}`);
+  if (resolved.ordered && !Number.isFinite(resolved.claimIdleAfterMs)) {
+    throw new RangeError('rx-redis-events: consume option ordered needs a finite claimIdleAfterMs (how soon a dead instance’s partitions are taken over)');
+  }
   return resolved;
 }
 

@@ -18,5 +18,20 @@ export function partitionKeys(prefix: string, stream: Pick<EventStream<unknown>,
  * `<key>:{<key>}:dlq`, whose hash tag is the stream's key.
  */
 export function deadLetterKeyOf(key: string): string {
-  return key.includes('{') ? key + DEAD_LETTER_SUFFIX : `${key}:{${key}}${DEAD_LETTER_SUFFIX}`;
+  return sideKeyOf(key, DEAD_LETTER_SUFFIX);
+}
+
+/** The lease of a partition for a group's ordered consumers, in the partition's slot: `<key>:lease:<group>` (hash-tagged like the dead-letter key). */
+export function leaseKeyOf(key: string, group: string): string {
+  return sideKeyOf(key, `:lease:${group}`);
+}
+
+/** The membership set of a group's ordered consumers of a stream: `<prefix><name>:{<prefix><name>}:members:<group>`. */
+export function membersKeyOf(prefix: string, stream: Pick<EventStream<unknown>, 'name'>, group: string): string {
+  return sideKeyOf(prefix + stream.name, `:members:${group}`);
+}
+
+/** A key next to `key` in its cluster slot; names cannot hold braces, so it cannot be any stream's key. */
+function sideKeyOf(key: string, suffix: string): string {
+  return key.includes('{') ? key + suffix : `${key}:{${key}}${suffix}`;
 }

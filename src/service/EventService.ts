@@ -9,7 +9,9 @@ import type { EventConsumer } from '../consumer/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { deadLetterKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { OrderedConsumer } from '../ordering/OrderedConsumer';
+import type { ConsumerRun } from '../consumer/ConsumerRun';
 import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
@@ -63,9 +65,9 @@ export class EventService {
   private closing: Promise<void> | undefined;
   private readonly acks: AckCoalescer;
   private readonly hub: BroadcastHub;
-  private readonly loops = new Map<ConsumerLoop<unknown>, Subscriber<Delivery<unknown>>>();
+  private readonly loops = new Map<ConsumerRun, Subscriber<Delivery<unknown>>>();
   /** Active consume subscriptions, for `health()`. */
-  private readonly subscriptions = new Map<ConsumerLoop<unknown>, { readonly stream: string; readonly consumer: string }>();
+  private readonly subscriptions = new Map<ConsumerRun, { readonly stream: string; readonly consumer: string }>();
   private readonly names: ConsumerNames;
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
@@ -112,7 +114,9 @@ export class EventService {
    * **Cold.** Subscribing joins the group as one new consumer (two subscriptions are two consumers) and
    * emits deliveries; unsubscribing leaves the group's reading without losing anything: un-acked
    * deliveries stay pending and are delivered again later. Completes when the service closes.
-   * Never holds more than `maxInFlight` un-acked deliveries.
+   * Never holds more than `maxInFlight` un-acked deliveries. A stream of several partitions is read
+   * from all of them; with `ordered: true`, only from the partitions this instance holds the lease of,
+   * one event per key at a time (see {@link ConsumeOptions.ordered}).
    */
   consume<T>(stream: EventStream<T>, options: ConsumeOptions = {}): Observable<Delivery<T>> {
     assertDefinition(stream, 'eventStream', 'consume');
@@ -123,20 +127,22 @@ export class EventService {
       const keys = this.keysOf(stream);
       // every partition is read by a loop of its own; they share the window
       const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
-      const loops = keys.map((key) => new ConsumerLoop<T>(this.context, { stream, key, consumer: name.name }, perPartition, subscriber));
+      const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
+        ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.group), perPartition, subscriber)]
+        : keys.map((key) => new ConsumerLoop<T>(this.context, { stream, key, consumer: name.name }, perPartition, subscriber));
       for (const loop of loops) {
-        this.loops.set(loop as ConsumerLoop<unknown>, subscriber);
-        this.subscriptions.set(loop as ConsumerLoop<unknown>, { stream: stream.name, consumer: name.name });
+        this.loops.set(loop, subscriber);
+        this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
         loop.start();
       }
       return () => {
         for (const loop of loops) {
-          this.subscriptions.delete(loop as ConsumerLoop<unknown>);
+          this.subscriptions.delete(loop);
           loop.stop();
         }
         // Deliveries already emitted may still be in a handler: close() waits for them too.
         void Promise.all(loops.map((loop) => loop.whenSettled())).then(() => {
-          for (const loop of loops) this.loops.delete(loop as ConsumerLoop<unknown>);
+          for (const loop of loops) this.loops.delete(loop);
           name.release();
         });
       };

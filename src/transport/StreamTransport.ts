@@ -110,6 +110,17 @@ export interface StreamTransport {
   trim(key: string, limits: TrimLimits): Promise<number>;
   /** The stream's length, first and last ids, groups (consumers, pending, lag) and dead-letter count; a missing stream describes as empty. */
   describe(key: string, deadLetterKey: string): Promise<StreamSnapshot>;
+  /**
+   * Registers `member` in the membership set at `membersKey` for `ttlMs` (by the store's clock), drops
+   * members whose time ran out, and resolves with the live members, sorted.
+   */
+  heartbeat(membersKey: string, member: string, ttlMs: number): Promise<string[]>;
+  /** Removes `member` from the membership set at once. */
+  leave(membersKey: string, member: string): Promise<void>;
+  /** Takes the lease at `leaseKey` for `owner` for `ttlMs` if it is free or already `owner`'s (then it is renewed); resolves whether `owner` holds it. */
+  acquireLease(leaseKey: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it. */
+  releaseLease(leaseKey: string, owner: string): Promise<void>;
   /** The state of the command connection now. */
   connectionState(): ConnectionState;
   /** Reads the server's settings that matter for data safety (persistence, eviction, version) as warnings. */

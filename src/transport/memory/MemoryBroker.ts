@@ -1,4 +1,5 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { MemoryLeases } from './MemoryLeases';
 import { MemoryStream } from './MemoryStream';
 
 /** Options of {@link MemoryBroker}. */
@@ -16,6 +17,8 @@ export interface MemoryBrokerOptions {
 export class MemoryBroker {
   private readonly streams = new Map<string, MemoryStream>();
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
+  /** Memberships and leases of ordered consumers. */
+  readonly leases = new MemoryLeases();
   private readonly scheduler: SchedulerLike;
 
   constructor(options: MemoryBrokerOptions = {}) {

@@ -105,6 +105,24 @@ export class MemoryStreamTransport implements StreamTransport {
   }
 
   /** The broker lives in this process: always ready. */
+  heartbeat(membersKey: string, member: string, ttlMs: number): Promise<string[]> {
+    return Promise.resolve(this.broker.leases.heartbeat(membersKey, member, ttlMs, this.broker.now()));
+  }
+
+  leave(membersKey: string, member: string): Promise<void> {
+    this.broker.leases.leave(membersKey, member);
+    return Promise.resolve();
+  }
+
+  acquireLease(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    return Promise.resolve(this.broker.leases.acquire(leaseKey, owner, ttlMs, this.broker.now()));
+  }
+
+  releaseLease(leaseKey: string, owner: string): Promise<void> {
+    this.broker.leases.release(leaseKey, owner, this.broker.now());
+    return Promise.resolve();
+  }
+
   connectionState(): ConnectionState {
     return 'ready';
   }

@@ -5,6 +5,7 @@ import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
+import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { APPEND_CHUNK, APPEND_SOURCE, appendArguments } from './scripts/append';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
@@ -114,6 +115,23 @@ export class RedisStreamTransport implements StreamTransport {
 
   describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
     return this.guard('describe', () => describeRedisStream(this.connections.command, key, deadLetterKey));
+  }
+
+  async heartbeat(membersKey: string, member: string, ttlMs: number): Promise<string[]> {
+    const members = (await this.script('heartbeat', HEARTBEAT, [membersKey], [member, Math.ceil(ttlMs)])) as string[];
+    return [...members].sort();
+  }
+
+  async leave(membersKey: string, member: string): Promise<void> {
+    await this.guard('leave', () => this.connections.command.zrem(membersKey, member));
+  }
+
+  async acquireLease(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.script('acquireLease', ACQUIRE_LEASE, [leaseKey], [owner, Math.ceil(ttlMs)])) === 1;
+  }
+
+  async releaseLease(leaseKey: string, owner: string): Promise<void> {
+    await this.script('releaseLease', RELEASE_LEASE, [leaseKey], [owner]);
   }
 
   connectionState(): ConnectionState {

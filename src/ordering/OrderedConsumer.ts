@@ -1,0 +1,124 @@
+import { Subscription, timer, type Subscriber } from 'rxjs';
+import { ConsumerLoop, type ConsumerContext } from '../consumer/ConsumerLoop';
+import type { ResolvedConsumeOptions } from '../consumer/consumeOptions';
+import type { ConsumerRun } from '../consumer/ConsumerRun';
+import type { Delivery } from '../consumer/Delivery';
+import type { EventStream } from '../definitions/eventStream';
+import { leaseKeyOf } from '../partitions/streamLayout';
+
+/** Heartbeats (membership and lease renewals) per lease time: a live owner renews several times before its lease could run out. */
+const BEATS_PER_LEASE = 4;
+
+/**
+ * One ordered consumer (`consume(stream, { ordered: true })`) of a group: it keeps its membership in
+ * the group's set of ordered consumers alive, takes the partitions the membership assigns it
+ * (partition `p` goes to the `p mod n`-th of the `n` live members, sorted by name) once their lease
+ * is free, and reads each with a consumer loop of its own that hands out one event per key at a
+ * time. A partition it is no longer assigned is handed over: reading stops, its deliveries are
+ * settled, then the lease is released (only if still this consumer's: a lease it failed to renew,
+ * because another instance took it, just stops that partition's reading at once).
+ */
+export class OrderedConsumer<T> implements ConsumerRun {
+  private readonly owned = new Map<string, ConsumerLoop<T>>();
+  private readonly handingOver = new Map<string, ConsumerLoop<T>>();
+  /** Lease releases under way (awaited before the service disconnects). */
+  private readonly releasing = new Set<Promise<void>>();
+  private readonly beats = new Subscription();
+  private readonly leaseMs: number;
+  private beating = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ConsumerContext,
+    private readonly stream: EventStream<T>,
+    private readonly keys: readonly string[],
+    private readonly consumer: string,
+    private readonly membersKey: string,
+    private readonly options: ResolvedConsumeOptions,
+    private readonly subscriber: Subscriber<Delivery<T>>,
+  ) {
+    this.leaseMs = options.claimIdleAfterMs;
+  }
+
+  /** Joins the group's ordered consumers and starts taking partitions. */
+  start(): void {
+    const period = Math.max(1, Math.floor(this.leaseMs / BEATS_PER_LEASE));
+    this.beats.add(timer(0, period, this.options.scheduler).subscribe(() => void this.beat()));
+  }
+
+  /** Stops reading every partition; leases are released once their deliveries are settled, and the membership ends at once. Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.beats.unsubscribe();
+    for (const [key, loop] of this.owned) this.handOver(key, loop);
+    this.ctx.transport.leave(this.membersKey, this.consumer).catch(this.ctx.report);
+  }
+
+  /** Resolves once every emitted delivery is settled and the leases handed over are released. */
+  async whenSettled(): Promise<void> {
+    await Promise.all([...this.owned.values(), ...this.handingOver.values()].map((loop) => loop.whenSettled()));
+    await Promise.allSettled([...this.releasing]);
+  }
+
+  get inFlightCount(): number {
+    let count = 0;
+    for (const loop of [...this.owned.values(), ...this.handingOver.values()]) count += loop.inFlightCount;
+    return count;
+  }
+
+  /** The partitions this consumer owns now (their keys), for tests and health. */
+  get partitions(): string[] {
+    return [...this.owned.keys()];
+  }
+
+  private async beat(): Promise<void> {
+    if (this.beating || this.stopped) return;
+    this.beating = true;
+    try {
+      const { transport } = this.ctx;
+      const members = await transport.heartbeat(this.membersKey, this.consumer, this.leaseMs);
+      if (this.stopped) return;
+      const assigned = new Set(this.keys.filter((_, partition) => members[partition % members.length] === this.consumer));
+      for (const [key, loop] of [...this.owned]) {
+        if (!assigned.has(key)) this.handOver(key, loop);
+        else if (!(await this.lease(key))) this.handOver(key, loop); // another instance took it: stop reading at once
+      }
+      for (const key of this.handingOver.keys()) await this.lease(key); // kept until its deliveries are settled
+      for (const key of assigned) {
+        if (this.stopped || this.owned.has(key) || this.handingOver.has(key)) continue;
+        if (await this.lease(key)) this.take(key);
+      }
+    } catch (error) {
+      this.ctx.report(error); // the next beat tries again
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private lease(key: string): Promise<boolean> {
+    return this.ctx.transport.acquireLease(leaseKeyOf(key, this.ctx.group), this.consumer, this.leaseMs);
+  }
+
+  private take(key: string): void {
+    if (this.stopped) return void this.ctx.transport.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
+    const loop = new ConsumerLoop<T>(this.ctx, { stream: this.stream, key, consumer: this.consumer }, this.options, this.subscriber);
+    this.owned.set(key, loop);
+    loop.start();
+  }
+
+  private handOver(key: string, loop: ConsumerLoop<T>): void {
+    this.owned.delete(key);
+    this.handingOver.set(key, loop);
+    loop.stop();
+    const released = loop
+      .whenSettled()
+      .then(() => {
+        this.handingOver.delete(key);
+        return this.ctx.transport.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer);
+      })
+      .catch(this.ctx.report);
+    this.releasing.add(released);
+    void released.finally(() => this.releasing.delete(released));
+  }
+}
