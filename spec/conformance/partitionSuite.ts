@@ -100,4 +100,11 @@ export function partitionSuite(ctx: () => BackendContext): void {
     await service.trim(moveStream); // (produce may have trimmed already, in the background)
     expect(await lengths(moveStream)).toEqual([2, 2]);
   });
+
+  it('partitions - read and lastId refuse a partitioned stream with a TypeError naming it (ids are unique only within a partition)', async () => {
+    const moveStream = stream(3);
+    const service = ctx().createService({ group: 'G' });
+    await expect(service.read(moveStream)).rejects.toThrow(new TypeError(`rx-redis-events: read() reads one Redis stream by entry id; "${moveStream.name}" has 3 partitions (consume it instead)`));
+    await expect(service.lastId(moveStream)).rejects.toThrow(TypeError);
+  });
 }

@@ -5,6 +5,7 @@ import { isRetriable } from '../errors';
 import { parseStreamId } from '../internal/streamId';
 import type { EventService } from '../service/EventService';
 import type { StreamEntry } from '../service/readStream';
+import { assertSinglePartition } from '../service/assertDefinition';
 import { SseChannel, type SseConnection } from './SseChannel';
 import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
 
@@ -63,6 +64,7 @@ export const DEFAULT_EVENT_STREAM_SSE_CONFIG = { from: 'new', pageSize: 100, pol
  */
 export function serveEventStream<T>(request: IncomingMessage, response: ServerResponse, service: EventService, stream: EventStream<T>, config: EventStreamSseConfig<T> = {}): SseConnection {
   const { from: start = DEFAULT_EVENT_STREAM_SSE_CONFIG.from, filter, pageSize = DEFAULT_EVENT_STREAM_SSE_CONFIG.pageSize, pollMs = DEFAULT_EVENT_STREAM_SSE_CONFIG.pollMs, ...sse } = config;
+  assertSinglePartition(stream, 'serveEventStream');
   if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new RangeError(`rx-redis-events: pageSize must be an integer from 1 to 10000, got ${String(pageSize)}`);
   if (!Number.isSafeInteger(pollMs) || pollMs < 1) throw new RangeError(`rx-redis-events: pollMs must be an integer ≥ 1, got ${String(pollMs)}`);
   const resolved = sseConfigWithDefaults<StreamEntry<T>>({ ...sse, maxBufferedEvents: Math.max(pageSize, sse.maxBufferedEvents ?? 0) });

@@ -26,7 +26,7 @@ import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
-import { assertDefinition } from './assertDefinition';
+import { assertDefinition, assertSinglePartition } from './assertDefinition';
 import { describeStream } from '../describe/describeStream';
 import type { StreamDescription } from '../describe/StreamDescription';
 import { checkServer } from '../health/checkServer';
@@ -249,6 +249,7 @@ export class EventService {
   async read<T>(stream: EventStream<T>, options: ReadOptions = {}): Promise<ReadPage<T>> {
     this.assertOpen('read');
     assertDefinition(stream, 'eventStream', 'read');
+    assertSinglePartition(stream, 'read');
     return readStream(this.transports.streams, stream, this.options.prefix + stream.name, options, this.report);
   }
 
@@ -256,6 +257,7 @@ export class EventService {
   async lastId<T>(stream: EventStream<T>): Promise<string | undefined> {
     this.assertOpen('lastId');
     assertDefinition(stream, 'eventStream', 'lastId');
+    assertSinglePartition(stream, 'lastId');
     return this.transports.streams.lastId(this.options.prefix + stream.name);
   }
 
