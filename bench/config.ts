@@ -21,6 +21,8 @@ export interface BenchConfig {
   /** Events of the end-to-end comparison with BullMQ, and the handler concurrency of every variant. */
   readonly endToEndEvents: number;
   readonly endToEndConcurrency: number;
+  /** Events produced and then consumed by each variant of the scale-out scenario. */
+  readonly clusterEvents: number;
 }
 
 function intFromEnv(name: string): number | undefined {
@@ -49,5 +51,6 @@ export function benchConfig(): BenchConfig {
     broadcastListeners: 100,
     endToEndEvents: quick ? 5_000 : 20_000,
     endToEndConcurrency: 100,
+    clusterEvents: quick ? 10_000 : 50_000,
   };
 }

@@ -6,6 +6,7 @@ import { startRedis, type BenchRedis } from './redis';
 import { resultsMarkdown, scenarioText, targetsText } from './report';
 import type { ScenarioResult } from './result';
 import { broadcastScenario } from './scenarios/broadcast';
+import { clusterScenario } from './scenarios/cluster';
 import { consumeScenario } from './scenarios/consume';
 import { endToEndScenario } from './scenarios/endToEnd';
 import { latencyScenario } from './scenarios/latency';
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   memory: memoryScenario,
   broadcast: broadcastScenario,
   endToEnd: endToEndScenario,
+  cluster: clusterScenario,
 };
 
 function selected(): string[] {

@@ -1,0 +1,81 @@
+import { autoAck, createEventService, eventStream, type EventServiceOptions } from 'rx-redis-events';
+import { startRedisCluster } from '../../spec/support/redisCluster';
+import type { BenchConfig } from '../config';
+import { chunks, makeEvents, type BenchEvent } from '../payload';
+import type { BenchRedis } from '../redis';
+import { Throughput, type ScenarioResult } from '../result';
+import { perSecond, rotate, since } from '../stats';
+
+const CHUNK = 1000;
+const PARTITIONS = 16;
+
+const SINGLE = 'library on 1 server, 1 partition';
+const SINGLE_PARTITIONED = `library on 1 server, ${PARTITIONS} partitions`;
+const CLUSTER = `library on a 3-master cluster, ${PARTITIONS} partitions`;
+
+/** Produces `events` in chunks of 1000, then drains them with one consumer (autoAck); returns both rates. */
+async function produceAndConsume(redis: EventServiceOptions['redis'], partitions: number, prefix: string, events: readonly BenchEvent[]): Promise<{ produce: number; consume: number }> {
+  const stream = eventStream<BenchEvent>('orders', { partitions, key: (event) => event.id });
+  const service = createEventService({ group: 'bench', redis, prefix });
+  await service.produce(stream, events[0] as BenchEvent); // connects (and creates what it needs); not measured
+  const produceStart = performance.now();
+  for (const chunk of chunks(events, CHUNK)) await service.produce(stream, ...chunk);
+  const produceMs = since(produceStart);
+  let handled = 0;
+  const consumeStart = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const subscription = service
+      .consume(stream, { from: 'start' })
+      .pipe(autoAck())
+      .subscribe({
+        next: () => {
+          if (++handled === events.length + 1) {
+            resolve();
+            subscription.unsubscribe();
+          }
+        },
+        error: reject,
+      });
+  });
+  const consumeMs = since(consumeStart);
+  await service.close();
+  return { produce: perSecond(events.length, produceMs), consume: perSecond(events.length + 1, consumeMs) };
+}
+
+/**
+ * Scenario 7: the same produce and consume work on one server with one partition, on one server
+ * with 16 partitions, and on a local Redis Cluster of 3 masters (16 partitions), in one run.
+ */
+export async function clusterScenario(redis: BenchRedis, config: BenchConfig): Promise<ScenarioResult> {
+  const events = makeEvents(config.clusterEvents);
+  const cluster = await startRedisCluster({ masters: 3, appendonly: false });
+  const produce = new Throughput();
+  const consume = new Throughput();
+  try {
+    const variants: Record<string, (rep: number) => Promise<{ produce: number; consume: number }>> = {
+      [SINGLE]: (rep) => produceAndConsume(redis.url, 1, `bench:cluster:${rep}:single:`, events),
+      [SINGLE_PARTITIONED]: (rep) => produceAndConsume(redis.url, PARTITIONS, `bench:cluster:${rep}:partitioned:`, events),
+      [CLUSTER]: (rep) => produceAndConsume({ cluster: cluster.startupNodes }, PARTITIONS, `bench:cluster:${rep}:cluster:`, events),
+    };
+    for (let rep = 1; rep <= config.reps; rep++) {
+      await redis.flush();
+      for (const [name, run] of rotate(Object.entries(variants), rep - 1)) {
+        const rates = await run(rep);
+        produce.add(`produce: ${name}`, rates.produce);
+        consume.add(`consume: ${name}`, rates.consume);
+      }
+    }
+  } finally {
+    await cluster.stop();
+  }
+  const names = [SINGLE, SINGLE_PARTITIONED, CLUSTER];
+  return {
+    title: `7. Scale-out: ${events.length.toLocaleString('en-US')} events produced (chunks of ${CHUNK}) then consumed (autoAck), 1 server vs a 3-master cluster`,
+    rows: [...names.map((name) => produce.row(`produce: ${name}`, `produce: ${SINGLE}`)), ...names.map((name) => consume.row(`consume: ${name}`, `consume: ${SINGLE}`))],
+    targets: [],
+    notes: [
+      `The cluster runs on the same 2-core machine as everything else (3 redis-server processes, no replicas, no persistence): it shows what partitioning and cluster routing cost, not what more machines give. Each ratio is against the single-partition stream on one server.`,
+      `With ${PARTITIONS} partitions a produce call is split by partition key into one append per partition (sent together), and one consumer reads every partition with a blocking reader each, so the window (maxInFlight) is shared by ${PARTITIONS} loops.`,
+    ],
+  };
+}
