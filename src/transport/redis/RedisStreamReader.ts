@@ -53,9 +53,15 @@ export class RedisStreamReader implements StreamReader {
     return reader;
   }
 
-  /** On a cluster whose slot moved to another master (a failover): closes this connection and opens one to the new master. */
+  /**
+   * On a cluster, opens a new connection (closing this one) when the key's slot moved to another master
+   * (a failover), or when this one ended: a copy of a cluster node's connection does not reconnect by
+   * itself (ioredis leaves that to the slot map), so after a killed connection, a lost reply or a
+   * master restarted on its address the reader would otherwise wait for nothing for ever.
+   */
   private followSlot(): void {
-    if (this.connections.nodeOf(this.key) === this.reader.node) return;
+    if (!this.connections.cluster) return;
+    if (this.connection.status !== 'end' && this.connections.nodeOf(this.key) === this.reader.node) return;
     const old = this.reader;
     this.clientId = undefined;
     this.reader = this.open();

@@ -110,12 +110,19 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
     cluster: cluster !== undefined,
     duplicateSubscriber: () => followState(watch(command.duplicate()), 'subscriber'),
     openReader: (key, overrides) => {
-      const node = cluster ? masterOf(cluster, key) : undefined;
-      const connection = followState(watch((node?.client ?? (command as Redis)).duplicate(overrides)), 'reader');
-      const control = node?.client ?? (command as Redis);
-      return { connection, node: node?.name ?? SINGLE_SERVER, unblock: (id) => control.client('UNBLOCK', id) };
+      if (!cluster) {
+        const server = command as Redis;
+        return { connection: followState(watch(server.duplicate(overrides)), 'reader'), node: SINGLE_SERVER, unblock: (id) => server.client('UNBLOCK', id) };
+      }
+      const { name, connection } = clusterReader(cluster, key, overrides);
+      return {
+        connection: followState(watch(connection), 'reader'),
+        node: name,
+        // through the cluster's connection to that master as it is now (the pool replaces it after a loss); without one the read ends by its BLOCK time
+        unblock: async (id) => poolMaster(cluster, name)?.client('UNBLOCK', id),
+      };
     },
-    nodeOf: (key) => (cluster ? (masterOf(cluster, key)?.name ?? SINGLE_SERVER) : SINGLE_SERVER),
+    nodeOf: (key) => (cluster ? (cluster.slots[calculateSlot(key)]?.[0] ?? UNKNOWN_NODE) : SINGLE_SERVER),
     refreshNodes: () => cluster?.refreshSlotsCache(),
     onStateChange: (listener) => void (stateListener = listener),
     transportError: (operation, error) => (failure ? new TransportError(operation, failure, { retriable: false }) : new TransportError(operation, error)),
@@ -126,13 +133,39 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
 }
 
 const SINGLE_SERVER = 'server';
+/** The node name of a slot the cluster client has no master for yet (it has not loaded the slot map). */
+const UNKNOWN_NODE = 'unknown';
 
-/** The master that serves `key`'s slot, as the cluster client knows it now (it refreshes on MOVED and every `slotsRefreshInterval`). */
-function masterOf(cluster: Cluster, key: string): { name: string; client: Redis } | undefined {
+/** The cluster client's connection to the master called `name` (`host:port`), if its pool holds one now. */
+function poolMaster(cluster: Cluster, name: string): Redis | undefined {
+  return cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === name);
+}
+
+/**
+ * A reader connection for `key` on a cluster: to the master that serves the key's slot in the slot map
+ * the cluster client holds now (refreshed on MOVED and every `slotsRefreshInterval`).
+ *
+ * The pool drops a node's connection as soon as it ends (its server died) and adds one back only at
+ * the next slot refresh, while the slot map still names that node: meanwhile the reader connects to
+ * the named address with the options of the pool's connections. (`duplicate()` on the `Cluster`
+ * instead would make a whole cluster client, whose blocking reads ioredis does not guard and whose
+ * `CLIENT ID` is an arbitrary node's.) Before the client has a slot map it connects to any node it
+ * knows: its reads come back `MOVED`, the slot map is refreshed, and the next read follows the slot.
+ */
+function clusterReader(cluster: Cluster, key: string, overrides: Partial<RedisOptions>): { name: string; connection: Redis } {
   const name = cluster.slots[calculateSlot(key)]?.[0];
-  if (name === undefined) return undefined;
-  const client = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === name);
-  return client ? { name, client } : undefined;
+  if (name === undefined) {
+    const any = cluster.nodes('all')[0];
+    if (!any) throw new TransportError('read', new Error('the cluster client knows no node yet'));
+    return { name: UNKNOWN_NODE, connection: any.duplicate(overrides) };
+  }
+  const pooled = poolMaster(cluster, name);
+  if (pooled) return { name, connection: pooled.duplicate(overrides) };
+  const at = name.lastIndexOf(':');
+  const address = { host: name.slice(0, at), port: Number(name.slice(at + 1)) };
+  // as the pool makes its node connections: they do not reconnect by themselves unless the cluster options say so
+  const options: RedisOptions = { retryStrategy: cluster.options.clusterNodeRetryStrategy ?? null, ...cluster.options.redisOptions, ...address, ...overrides };
+  return { name, connection: new Redis(options) };
 }
 
 function open(option: string | RedisUrlOptions | RedisOptions | RedisClusterOptions): RedisClient {
