@@ -4,6 +4,7 @@ import { createAclUser, type AclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import type { ConformanceBackend } from './backend';
 import { uniqueName } from './helpers';
+import { streamProbes } from './streamProbes';
 
 /** Options of {@link redisBackend}. */
 export interface RedisBackendOptions {
@@ -48,12 +49,7 @@ export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBac
           services.push(service);
           return service;
         },
-        pendingCount: async (stream, group) => {
-          const summary = (await probe.xpending(prefix + stream, group)) as [number, ...unknown[]];
-          return summary[0];
-        },
-        appendRaw: async (stream, fields) => (await probe.xadd(prefix + stream, '*', ...Object.entries(fields).flat())) as string,
-        streamLength: (stream) => probe.xlen(prefix + stream),
+        ...streamProbes(probe, prefix),
         subscriptionCount: async (channel) => {
           const reply = (await probe.pubsub('NUMSUB', prefix + channel)) as [string, number];
           return Number(reply[1]);

@@ -3,6 +3,7 @@ import { createEventService, type EventService } from '../../src';
 import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
 import type { ConformanceBackend } from './backend';
 import { uniqueName } from './helpers';
+import { streamProbes } from './streamProbes';
 
 /** A private Redis Cluster (3 masters) per spec file, a random key prefix per test; services connect with `{ cluster: startupNodes }`. */
 export function redisClusterBackend(): ConformanceBackend {
@@ -39,12 +40,7 @@ export function redisClusterBackend(): ConformanceBackend {
           services.push(service);
           return service;
         },
-        pendingCount: async (stream, group) => {
-          const summary = (await probe.xpending(prefix + stream, group)) as [number, ...unknown[]];
-          return summary[0];
-        },
-        appendRaw: async (stream, fields) => (await probe.xadd(prefix + stream, '*', ...Object.entries(fields).flat())) as string,
-        streamLength: (stream) => probe.xlen(prefix + stream),
+        ...streamProbes(probe, prefix),
         // a subscription lives on the one node its connection picked: sum over the masters
         subscriptionCount: (channel) => onEveryMaster(async (node) => Number(((await node.pubsub('NUMSUB', prefix + channel)) as [string, number])[1])),
         commandCount: (command) =>

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 import type { ConsumerConfig } from './protocol';
 import { Fleet, report, tally, until, type Received } from './harness';
 
@@ -32,21 +31,12 @@ function orderViolations(lines: readonly Received<'processed'>[]): string[] {
 
 /** Ordered consumption across processes: `kill -9` of one instance mid-run and a new one joining. */
 describe('faults - ordered consumers: an instance killed, another added', () => {
-  let server: RedisServer;
-  let admin: Redis;
+  const redis = useRedisServer();
   const fleet = new Fleet();
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await fleet.killAll();
-    await admin.quit();
-    await server.stop();
-  });
+  afterAll(() => fleet.killAll());
 
   it('faults - every key is handled in produce order, duplicates only as a repeat of the last handled event', async () => {
+    const { server, admin } = redis;
     const prefix = `${uniqueName('ordered')}:`;
     const stream = eventStream<{ n: number }>('moves', { partitions: PARTITIONS, key: (value) => `k${value.n % KEYS}` });
     const common = { mode: 'consume', url: server.url, prefix, stream: stream.name, group: 'A', partitions: PARTITIONS, keys: KEYS, ordered: true } as const;
