@@ -17,7 +17,8 @@ export async function runScript(client: RedisClient, script: LuaScript, keys: re
   try {
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    // a cluster client reports it after following redirections: "Too many Cluster redirections. Last error: NOSCRIPT ..." (a new master after a failover)
+    if (!(error instanceof Error) || !/(^|: )NOSCRIPT\b/.test(error.message)) throw error;
     return client.eval(script.source, keys.length, ...keys, ...args);
   }
 }
