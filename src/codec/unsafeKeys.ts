@@ -10,8 +10,10 @@ export const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'construct
  * spell one too). A cheap text search that spares the walk of {@link findUnsafeKey} almost always.
  */
 export function mayHoldUnsafeKey(text: string): boolean {
-  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u');
+  return MAYBE_UNSAFE.test(text);
 }
+
+const MAYBE_UNSAFE = /__proto__|constructor|prototype|\\u/;
 
 /**
  * The first own key of `value` or of anything inside it that is `__proto__`, `constructor` or

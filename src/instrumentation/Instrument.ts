@@ -27,9 +27,12 @@ export class Instrument {
     });
   }
 
-  /** Stamps and emits an event (call only when {@link Instrument.on}). */
+  /** Stamps and emits an event built for this call (call only when {@link Instrument.on}): the time and group are added to it, not copied. */
   emit(event: UnstampedEvent): void {
-    this.subject.next({ ...event, timestamp: this.scheduler.now(), group: this.group });
+    const stamped = event as unknown as { timestamp: number; group: string };
+    stamped.timestamp = this.scheduler.now();
+    stamped.group = this.group;
+    this.subject.next(stamped as unknown as InstrumentationEvent);
   }
 
   /** Completes `events$` for every listener. */

@@ -3,10 +3,15 @@ import type { ReadEntry, StoredEntry } from '../StreamTransport';
 
 type RawEntry = [id: string, fields: string[] | null];
 
-/** Turns a flat `[field, value, ...]` reply into an object (without a prototype: a field named `__proto__` is kept as a field, as in memory). */
+/** Turns a flat `[field, value, ...]` reply into an object; a field named `__proto__` is kept as an own field (as in memory), never set through the prototype setter. */
 export function toFields(flat: readonly string[]): EntryFields {
-  const fields = Object.create(null) as Record<string, string>;
-  for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
+  const fields: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) {
+    const name = flat[index] as string;
+    const value = flat[index + 1] as string;
+    if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+    else fields[name] = value;
+  }
   return fields;
 }
 
