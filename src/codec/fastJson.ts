@@ -67,56 +67,78 @@ function plain(value: unknown, path: string | undefined, dates: string[], seen: 
  */
 export function fastDeserialize<T>(envelope: { json: unknown; meta?: unknown }): T {
   if (envelope.meta === undefined) return envelope.json as T;
-  const targets = annotatedTargets(envelope);
-  if (!targets) return deserialize<T>(envelope as SuperJSONResult);
-  for (const { parent, key, annotation } of targets) {
+  const count = collectTargets(envelope);
+  if (count < 0) return deserialize<T>(envelope as SuperJSONResult);
+  for (let index = 0; index < count; index++) {
+    const parent = targetParents[index] as Record<string, unknown>;
+    const key = targetKeys[index] as string;
+    const annotation = targetTypes[index];
     const raw = parent[key];
     parent[key] = annotation === 'Date' ? new Date(raw as string) : annotation === 'bigint' ? BigInt(raw as string) : undefined;
   }
+  targetParents.length = 0; // no references kept to the decoded value
   return envelope.json as T;
 }
 
-interface Target {
-  readonly parent: Record<string, unknown>;
-  readonly key: string;
-  readonly annotation: FastAnnotation;
-}
+/*
+ * The places one envelope's meta annotates, collected by `collectTargets` and applied at once by
+ * `fastDeserialize` (decoding is synchronous: one set of arrays serves every call, without an object per place).
+ */
+const targetParents: Record<string, unknown>[] = [];
+const targetKeys: string[] = [];
+const targetTypes: FastAnnotation[] = [];
 
-/** The places the meta annotates, when they are all simple; `undefined` sends the envelope to superjson. */
-function annotatedTargets(envelope: { json: unknown; meta?: unknown }): Target[] | undefined {
+/**
+ * Collects the places the meta annotates into the target arrays and returns how many, when they are
+ * all simple; -1 sends the envelope to superjson.
+ */
+function collectTargets(envelope: { json: unknown; meta?: unknown }): number {
   const meta = envelope.meta as { values?: unknown; v?: unknown; referentialEqualities?: unknown };
-  if (typeof meta !== 'object' || meta === null || meta.v !== 1 || meta.referentialEqualities !== undefined) return undefined;
+  if (typeof meta !== 'object' || meta === null || meta.v !== 1 || meta.referentialEqualities !== undefined) return -1;
   const values = meta.values;
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
-  const targets: Target[] = [];
-  for (const [path, annotation] of Object.entries(values as Record<string, unknown>)) {
-    if (!Array.isArray(annotation) || annotation.length !== 1) return undefined;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return -1;
+  let count = 0;
+  for (const path of Object.keys(values)) {
+    const annotation: unknown = (values as Record<string, unknown>)[path];
+    if (!Array.isArray(annotation) || annotation.length !== 1) return -1;
     const type: unknown = annotation[0];
-    if (type !== 'Date' && type !== 'undefined' && type !== 'bigint') return undefined;
-    const segments = splitPath(path);
-    if (!segments || segments.some((segment) => UNSAFE_KEYS.has(segment))) return undefined;
+    if (type !== 'Date' && type !== 'undefined' && type !== 'bigint') return -1;
+    const place = placeOf(path);
+    if (!place) return -1;
     let parent: unknown = envelope.json;
-    for (const segment of segments.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
-    const key = segments[segments.length - 1] as string;
-    if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, key)) return undefined;
-    const raw = (parent as Record<string, unknown>)[key];
-    if (type === 'undefined' ? raw !== null : typeof raw !== 'string') return undefined;
-    targets.push({ parent: parent as Record<string, unknown>, key, annotation: type });
+    for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
+    if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return -1;
+    const raw = (parent as Record<string, unknown>)[place.key];
+    if (type === 'undefined' ? raw !== null : typeof raw !== 'string') return -1;
+    targetParents[count] = parent as Record<string, unknown>;
+    targetKeys[count] = place.key;
+    targetTypes[count] = type;
+    count++;
   }
-  return targets;
+  return count;
 }
 
-const splitPaths = new Map<string, string[] | undefined>();
+/** A parsed path: the keys down to the parent, and the annotated key. */
+interface Place {
+  readonly parents: readonly string[];
+  readonly key: string;
+}
 
-/** {@link parsePath}, remembered: the same few paths come back in every event of a stream (bounded cache). */
-function splitPath(path: string): string[] | undefined {
-  let segments = splitPaths.get(path);
-  if (segments === undefined && !splitPaths.has(path)) {
-    if (splitPaths.size >= 1000) splitPaths.clear();
-    segments = parsePath(path);
-    splitPaths.set(path, segments);
+const places = new Map<string, Place | null>();
+
+/**
+ * {@link parsePath}, remembered (the same few paths come back in every event of a stream; bounded
+ * cache): `null` for a path that is malformed or goes through `__proto__`, `constructor` or `prototype`.
+ */
+function placeOf(path: string): Place | null {
+  let place = places.get(path);
+  if (place === undefined) {
+    if (places.size >= 1000) places.clear();
+    const segments = parsePath(path);
+    place = !segments || segments.some((segment) => UNSAFE_KEYS.has(segment)) ? null : { parents: segments.slice(0, -1), key: segments[segments.length - 1] as string };
+    places.set(path, place);
   }
-  return segments;
+  return place;
 }
 
 /** superjson's v1 path syntax: segments separated by `.`, with `\.` and `\\` escapes. */

@@ -18,6 +18,13 @@ export function compareStreamIds(a: StreamId, b: StreamId): number {
 
 /** The time an entry was added, read from its id (milliseconds since the epoch). */
 export function idTime(id: string): Date {
-  const dash = id.indexOf('-');
-  return new Date(dash > 0 ? Number(id.slice(0, dash)) : Number.NaN);
+  // the digits before the dash, read without cutting a substring (this runs for every delivery)
+  let ms = 0;
+  let index = 0;
+  for (; index < id.length; index++) {
+    const digit = id.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) break;
+    ms = ms * 10 + digit;
+  }
+  return new Date(index > 0 && id.charCodeAt(index) === 45 ? ms : Number.NaN);
 }
