@@ -10,7 +10,7 @@ export class RedisPubSubTransport implements PubSubTransport {
 
   async publish(channel: string, payload: string): Promise<void> {
     try {
-      await this.connections.command.publish(channel, payload);
+      await this.connections.publisherFor(channel).publish(channel, payload);
     } catch (error) {
       throw this.connections.transportError('publish', error);
     }

@@ -47,6 +47,12 @@ export interface RedisConnections {
   readonly command: RedisClient;
   /** Whether `command` is a cluster. */
   readonly cluster: boolean;
+  /**
+   * The connection to publish on `channel`: the command connection, or on a cluster the pool's
+   * connection to the master of the channel name's slot, so that the messages of one publisher to one
+   * channel leave from one node and keep their order (the cluster bus forwards them to every node).
+   */
+  publisherFor(channel: string): RedisClient;
   /** Opens a subscriber connection with the same settings (TLS and credentials included), owned by the caller. */
   duplicateSubscriber(): RedisClient;
   /**
@@ -108,6 +114,10 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   return {
     command,
     cluster: cluster !== undefined,
+    publisherFor: (channel) => {
+      const name = cluster?.slots[calculateSlot(channel)]?.[0];
+      return (cluster && name !== undefined ? poolMaster(cluster, name) : undefined) ?? command;
+    },
     duplicateSubscriber: () => followState(watch(command.duplicate()), 'subscriber'),
     openReader: (key, overrides) => {
       if (!cluster) {
