@@ -20,10 +20,25 @@ export function fastStringify(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || value instanceof Date) return undefined;
   const dates: string[] = [];
   if (!plain(value, undefined, dates, new Set())) return undefined;
-  if (dates.length === 0) return JSON.stringify({ json: value });
-  const values: Record<string, [FastAnnotation]> = {};
-  for (const path of dates) values[path] = ['Date'];
-  return JSON.stringify({ json: value, meta: { values, v: 1 } });
+  // the document is `{"json":…}` or `{"json":…,"meta":…}`: the meta of one set of Date paths is written once
+  const json = JSON.stringify(value);
+  return dates.length === 0 ? `{"json":${json}}` : `{"json":${json}${metaSuffix(dates)}`;
+}
+
+const metaSuffixes = new Map<string, string>();
+
+/** `,"meta":{"values":{<path>:["Date"],…},"v":1}}` for these Date paths, remembered (bounded cache). */
+function metaSuffix(dates: readonly string[]): string {
+  const cacheKey = dates.join('\u0000');
+  let suffix = metaSuffixes.get(cacheKey);
+  if (suffix === undefined) {
+    const values: Record<string, [FastAnnotation]> = {};
+    for (const path of dates) values[path] = ['Date'];
+    suffix = `,"meta":${JSON.stringify({ values, v: 1 })}}`;
+    if (metaSuffixes.size >= 1000) metaSuffixes.clear();
+    metaSuffixes.set(cacheKey, suffix);
+  }
+  return suffix;
 }
 
 /** Whether `value` (at `path`, `undefined` for the root) is plain data; collects the paths of its Dates. */
