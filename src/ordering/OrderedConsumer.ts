@@ -67,11 +67,6 @@ export class OrderedConsumer<T> implements ConsumerRun {
     return count;
   }
 
-  /** The partitions this consumer owns now (their keys), for tests and health. */
-  get partitions(): string[] {
-    return [...this.owned.keys()];
-  }
-
   private async beat(): Promise<void> {
     if (this.beating || this.stopped) return;
     this.beating = true;

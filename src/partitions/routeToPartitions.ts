@@ -11,10 +11,9 @@ export interface PartitionBatch {
 /**
  * Splits encoded entries over a stream's partition keys: by their partition key (`k` field), or round
  * robin (from `next`, which is advanced) for entries without one. Keeps the order of the call inside
- * each partition.
+ * each partition; returns only the partitions the call touches.
  */
 export function routeToPartitions(keys: readonly string[], entries: readonly EntryFields[], roundRobin: { next: number }): PartitionBatch[] {
-  if (keys.length === 1) return [{ key: keys[0] as string, entries: [...entries], positions: entries.map((_, position) => position) }];
   const batches = new Map<number, PartitionBatch>();
   entries.forEach((fields, position) => {
     const key = fields[KEY_FIELD];

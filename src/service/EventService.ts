@@ -172,21 +172,23 @@ export class EventService {
     const trace = this.tracing?.startProduce(stream.name, events.length);
     const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
     const { produceTimeoutMs, scheduler } = this.options;
-    const batches = routeToPartitions(this.keysOf(stream), entries, this.roundRobin(stream));
-    const appended =
-      batches.length === 1
-        ? this.transports.streams.append(batches[0]?.key as string, entries)
-        : Promise.all(batches.map((batch) => this.transports.streams.append(batch.key, batch.entries))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length));
+    const { streams } = this.transports;
+    const keys = this.keysOf(stream);
+    // several partitions: one append per partition the call touches, sent together
+    const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream));
+    const appended = batches
+      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
+      : streams.append(keys[0] as string, entries);
     let ids: string[];
     try {
-      ids = await (this.transports.streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+      ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
     } catch (error) {
       trace?.end(error);
       throw error;
     }
     trace?.end();
     if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
-    for (const batch of batches) this.retention.afterProduce(stream as EventStream<unknown>, batch.key);
+    for (const key of batches ? batches.map((batch) => batch.key) : keys) this.retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
   }
 

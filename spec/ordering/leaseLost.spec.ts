@@ -1,0 +1,38 @@
+import { createEventService, eventStream, MemoryBroker } from '../../src';
+import { leaseKeyOf, partitionKeys } from '../../src/partitions/streamLayout';
+import { sleep, waitFor } from '../conformance/helpers';
+
+const LEASE_MS = 300;
+
+describe('ordered consumers - leases', () => {
+  it('ordered - a consumer whose lease another took stops reading that partition at once, and reads it again once it holds the lease again', async () => {
+    const broker = new MemoryBroker();
+    const service = createEventService({ group: 'G', consumer: 'a', broker });
+    const steps = eventStream<{ n: number }>('steps', { key: () => 'job' });
+    const leaseKey = leaseKeyOf(partitionKeys('', steps)[0] as string, 'G');
+    const got: number[] = [];
+    const subscription = service.consume(steps, { from: 'start', ordered: true, claimIdleAfterMs: LEASE_MS }).subscribe((delivery) => {
+      got.push(delivery.value.n);
+      void delivery.ack();
+    });
+    try {
+      await service.produce(steps, { n: 0 });
+      await waitFor('the first step', () => got.length === 1);
+
+      // another instance holds the lease now (as if this one had not renewed it in time)
+      broker.leases.release(leaseKey, 'a#1', broker.now());
+      expect(broker.leases.acquire(leaseKey, 'intruder', 60_000, broker.now())).toBe(true);
+      await sleep(LEASE_MS); // several beats: the renewal fails and reading stops
+      await service.produce(steps, { n: 1 });
+      await sleep(LEASE_MS);
+      expect(got).toEqual([0]);
+
+      broker.leases.release(leaseKey, 'intruder', broker.now());
+      await waitFor('the second step, once the lease is back', () => got.length === 2);
+      expect(got).toEqual([0, 1]);
+    } finally {
+      subscription.unsubscribe();
+      await service.close();
+    }
+  });
+});
