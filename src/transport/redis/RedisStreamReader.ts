@@ -1,7 +1,7 @@
 import { defer, timer, type Observable } from 'rxjs';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { ReaderConnection, RedisConnections } from './connect';
-import { toReadEntries } from './replies';
+import { toReadEntriesFromBytes } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
 const BLOCKING_GRACE_MS = 1500;
@@ -84,12 +84,13 @@ export class RedisStreamReader implements StreamReader {
     const started = performance.now();
     try {
       const { connection } = this;
-      const reply = await this.untilClosed(connection, connection.xreadgroup('GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>'));
+      // read as bytes: decoded in one pass by toReadEntriesFromBytes (the hot path of consumption)
+      const reply = await this.untilClosed(connection, connection.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumer, 'COUNT', count, 'BLOCK', block, 'STREAMS', this.key, '>'));
       // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
       // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
       // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
       if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) connection.disconnect(true);
-      return toReadEntries(reply);
+      return toReadEntriesFromBytes(reply);
     } catch (error) {
       if (this.closed) return [];
       if (error instanceof Error && /^(MOVED|READONLY)\b/.test(error.message)) this.connections.refreshNodes(); // the next read follows the slot

@@ -22,11 +22,41 @@ export function toStoredEntries(reply: unknown): StoredEntry[] {
   return out;
 }
 
-/** Entries of a single-stream `XREADGROUP` reply, all first deliveries. */
-export function toReadEntries(reply: unknown): ReadEntry[] {
-  const streams = reply as [key: string, entries: RawEntry[]][] | null;
+type RawBufferEntry = [id: Buffer, fields: Buffer[] | null];
+
+/** One-character strings of the ASCII bytes: entry field names are mostly one character (`v`, `k`, `g`). */
+const ASCII = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+
+/** A reply's bulk string as text (UTF-8), without a new string for a one-character ASCII field name. */
+function text(bytes: Buffer): string {
+  if (bytes.length === 1) {
+    const code = bytes[0] as number;
+    if (code < 128) return ASCII[code] as string;
+  }
+  return bytes.toString();
+}
+
+/**
+ * Entries of a single-stream `XREADGROUP` reply read as bytes (`callBuffer`), all first deliveries:
+ * decoded in one pass (with string replies, ioredis would first turn every bulk string of the nested
+ * reply into a string, and the entries would be built in a second walk).
+ */
+export function toReadEntriesFromBytes(reply: unknown): ReadEntry[] {
+  const streams = reply as [key: Buffer, entries: RawBufferEntry[]][] | null;
+  const entries = streams?.[0]?.[1];
   const out: ReadEntry[] = [];
-  for (const [id, flat] of streams?.[0]?.[1] ?? []) if (flat) out.push({ id, fields: toFields(flat), deliveryCount: 1 });
+  if (!entries) return out;
+  for (const [id, flat] of entries) {
+    if (!flat) continue;
+    const fields: Record<string, string> = {};
+    for (let index = 0; index + 1 < flat.length; index += 2) {
+      const name = text(flat[index] as Buffer);
+      const value = (flat[index + 1] as Buffer).toString();
+      if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+      else fields[name] = value;
+    }
+    out.push({ id: id.toString('latin1'), fields, deliveryCount: 1 });
+  }
   return out;
 }
 
