@@ -6,6 +6,7 @@ import type { EventStream } from '../definitions/eventStream';
 import { fastDeserialize, fastStringify } from './fastJson';
 import { findUnencodable } from './findUnencodable';
 import { exceedsBytes, utf8Bytes } from './messageSize';
+import { NOT_KNOWN, parseWithKnownMeta, rememberMeta } from './knownMeta';
 import { findUnsafeKey, mayHoldUnsafeKey } from './unsafeKeys';
 
 /** Field holding the superjson-encoded value. */
@@ -74,6 +75,11 @@ export function decodeValueOf<T>(streamName: string, id: string, fields: EntryFi
  * `prototype` key anywhere (which superjson never writes) is refused as a whole.
  */
 export function decodeValue<T>(streamName: string, id: string, raw: string): T {
+  const mayBeUnsafe = mayHoldUnsafeKey(raw);
+  if (!mayBeUnsafe) {
+    const value = parseWithKnownMeta(raw);
+    if (value !== NOT_KNOWN) return value as T;
+  }
   let envelope: unknown;
   try {
     envelope = JSON.parse(raw);
@@ -83,11 +89,14 @@ export function decodeValue<T>(streamName: string, id: string, raw: string): T {
   if (typeof envelope !== 'object' || envelope === null || !('json' in envelope)) {
     throw new DecodeError(streamName, id, 'not a superjson document (no "json" member)');
   }
-  const unsafe = mayHoldUnsafeKey(raw) ? findUnsafeKey(envelope) : undefined;
+  const unsafe = mayBeUnsafe ? findUnsafeKey(envelope) : undefined;
   if (unsafe !== undefined) throw new DecodeError(streamName, id, `holds a "${unsafe}" key, which superjson never writes (a prototype pollution risk)`);
+  let value: T;
   try {
-    return fastDeserialize<T>(envelope);
+    value = fastDeserialize<T>(envelope);
   } catch (error) {
     throw new DecodeError(streamName, id, `invalid superjson metadata: ${error instanceof Error ? error.message : String(error)}`, error);
   }
+  if ((envelope as { meta?: unknown }).meta !== undefined && !mayBeUnsafe) rememberMeta(raw);
+  return value;
 }

@@ -2,7 +2,7 @@ import { deserialize, type SuperJSONResult } from 'superjson';
 import { UNSAFE_KEYS } from './unsafeKeys';
 
 /** Annotations the fast paths write and read: the subset of superjson's meta that plain JSON needs help with. */
-type FastAnnotation = 'Date' | 'undefined' | 'bigint';
+export type FastAnnotation = 'Date' | 'undefined' | 'bigint';
 
 /** superjson's path escaping (v1 paths): `\` and `.` in keys are escaped with `\`. */
 function escapeKey(key: string): string {
@@ -134,7 +134,7 @@ function collectTargets(envelope: { json: unknown; meta?: unknown }): number {
 }
 
 /** A parsed path: the keys down to the parent, and the annotated key. */
-interface Place {
+export interface Place {
   readonly parents: readonly string[];
   readonly key: string;
 }
@@ -145,7 +145,7 @@ const places = new Map<string, Place | null>();
  * {@link parsePath}, remembered (the same few paths come back in every event of a stream; bounded
  * cache): `null` for a path that is malformed or goes through `__proto__`, `constructor` or `prototype`.
  */
-function placeOf(path: string): Place | null {
+export function placeOf(path: string): Place | null {
   let place = places.get(path);
   if (place === undefined) {
     if (places.size >= 1000) places.clear();
