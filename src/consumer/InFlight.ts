@@ -82,7 +82,8 @@ export class InFlight<T> implements DeliverySettler {
   /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, too large, undecodable. */
   admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
     const { stream, key } = this.target;
-    for (const [index, entry] of entries.entries()) {
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as ReadEntry;
       if (isStopped()) return this.giveBack(entries.slice(index).map((rest) => rest.id));
       const only = entry.fields[TARGET_GROUP_FIELD];
       if (only !== undefined && only !== this.ctx.group) {
