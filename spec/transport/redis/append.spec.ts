@@ -1,4 +1,7 @@
 import { createEventService, eventStream } from 'rx-redis-events';
+import { connectRedis } from '../../../src/transport/redis/connect';
+import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
+import { APPEND_CHUNK, appendCalls } from '../../../src/transport/redis/scripts/append';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
 
@@ -32,5 +35,20 @@ describe('redis transport - batched append', () => {
     expect(stored.map(([id]) => id)).toEqual([...(first ?? []), ...(second ?? []), ...(third ?? [])]);
     expect(stored.map(([, fields]) => fields[1])).toEqual(['1', '2', '3', '4', '5'].map((n) => `{"json":${n}}`));
     await service.close();
+  });
+
+  it('batched append - entries of different field names, one to four fields, keep their order and their exact fields', async () => {
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('shapes');
+    const shapes = [{ v: 'a' }, { v: 'b', k: 'key' }, { v: 'c', traceparent: 't', k: 'key' }, { x: '1', y: '2', z: '3', w: '4' }, { k: 'first', v: 'order' }];
+    // runs of each shape, including one longer than a script call, and shapes that change every entry
+    const entries = [...Array.from({ length: APPEND_CHUNK + 3 }, (_, n) => ({ v: `run-${n}` })), ...Array.from({ length: 40 }, (_, n) => ({ ...shapes[n % shapes.length], n: String(n) }))];
+    const ids = await transport.append(key, entries);
+    const stored = await redis.admin.xrange(key, '-', '+');
+    expect(ids).toHaveLength(entries.length);
+    expect(stored.map(([id]) => id)).toEqual(ids);
+    expect(stored.map(([, flat]) => flat)).toEqual(entries.map((fields) => Object.entries(fields).flat()));
+    await connections.close();
   });
 });

@@ -6,7 +6,7 @@ import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
-import { APPEND_CHUNK, APPEND_SOURCE, appendArguments } from './scripts/append';
+import { APPEND_SOURCE, appendCalls } from './scripts/append';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -41,11 +41,9 @@ export class RedisStreamTransport implements StreamTransport {
       const [fields] = entries as [EntryFields];
       return [(await this.guard('append', () => this.connections.command.xadd(key, '*', ...Object.entries(fields).flat()))) as string];
     }
-    // Many entries: one script call per chunk (far cheaper for the client than one XADD each), pipelined.
+    // Many entries: one script call per chunk of one shape (far cheaper for the client than one XADD each), pipelined.
     const pipeline = this.connections.command.pipeline();
-    for (let start = 0; start < entries.length; start += APPEND_CHUNK) {
-      pipeline.eval(APPEND_SOURCE, 1, key, ...appendArguments(entries.slice(start, start + APPEND_CHUNK)));
-    }
+    for (const args of appendCalls(entries)) pipeline.eval(APPEND_SOURCE, 1, key, ...args);
     const replies = await this.guard('append', async () => (await pipeline.exec()) ?? []);
     return replies.flatMap(([error, ids]) => {
       if (error) throw this.connections.transportError('append', error);
