@@ -19,7 +19,7 @@ function escapeKey(key: string): string {
 export function fastStringify(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || value instanceof Date) return undefined;
   const dates: string[] = [];
-  if (!plain(value, undefined, dates, new Set())) return undefined;
+  if (!plain(value, [], dates, new Set())) return undefined;
   // the document is `{"json":…}` or `{"json":…,"meta":…}`: the meta of one set of Date paths is written once
   const json = JSON.stringify(value);
   return dates.length === 0 ? `{"json":${json}}` : `{"json":${json}${metaSuffix(dates)}`;
@@ -41,8 +41,11 @@ function metaSuffix(dates: readonly string[]): string {
   return suffix;
 }
 
-/** Whether `value` (at `path`, `undefined` for the root) is plain data; collects the paths of its Dates. */
-function plain(value: unknown, path: string | undefined, dates: string[], seen: Set<object>): boolean {
+/**
+ * Whether `value` (at the keys and indexes `at`, empty for the root) is plain data; collects the paths
+ * of its Dates. A path is written out only for a Date, not for every value walked.
+ */
+function plain(value: unknown, at: (string | number)[], dates: string[], seen: Set<object>): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -54,25 +57,43 @@ function plain(value: unknown, path: string | undefined, dates: string[], seen: 
       if (seen.has(value)) return false; // a shared reference: superjson records it
       seen.add(value);
       if (value instanceof Date) {
-        if (Number.isNaN(value.getTime()) || path === undefined) return false;
-        dates.push(path);
+        if (Number.isNaN(value.getTime()) || at.length === 0) return false;
+        dates.push(pathOf(at));
         return true;
       }
-      const prefix = path === undefined ? '' : `${path}.`;
       if (Array.isArray(value)) {
-        for (let index = 0; index < value.length; index++) if (!plain(value[index], prefix + index, dates, seen)) return false;
+        for (let index = 0; index < value.length; index++) {
+          at.push(index);
+          const ok = plain(value[index], at, dates, seen);
+          at.pop();
+          if (!ok) return false;
+        }
         return true;
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return false;
       for (const key of Object.keys(value)) {
-        if (UNSAFE_KEYS.has(key) || !plain((value as Record<string, unknown>)[key], prefix + escapeKey(key), dates, seen)) return false;
+        if (UNSAFE_KEYS.has(key)) return false;
+        at.push(key);
+        const ok = plain((value as Record<string, unknown>)[key], at, dates, seen);
+        at.pop();
+        if (!ok) return false;
       }
       return true;
     }
     default:
       return false;
   }
+}
+
+/** superjson's path of a place: keys escaped, joined with `.`. */
+function pathOf(at: readonly (string | number)[]): string {
+  let path = '';
+  for (let index = 0; index < at.length; index++) {
+    const segment = at[index] as string | number;
+    path += (index === 0 ? '' : '.') + (typeof segment === 'number' ? String(segment) : escapeKey(segment));
+  }
+  return path;
 }
 
 /**
