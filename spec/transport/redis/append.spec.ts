@@ -1,7 +1,7 @@
 import { createEventService, eventStream } from 'rx-redis-events';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
-import { APPEND_CHUNK, appendCalls } from '../../../src/transport/redis/scripts/append';
+import { APPEND_CHUNK } from '../../../src/transport/redis/scripts/append';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
 
