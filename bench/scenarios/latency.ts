@@ -2,6 +2,7 @@ import { autoAck, createEventService } from 'rx-redis-events';
 import superjson from 'superjson';
 import type { BenchConfig } from '../config';
 import { createGroup, readAckLoop, waitUntil } from '../handwritten';
+import { measureHiccups } from '../hiccups';
 import { pace } from '../pace';
 import { makeEvent, nowMs, Orders, type BenchEvent } from '../payload';
 import type { BenchRedis } from '../redis';
@@ -78,6 +79,7 @@ function library(redis: BenchRedis, prefix: string): LatencyRun {
 
 /** Scenario 3: end-to-end latency at a fixed rate, stamped at produce and measured in the handler (one process). */
 export async function latencyScenario(redis: BenchRedis, config: BenchConfig): Promise<ScenarioResult> {
+  const hiccups = measureHiccups(3000);
   const results: Record<string, (LatencySummary & { rate: number })[]> = { [HAND]: [], [LIBRARY]: [] };
   for (let rep = 1; rep <= config.latencyReps; rep++) {
     await redis.flush();
@@ -103,6 +105,7 @@ export async function latencyScenario(redis: BenchRedis, config: BenchConfig): P
     notes: [
       `Each event carries \`performance.timeOrigin + performance.now()\` taken when it is produced; the handler subtracts it (producer and consumer share one process). The first ${WARM_UP_MS} ms of each run is a warm-up and not counted.`,
       'Events are sent one by one (one produce call or XADD each) in 1 ms ticks; producer and consumer have connections of their own.',
+      `The machine's own stalls, seen by a busy loop of ${hiccups.ms / 1000} s before the runs (like \`redis-cli --intrinsic-latency\`): ${hiccups.count} gap(s) over 0.5 ms, ${hiccups.totalMs.toFixed(1)} ms in all (${((100 * hiccups.totalMs) / hiccups.ms).toFixed(2)} % of the time), the longest ${formatMs(hiccups.longestMs)}. Stalls of several ms on more than about 1 % of the time put every client's p99 above 2 ms.`,
     ],
   };
 }
