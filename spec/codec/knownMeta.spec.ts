@@ -19,15 +19,23 @@ const annotated = fc.record({
 
 const SUFFIX_TEXT = ',"meta":{"values":{"at":["Date"]},"v":1}}';
 
+/** Decodes a document with {@link SUFFIX_TEXT} twice, so that its meta text is remembered. */
+function rememberSuffix(): void {
+  for (let time = 0; time < 2; time++) decodeValue('s', '1-0', `{"json":{"at":"2020-01-01T00:00:00.000Z"}${SUFFIX_TEXT}`);
+  expect(parseWithKnownMeta(`{"json":{"at":"2021-01-01T00:00:00.000Z"}${SUFFIX_TEXT}`)).toEqual({ at: new Date('2021-01-01T00:00:00.000Z') });
+}
+
 describe('known meta texts', () => {
   beforeEach(() => forgetKnownMetas());
 
-  it('known meta - after one full decode, documents with the same meta text decode from their json part to the same value', () => {
+  it('known meta - after two full decodes, documents with the same meta text decode from their json part to the same value', () => {
     fc.assert(
       fc.property(annotated, annotated, (first, second) => {
         forgetKnownMetas();
         const [a, b] = [stringify(first), stringify(second)];
         expect(parseWithKnownMeta(a)).toBe(NOT_KNOWN); // nothing remembered yet
+        expect(decodeValue('s', '1-0', a)).toEqual(first);
+        expect(parseWithKnownMeta(a)).toBe(NOT_KNOWN); // seen once: not compiled yet
         expect(decodeValue('s', '1-0', a)).toEqual(first);
         // the second value has the same paths, so the same meta text: it takes the short path
         expect(parseWithKnownMeta(b)).toEqual(second);
@@ -41,11 +49,12 @@ describe('known meta texts', () => {
     const events = Array.from({ length: 5 }, (_, index) => ({ id: `o-${index}`, at: new Date(1_700_000_000_000 + index), amount: index * 1.5, tags: ['a'], customer: { since: new Date(index) } }));
     const encoded = events.map((event) => encodeValue('s', event));
     expect(decodeValue('s', '1-0', encoded[0] as string)).toEqual(events[0]);
+    expect(decodeValue('s', '1-1', encoded[1] as string)).toEqual(events[1]);
     for (const [index, text] of encoded.entries()) expect(parseWithKnownMeta(text)).toEqual(events[index]);
   });
 
   it('known meta - a document whose annotated place does not fit is decoded in full, as superjson does', () => {
-    decodeValue('s', '1-0', `{"json":{"at":"2020-01-01T00:00:00.000Z"}${SUFFIX_TEXT}`);
+    rememberSuffix();
     for (const text of [`{"json":{"at":5}${SUFFIX_TEXT}`, `{"json":{"other":"x"}${SUFFIX_TEXT}`, `{"json":[1]${SUFFIX_TEXT}`, `{"json":null${SUFFIX_TEXT}`]) {
       expect(parseWithKnownMeta(text)).toBe(NOT_KNOWN);
       let ours: unknown;
@@ -66,7 +75,7 @@ describe('known meta texts', () => {
   });
 
   it('known meta - text that ends like a known document but is not valid JSON is refused with a DecodeError', () => {
-    decodeValue('s', '1-0', `{"json":{"at":"2020-01-01T00:00:00.000Z"}${SUFFIX_TEXT}`);
+    rememberSuffix();
     for (const text of [`{"json":{"x":1${SUFFIX_TEXT}`, `{"json":${SUFFIX_TEXT}`, `{"json":{"a":1}}${SUFFIX_TEXT}`]) {
       expect(parseWithKnownMeta(text)).toBe(NOT_KNOWN);
       expect(() => decodeValue('s', '1-1', text)).toThrow(DecodeError);
@@ -74,7 +83,7 @@ describe('known meta texts', () => {
   });
 
   it('known meta - never takes a document that may hold __proto__, constructor or prototype', () => {
-    decodeValue('s', '1-0', `{"json":{"at":"2020-01-01T00:00:00.000Z"}${SUFFIX_TEXT}`);
+    rememberSuffix();
     for (const key of ['__proto__', 'constructor', 'prototype', '\\u005f_proto__']) {
       const text = `{"json":{"at":"2020-01-01T00:00:00.000Z","${key}":{"polluted":true}}${SUFFIX_TEXT}`;
       expect(() => decodeValue('s', '1-1', text)).toThrow(/prototype pollution/);
@@ -102,5 +111,31 @@ describe('known meta texts', () => {
     for (let round = 0; round < 3; round++) {
       for (const value of round === 1 ? [...shapes].reverse() : shapes) expect(decodeValue('s', '1-0', stringify(value))).toEqual(value);
     }
+  });
+
+  it('known meta - a remembered BigInt place holding what BigInt refuses is a DecodeError, as the first time', () => {
+    const meta = ',"meta":{"values":{"a":["bigint"]},"v":1}}';
+    const bad = `{"json":{"a":"x"}${meta}`;
+    expect(() => decodeValue('s', '1-0', bad)).toThrow(DecodeError);
+    for (let time = 0; time < 2; time++) expect(decodeValue('s', '1-1', `{"json":{"a":"1"}${meta}`)).toEqual({ a: 1n });
+    expect(parseWithKnownMeta(`{"json":{"a":"2"}${meta}`)).toEqual({ a: 2n });
+    expect(parseWithKnownMeta(bad)).toBe(NOT_KNOWN);
+    expect(() => decodeValue('s', '1-2', bad)).toThrow(DecodeError);
+  });
+
+  it('known meta - two shapes that alternate are both remembered; a large document is not', () => {
+    const a = (n: number) => stringify({ at: new Date(n) });
+    const b = (n: number) => stringify({ when: new Date(n) });
+    for (let n = 0; n < 4; n++) {
+      expect(decodeValue('s', '1-0', a(n))).toEqual({ at: new Date(n) });
+      expect(decodeValue('s', '1-0', b(n))).toEqual({ when: new Date(n) });
+    }
+    expect(parseWithKnownMeta(a(9))).toEqual({ at: new Date(9) });
+    expect(parseWithKnownMeta(b(9))).toEqual({ when: new Date(9) });
+    // a document over 64 Ki characters is decoded exactly but its meta text is not remembered
+    const large = (n: number) => stringify({ big: new Date(n), text: 'x'.repeat(70_000) });
+    for (let n = 0; n < 3; n++) expect(decodeValue('s', '1-0', large(n))).toEqual({ big: new Date(n), text: 'x'.repeat(70_000) });
+    expect(parseWithKnownMeta(large(3))).toBe(NOT_KNOWN);
+    expect(parseWithKnownMeta(stringify({ big: new Date(1) }))).toBe(NOT_KNOWN);
   });
 });
