@@ -6,13 +6,16 @@ describe('appendCalls', () => {
     expect(appendCalls([{ v: '1', k: 'a' }, { v: '2', k: 'b' }])).toEqual([['2', 'v', 'k', '1', 'a', '2', 'b']]);
   });
 
-  it('starts a new call when the field names or their order change, keeping the entries in order', () => {
-    expect(appendCalls([{ v: '1' }, { v: '2', k: 'a' }, { k: 'b', v: '3' }, { k: 'c', v: '4' }, { v: '5' }])).toEqual([
-      ['1', 'v', '1'],
-      ['2', 'v', 'k', '2', 'a'],
-      ['2', 'k', 'v', 'b', '3', 'c', '4'],
-      ['1', 'v', '5'],
-    ]);
+  it('lists each entry’s fields in a chunk whose entries differ in names or their order, keeping them in order', () => {
+    expect(appendCalls([{ v: '1' }, { v: '2', k: 'a' }, { k: 'b', v: '3' }, { v: '4' }])).toEqual([['0', '1', 'v', '1', '2', 'v', '2', 'k', 'a', '2', 'k', 'b', 'v', '3', '1', 'v', '4']]);
+  });
+
+  it('decides per chunk: a uniform chunk shares its names even when another chunk is mixed', () => {
+    const entries = [...Array.from({ length: APPEND_CHUNK }, (_, n) => ({ v: String(n) })), { v: 'x' }, { v: 'y', k: 'z' }];
+    const [uniform, mixed] = appendCalls(entries);
+    expect(uniform?.slice(0, 3)).toEqual(['1', 'v', '0']);
+    expect(uniform).toHaveLength(APPEND_CHUNK + 2);
+    expect(mixed).toEqual(['0', '1', 'v', 'x', '2', 'v', 'y', 'k', 'z']);
   });
 
   it(`puts at most ${APPEND_CHUNK} entries in one call`, () => {

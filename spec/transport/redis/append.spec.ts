@@ -37,7 +37,7 @@ describe('redis transport - batched append', () => {
     await service.close();
   });
 
-  it('batched append - entries of different field names, one to four fields, keep their order and their exact fields', async () => {
+  it('batched append - entries of one shape or of mixed shapes, one to four fields, keep their order and their exact fields', async () => {
     const connections = connectRedis(redis.server.url);
     const transport = new RedisStreamTransport(connections);
     const key = uniqueName('shapes');
@@ -49,6 +49,14 @@ describe('redis transport - batched append', () => {
     expect(ids).toHaveLength(entries.length);
     expect(stored.map(([id]) => id)).toEqual(ids);
     expect(stored.map(([, flat]) => flat)).toEqual(entries.map((fields) => Object.entries(fields).flat()));
+    // uniform chunks of three and four fields (the script's general shared-names branch)
+    for (const width of [3, 4]) {
+      const uniform = Array.from({ length: 7 }, (_, n) => Object.fromEntries(Array.from({ length: width }, (__, f) => [`f${f}`, `${n}.${f}`])));
+      const more = await transport.append(key, uniform);
+      const added = await redis.admin.xrange(key, `(${ids[ids.length - 1] as string}`, '+');
+      expect(added.slice(-7).map(([id]) => id)).toEqual(more);
+      expect(added.slice(-7).map(([, flat]) => flat)).toEqual(uniform.map((fields) => Object.entries(fields).flat()));
+    }
     await connections.close();
   });
 });

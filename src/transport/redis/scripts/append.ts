@@ -2,18 +2,29 @@
 export const APPEND_CHUNK = 1000;
 
 /**
- * Adds many entries that share their field names in one call (one command for the client to build and
- * parse, one round trip), in order, and returns their ids. Sent with `EVAL` (the source, not a digest):
- * a server that lacks the script must never fail a chunk that would then be re-sent behind later appends.
- * KEYS[1] stream. ARGV: the number of fields n, the n field names, then the n values of each entry in
- * turn (the names are sent once per call, not once per entry; one and two fields, the usual shapes,
- * need no table per entry).
+ * Adds many entries in one call (one command for the client to build and parse, one round trip), in
+ * order, and returns their ids. Sent with `EVAL` (the source, not a digest): a server that lacks the
+ * script must never fail a chunk that would then be re-sent behind later appends. KEYS[1] stream.
+ * ARGV, when every entry has the same field names: their number n (at least 1), the n names, then the
+ * n values of each entry in turn (names sent once per call; one and two fields, the usual shapes, need
+ * no table per entry). Otherwise: 0, then per entry its number of fields and its name/value pairs.
  */
 export const APPEND_SOURCE = `
 local key, n = KEYS[1], tonumber(ARGV[1])
-if not n or n < 1 then return redis.error_reply('ERR rx-redis-events append: an entry needs at least one field') end
+if not n or n < 0 then return redis.error_reply('ERR rx-redis-events append: bad arguments') end
 local ids, m = {}, 0
-if n == 1 then
+if n == 0 then
+  local i = 2
+  while i <= #ARGV do
+    local count = tonumber(ARGV[i])
+    if not count or count < 1 then return redis.error_reply('ERR rx-redis-events append: an entry needs at least one field') end
+    local fields = {}
+    for j = 1, 2 * count do fields[j] = ARGV[i + j] end
+    m = m + 1
+    ids[m] = redis.call('XADD', key, '*', unpack(fields))
+    i = i + 2 * count + 1
+  end
+elseif n == 1 then
   local a = ARGV[2]
   for i = 3, #ARGV do
     m = m + 1
@@ -40,29 +51,34 @@ return ids
 `;
 
 /**
- * The ARGV of each {@link APPEND_SOURCE} call that adds `entries` in order: consecutive entries with
- * the same field names (in the same order) share a call, of at most {@link APPEND_CHUNK} entries.
+ * The ARGV of each {@link APPEND_SOURCE} call that adds `entries` in order, at most
+ * {@link APPEND_CHUNK} entries a call: a chunk whose entries share their field names (in the same
+ * order) sends them once; a chunk of mixed entries lists each entry's fields.
  *
  * @throws TypeError for an entry without fields (a stream entry needs one).
  */
 export function appendCalls(entries: readonly Readonly<Record<string, string>>[]): string[][] {
   const calls: string[][] = [];
-  let names: string[] = [];
-  let args: string[] = [];
-  let inCall = 0;
-  for (const fields of entries) {
-    const own = Object.keys(fields);
-    if (own.length === 0) throw new TypeError('rx-redis-events: a stream entry needs at least one field');
-    if (inCall === 0 || inCall === APPEND_CHUNK || !sameNames(own, names)) {
-      names = own;
-      args = [String(own.length), ...own];
-      calls.push(args);
-      inCall = 0;
-    }
-    for (const name of names) args.push(fields[name] as string);
-    inCall++;
-  }
+  for (let start = 0; start < entries.length; start += APPEND_CHUNK) calls.push(chunkArguments(entries.slice(start, start + APPEND_CHUNK)));
   return calls;
+}
+
+function chunkArguments(entries: readonly Readonly<Record<string, string>>[]): string[] {
+  const shapes = entries.map((fields) => Object.keys(fields));
+  if (shapes.some((names) => names.length === 0)) throw new TypeError('rx-redis-events: a stream entry needs at least one field');
+  const first = shapes[0] as string[];
+  if (shapes.every((names) => sameNames(names, first))) {
+    const args = [String(first.length), ...first];
+    for (const fields of entries) for (const name of first) args.push(fields[name] as string);
+    return args;
+  }
+  const args = ['0'];
+  for (const [index, fields] of entries.entries()) {
+    const names = shapes[index] as string[];
+    args.push(String(names.length));
+    for (const name of names) args.push(name, fields[name] as string);
+  }
+  return args;
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
