@@ -35,7 +35,9 @@ describe('http - SSE_DECODER_SOURCE, the browser-side decoder', () => {
       const items = fc.array(tie('value'), { maxLength: 3 });
       const set = items.map((list) => new Set(list));
       const map = items.map((list) => new Map(list.map((item, index) => [index, item])));
-      return { value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value')), fc.dictionary(fc.string(), tie('value')), set, map) };
+      // superjson refuses to write the keys __proto__, constructor and prototype (a prototype pollution risk)
+      const key = fc.string().filter((name) => !['__proto__', 'constructor', 'prototype'].includes(name));
+      return { value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value')), fc.dictionary(key, tie('value')), set, map) };
     });
     fc.assert(
       fc.property(value, (sample) => {
