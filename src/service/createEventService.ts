@@ -28,7 +28,7 @@ export function createEventService(options: EventServiceOptions): EventService {
 function transportsFor(options: EventServiceOptions, scheduler: EventServiceOptions['scheduler']): ServiceTransports {
   if (options.redis !== undefined) {
     const connections = connectRedis(options.redis);
-    return { streams: new RedisStreamTransport(connections), pubsub: new RedisPubSubTransport(connections), onConnectionChange: (listener) => connections.onStateChange(listener) };
+    return { streams: new RedisStreamTransport(connections, scheduler), pubsub: new RedisPubSubTransport(connections), onConnectionChange: (listener) => connections.onStateChange(listener) };
   }
   const broker = options.broker ?? new MemoryBroker(scheduler ? { scheduler } : {});
   if (!(broker instanceof MemoryBroker)) throw new TypeError('rx-redis-events: createEventService option broker must be a MemoryBroker');

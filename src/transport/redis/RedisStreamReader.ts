@@ -1,4 +1,4 @@
-import { defer, timer, type Observable } from 'rxjs';
+import { asyncScheduler, defer, timer, type Observable, type SchedulerLike } from 'rxjs';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { ReaderConnection, RedisConnections } from './connect';
 import { toReadEntriesFromBytes } from './replies';
@@ -29,6 +29,7 @@ export class RedisStreamReader implements StreamReader {
     private readonly group: string,
     private readonly consumer: string,
     private readonly onClose: () => void,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
     this.reader = this.open();
   }
@@ -120,7 +121,7 @@ export class RedisStreamReader implements StreamReader {
         this.readyWaiters = this.readyWaiters.filter((waiter) => waiter !== done);
         resolve();
       };
-      const alarm = timer(ms).subscribe(done);
+      const alarm = timer(ms, this.scheduler).subscribe(done);
       this.readyWaiters.push(done);
     });
   }

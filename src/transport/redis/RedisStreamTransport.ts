@@ -1,4 +1,4 @@
-import { defer, type Observable } from 'rxjs';
+import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
 import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
@@ -23,7 +23,14 @@ export class RedisStreamTransport implements StreamTransport {
   readonly synchronous = false;
   private readonly readers = new Set<StreamReader>();
 
-  constructor(private readonly connections: RedisConnections) {}
+  /**
+   * @param connections The connections to use.
+   * @param scheduler Scheduler of the transport's own timers (a reader's wait for its connection). Default `asyncScheduler`.
+   */
+  constructor(
+    private readonly connections: RedisConnections,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
+  ) {}
 
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
     return defer(async () => {
@@ -52,7 +59,7 @@ export class RedisStreamTransport implements StreamTransport {
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
-    const reader = new RedisStreamReader(this.connections, key, group, consumer, () => this.readers.delete(reader));
+    const reader = new RedisStreamReader(this.connections, key, group, consumer, () => this.readers.delete(reader), this.scheduler);
     this.readers.add(reader);
     return reader;
   }
