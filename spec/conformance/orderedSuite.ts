@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import { eventStream, type Delivery } from '../../src';
+import { partitionOf } from '../../src/partitions/partitionOf';
 import type { BackendContext } from './backend';
 import { uniqueName, waitFor } from './helpers';
 
@@ -60,14 +61,20 @@ export function orderedSuite(ctx: () => BackendContext): void {
       const service = ctx().createService({ group: 'G', consumer: name });
       subscriptions.push(service.consume(steps4, ordered).subscribe((delivery) => (handled[name]?.push(delivery.value), void delivery.ack())));
     }
-    // the first to beat takes every partition; the second gets its half once the first hands it over
+    // the first to beat takes every partition; the second gets its half once the first hands it over:
+    // rounds of one step per job until a whole round was handled with each instance holding two whole
+    // partitions of the four (the hand-over is over; the assignment holds while both stay)
     const producer = ctx().createService({ group: 'P' });
+    const partitionsOf = (name: string, n: number) => new Set((handled[name] ?? []).filter((step) => step.n === n).map((step) => partitionOf(step.job, 4)));
     let round = 0;
     await waitFor(
-      'both instances handling',
+      'the partitions shared out, two each',
       async () => {
-        await producer.produce(steps4, ...steps(20, 1, round++));
-        return (handled.x?.length ?? 0) > 0 && (handled.y?.length ?? 0) > 0 && (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === 20 * round;
+        const n = round++;
+        await producer.produce(steps4, ...steps(20, 1, n));
+        await waitFor(`round ${n} handled`, () => (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === 20 * round, 5000);
+        const [x, y] = [partitionsOf('x', n), partitionsOf('y', n)];
+        return x.size === 2 && y.size === 2 && [...x].every((partition) => !y.has(partition));
       },
       10_000,
     );
