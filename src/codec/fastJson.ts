@@ -103,55 +103,71 @@ function pathOf(at: readonly (string | number)[]): string {
  */
 export function fastDeserialize<T>(envelope: { json: unknown; meta?: unknown }): T {
   if (envelope.meta === undefined) return envelope.json as T;
-  const count = collectTargets(envelope);
-  if (count < 0) return deserialize<T>(envelope as SuperJSONResult);
-  for (let index = 0; index < count; index++) {
-    const parent = targetParents[index] as Record<string, unknown>;
-    const key = targetKeys[index] as string;
-    const annotation = targetTypes[index];
-    const raw = parent[key];
-    parent[key] = annotation === 'Date' ? new Date(raw as string) : annotation === 'bigint' ? BigInt(raw as string) : undefined;
-  }
-  targetParents.length = 0; // no references kept to the decoded value
+  const annotations = simpleAnnotations(envelope.meta);
+  if (!annotations || !restoreAnnotated(envelope.json, annotations)) return deserialize<T>(envelope as SuperJSONResult);
   return envelope.json as T;
 }
 
-/*
- * The places one envelope's meta annotates, collected by `collectTargets` and applied at once by
- * `fastDeserialize` (decoding is synchronous: one set of arrays serves every call, without an object per place).
- */
-const targetParents: Record<string, unknown>[] = [];
-const targetKeys: string[] = [];
-const targetTypes: FastAnnotation[] = [];
+/** The places a superjson meta annotates, and the type of each. */
+export interface SimpleAnnotations {
+  readonly places: readonly Place[];
+  readonly types: readonly FastAnnotation[];
+}
 
 /**
- * Collects the places the meta annotates into the target arrays and returns how many, when they are
- * all simple; -1 sends the envelope to superjson.
+ * The annotations of a superjson meta that only annotates `Date`, `BigInt` and `undefined` values at
+ * well-formed paths (what the encoder's fast path writes), or `undefined` for any other meta.
  */
-function collectTargets(envelope: { json: unknown; meta?: unknown }): number {
-  const meta = envelope.meta as { values?: unknown; v?: unknown; referentialEqualities?: unknown };
-  if (typeof meta !== 'object' || meta === null || meta.v !== 1 || meta.referentialEqualities !== undefined) return -1;
-  const values = meta.values;
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) return -1;
-  let count = 0;
+export function simpleAnnotations(meta: unknown): SimpleAnnotations | undefined {
+  if (typeof meta !== 'object' || meta === null) return undefined;
+  const { values, v, referentialEqualities } = meta as { values?: unknown; v?: unknown; referentialEqualities?: unknown };
+  if (v !== 1 || referentialEqualities !== undefined) return undefined;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
+  const places: Place[] = [];
+  const types: FastAnnotation[] = [];
   for (const path of Object.keys(values)) {
     const annotation: unknown = (values as Record<string, unknown>)[path];
-    if (!Array.isArray(annotation) || annotation.length !== 1) return -1;
+    if (!Array.isArray(annotation) || annotation.length !== 1) return undefined;
     const type: unknown = annotation[0];
-    if (type !== 'Date' && type !== 'undefined' && type !== 'bigint') return -1;
+    if (type !== 'Date' && type !== 'undefined' && type !== 'bigint') return undefined;
     const place = placeOf(path);
-    if (!place) return -1;
-    let parent: unknown = envelope.json;
-    for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
-    if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return -1;
-    const raw = (parent as Record<string, unknown>)[place.key];
-    if (type === 'undefined' ? raw !== null : typeof raw !== 'string') return -1;
-    targetParents[count] = parent as Record<string, unknown>;
-    targetKeys[count] = place.key;
-    targetTypes[count] = type;
-    count++;
+    if (!place) return undefined;
+    places.push(place);
+    types.push(type);
   }
-  return count;
+  return { places, types };
+}
+
+/** The objects holding the annotated places of one value (decoding is synchronous: one array serves every call). */
+const parents: Record<string, unknown>[] = [];
+
+/**
+ * Sets the annotated places of parsed `json` to their `Date`, `BigInt` or `undefined`. Returns false,
+ * having changed nothing, when a place is missing or holds another JSON type than its annotation
+ * reads; throws when `BigInt` refuses a string (some places may then be set already).
+ */
+export function restoreAnnotated(json: unknown, annotations: SimpleAnnotations): boolean {
+  const { places, types } = annotations;
+  try {
+    for (let index = 0; index < places.length; index++) {
+      const place = places[index] as Place;
+      let parent: unknown = json;
+      for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
+      if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return false;
+      const raw = (parent as Record<string, unknown>)[place.key];
+      if (types[index] === 'undefined' ? raw !== null : typeof raw !== 'string') return false;
+      parents[index] = parent as Record<string, unknown>;
+    }
+    for (let index = 0; index < places.length; index++) {
+      const parent = parents[index] as Record<string, unknown>;
+      const key = (places[index] as Place).key;
+      const type = types[index];
+      parent[key] = type === 'Date' ? new Date(parent[key] as string) : type === 'bigint' ? BigInt(parent[key] as string) : undefined;
+    }
+    return true;
+  } finally {
+    parents.length = 0; // no references kept to the decoded value
+  }
 }
 
 /** A parsed path: the keys down to the parent, and the annotated key. */
@@ -166,7 +182,7 @@ const places = new Map<string, Place | null>();
  * {@link parsePath}, remembered (the same few paths come back in every event of a stream; bounded
  * cache): `null` for a path that is malformed or goes through `__proto__`, `constructor` or `prototype`.
  */
-export function placeOf(path: string): Place | null {
+function placeOf(path: string): Place | null {
   let place = places.get(path);
   if (place === undefined) {
     if (places.size >= 1000) places.clear();

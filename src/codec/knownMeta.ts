@@ -1,4 +1,4 @@
-import { placeOf, type FastAnnotation, type Place } from './fastJson';
+import { restoreAnnotated, simpleAnnotations, type SimpleAnnotations } from './fastJson';
 
 /** The start of every superjson document: `{"json":`. */
 const PREFIX = '{"json":';
@@ -9,13 +9,12 @@ const CAPACITY = 8;
 const MAX_REMEMBERED_DOCUMENT = 64 * 1024;
 
 /**
- * A meta text seen before, `,"meta":{…}}` to the document's end, with the places it annotates; or,
- * without places, one that needs the full decoder (another superjson type), so that it is not looked at again.
+ * A meta text seen before, `,"meta":{…}}` to the document's end, with what it annotates; or, without
+ * annotations, one that needs the full decoder (another superjson type), so that it is not looked at again.
  */
 interface KnownMeta {
   readonly suffix: string;
-  readonly places?: readonly Place[];
-  readonly types?: readonly FastAnnotation[];
+  readonly annotations: SimpleAnnotations | undefined;
 }
 
 /** Most recently used first. */
@@ -40,42 +39,15 @@ export function parseWithKnownMeta(raw: string): unknown {
     const meta = known[index] as KnownMeta;
     if (!raw.endsWith(meta.suffix)) continue;
     if (index > 0) known.unshift(...known.splice(index, 1));
-    if (!meta.places) return NOT_KNOWN;
-    let json: unknown;
+    if (!meta.annotations) return NOT_KNOWN;
     try {
-      json = JSON.parse(raw.slice(PREFIX.length, raw.length - meta.suffix.length));
+      const json: unknown = JSON.parse(raw.slice(PREFIX.length, raw.length - meta.suffix.length));
+      return restoreAnnotated(json, meta.annotations) ? json : NOT_KNOWN;
     } catch {
-      return NOT_KNOWN;
+      return NOT_KNOWN; // `X` is not JSON, or a BigInt refuses: the full decoder reports it (this parse is dropped)
     }
-    return apply(json, meta as Required<KnownMeta>) ? json : NOT_KNOWN;
   }
   return NOT_KNOWN;
-}
-
-/** Sets every annotated place of `json`, or returns false when one does not fit (the caller then drops `json`). */
-function apply(json: unknown, meta: Required<KnownMeta>): boolean {
-  const { places, types } = meta;
-  const parents: Record<string, unknown>[] = [];
-  for (let index = 0; index < places.length; index++) {
-    const place = places[index] as Place;
-    let parent: unknown = json;
-    for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
-    if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return false;
-    const raw = (parent as Record<string, unknown>)[place.key];
-    if (types[index] === 'undefined' ? raw !== null : typeof raw !== 'string') return false;
-    parents.push(parent as Record<string, unknown>);
-  }
-  try {
-    for (let index = 0; index < places.length; index++) {
-      const parent = parents[index] as Record<string, unknown>;
-      const key = (places[index] as Place).key;
-      const type = types[index];
-      parent[key] = type === 'Date' ? new Date(parent[key] as string) : type === 'bigint' ? BigInt(parent[key] as string) : undefined;
-    }
-  } catch {
-    return false; // a string BigInt refuses: the full decoder reports it (this parse is dropped)
-  }
-  return true;
 }
 
 /**
@@ -108,28 +80,7 @@ export function rememberMeta(raw: string): void {
     meta = undefined; // `,"meta":` inside the meta itself (a path named meta): not the suffix
   }
   if (known.length >= CAPACITY) known.pop();
-  known.unshift({ suffix, ...compile(meta) });
-}
-
-/** The places and annotations of a simple meta object, or `undefined` for anything else. */
-function compile(meta: unknown): Pick<KnownMeta, 'places' | 'types'> | undefined {
-  if (typeof meta !== 'object' || meta === null) return undefined;
-  const { values, v, referentialEqualities } = meta as { values?: unknown; v?: unknown; referentialEqualities?: unknown };
-  if (v !== 1 || referentialEqualities !== undefined || Object.keys(meta).length !== 2) return undefined;
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) return undefined;
-  const places: Place[] = [];
-  const types: FastAnnotation[] = [];
-  for (const path of Object.keys(values)) {
-    const annotation: unknown = (values as Record<string, unknown>)[path];
-    if (!Array.isArray(annotation) || annotation.length !== 1) return undefined;
-    const type: unknown = annotation[0];
-    if (type !== 'Date' && type !== 'undefined' && type !== 'bigint') return undefined;
-    const place = placeOf(path);
-    if (!place) return undefined;
-    places.push(place);
-    types.push(type);
-  }
-  return places.length > 0 ? { places, types } : undefined;
+  known.unshift({ suffix, annotations: simpleAnnotations(meta) });
 }
 
 /** Forgets every remembered meta text (for tests). */

@@ -6,13 +6,14 @@ type RawEntry = [id: string, fields: string[] | null];
 /** Turns a flat `[field, value, ...]` reply into an object; a field named `__proto__` is kept as an own field (as in memory), never set through the prototype setter. */
 export function toFields(flat: readonly string[]): EntryFields {
   const fields: Record<string, string> = {};
-  for (let index = 0; index + 1 < flat.length; index += 2) {
-    const name = flat[index] as string;
-    const value = flat[index + 1] as string;
-    if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
-    else fields[name] = value;
-  }
+  for (let index = 0; index + 1 < flat.length; index += 2) setField(fields, flat[index] as string, flat[index + 1] as string);
   return fields;
+}
+
+/** Sets one field; a field named `__proto__` becomes an own field, never the prototype. */
+function setField(fields: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  else fields[name] = value;
 }
 
 /** Entries of an `XCLAIM`/`XRANGE` reply, skipping deleted ones (null fields). */
@@ -49,12 +50,7 @@ export function toReadEntriesFromBytes(reply: unknown): ReadEntry[] {
   for (const [id, flat] of entries) {
     if (!flat) continue;
     const fields: Record<string, string> = {};
-    for (let index = 0; index + 1 < flat.length; index += 2) {
-      const name = text(flat[index] as Buffer);
-      const value = (flat[index + 1] as Buffer).toString();
-      if (name === '__proto__') Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
-      else fields[name] = value;
-    }
+    for (let index = 0; index + 1 < flat.length; index += 2) setField(fields, text(flat[index] as Buffer), (flat[index + 1] as Buffer).toString());
     out.push({ id: id.toString('latin1'), fields, deliveryCount: 1 });
   }
   return out;
