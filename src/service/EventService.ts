@@ -78,6 +78,7 @@ export class EventService {
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
+  /** @internal Use `createEventService`. */
   constructor(
     private readonly options: ResolvedEventServiceOptions,
     private readonly transports: ServiceTransports,
