@@ -72,7 +72,7 @@ export function partitionSuite(ctx: () => BackendContext): void {
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     expect(handled.a1?.length).toBeGreaterThan(0);
     expect(handled.a2?.length).toBeGreaterThan(0);
-  });
+  }, 30_000);
 
   it('partitions - dead letters of every partition are listed oldest first and redriven to their own partition', async () => {
     const moveStream = stream(4);
