@@ -81,7 +81,7 @@ describe('README', () => {
   it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
     let file: string | undefined;
     const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
       if (block === undefined) continue;
       expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
@@ -89,6 +89,38 @@ describe('README', () => {
     }
     expect(checked.length).toBeGreaterThanOrEqual(8);
   });
+});
+
+describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('quick-start - the first program of the README runs as it stands and prints what billing got', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'quick-start.mts')], {
+      cwd: join(__dirname, '..'),
+      env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(output.split('\n')).toEqual([
+      'billing heard: prices change at midnight',
+      'billed o-1, o-2, o-3: 60 in all',
+      'placedAt is a Date again: true',
+      '',
+    ]);
+    if (server) {
+      const admin = new Redis(server.url);
+      expect(await admin.xlen('orders.placed')).toBe(3);
+      expect(((await admin.xpending('orders.placed', 'billing')) as [number])[0]).toBe(0);
+      await admin.quit();
+    }
+  }, 30_000);
 });
 
 describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) => {
