@@ -7,6 +7,7 @@ import { runInThisContext } from 'node:vm';
 import { createEventService, MemoryBroker } from 'rx-redis-events';
 import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
+import { main as comingFrom } from './coming-from';
 import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
@@ -46,6 +47,10 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
       brokerSubscriptions: 2,
       errors: 0,
     });
+  });
+
+  it('coming-from - the consumers written for BullMQ, XREADGROUP and KafkaJS users handle every event of their groups', async () => {
+    expect(await comingFrom(env())).toEqual({ sent: 20, mailed: 20, booked: 30 });
   });
 
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {
