@@ -2,7 +2,7 @@ export { eventStream, type EventStream, type EventStreamOptions, type RetentionO
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
-export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions } from './service/eventServiceOptions';
+export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type DurabilityOptions } from './service/eventServiceOptions';
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
@@ -38,4 +38,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisConnectionOption, RedisUrlOptions, RedisClusterOptions } from './transport/redis/connect';
-export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError } from './errors';

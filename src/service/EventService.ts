@@ -16,6 +16,7 @@ import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitio
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { TimeoutError } from '../errors/TimeoutError';
+import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
 import { withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
 import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
@@ -183,6 +184,7 @@ export class EventService {
     let ids: string[];
     try {
       ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+      if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
       throw error;
@@ -191,6 +193,21 @@ export class EventService {
     if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     for (const key of batches ? batches.map((batch) => batch.key) : keys) this.retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
+  }
+
+  /**
+   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
+   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
+   */
+  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
+    const { durability, produceTimeoutMs, scheduler } = this.options;
+    if (!durability) return;
+    const { replicas, timeoutMs } = durability;
+    // construction refuses durability without replicas (memory), so a transport without them counts 0
+    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
+    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
+    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
+    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
   }
 
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
