@@ -164,7 +164,9 @@ export class EventService {
    * is written if any event cannot be encoded (`EncodeError`) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
-   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them).
+   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them). With the
+   * `durability` option, resolves only once `WAIT` confirms the replicas on each master written to,
+   * and rejects with a retriable `ReplicationTimeoutError` when fewer confirm within its `timeoutMs`.
    */
   async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
     this.assertOpen('produce');
