@@ -4,6 +4,7 @@ import { lastValueFrom, of, toArray } from 'rxjs';
 import { broadcastStream, createEventService, eventStream, isRetriable, produceTo, ReplicationTimeoutError, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../../conformance/helpers';
 import { partitionKeys } from '../../../src/partitions/streamLayout';
+import { ReplicaWaits } from '../../../src/transport/redis/replicaWaits';
 import { startRedisServer, type RedisServer } from '../../support/redisServer';
 import { startReplica } from '../../support/redisSentinel';
 import { useRedisCluster } from '../../support/useRedisCluster';
@@ -20,6 +21,68 @@ async function waitCalls(connection: Redis): Promise<number> {
 }
 
 const idsOf = (entries: [string, string[]][]) => entries.map(([id]) => id);
+
+/** A stand-in for an ioredis connection: its socket can be replaced, and each WAIT is answered by hand. */
+function fakeConnection() {
+  const sent: { replicas: number; timeoutMs: number; answer: (count: number) => void }[] = [];
+  const connection = {
+    stream: {} as object,
+    wait: (replicas: number, timeoutMs: number) => new Promise<number>((answer) => sent.push({ replicas, timeoutMs, answer })),
+  };
+  return { connection, sent, asRedis: connection as unknown as Redis };
+}
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('replicaWaits - one WAIT in flight per connection', () => {
+  it('replicaWaits - callers that come while a WAIT is in flight share the next one, sent once the first answers', async () => {
+    const { sent, asRedis } = fakeConnection();
+    const waits = new ReplicaWaits();
+    const first = waits.wait(asRedis, 1, 500);
+    const later = [waits.wait(asRedis, 1, 500), waits.wait(asRedis, 1, 500), waits.wait(asRedis, 1, 500)];
+    expect(sent.map(({ replicas, timeoutMs }) => [replicas, timeoutMs])).toEqual([[1, 500]]);
+    sent[0]?.answer(1);
+    expect(await first).toBe(1);
+    await turn();
+    expect(sent).toHaveLength(2);
+    sent[1]?.answer(2);
+    expect(await Promise.all(later)).toEqual([2, 2, 2]);
+    const after = waits.wait(asRedis, 1, 500); // nothing in flight: sent at once
+    expect(sent).toHaveLength(3);
+    sent[2]?.answer(0);
+    expect(await after).toBe(0);
+  });
+
+  it('replicaWaits - a WAIT answered on another socket than it was sent on (ioredis sent it again after a reconnect) counts 0', async () => {
+    const { connection, sent, asRedis } = fakeConnection();
+    const waits = new ReplicaWaits();
+    const answer = waits.wait(asRedis, 1, 500);
+    connection.stream = {};
+    sent[0]?.answer(1);
+    expect(await answer).toBe(0);
+  });
+
+  it('replicaWaits - a caller whose write went out on an earlier socket than the shared WAIT counts 0; the others get the answer', async () => {
+    const { connection, sent, asRedis } = fakeConnection();
+    const waits = new ReplicaWaits();
+    const first = waits.wait(asRedis, 1, 500);
+    const beforeReconnect = waits.wait(asRedis, 1, 500);
+    connection.stream = {}; // the connection was replaced while the first WAIT was in flight
+    const afterReconnect = waits.wait(asRedis, 1, 500);
+    sent[0]?.answer(1);
+    expect(await first).toBe(0);
+    await turn();
+    sent[1]?.answer(1);
+    expect(await Promise.all([beforeReconnect, afterReconnect])).toEqual([0, 1]);
+  });
+
+  it('replicaWaits - a failed WAIT rejects its callers, and the next caller sends a new one', async () => {
+    const connection = { stream: {}, wait: jest.fn().mockRejectedValueOnce(new Error('Connection is closed.')).mockResolvedValueOnce(1) };
+    const waits = new ReplicaWaits();
+    await expect(waits.wait(connection as unknown as Redis, 1, 500)).rejects.toThrow('Connection is closed.');
+    expect(await waits.wait(connection as unknown as Redis, 1, 500)).toBe(1);
+    expect(connection.wait).toHaveBeenCalledTimes(2);
+  });
+});
 
 describe('durability - options', () => {
   const build = (durability: unknown, redis: string | null = 'redis://127.0.0.1:1') => () => createEventService({ group: 'g', ...(redis === null ? {} : { redis }), durability } as never);
