@@ -197,21 +197,6 @@ export class EventService {
     return ids;
   }
 
-  /**
-   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
-   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
-   */
-  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
-    const { durability, produceTimeoutMs, scheduler } = this.options;
-    if (!durability) return;
-    const { replicas, timeoutMs } = durability;
-    // construction refuses durability without replicas (memory), so a transport without them counts 0
-    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
-    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
-    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
-    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
-  }
-
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
   async trim<T>(stream: EventStream<T>): Promise<number> {
     this.assertOpen('trim');
@@ -349,6 +334,21 @@ export class EventService {
     }
     if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
+  }
+
+  /**
+   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
+   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
+   */
+  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
+    const { durability, produceTimeoutMs, scheduler } = this.options;
+    if (!durability) return;
+    const { replicas, timeoutMs } = durability;
+    // construction refuses durability without replicas (memory), so a transport without them counts 0
+    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
+    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
+    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
+    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */
