@@ -30,6 +30,8 @@ export function useNestApps(backend: Backend) {
   });
   const connection = () => (server ? { redis: server.url, prefix } : { broker, prefix });
   return {
+    /** Where this test's services connect: the broker or the Redis URL, and the test's prefix. */
+    connection,
     /** Creates and starts a NestJS micro-service on `RxRedisEventsServer`. */
     async start(module: Type, options: Partial<RxRedisEventsServerOptions> & { group: string }): Promise<INestMicroservice> {
       const strategy = new RxRedisEventsServer({ ...connection(), ...options });
