@@ -164,6 +164,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     }
 
     const answered = new Recorder<string>();
+    const slowStarted = new Recorder<number>();
 
     @Controller()
     class StockController {
@@ -186,8 +187,14 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
         throw new RpcException({ code: 'UNKNOWN_SKU', sku });
       }
 
+      @MessagePattern('stock.unencodable')
+      unencodable() {
+        return { run: () => 1 };
+      }
+
       @MessagePattern('stock.slow')
       async slow(@Payload() ms: number) {
+        slowStarted.record(ms);
         await pause(ms);
         answered.record('slow');
         return 'late';
@@ -230,6 +237,16 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
       expect(await failure('broken')).toEqual({ status: 'error', message: 'Internal server error' });
     });
 
+    it('a reply that cannot be encoded ends the answer with an RPC error saying so; the request is acked', async () => {
+      const app = await nest.start(StockModule, { group: 'stock' });
+      const error = await firstValueFrom(nest.client().send('stock.unencodable', {})).then(() => 'no error', (failure: unknown) => failure);
+      expect(error).toMatchObject({ status: 'error' });
+      expect((error as { message: string }).message).toMatch(/^the reply cannot be sent: cannot encode the event for stream "nestjs\.replies\.[0-9a-f]{16}": value\.response\.run is a function; nothing was written$/);
+      await app.close();
+      nest.closed(app);
+      expect(await pendingOf(nest.service(), 'stock.unencodable', 'stock')).toBe(0);
+    });
+
     it('an interceptor maps the reply, and the handler sees its context', async () => {
       await nest.start(StockModule, { group: 'stock' });
       Envelope.calls = 0;
@@ -252,14 +269,15 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     it('app.close() with a request in flight answers it before closing', async () => {
       const app = await nest.start(StockModule, { group: 'stock' });
       const client = nest.client();
-      const started = answered.next(1);
+      const started = slowStarted.next(1);
+      const answer = answered.next(1);
       const reply = firstValueFrom(client.send('stock.slow', 300));
-      await pause(100);
+      await started;
       const closed = app.close();
       nest.closed(app);
       expect(await reply).toBe('late');
       await closed;
-      await started;
+      expect(await answer).toEqual(['slow']);
       expect(await pendingOf(nest.service(), 'stock.slow', 'stock')).toBe(0);
     });
   });

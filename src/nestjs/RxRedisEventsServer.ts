@@ -1,8 +1,7 @@
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import { asyncScheduler, catchError, concatMap, defer, EMPTY, endWith, firstValueFrom, from, map, mergeMap, of, race, Subject, takeUntil, throwError, timer, type Observable } from 'rxjs';
+import { asyncScheduler, catchError, defer, EMPTY, firstValueFrom, from, map, mergeMap, race, Subject, takeUntil, throwError, timer, type Observable } from 'rxjs';
 import {
   ackAfter,
-  broadcastStream,
   createEventService,
   DEFAULT_EVENT_SERVICE_OPTIONS,
   type ConsumeOptions,
@@ -11,7 +10,8 @@ import {
   type RetryConfig,
 } from '../index';
 import { PatternDefinitions, type PatternDefinitionsOptions } from './patternDefinitions';
-import { isRequestEnvelope, REQUEST_FIELD, type ReplyPacket } from './requestEnvelope';
+import { answerRequest } from './answerRequest';
+import { isRequestEnvelope, REQUEST_FIELD } from './requestEnvelope';
 import { RxRedisEventsContext } from './RxRedisEventsContext';
 import { trackSettled, type TrackedDelivery } from './trackSettled';
 
@@ -134,14 +134,7 @@ export class RxRedisEventsServer extends Server implements CustomTransportStrate
     const context = new RxRedisEventsContext([pattern, tracked.delivery]);
     // what NestJS's exception filters make of an error is usually a plain object: kept readable in the dead letters
     if (!isRequestEnvelope(value)) return this.invoke(handler, value, context).pipe(catchError((error: unknown) => throwError(() => asError(error))));
-    const { id, replyTo } = value[REQUEST_FIELD];
-    const replies = broadcastStream<ReplyPacket>(replyTo);
-    return this.invoke(handler, value.data, context).pipe(
-      map((response): Omit<ReplyPacket, 'id'> => ({ response })),
-      endWith({ isDisposed: true }),
-      catchError((err: unknown) => of({ err, isDisposed: true })),
-      concatMap((packet) => from(service.broadcast(replies, { id, ...packet }))),
-    );
+    return answerRequest(service, value[REQUEST_FIELD], this.invoke(handler, value.data, context));
   }
 
   /** Calls a handler through NestJS's context (guards, interceptors, pipes, filters); its value, Promise or Observable as an Observable. */
