@@ -4,7 +4,7 @@ import { Catch, UseFilters, type RpcExceptionFilter } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { firstValueFrom, interval, lastValueFrom, map, take, throwError, timeout, timer, toArray, type Observable } from 'rxjs';
 import { broadcastStream, eventStream, type EventService } from 'rx-redis-events';
-import { RxRedisEventsContext } from 'rx-redis-events/nestjs';
+import { RxRedisEventsContext, RxRedisEventsServer, type RxRedisEventsServerOptions } from 'rx-redis-events/nestjs';
 import { pause, pendingOf, Recorder, useNestApps, type Backend } from './nestApps';
 
 interface Order {
@@ -312,6 +312,13 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     expect(noDelivery).toEqual(['TypeError', 'TypeError']);
     const inspector: EventService = nest.service();
     expect((await inspector.describe(eventStream('prices.changed'))).length).toBe(0);
+  });
+
+  it('options - a bad concurrency or retry policy is refused at construction, a missing group by listen()', async () => {
+    expect(() => new RxRedisEventsServer({ group: 'g', concurrency: 0 })).toThrow(new RangeError('rx-redis-events/nestjs: RxRedisEventsServer option concurrency must be an integer >= 1, got 0'));
+    expect(() => new RxRedisEventsServer({ group: 'g', retry: { delays: [] } })).toThrow(new RangeError('rx-redis-events: retry delays must be a non-empty array of milliseconds'));
+    const refused = await new Promise((resolve) => new RxRedisEventsServer({} as RxRedisEventsServerOptions).listen(resolve));
+    expect(refused).toEqual(new TypeError('rx-redis-events: createEventService option group must be a non-empty string, got undefined'));
   });
 
   it('listen - an object pattern is refused with a TypeError naming it', async () => {

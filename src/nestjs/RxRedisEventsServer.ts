@@ -67,9 +67,10 @@ export class RxRedisEventsServer extends Server implements CustomTransportStrate
   constructor(private readonly options: RxRedisEventsServerOptions) {
     super();
     if (typeof options !== 'object' || options === null) throw new TypeError('rx-redis-events/nestjs: RxRedisEventsServer needs an options object with at least { group }');
-    this.concurrency = options.concurrency ?? 1;
-    // validates concurrency and retry now rather than at listen()
-    ackAfter(() => undefined, { concurrency: this.concurrency, ...(options.retry ? { retry: options.retry } : {}) });
+    const concurrency = (this.concurrency = options.concurrency ?? 1);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`rx-redis-events/nestjs: RxRedisEventsServer option concurrency must be an integer >= 1, got ${String(concurrency)}`);
+    // validates the retry policy now rather than at listen()
+    ackAfter(() => undefined, { concurrency, ...(options.retry ? { retry: options.retry } : {}) });
     this.definitions = new PatternDefinitions(options, 'RxRedisEventsServer');
   }
 
