@@ -314,6 +314,33 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     expect((await inspector.describe(eventStream('prices.changed'))).length).toBe(0);
   });
 
+  it("broadcasts - a failing broadcast handler is reported to on('error') and onError; the next message is handled", async () => {
+    const alerts = broadcastStream<string>('alerts');
+    const heard = new Recorder<string>();
+    @Controller()
+    class AlertsController {
+      @EventPattern('alerts')
+      alert(@Payload() text: string) {
+        if (text === 'bad') throw new RpcException('cannot show it');
+        heard.record(text);
+      }
+    }
+    @Module({ controllers: [AlertsController] })
+    class AlertsModule {}
+    const reported: unknown[] = [];
+    const listened: unknown[] = [];
+    const { server } = await nest.startServer(AlertsModule, { group: 'web', broadcasts: [alerts], onError: (error) => void reported.push(error) });
+    const failed = new Promise<void>((resolve) => server.on('error', (error) => (listened.push(error), resolve())));
+    const next = heard.next(1);
+    const client = nest.client({ broadcasts: [alerts] });
+    await lastValueFrom(client.emit('alerts', 'bad'));
+    await failed;
+    await lastValueFrom(client.emit('alerts', 'good'));
+    expect(await next).toEqual(['good']);
+    expect(reported).toEqual([{ status: 'error', message: 'cannot show it' }]);
+    expect(listened).toEqual(reported);
+  });
+
   it('options - a bad concurrency or retry policy is refused at construction, a missing group by listen()', async () => {
     expect(() => new RxRedisEventsServer({ group: 'g', concurrency: 0 })).toThrow(new RangeError('rx-redis-events/nestjs: RxRedisEventsServer option concurrency must be an integer >= 1, got 0'));
     expect(() => new RxRedisEventsServer({ group: 'g', retry: { delays: [] } })).toThrow(new RangeError('rx-redis-events: retry delays must be a non-empty array of milliseconds'));

@@ -9,6 +9,8 @@ import { startRedisServer, type RedisServer } from '../support/redisServer';
 
 export type Backend = 'memory' | 'redis';
 
+type ServerOptions = Partial<RxRedisEventsServerOptions> & { readonly group: string };
+
 /** NestJS micro-services and clients of one test on one backend (a private redis-server for the file on Redis), closed after each test. */
 export function useNestApps(backend: Backend) {
   let server: RedisServer | undefined;
@@ -29,17 +31,22 @@ export function useNestApps(backend: Backend) {
     await Promise.all(closables.splice(0).map((closable) => closable.close()));
   });
   const connection = () => (server ? { redis: server.url, prefix } : { broker, prefix });
+  const startServer = async (module: Type, options: ServerOptions): Promise<{ app: INestMicroservice; server: RxRedisEventsServer }> => {
+    const strategy = new RxRedisEventsServer({ ...connection(), ...options });
+    const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger: false });
+    apps.push(app);
+    await app.listen();
+    return { app, server: strategy };
+  };
   return {
     /** Where this test's services connect: the broker or the Redis URL, and the test's prefix. */
     connection,
     /** Creates and starts a NestJS micro-service on `RxRedisEventsServer`. */
-    async start(module: Type, options: Partial<RxRedisEventsServerOptions> & { group: string }): Promise<INestMicroservice> {
-      const strategy = new RxRedisEventsServer({ ...connection(), ...options });
-      const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger: false });
-      apps.push(app);
-      await app.listen();
-      return app;
+    async start(module: Type, options: ServerOptions): Promise<INestMicroservice> {
+      return (await startServer(module, options)).app;
     },
+    /** As `start`, with the strategy. */
+    startServer,
     /** Forgets an app the test closes itself. */
     closed(app: INestMicroservice): void {
       apps.splice(apps.indexOf(app), 1);
