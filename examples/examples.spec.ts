@@ -12,6 +12,7 @@ import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 import { main as metrics } from './metrics';
+import { main as nestjsOrders } from './nestjs-orders';
 
 const quiet = () => undefined;
 
@@ -66,6 +67,27 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     expect(summary.billingShares['billing-1']).toBeGreaterThan(0);
     expect(summary.billingShares['billing-2']).toBeGreaterThan(0);
     expect((summary.billingShares['billing-1'] ?? 0) + (summary.billingShares['billing-2'] ?? 0)).toBe(300);
+  });
+});
+
+describe.each(['memory', 'redis'] as const)('examples/nestjs-orders (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('nestjs-orders - billing bills every order once (o3 on its second delivery), answers a total and a tracking, and the filter shapes the error', async () => {
+    expect(await nestjsOrders({ redisUrl: server?.url, log: quiet })).toEqual({
+      billed: 5,
+      datesRestored: 5,
+      o3BilledOnDelivery: 2,
+      total: 600,
+      tracking: ['o2: packed', 'o2: shipped', 'o2: delivered'],
+      reserveError: { code: 'OUT_OF_STOCK', message: 'tea is out of stock' },
+      pending: 0,
+      errors: 0,
+    });
   });
 });
 
