@@ -57,6 +57,8 @@ export class Tracing {
       'messaging.redis.delivery_count': deliveryCount,
     };
     const span = api.trace.getTracer(TRACER_NAME).startSpan(`process ${stream}`, { kind: api.SpanKind.CONSUMER, attributes, links: producer ? [{ context: producer }] : [] }, parent);
+    // no SDK records it and no trace to continue: nothing to end or to make active
+    if (!producer && !span.isRecording()) return emit(settler);
     const traced: DeliverySettler = {
       ack: (entryId, count) => {
         this.end(span);
