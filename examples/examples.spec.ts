@@ -13,6 +13,7 @@ import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 import { main as metrics } from './metrics';
 import { main as nestjsOrders } from './nestjs-orders';
+import { main as tracing } from './tracing';
 
 const quiet = () => undefined;
 
@@ -67,6 +68,14 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     expect(summary.billingShares['billing-1']).toBeGreaterThan(0);
     expect(summary.billingShares['billing-2']).toBeGreaterThan(0);
     expect((summary.billingShares['billing-1'] ?? 0) + (summary.billingShares['billing-2'] ?? 0)).toBe(300);
+  });
+
+  it('tracing - the request, its send span and a process span per invoice (with the handler span inside) form one trace', async () => {
+    const summary = await tracing(env());
+    expect({ spans: [...summary.spans].sort(), traces: summary.traces }).toEqual({
+      spans: ['POST /invoices <- (root)', 'charge card <- process invoices', 'charge card <- process invoices', 'process invoices <- send invoices', 'process invoices <- send invoices', 'send invoices <- POST /invoices'],
+      traces: 1,
+    });
   });
 });
 

@@ -20,6 +20,8 @@ export interface BackendContext {
   streamLength(stream: string): Promise<number>;
   /** How many times the broker ran a command so far (only with `features.commandStats`). */
   commandCount(command: string): Promise<number>;
+  /** The server the services connect to (`server.address`, `server.port` of their trace spans); none in memory. */
+  readonly server?: { readonly address: string; readonly port: number };
 }
 
 /** A backend under the conformance suite. */

@@ -41,9 +41,10 @@ export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBac
       if (refused.length > 0) throw new Error(`the ACL user was refused commands: ${JSON.stringify(refused)}`);
     },
     context: () => {
-      const { admin: probe } = connection();
+      const { server: running, admin: probe } = connection();
       const prefix = `${user?.prefix ?? ''}${uniqueName('test')}:`;
       return {
+        server: { address: running.host, port: running.port },
         createService: (options) => {
           const service = createEventService({ closeTimeoutMs: 300, ...options, redis: serviceUrl, prefix });
           services.push(service);

@@ -26,10 +26,12 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
   const services: EventService[] = [];
 
   beforeAll(async () => {
-    const [built, launched] = await Promise.all([buildDashboardCli(), launchChromium()]);
-    ({ file: cli, remove } = built);
-    browser = launched;
-  }, 90_000);
+    // both run to their end, so that afterAll can clean up after either when the other fails
+    const [built, launched] = await Promise.allSettled([buildDashboardCli(), launchChromium()]);
+    if (built.status === 'fulfilled') ({ file: cli, remove } = built.value);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    for (const outcome of [built, launched]) if (outcome.status === 'rejected') throw outcome.reason;
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await remove();

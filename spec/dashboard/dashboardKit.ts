@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { waitFor } from '../conformance/helpers';
 import { RunningCli } from '../cli/runCli';
+import { chromiumLaunch } from '../support/chromium';
 
 const ROOT = join(__dirname, '../..');
-
-/** Debian's chromium (`apt-get install chromium`; `.ci/run` installs it when missing). */
-export const CHROMIUM = '/usr/bin/chromium';
-/** Headless, as root, and quiet on a machine without outside network. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * Builds dist/cli.js and the page script (dist/dashboard-app.global.js) with the package's own tsup
@@ -52,10 +48,14 @@ export async function startDashboard(file: string, args: readonly string[]): Pro
   return { cli, url };
 }
 
-/** Chromium with a fresh profile dir under the OS temp dir; `close()` ends it and removes the dir. */
+/**
+ * Chromium (the system one, else the one of `@sparticuz/chromium`: see `chromiumLaunch`) with a fresh
+ * profile dir under the OS temp dir; `close()` ends it and removes the dir.
+ */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'rx-redis-events-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
+  const [launch, profile] = await Promise.all([chromiumLaunch(), mkdtemp(join(tmpdir(), 'rx-redis-events-chromium-'))]);
+  const { executablePath, args, env } = launch;
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: [...args], env, viewport: { width: 1280, height: 860 } });
   return {
     context,
     close: async () => {

@@ -1,13 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
-const root = join(__dirname, '..', '..');
-
-/** Runs a script with plain Node in the repository, where `rx-redis-events` resolves through package.json `exports`. */
-function node(args: string[]): string {
-  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 20_000 }).trim();
-}
+import { BUILD_TIMEOUT_MS, ensureBuilt, node } from '../support/builtPackage';
 
 const script = (load: string) => `
 ${load}
@@ -19,12 +10,7 @@ service.produce(stream, { at: new Date(5), tags: new Set(['a']) })
 `;
 
 describe('package - the built package serves ESM and CommonJS through exports', () => {
-  beforeAll(() => {
-    const built = ['index.js', 'index.mjs', 'testing.js', 'testing.mjs'].every((file) => existsSync(join(root, 'dist', file)));
-    if (!built) {
-      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
-    }
-  }, 130_000);
+  beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
   it('package - require() works from a CommonJS script', () => {
     expect(node(['-e', script("const lib = require('rx-redis-events');")])).toBe('[true,5,["a"]]');

@@ -26,6 +26,19 @@ afterAll(() => {
 });
 
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
+/** `server.address` and `server.port` of the backend's server (none in memory). */
+const serverAttributes = (ctx: BackendContext) => (ctx.server ? { 'server.address': ctx.server.address, 'server.port': ctx.server.port } : {});
+const sendAttributes = (ctx: BackendContext, stream: string) => ({ 'messaging.system': 'redis', 'messaging.operation.type': 'send', 'messaging.operation.name': 'send', 'messaging.destination.name': stream, ...serverAttributes(ctx) });
+const processAttributes = (ctx: BackendContext, stream: string, group: string, id: string, deliveryCount: number) => ({
+  'messaging.system': 'redis',
+  'messaging.operation.type': 'process',
+  'messaging.operation.name': 'process',
+  'messaging.destination.name': stream,
+  ...serverAttributes(ctx),
+  'messaging.consumer.group.name': group,
+  'messaging.message.id': id,
+  'messaging.redis.delivery_count': deliveryCount,
+});
 
 describe.each<[string, () => ConformanceBackend]>([
   ['memory', memoryBackend],
@@ -41,7 +54,7 @@ describe.each<[string, () => ConformanceBackend]>([
   });
   afterEach(() => backend.cleanup());
 
-  it('tracing - produce runs in a producer span whose context travels with each event; every group handles it in a consumer span of the same trace, linked to it', async () => {
+  it('tracing - produce runs in a producer span "send <stream>" whose context travels with each event; every group handles it in a consumer span "process <stream>" of the same trace, its child and linked to it', async () => {
     const jobs = eventStream<Job>(uniqueName('jobs'));
     const producer = ctx.createService({ group: 'P' });
     const handledIn: Record<string, string[]> = { A: [], B: [] };
@@ -60,8 +73,9 @@ describe.each<[string, () => ConformanceBackend]>([
         )
         .subscribe(),
     );
+    let ids: string[] = [];
     await tracer.startActiveSpan('request', async (request) => {
-      await producer.produce(jobs, { n: 1 }, { n: 2 });
+      ids = await producer.produce(jobs, { n: 1 }, { n: 2 });
       request.end();
     });
     await waitFor('both groups handled both events', () => handledIn.A?.length === 2 && handledIn.B?.length === 2);
@@ -70,10 +84,11 @@ describe.each<[string, () => ConformanceBackend]>([
 
     const spans = exporter.getFinishedSpans();
     const [request] = spans.filter((span) => span.name === 'request');
-    const [publish] = spans.filter((span) => span.name === `${jobs.name} publish`);
-    const processed = spans.filter((span) => span.name === `${jobs.name} process`);
+    const [publish, ...more] = spans.filter((span) => span.name === `send ${jobs.name}`);
+    const processed = spans.filter((span) => span.name === `process ${jobs.name}`);
     expect(request).toBeDefined();
-    expect(publish).toMatchObject({ kind: SpanKind.PRODUCER, attributes: { 'messaging.destination.name': jobs.name, 'messaging.batch.message_count': 2 } });
+    expect(more).toEqual([]);
+    expect({ kind: publish?.kind, attributes: publish?.attributes }).toEqual({ kind: SpanKind.PRODUCER, attributes: { ...sendAttributes(ctx, jobs.name), 'messaging.batch.message_count': 2 } });
     expect(parentOf(publish as ReadableSpan)).toBe(request?.spanContext().spanId);
     expect(processed).toHaveLength(4);
     const traceId = request?.spanContext().traceId;
@@ -84,7 +99,10 @@ describe.each<[string, () => ConformanceBackend]>([
       expect(span.links.map((link) => link.context.spanId)).toEqual([publish?.spanContext().spanId]);
       expect(span.status.code).toBe(SpanStatusCode.OK);
     }
-    expect(processed.map((span) => span.attributes['messaging.consumer.group.name']).sort()).toEqual(['A', 'A', 'B', 'B']);
+    const byGroupAndId = (span: ReadableSpan) => `${String(span.attributes['messaging.consumer.group.name'])} ${String(span.attributes['messaging.message.id'])}`;
+    expect([...processed].sort((a, b) => byGroupAndId(a).localeCompare(byGroupAndId(b))).map((span) => span.attributes)).toEqual(
+      ['A', 'B'].flatMap((group) => ids.map((id) => processAttributes(ctx, jobs.name, group, id, 1))),
+    );
     for (const group of ['A', 'B']) {
       for (const n of [1, 2]) {
         const [work] = spans.filter((span) => span.name === `work ${group} ${n}`);
@@ -94,7 +112,7 @@ describe.each<[string, () => ConformanceBackend]>([
     }
   });
 
-  it('tracing - a nacked delivery ends its consumer span with status ERROR and the error; the redelivery gets a span of its own', async () => {
+  it('tracing - a nacked delivery ends its consumer span with status ERROR and the error; the redelivery gets a span of its own; a send of one event has no batch count', async () => {
     const jobs = eventStream<Job>(uniqueName('jobs'));
     const service = ctx.createService({ group: 'A' });
     let attempts = 0;
@@ -110,23 +128,27 @@ describe.each<[string, () => ConformanceBackend]>([
         ),
       )
       .subscribe();
+    let id = '';
     await trace.getTracer('spec').startActiveSpan('request', async (request) => {
-      await service.produce(jobs, { n: 1 });
+      [id = ''] = await service.produce(jobs, { n: 1 });
       request.end();
     });
-    await waitFor('two consumer spans', () => exporter.getFinishedSpans().filter((span) => span.name === `${jobs.name} process`).length === 2);
+    await waitFor('two consumer spans', () => exporter.getFinishedSpans().filter((span) => span.name === `process ${jobs.name}`).length === 2);
     subscription.unsubscribe();
-    const processed = exporter.getFinishedSpans().filter((span) => span.name === `${jobs.name} process`);
-    expect(processed.map((span) => [span.attributes['messaging.redis.delivery_count'], span.status])).toEqual([
-      [1, { code: SpanStatusCode.ERROR, message: 'first attempt fails' }],
-      [2, { code: SpanStatusCode.OK }],
+    const spans = exporter.getFinishedSpans();
+    const sent = spans.filter((span) => span.name === `send ${jobs.name}`);
+    expect(sent.map((span) => span.attributes)).toEqual([sendAttributes(ctx, jobs.name)]);
+    const processed = spans.filter((span) => span.name === `process ${jobs.name}`);
+    expect(processed.map((span) => [span.attributes, span.status, parentOf(span)])).toEqual([
+      [processAttributes(ctx, jobs.name, 'A', id, 1), { code: SpanStatusCode.ERROR, message: 'first attempt fails' }, sent[0]?.spanContext().spanId],
+      [processAttributes(ctx, jobs.name, 'A', id, 2), { code: SpanStatusCode.OK }, sent[0]?.spanContext().spanId],
     ]);
   });
 
-  it('tracing - an entry without trace context (written by another client) is delivered without a consumer span', async () => {
+  it('tracing - an entry without trace context (written by another client) is processed in a consumer span of a trace of its own, without links', async () => {
     const jobs = eventStream<Job>(uniqueName('jobs'));
     const service = ctx.createService({ group: 'A' });
-    await ctx.appendRaw(jobs.name, { v: '{"json":{"n":7}}' });
+    const id = await ctx.appendRaw(jobs.name, { v: '{"json":{"n":7}}' });
     const values: number[] = [];
     const subscription = service
       .consume(jobs, { from: 'start' })
@@ -135,6 +157,9 @@ describe.each<[string, () => ConformanceBackend]>([
     await waitFor('the event', () => values.length === 1);
     subscription.unsubscribe();
     expect(values).toEqual([7]);
-    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual([]);
+    await waitFor('the consumer span', () => exporter.getFinishedSpans().length === 1);
+    expect(exporter.getFinishedSpans().map((span) => [span.name, span.kind, span.attributes, span.parentSpanContext, span.links, span.status])).toEqual([
+      [`process ${jobs.name}`, SpanKind.CONSUMER, processAttributes(ctx, jobs.name, 'A', id, 1), undefined, [], { code: SpanStatusCode.OK }],
+    ]);
   });
 });

@@ -112,8 +112,8 @@ export class InFlight<T> implements DeliverySettler {
       const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
       if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
       const { tracing } = this.ctx;
-      if (tracing && entry.fields.traceparent !== undefined) {
-        tracing.deliver(stream.name, entry.id, entry.deliveryCount, entry.fields, this, (settler) => this.events.emit(createDelivery(init, settler)));
+      if (tracing) {
+        tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, this, (settler) => this.events.emit(createDelivery(init, settler)));
       } else {
         this.events.emit(createDelivery(init, this));
       }

@@ -89,7 +89,7 @@ export class EventService {
     this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
     const openTelemetry = loadOpenTelemetry();
-    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group) : undefined;
+    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group, transports.streams.serverOf?.bind(transports.streams)) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -173,11 +173,11 @@ export class EventService {
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
     const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
-    const trace = this.tracing?.startProduce(stream.name, events.length);
+    const keys = this.keysOf(stream);
+    const trace = this.tracing?.startProduce(stream.name, keys, events.length);
     const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
     const { produceTimeoutMs, scheduler } = this.options;
     const { streams } = this.transports;
-    const keys = this.keysOf(stream);
     // several partitions: one append per partition the call touches, sent together
     const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream));
     const appended = batches

@@ -1,7 +1,8 @@
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { inspect } from 'node:util';
 import type { EntryFields } from '../codec/entryCodec';
 import type { DeliverySettler } from '../consumer/Delivery';
+import type { ServerAddress } from '../transport/StreamTransport';
 import type { OpenTelemetryApi } from './loadOpenTelemetry';
 
 /** Entry fields that carry the producer's trace context (W3C Trace Context). */
@@ -10,58 +11,54 @@ export const TRACE_FIELDS = ['traceparent', 'tracestate'] as const;
 const TRACER_NAME = 'rx-redis-events';
 
 /**
- * Trace propagation through streams with `@opentelemetry/api`: `produce` runs in a producer span
- * whose context travels in each entry (`traceparent`, `tracestate`); each delivery is handled in a
- * consumer span, a child of the producer's context and linked to it, ended when the delivery is
- * acked (status OK) or nacked (status ERROR with the handler's error).
+ * Trace propagation through streams with `@opentelemetry/api`, after the OpenTelemetry messaging
+ * conventions: `produce` runs in a producer span `send <stream>` whose context travels in each entry
+ * (`traceparent`, `tracestate`); each delivery is handled in a consumer span `process <stream>`, a
+ * child of the producer's context (and linked to it) when the entry carries one, ended when the
+ * delivery is acked (status OK) or nacked (status ERROR with the handler's error).
  */
 export class Tracing {
+  /**
+   * @param serverOf The server that holds a key (`server.address`, `server.port`), on Redis.
+   */
   constructor(
     private readonly api: OpenTelemetryApi,
     private readonly group: string,
+    private readonly serverOf: ((key: string) => ServerAddress | undefined) | undefined,
   ) {}
 
   /**
-   * Starts a producer span for a produce call of `count` events on `stream`; returns the fields to add
-   * to every entry and a function that ends the span with the call's outcome. Without an active
-   * trace and without a recording SDK, returns no fields.
+   * Starts a producer span for a produce call of `count` events on `stream` (stored under `keys`);
+   * returns the fields to add to every entry and a function that ends the span with the call's
+   * outcome. Without an active trace and without a recording SDK, returns no fields.
    */
-  startProduce(stream: string, count: number): { readonly fields: Record<string, string>; readonly end: (error?: unknown) => void } {
+  startProduce(stream: string, keys: readonly string[], count: number): { readonly fields: Record<string, string>; readonly end: (error?: unknown) => void } {
     const { api } = this;
-    const span = api.trace.getTracer(TRACER_NAME).startSpan(`${stream} publish`, {
-      kind: api.SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'redis', 'messaging.operation.type': 'send', 'messaging.destination.name': stream, 'messaging.batch.message_count': count },
-    });
+    const attributes: Attributes = { ...this.common('send', stream, keys), ...(count > 1 ? { 'messaging.batch.message_count': count } : {}) };
+    const span = api.trace.getTracer(TRACER_NAME).startSpan(`send ${stream}`, { kind: api.SpanKind.PRODUCER, attributes });
     const fields: Record<string, string> = {};
     api.propagation.inject(api.trace.setSpan(api.context.active(), span), fields);
     return { fields: pick(fields), end: (error) => this.end(span, error) };
   }
 
   /**
-   * Runs `emit` (handing the delivery to the subscriber) inside a consumer span for the entry, so the
-   * handler's synchronous part and what it starts run in that span's context; returns a settler that
-   * ends the span when the delivery is settled.
+   * Runs `emit` (handing the delivery to the subscriber) inside a consumer span for the entry of
+   * `key`, so the handler's synchronous part and what it starts run in that span's context; the
+   * settler it hands over ends the span when the delivery is settled.
    */
-  deliver(stream: string, id: string, deliveryCount: number, fields: EntryFields, settler: DeliverySettler, emit: (settler: DeliverySettler) => void): void {
+  deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, settler: DeliverySettler, emit: (settler: DeliverySettler) => void): void {
     const { api } = this;
     const parent = fields.traceparent === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
     const producer = api.trace.getSpanContext(parent);
-    const span = api.trace.getTracer(TRACER_NAME).startSpan(
-      `${stream} process`,
-      {
-        kind: api.SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'redis',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': stream,
-          'messaging.consumer.group.name': this.group,
-          'messaging.message.id': id,
-          'messaging.redis.delivery_count': deliveryCount,
-        },
-        links: producer ? [{ context: producer }] : [],
-      },
-      parent,
-    );
+    const attributes: Attributes = {
+      ...this.common('process', stream, [key]),
+      'messaging.consumer.group.name': this.group,
+      'messaging.message.id': id,
+      'messaging.redis.delivery_count': deliveryCount,
+    };
+    const span = api.trace.getTracer(TRACER_NAME).startSpan(`process ${stream}`, { kind: api.SpanKind.CONSUMER, attributes, links: producer ? [{ context: producer }] : [] }, parent);
+    // no SDK records it and no trace to continue: nothing to end or to make active
+    if (!producer && !span.isRecording()) return emit(settler);
     const traced: DeliverySettler = {
       ack: (entryId, count) => {
         this.end(span);
@@ -73,6 +70,17 @@ export class Tracing {
       },
     };
     api.context.with(api.trace.setSpan(parent, span), () => emit(traced));
+  }
+
+  /** The attributes of every span: the operation, the stream and, on Redis, the server when all `keys` are on one. */
+  private common(operation: 'send' | 'process', stream: string, keys: readonly string[]): Attributes {
+    const attributes: Attributes = { 'messaging.system': 'redis', 'messaging.operation.type': operation, 'messaging.operation.name': operation, 'messaging.destination.name': stream };
+    const server = this.serverOf && keys.length > 0 ? sameServer(keys.map(this.serverOf)) : undefined;
+    if (server) {
+      attributes['server.address'] = server.address;
+      if (server.port !== undefined) attributes['server.port'] = server.port;
+    }
+    return attributes;
   }
 
   private end(span: Span, error?: unknown): void {
@@ -90,4 +98,9 @@ function pick(carrier: Record<string, string>): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const name of TRACE_FIELDS) if (typeof carrier[name] === 'string') fields[name] = carrier[name];
   return fields;
+}
+
+function sameServer(servers: readonly (ServerAddress | undefined)[]): ServerAddress | undefined {
+  const [first] = servers;
+  return first && servers.every((server) => server?.address === first.address && server.port === first.port) ? first : undefined;
 }

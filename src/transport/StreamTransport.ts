@@ -71,6 +71,12 @@ export interface StreamReader {
   close(): void;
 }
 
+/** A server of the store: a host name or IP address and port, or a Unix socket path without port. */
+export interface ServerAddress {
+  readonly address: string;
+  readonly port?: number;
+}
+
 /**
  * The seam between the library and a persistent stream store (Redis Streams, or memory).
  * Keys are full keys (prefix included). Every method fails with a `TransportError` on broker failure.
@@ -80,6 +86,8 @@ export interface StreamReader {
 export interface StreamTransport {
   /** Whether every operation takes effect before the call returns (memory): acks need no coalescing, produce no timeout. */
   readonly synchronous: boolean;
+  /** The server the commands on `key` go to, for tracing (`server.address`, `server.port`); only on a network store, `undefined` while unknown. */
+  serverOf?(key: string): ServerAddress | undefined;
   /** Creates the group (and the stream) unless it exists. */
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void>;
   /** Appends entries in order and resolves with their ids once the store has them all. */

@@ -1,6 +1,6 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
-import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
@@ -15,6 +15,7 @@ import { describeRedisStream } from './describeRedisStream';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import { connectionState, readServerWarnings } from './redisHealth';
 import { ReplicaWaits } from './replicaWaits';
+import { serverAddressOf } from './serverAddress';
 
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
@@ -33,6 +34,10 @@ export class RedisStreamTransport implements StreamTransport {
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {}
+
+  serverOf(key: string): ServerAddress | undefined {
+    return serverAddressOf(this.connections, key);
+  }
 
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
     return defer(async () => {
