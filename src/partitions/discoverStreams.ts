@@ -1,6 +1,7 @@
+import calculateSlot from 'cluster-key-slot';
 import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { eventStream, MAX_PARTITIONS, type EventStream } from '../definitions/eventStream';
-import { partitionTags } from './partitionTags';
+import { inShare, partitionTag } from './partitionTags';
 import { deadLetterKeyOf, partitionKeys } from './streamLayout';
 
 /** A stream found from its Redis keys: a definition with its partition count, and which of its keys exist. */
@@ -70,13 +71,17 @@ function definition(name: string, tags: ReadonlySet<string>): EventStream<unknow
   }
 }
 
-/** The smallest partition count whose tags include every tag found (1 without tags); undefined when none does. */
+/**
+ * The smallest partition count whose tags include every tag found (1 without tags); undefined when
+ * none does. A count is tried only where each tag's slot lies in its partition's share of the slots,
+ * so that a stray key costs no more than a real one.
+ */
 function partitionCount(found: ReadonlySet<string>): number | undefined {
   if (found.size === 0) return 1;
-  const highest = Math.max(...[...found].map((tag) => Number(/^p(\d+)-/.exec(tag)?.[1])));
+  const tags = [...found].map((tag) => ({ tag, index: Number(/^p(\d+)-/.exec(tag)?.[1]), slot: calculateSlot(tag) }));
+  const highest = Math.max(...tags.map(({ index }) => index));
   for (let count = Math.max(2, highest + 1); count <= MAX_PARTITIONS; count++) {
-    const tags = new Set(partitionTags(count));
-    if ([...found].every((tag) => tags.has(tag))) return count;
+    if (tags.every(({ slot, index }) => inShare(slot, index, count)) && tags.every(({ tag, index }) => partitionTag(index, count) === tag)) return count;
   }
   return undefined;
 }
