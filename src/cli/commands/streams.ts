@@ -27,8 +27,7 @@ export const streams: Command = async ({ args, env, io }) => {
   expectPositionals(positionals, 0, 'streams takes no arguments', STREAMS_USAGE);
   const rows = await withRedis(values, env, io, async (redis, { prefix }) => {
     const progress = new Progress(io.err, 'scanned keys', undefined, escapesOn(io.err, env));
-    let pages = 0;
-    const found = await findStreams(redis, prefix, { onPage: (keys) => void (++pages > 1 && progress.update(keys)) });
+    const found = await findStreams(redis, prefix, { onPage: (keys) => progress.update(keys) });
     progress.done();
     return Promise.all(found.map((stream) => rowOf(redis, stream)));
   });

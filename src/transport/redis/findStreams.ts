@@ -6,7 +6,8 @@ const SCAN_COUNT = 1000;
 
 /**
  * The stream keys matching `pattern` (`SCAN … MATCH <pattern> TYPE stream`), sorted; on a cluster,
- * those of every master. `onPage` is told the number of keys found so far after each page.
+ * those of every master. `onPage` is told the number of keys found so far after each page that more
+ * pages follow (none for a scan of one page per server).
  */
 export async function scanStreamKeys(client: Redis | Cluster, pattern: string, onPage?: (found: number) => void): Promise<string[]> {
   const keys = new Set<string>();
@@ -17,7 +18,7 @@ export async function scanStreamKeys(client: Redis | Cluster, pattern: string, o
       const [next, page] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT, 'TYPE', 'stream');
       for (const key of page) keys.add(key);
       cursor = next;
-      onPage?.(keys.size);
+      if (cursor !== '0') onPage?.(keys.size);
     } while (cursor !== '0');
   }
   return [...keys].sort();
