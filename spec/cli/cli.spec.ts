@@ -67,7 +67,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect({ code: badOption.code, first: badOption.stderr.split('\n')[0] }).toEqual({ code: 2, first: "rx-redis-events: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"" });
     const badJson = await runCli(cli, ['produce', 'orders', '{nope']);
     expect(badJson.code).toBe(2);
-  });
+  }, 60_000);
 
   it('cli - --version; help <command>; stray arguments and URLs that are not redis:// or rediss:// are usage errors (exit 2)', async () => {
     expect(await runCli(cli, ['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
@@ -90,7 +90,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect({ code: fromEnv.code, first: fromEnv.stderr.split('\n')[0] }).toEqual({ code: 2, first: 'rx-redis-events: REDIS_URL must be a redis:// or rediss:// URL, got "postgres://user:***@db:5432"' });
     expect(await firstLine('streams', '--cluster', '127.0.0.1:7000', '--url', 'redis://127.0.0.1:7000')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: --cluster and --url exclude each other' });
     expect(await firstLine('streams', '--cluster', '127.0.0.1')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: --cluster takes host:port,host:port,..., got "127.0.0.1"' });
-  });
+  }, 60_000);
 
   it('cli - colours only on a terminal and never with NO_COLOR (util-linux script gives the CLI a terminal)', async () => {
     const [id] = await open('P').produce(orders, order(1));
@@ -99,12 +99,12 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(coloured).toEqual({ code: 0, output: `${id}  o1  { n: \x1b[33m1\x1b[39m, at: \x1b[35m2024-01-01T00:00:01.000Z\x1b[39m }\r\n` });
     expect(await runInTerminal(cli, args, { ...env(), NO_COLOR: '1' })).toEqual({ code: 0, output: `${id}  o1  { n: 1, at: 2024-01-01T00:00:01.000Z }\r\n` });
     expect(await runCli(cli, args, env())).toEqual({ code: 0, stdout: `${id}  o1  { n: 1, at: 2024-01-01T00:00:01.000Z }\n`, stderr: '' });
-  });
+  }, 60_000);
 
   it('cli - Redis unreachable: one line on stderr, exit 1', async () => {
     const result = await runCli(cli, ['streams', '--url', 'redis://127.0.0.1:1']);
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'rx-redis-events: cannot connect to redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n' });
-  });
+  }, 60_000);
 
   it('cli - streams lists the streams under the prefix with length, groups and dead letters (dlq keys counted, not listed)', async () => {
     await scenario();
@@ -122,7 +122,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
       { stream: 'payments', partitions: 1, length: 1, groups: [], deadLetters: 0 },
     ]);
     expect((await runCli(cli, ['streams', '--prefix', 'nothing-here:'], env())).stdout).toBe('STREAM  PARTITIONS  LENGTH  GROUPS  DEAD LETTERS\n');
-  });
+  }, 60_000);
 
   it('cli - describe prints the summary, the groups and the consumers; --json is what describe() returns', async () => {
     const { ids } = await scenario();
@@ -135,7 +135,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(columns(lines[10])).toEqual(['A', 'a#1', '1', expect.stringMatching(/^\d+(ms|\.\ds)$/) as unknown]);
     const described = JSON.parse((await run('describe', 'orders', '--json')).stdout) as StreamDescription;
     expect(described).toMatchObject({ stream: 'orders', length: 3, firstId: ids[0], lastId: ids[2], deadLetters: 1, groups: [{ name: 'A', pending: 1, lag: 0, lastDeliveredId: ids[2], oldestPendingId: ids[2], deadLetters: 1, consumers: [{ name: 'a#1', pending: 1 }] }] });
-  });
+  }, 60_000);
 
   it('cli - describe, tail and dlq of a stream with no key under the prefix: exit 1 naming the stream and the prefix (a typo is not an empty stream)', async () => {
     await scenario();
@@ -146,7 +146,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(await run('dlq', 'list', 'ordres')).toEqual(failure);
     expect(await runCli(cli, ['describe', 'orders', '--prefix', 'elsewhere:'], env())).toEqual({ code: 1, stdout: '', stderr: 'rx-redis-events: no stream "orders" under the prefix "elsewhere:"\n' });
     expect(await redis.admin.exists(`${prefix}ordres`)).toBe(0);
-  });
+  }, 60_000);
 
   it('cli - produce appends a JSON value (with --key) and prints its id', async () => {
     const result = await run('produce', 'orders', '{"n":5}', '--key', 'o5');
@@ -154,7 +154,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const [id] = result.stdout.split('\n');
     const [delivery] = await collect(open('A').consume(orders, { from: 'start' }), 1);
     expect({ id: delivery?.id, key: delivery?.key, value: delivery?.value }).toEqual({ id, key: 'o5', value: { n: 5 } });
-  });
+  }, 60_000);
 
   it('cli - tail without a group prints events as they arrive (XREAD) and joins no group; SIGINT ends it with 0', async () => {
     const service = open('P');
@@ -165,7 +165,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(tail.lines).toEqual([`${ids[0]}  o2  { n: 2, at: 2024-01-01T00:00:02.000Z }`, `${ids[1]}  o3  { n: 3, at: 2024-01-01T00:00:03.000Z }`]);
     expect(await tail.stop()).toBe(0);
     expect(await redis.admin.xinfo('GROUPS', `${prefix}orders`)).toEqual([]);
-  });
+  }, 60_000);
 
   it('cli - tail --group consumes as that group from the start and acks; --json prints one document per line; --count ends it', async () => {
     const ids = await open('P').produce(orders, order(1), order(2));
@@ -176,7 +176,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     );
     const description = await open('A').describe(orders);
     expect(description.groups.map(({ name, pending, lag, consumers }) => ({ name, pending, lag, consumers: consumers.map((c) => c.name) }))).toEqual([{ name: 'audit', pending: 0, lag: 0, consumers: ['tail#1'] }]);
-  });
+  }, 60_000);
 
   it('cli - dlq list and show the dead letters; redrive puts 150 back with progress lines on stderr', async () => {
     const { ids } = await scenario();
@@ -210,5 +210,5 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const redrive = await run('dlq', 'redrive', 'bulk', '--yes');
     expect(redrive).toEqual({ code: 0, stdout: 'redriven 150 dead letters to bulk\n', stderr: 'redriven: 100/150\nredriven: 150/150\n' });
     expect(await service.describe(bulk)).toMatchObject({ length: 300, deadLetters: 0 });
-  });
+  }, 60_000);
 });

@@ -62,6 +62,6 @@ describe('rx-redis-events CLI - where Redis is: --cluster and --tls-ca', () => {
       expect(await run('streams', '--url', server.url, '--tls-ca', `${files.dir}/missing.crt`)).toEqual({ code: 1, stdout: '', stderr: `rx-redis-events: cannot read --tls-ca ${files.dir}/missing.crt: ENOENT: no such file or directory, open '${files.dir}/missing.crt'\n` });
       const plain = await run('streams', '--url', `redis://127.0.0.1:${server.port}`, '--tls-ca', files.ca.certFile);
       expect({ code: plain.code, first: plain.stderr.split('\n')[0] }).toEqual({ code: 2, first: `rx-redis-events: --tls-ca needs a rediss:// URL (TLS), got "redis://127.0.0.1:${server.port}"` });
-    });
+    }, 60_000);
   });
 });

@@ -40,7 +40,7 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     expect(await run('dlq', 'redrive', 'orders', '--id', letters[0]?.id as string)).toEqual({ code: 0, stdout: 'redriven 1 dead letter to orders\n', stderr: 'redriven: 1/1\n' });
     expect(await run('dlq', 'redrive', 'orders', '--yes')).toEqual({ code: 0, stdout: 'redriven 1 dead letter to orders\n', stderr: 'redriven: 1/1\n' });
     expect(await service.deadLetters(orders)).toEqual([]);
-  });
+  }, 60_000);
 
   it('dlq - redrive --dry-run lists what it would redrive and changes nothing', async () => {
     const { service, letters } = await scenario();
@@ -53,7 +53,7 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     });
     expect(await run('dlq', 'redrive', 'orders', '--dry-run', '--group', 'B', '--json')).toEqual({ code: 0, stdout: '{"dryRun":true,"wouldRedrive":[]}\n', stderr: '' });
     expect(await service.describe(orders)).toMatchObject({ length: 3, deadLetters: 2 });
-  });
+  }, 60_000);
 
   it('dlq - redrive without --id on a terminal asks: no keeps the dead letters (exit 1), y redrives them', async () => {
     const { service } = await scenario();
@@ -63,7 +63,7 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     const accepted = await terminal(['dlq', 'redrive', 'orders'], 'y\n', { NO_COLOR: '1' });
     expect(accepted).toEqual({ code: 0, output: `${PROMPT}y\r\nredriven: 2/2\r\nredriven 2 dead letters to orders\r\n` });
     expect(await service.deadLetters(orders)).toEqual([]);
-  });
+  }, 60_000);
 
   it('dlq - the help names the dead-letter key as it is; show reads that one entry (XRANGE <id> <id> COUNT 1)', async () => {
     const { letters } = await scenario();
@@ -83,5 +83,5 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     } finally {
       monitor.disconnect();
     }
-  });
+  }, 60_000);
 });
