@@ -59,3 +59,42 @@ export class RunningCli {
     return this.exited;
   }
 }
+
+/** `text` as one word for `sh`. */
+const shellWord = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Runs the built CLI on a pseudo-terminal (util-linux `script`), so that its stdin, stdout and stderr
+ * are terminals; writes `answer` to it once its output (stdout and stderr share the terminal) holds
+ * `prompt`. Resolves with what the terminal showed (`\r\n` line ends) and the exit code.
+ */
+export function runInTerminal(file: string, args: readonly string[], env: NodeJS.ProcessEnv, reply?: { prompt: string; answer: string }): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, file, ...args].map(shellWord).join(' ');
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { env: { PATH: process.env.PATH, TERM: 'xterm', ...env } });
+  let output = '';
+  let answered = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (reply && !answered && output.includes(reply.prompt)) {
+      answered = true;
+      child.stdin.write(reply.answer);
+    }
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  return new Promise((resolve) => child.once('close', (code) => (clearTimeout(timer), resolve({ code, output }))));
+}
+
+/** Builds the CLI for the spec file (in `beforeAll`) and removes it afterwards; read `file` inside tests. */
+export function useBuiltCli(): { readonly file: string } {
+  let built: { file: string; remove: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    built = await buildCli();
+  }, 60_000);
+  afterAll(() => built?.remove());
+  return {
+    get file() {
+      if (!built) throw new Error('useBuiltCli: the CLI is only built inside tests');
+      return built.file;
+    },
+  };
+}

@@ -16,6 +16,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** The options every command takes. */
 export const GLOBAL_OPTIONS = {
   url: { type: 'string' },
+  cluster: { type: 'string' },
+  'tls-ca': { type: 'string' },
   prefix: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -23,10 +25,15 @@ export const GLOBAL_OPTIONS = {
 
 /** The global options' lines of a usage text. */
 export const GLOBAL_HELP = `Options of every command:
-  --url <url>       Redis URL (default: $REDIS_URL, else redis://127.0.0.1:6379)
-  --prefix <p>      key prefix of the services (default: none)
-  --json            machine-readable output (one JSON document, or one per line for tail)
-  -h, --help        this help`;
+  --url <url>               Redis URL, redis:// or rediss:// (TLS) (default: $REDIS_URL, else
+                            redis://127.0.0.1:6379)
+  --cluster <host:port,...> a Redis Cluster's seed nodes, instead of --url
+  --tls-ca <file>           trust the CA in this PEM file for TLS (with a rediss:// URL, or over
+                            TLS to the --cluster nodes)
+  --prefix <p>              key prefix of the services (default: none)
+  --json                    machine-readable output (one JSON document, or one per line for tail)
+  -h, --help                this help
+Colours only on a terminal, and never with NO_COLOR set.`;
 
 /** The values of a command's options (global ones included) and its positional arguments. */
 export interface ParsedCommand<O extends Options> {
@@ -42,6 +49,13 @@ export function parseCommand<O extends Options>(args: readonly string[], options
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error), usage);
   }
+}
+
+/** A usage error unless there are exactly `wanted` positional arguments (`what` says which). */
+export function expectPositionals(positionals: readonly string[], wanted: number, what: string, usage: string): void {
+  if (positionals.length === wanted) return;
+  const stray = positionals.slice(wanted);
+  throw new UsageError(positionals.length > wanted ? `${what}; unexpected argument${stray.length === 1 ? '' : 's'} ${stray.map((arg) => JSON.stringify(arg)).join(' ')}` : what, usage);
 }
 
 /** A positive integer option, or the default. */

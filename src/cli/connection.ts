@@ -1,14 +1,63 @@
-import { Redis } from 'ioredis';
+import { readFile } from 'node:fs/promises';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { GLOBAL_HELP, UsageError } from './args';
 
 /** The CLI's connection settings. */
 export interface Target {
+  /** The server's URL; with `cluster`, the seed nodes as `redis://` or `rediss://` URLs. */
   readonly url: string;
   readonly prefix: string;
+  /** The seed nodes of a Redis Cluster (`--cluster host:port,...`). */
+  readonly cluster?: readonly { readonly host: string; readonly port: number }[];
+  /** A PEM file of the CA that signed the server's certificate (`--tls-ca`). */
+  readonly tlsCaFile?: string;
 }
 
-/** The target from `--url`/`REDIS_URL` and `--prefix`. */
-export function targetOf(values: { url?: string; prefix?: string }, env: NodeJS.ProcessEnv): Target {
-  return { url: values.url ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: values.prefix ?? '' };
+/** The global options that say where Redis is. */
+export interface TargetOptions {
+  readonly url?: string;
+  readonly prefix?: string;
+  readonly cluster?: string;
+  readonly 'tls-ca'?: string;
+}
+
+/**
+ * The target from `--url`/`REDIS_URL` (or `--cluster`), `--tls-ca` and `--prefix`. A URL that is not
+ * `redis://` or `rediss://`, a malformed node list, `--cluster` with `--url`, or `--tls-ca` with a
+ * `redis://` URL is a {@link UsageError}.
+ */
+export function targetOf(values: TargetOptions, env: NodeJS.ProcessEnv): Target {
+  const prefix = values.prefix ?? '';
+  const tlsCaFile = values['tls-ca'];
+  if (values.cluster !== undefined) {
+    if (values.url !== undefined) throw new UsageError('--cluster and --url exclude each other', GLOBAL_HELP);
+    const cluster = clusterNodes(values.cluster);
+    const scheme = tlsCaFile === undefined ? 'redis' : 'rediss';
+    return { url: cluster.map(({ host, port }) => `${scheme}://${host}:${port}`).join(','), prefix, cluster, ...(tlsCaFile === undefined ? {} : { tlsCaFile }) };
+  }
+  const [url, source] = values.url !== undefined ? [values.url, '--url'] : env.REDIS_URL ? [env.REDIS_URL, 'REDIS_URL'] : ['redis://127.0.0.1:6379', 'the default URL'];
+  const scheme = schemeOf(url);
+  if (scheme !== 'redis:' && scheme !== 'rediss:') throw new UsageError(`${source} must be a redis:// or rediss:// URL, got ${JSON.stringify(redact(url))}`, GLOBAL_HELP);
+  if (tlsCaFile !== undefined && scheme !== 'rediss:') throw new UsageError(`--tls-ca needs a rediss:// URL (TLS), got ${JSON.stringify(redact(url))}`, GLOBAL_HELP);
+  return { url, prefix, ...(tlsCaFile === undefined ? {} : { tlsCaFile }) };
+}
+
+/** `host:port,host:port` as cluster nodes. */
+function clusterNodes(list: string): { host: string; port: number }[] {
+  return list.split(',').map((node) => {
+    const match = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(node.trim());
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) throw new UsageError(`--cluster takes host:port,host:port,..., got ${JSON.stringify(node)}`, GLOBAL_HELP);
+    return { host: (match[1] as string).replace(/^\[|\]$/g, ''), port };
+  });
+}
+
+function schemeOf(url: string): string | undefined {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A failure to reach Redis: one line, exit code 1. */
@@ -17,22 +66,42 @@ export class ConnectionFailure extends Error {
 }
 
 /**
- * Connects, failing at once (no reconnect loop) when Redis cannot be reached: a command-line tool
- * should say so and exit, not wait.
+ * Opens a client for the target: a `Redis`, or a `Cluster` with `--cluster`. With `failFast` (the
+ * default) it does not reconnect and resolves only once it is ready: a command-line tool should say
+ * that Redis cannot be reached and exit, not wait.
  */
-export async function connect(url: string): Promise<Redis> {
-  const redis = new Redis(url, { retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 });
+export async function connect(target: Target, { failFast = true } = {}): Promise<Redis | Cluster> {
+  const tls = target.tlsCaFile === undefined ? {} : { tls: { ca: await readCa(target.tlsCaFile) } };
+  const fast: RedisOptions = failFast ? { retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 } : {};
+  const client = target.cluster
+    ? new Cluster([...target.cluster], { redisOptions: { ...tls, ...fast }, ...(failFast ? { clusterRetryStrategy: () => null } : {}) })
+    : new Redis(target.url, { ...tls, ...fast });
   let failure: unknown;
-  redis.on('error', (error: unknown) => void (failure ??= error)); // later failures surface through the commands
+  client.on('error', (error: unknown) => void (failure ??= error)); // later failures surface through the commands
+  if (!failFast) return client;
   const ready = await new Promise<boolean>((resolve) => {
-    redis.once('ready', () => resolve(true));
-    redis.once('end', () => resolve(false));
+    client.once('ready', () => resolve(true));
+    client.once('end', () => resolve(false));
   });
   if (!ready) {
-    redis.disconnect();
-    throw new ConnectionFailure(`cannot connect to ${redact(url)}: ${failure instanceof Error ? failure.message : 'connection closed'}`);
+    client.disconnect();
+    const cause = failure instanceof Error ? (failure as Error & { lastNodeError?: Error }).lastNodeError ?? failure : undefined;
+    throw new ConnectionFailure(`cannot connect to ${shownUrl(target)}: ${cause instanceof Error ? cause.message : 'connection closed'}`);
   }
-  return redis;
+  return client;
+}
+
+async function readCa(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new ConnectionFailure(`cannot read --tls-ca ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Where the target is, for messages: its URL without the password, or the cluster's seed nodes. */
+export function shownUrl(target: Target): string {
+  return target.cluster ? target.url : redact(target.url);
 }
 
 /** The URL without its password. */

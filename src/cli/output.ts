@@ -1,7 +1,21 @@
-/** Where the CLI writes: stdout for results, stderr for progress and errors. */
+/** Where the CLI writes: stdout for results, stderr for progress and errors; and where it reads answers (stdin). */
 export interface Output {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
   readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly in?: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/**
+ * Whether escape codes (colours, a bar redrawn in place) may go to `stream`: only to a terminal, and
+ * never with `NO_COLOR` set to anything but the empty string (https://no-color.org) or `TERM=dumb`.
+ */
+export function escapesOn(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
+/** An error's message for a `rx-redis-events: ...` line (without the library's own `rx-redis-events: ` in front). */
+export function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^rx-redis-events: /, '');
 }
 
 /** Renders rows as a table: a header line, columns padded to their widest cell, two spaces apart. */
@@ -43,8 +57,8 @@ export function duration(ms: number | undefined): string {
 }
 
 /**
- * Progress of a long operation on stderr: a bar redrawn in place on a TTY (at most every 100 ms),
- * otherwise one plain line per `update` (callers update per chunk, not per item).
+ * Progress of a long operation on stderr: a bar redrawn in place on a terminal (at most every 100 ms),
+ * otherwise (or with `NO_COLOR`) one plain line per `update` (callers update per chunk, not per item).
  */
 export class Progress {
   private lastDraw = 0;
@@ -53,12 +67,14 @@ export class Progress {
   constructor(
     private readonly err: Output['err'],
     private readonly label: string,
-    private readonly total?: number,
+    private readonly total: number | undefined,
+    /** Whether the bar is redrawn in place (see {@link escapesOn}); otherwise plain lines. */
+    private readonly escapes: boolean,
   ) {}
 
   update(done: number): void {
     const text = this.total === undefined ? `${this.label}: ${done}` : `${this.label}: ${done}/${this.total}`;
-    if (!this.err.isTTY) return void this.err.write(`${text}\n`);
+    if (!this.escapes) return void this.err.write(`${text}\n`);
     const now = performance.now();
     if (this.drawn && now - this.lastDraw < 100 && done !== this.total) return;
     this.lastDraw = now;
@@ -69,6 +85,6 @@ export class Progress {
 
   /** Ends the bar's line on a TTY. */
   done(): void {
-    if (this.err.isTTY && this.drawn) this.err.write('\n');
+    if (this.escapes && this.drawn) this.err.write('\n');
   }
 }

@@ -1,12 +1,12 @@
+import type { Cluster, Redis } from 'ioredis';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
 import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { SSE_DECODER_SOURCE } from '../http/browserDecoder';
 import type { SseConnection } from '../http/SseChannel';
 import { serveSse } from '../http/serveSse';
 import type { EventService } from '../service/EventService';
-import { discoverStreams } from './discoverStreams';
+import { findStreams } from '../transport/redis/findStreams';
 import { overview$ } from './overview';
 import type { DashboardConfig } from './protocol';
 import { redrive, sendError, serveDeadLetters, serveTail, type StreamRouteContext } from './streamRoutes';
@@ -15,8 +15,8 @@ import { redrive, sendError, serveDeadLetters, serveTail, type StreamRouteContex
 export interface DashboardOptions {
   /** Reads (describe, health, read, deadLetters) and redrives. */
   readonly service: EventService;
-  /** Discovers the streams (`SCAN`). */
-  readonly redis: Redis;
+  /** Discovers the streams (`SCAN`; on a cluster, of every master). */
+  readonly redis: Redis | Cluster;
   readonly prefix: string;
   /** Shown in the page's header (without a password). */
   readonly url: string;
@@ -50,11 +50,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const scheduler = options.scheduler ?? asyncScheduler;
   const pollMs = options.pollMs ?? 1000;
   const refresh$ = new Subject<void>();
-  const discover = () => discoverStreams(options.redis, options.prefix);
+  const discover = async () => (await findStreams(options.redis, options.prefix)).map(({ stream }) => stream);
   const overview = overview$({ service: options.service, discover, pollMs, pollTimeoutMs: Math.max(5000, 2 * pollMs), refresh$, scheduler });
   const context: StreamRouteContext = { ...options, scheduler, redriven: () => refresh$.next() };
   const config: DashboardConfig = { prefix: options.prefix, url: options.url, allowRedrive: options.allowRedrive, pollMs };
-  const page = options.pageHtml.replace('__CONFIG__', JSON.stringify(config).replace(/</g, '\\u003c'));
+  // a function, not a string: a replacement string would read `$&` or `$'` in the prefix as patterns
+  const page = options.pageHtml.replace('__CONFIG__', () => JSON.stringify(config).replace(/</g, '\\u003c'));
   const live = new Set<SseConnection>();
   const track = (connection: SseConnection) => (live.add(connection), void connection.closed.then(() => live.delete(connection)));
 
@@ -71,8 +72,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (path === '/sse-decoder.js') return asset(response, 'text/javascript', SSE_DECODER_SOURCE);
     if (path === '/api/overview') return track(serveSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
     if (!route) return sendError(response, 404, 'not found');
-    const stream = (await discover()).find((candidate) => candidate.name === decodeURIComponent(route[1] as string));
-    if (!stream) return sendError(response, 404, `no stream ${decodeURIComponent(route[1] as string)} under the prefix`);
+    const name = decodeURIComponent(route[1] as string);
+    const stream = (await findStreams(options.redis, options.prefix, { name })).find((found) => found.stream.name === name)?.stream;
+    if (!stream) return sendError(response, 404, `no stream ${name} under the prefix`);
     return serveStreamRoute(request, response, context, stream, route[2] as string, track);
   };
 
@@ -95,7 +97,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 }
 
 async function serveStreamRoute(request: IncomingMessage, response: ServerResponse, context: StreamRouteContext, stream: EventStream<unknown>, action: string, track: (connection: SseConnection) => void): Promise<void> {
-  if (action === 'tail') return track(await serveTail(request, response, context, stream));
+  if (action === 'tail') {
+    // entry ids are only unique within a partition: the tail (resumed by Last-Event-ID) reads one
+    if (stream.partitions > 1) return sendError(response, 409, `the tail follows unpartitioned streams; ${stream.name} has ${stream.partitions} partitions`);
+    return track(await serveTail(request, response, context, stream));
+  }
   if (action === 'dead-letters') return serveDeadLetters(response, context, stream);
   return redrive(request, response, context, stream);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SchedulerLike } from 'rxjs';
 import { stringify } from 'superjson';
 import type { EventStream } from '../definitions/eventStream';
@@ -19,7 +19,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** What the stream routes work with. */
 export interface StreamRouteContext {
   readonly service: EventService;
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly prefix: string;
   readonly allowRedrive: boolean;
   readonly scheduler: SchedulerLike;

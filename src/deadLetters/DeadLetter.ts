@@ -9,7 +9,7 @@ import { originalFields } from './deadLetterFields';
  */
 export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large';
 
-/** An event in a stream's dead-letter stream (`<prefix><stream>:dlq`). */
+/** An event in a stream's dead-letter stream (one per partition, at `deadLetterKeyOf(key)`: `<prefix><stream>:{<prefix><stream>}:dlq` unpartitioned). */
 export interface DeadLetter<T> {
   /** The id of the dead letter in the dead-letter stream. */
   readonly id: string;

@@ -6,7 +6,7 @@ export const ORIGINAL_PREFIX = 'o:';
 /** Field of a redriven entry naming the only group that should consume it. */
 export const TARGET_GROUP_FIELD = 'g';
 
-/** Suffix of a stream's dead-letter stream: `<prefix><stream>:dlq`. */
+/** Suffix of a partition's dead-letter stream, which `deadLetterKeyOf` puts in the partition's slot: `<key>:{<key>}:dlq`, or `<key>:dlq` for a key with a hash tag. */
 export const DEAD_LETTER_SUFFIX = ':dlq';
 
 /** The fields of a dead letter (the layout the Redis script writes too). */

@@ -14,18 +14,21 @@ const cache = new Map<number, readonly string[]>();
 export function partitionTags(count: number): readonly string[] {
   let tags = cache.get(count);
   if (!tags) {
-    tags = Array.from({ length: count }, (_, index) => tagFor(index, count));
+    tags = Array.from({ length: count }, (_, index) => partitionTag(index, count));
     cache.set(count, tags);
   }
   return tags;
 }
 
-function tagFor(index: number, count: number): string {
-  const from = Math.floor((index * SLOT_COUNT) / count);
-  const to = Math.floor(((index + 1) * SLOT_COUNT) / count);
+/** The hash tag of partition `index` of `count` (see {@link partitionTags}). */
+export function partitionTag(index: number, count: number): string {
   for (let k = 0; ; k++) {
     const tag = `p${index}-${k}`;
-    const slot = calculateSlot(tag);
-    if (slot >= from && slot < to) return tag;
+    if (inShare(calculateSlot(tag), index, count)) return tag;
   }
+}
+
+/** Whether `slot` lies in the `index`-th of `count` equal shares of the slot space. */
+export function inShare(slot: number, index: number, count: number): boolean {
+  return slot >= Math.floor((index * SLOT_COUNT) / count) && slot < Math.floor(((index + 1) * SLOT_COUNT) / count);
 }

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { createDashboard } from '../../dashboard/dashboardServer';
 import PAGE_HTML from '../../dashboard/page/index.html';
 import { createEventService } from '../../service/createEventService';
-import { parseCommand, positiveInteger, UsageError } from '../args';
-import { connect, redact, targetOf } from '../connection';
+import { expectPositionals, parseCommand, positiveInteger, UsageError } from '../args';
+import { connect, shownUrl, targetOf } from '../connection';
+import { messageOf } from '../output';
 import type { Command } from './context';
 
 export const DASHBOARD_USAGE = `Usage: rx-redis-events dashboard [--port <n>] [--host <h>] [--allow-redrive] [--poll-ms <ms>]
@@ -28,22 +28,21 @@ const APP_SCRIPT = 'dashboard-app.global.js';
 export const dashboard: Command = async ({ args, env, io, interrupted }) => {
   const { values, positionals } = parseCommand(args, OPTIONS, DASHBOARD_USAGE);
   if (values.help) return void io.out.write(`${DASHBOARD_USAGE}\n`), 0;
-  if (positionals.length > 0) throw new UsageError('dashboard takes no arguments', DASHBOARD_USAGE);
+  expectPositionals(positionals, 0, 'dashboard takes no arguments', DASHBOARD_USAGE);
   const port = values.port === '0' ? 0 : positiveInteger(values.port, 'port', 8377, DASHBOARD_USAGE);
   if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`, DASHBOARD_USAGE);
   const pollMs = positiveInteger(values['poll-ms'], 'poll-ms', 1000, DASHBOARD_USAGE);
   const host = values.host ?? '127.0.0.1';
   const allowRedrive = values['allow-redrive'] === true;
+  const target = targetOf(values, env);
   const appScript = await readFile(join(__dirname, APP_SCRIPT), 'utf8').catch(() => {
     throw new Error(`the dashboard page is missing (${join(__dirname, APP_SCRIPT)}): build the package with npm run build`);
   });
-  const target = targetOf(values, env);
-  (await connect(target.url)).disconnect(); // fail at once when Redis cannot be reached; then reconnect as a service does
-  const redis = new Redis(target.url);
-  redis.on('error', () => undefined); // reported through the page (connection lost) and the failing polls
-  const report = (error: unknown) => void io.err.write(`rx-redis-events: ${error instanceof Error ? error.message : String(error)}\n`);
+  (await connect(target)).disconnect(); // fail at once when Redis cannot be reached; then reconnect as a service does
+  const redis = await connect(target, { failFast: false }); // errors are reported through the page (connection lost) and the failing polls
+  const report = (error: unknown) => void io.err.write(`rx-redis-events: ${messageOf(error)}\n`);
   const service = createEventService({ group: 'rx-redis-events-dashboard', consumer: 'dashboard', redis, prefix: target.prefix, closeTimeoutMs: 1000, onError: report });
-  const dashboard = createDashboard({ service, redis, prefix: target.prefix, url: redact(target.url), allowRedrive, host, pageHtml: PAGE_HTML, appScript, pollMs, onError: report });
+  const dashboard = createDashboard({ service, redis, prefix: target.prefix, url: shownUrl(target), allowRedrive, host, pageHtml: PAGE_HTML, appScript, pollMs, onError: report });
   try {
     await new Promise<void>((resolve, reject) => {
       dashboard.server.once('error', reject);

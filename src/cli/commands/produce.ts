@@ -1,18 +1,20 @@
 import { eventStream } from '../../definitions/eventStream';
-import { parseCommand, UsageError } from '../args';
+import { findStreams } from '../../transport/redis/findStreams';
+import { expectPositionals, parseCommand, UsageError } from '../args';
 import { json } from '../output';
 import { streamNamed, withRedis, type Command } from './context';
 
 export const PRODUCE_USAGE = `Usage: rx-redis-events produce <stream> <json> [--key <k>] [--json]
 
 Appends one event whose value is the given JSON document (encoded with superjson, as the library
-does); prints its id. --key sets its partition key.`;
+does); prints its id. --key sets its partition key. An existing stream keeps its partitions (found
+from its keys): the event goes to the partition of its key, as the library routes it.`;
 
 /** `produce <stream> <json>`: appends one event, for manual tests. */
 export const produce: Command = async ({ args, env, io }) => {
   const { values, positionals } = parseCommand(args, { key: { type: 'string' } }, PRODUCE_USAGE);
   if (values.help) return void io.out.write(`${PRODUCE_USAGE}\n`), 0;
-  if (positionals.length !== 2) throw new UsageError('produce takes a stream name and a JSON value', PRODUCE_USAGE);
+  expectPositionals(positionals, 2, 'produce takes a stream name and a JSON value', PRODUCE_USAGE);
   const [name, text] = positionals as [string, string];
   streamNamed(name, PRODUCE_USAGE);
   let value: unknown;
@@ -22,8 +24,11 @@ export const produce: Command = async ({ args, env, io }) => {
     throw new UsageError(`the value is not JSON: ${error instanceof Error ? error.message : String(error)}`, PRODUCE_USAGE);
   }
   const key = values.key;
-  const stream = eventStream<unknown>(name, key === undefined ? {} : { key: () => key });
-  const [id] = await withRedis(values, env, io, (_redis, _target, service) => service().produce(stream, value));
+  const [id] = await withRedis(values, env, io, async (redis, { prefix }, service) => {
+    const [found] = await findStreams(redis, prefix, { name });
+    const stream = eventStream<unknown>(name, { partitions: found?.stream.partitions ?? 1, ...(key === undefined ? {} : { key: () => key }) });
+    return service().produce(stream, value);
+  });
   io.out.write(values.json ? `${json({ id })}\n` : `${id}\n`);
   return 0;
 };

@@ -1,13 +1,15 @@
-import type { Redis } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import type { Cluster, Redis } from 'ioredis';
 import { inspect } from 'node:util';
 import { decodeEntry, type EntryFields } from '../../codec/entryCodec';
 import type { EventStream } from '../../definitions/eventStream';
 import type { EventService } from '../../service/EventService';
 import { idTime } from '../../internal/streamId';
+import { partitionKeys } from '../../partitions/streamLayout';
 import { toStoredEntries } from '../../transport/redis/replies';
-import { parseCommand, positiveInteger, UsageError } from '../args';
-import { json, type Output } from '../output';
-import { streamNamed, withRedis, type Command } from './context';
+import { expectPositionals, parseCommand, positiveInteger, UsageError } from '../args';
+import { escapesOn, json, type Output } from '../output';
+import { existingStream, streamNamed, withRedis, type Command } from './context';
 
 export const TAIL_USAGE = `Usage: rx-redis-events tail <stream> [--from start|new|<id>] [--group <g>] [--count <n>] [--json]
 
@@ -17,8 +19,10 @@ until --count events were printed.
   --from start|new|<id>  where to begin (default new): the first entry, only entries added from now
                          on, or the entries after <id>
   --group <g>            consume as group <g> (created at --from if it does not exist) and ack each
-                         printed event, as consumer tail#1; without it, tail only reads (XREAD)
-                         and joins no group`;
+                         printed event, as consumer tail#1 (said on stderr when it starts); without
+                         it, tail only reads (XREAD) and joins no group
+A partitioned stream (found from its keys) is read in every partition; a stream with no key under
+the prefix is an error (exit 1).`;
 
 const OPTIONS = { from: { type: 'string' }, group: { type: 'string' }, count: { type: 'string' } } as const;
 
@@ -29,20 +33,23 @@ type Printed = { readonly id: string; readonly key: string | undefined } & ({ re
 export const tail: Command = async ({ args, env, io, interrupted }) => {
   const { values, positionals } = parseCommand(args, OPTIONS, TAIL_USAGE);
   if (values.help) return void io.out.write(`${TAIL_USAGE}\n`), 0;
-  if (positionals.length !== 1) throw new UsageError('tail takes one stream name', TAIL_USAGE);
-  const stream = streamNamed(positionals[0] as string, TAIL_USAGE);
+  expectPositionals(positionals, 1, 'tail takes one stream name', TAIL_USAGE);
+  const name = streamNamed(positionals[0] as string, TAIL_USAGE).name;
   const from = values.from ?? 'new';
   if (from !== 'start' && from !== 'new' && !/^\d+(-\d+)?$/.test(from)) throw new UsageError(`--from must be start, new or an entry id, got ${JSON.stringify(from)}`, TAIL_USAGE);
   const count = positiveInteger(values.count, 'count', Infinity, TAIL_USAGE);
-  const print = printer(stream, io, values.json === true);
   const group = values.group;
   await withRedis(
     values,
     env,
     io,
     async (redis, { prefix }, service) => {
-      if (group === undefined) return readOnly(redis, prefix + stream.name, from, count, print, interrupted);
-      if (from !== 'start' && from !== 'new') await createGroupAt(redis, prefix + stream.name, group, from);
+      const { stream } = await existingStream(redis, prefix, name);
+      const print = printer(stream, io, values.json === true, escapesOn(io.out, env));
+      const keys = partitionKeys(prefix, stream);
+      if (group === undefined) return readOnly(redis, keys, from, count, print, interrupted);
+      io.err.write(`tail: consuming as group ${JSON.stringify(group)} (consumer tail#1): each event printed is acked for that group\n`);
+      if (from !== 'start' && from !== 'new') await Promise.all(keys.map((key) => createGroupAt(redis, key, group, from)));
       return consumeAs(service(), stream, from === 'start' ? 'start' : 'new', count, print, interrupted);
     },
     group,
@@ -51,27 +58,62 @@ export const tail: Command = async ({ args, env, io, interrupted }) => {
   return 0;
 };
 
-/** Plain `XREAD BLOCK` from `from` on: no group is joined or created. */
-async function readOnly(redis: Redis, key: string, from: string, count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
-  let stopped = false;
-  void interrupted.then(() => ((stopped = true), redis.disconnect()));
-  let last = from === 'start' ? '0-0' : from;
-  if (from === 'new') last = ((await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0]) ?? '0-0';
-  for (let printed = 0; printed < count && !stopped; ) {
+/** What the read loops of one tail share: how many may still be printed, and whether it stopped. */
+interface ReadBudget {
+  left: number;
+  stopped: boolean;
+}
+
+/**
+ * Plain `XREAD BLOCK` of the partitions' keys from `from` on: no group is joined or created. One
+ * server reads every key in one call; a cluster (whose keys of several slots cannot share a call)
+ * gets a reader connection per partition, to the master of its slot.
+ */
+async function readOnly(redis: Redis | Cluster, keys: readonly string[], from: string, count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
+  const starts = await Promise.all(keys.map(async (key) => (from === 'start' ? '0-0' : from === 'new' ? (((await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0]) ?? '0-0') : from)));
+  const loops: { connection: Redis; keys: string[]; last: string[] }[] = redis.isCluster
+    ? keys.map((key, index) => ({ connection: readerFor(redis as Cluster, key), keys: [key], last: [starts[index] as string] }))
+    : [{ connection: redis as Redis, keys: [...keys], last: starts }];
+  const budget: ReadBudget = { left: count, stopped: false };
+  const stop = () => {
+    budget.stopped = true;
+    for (const loop of loops) loop.connection.disconnect();
+  };
+  void interrupted.then(stop);
+  try {
+    await Promise.all(loops.map((loop) => readLoop(loop.connection, loop.keys, loop.last, budget, print).finally(() => budget.left <= 0 && stop())));
+  } finally {
+    if (redis.isCluster) stop();
+  }
+}
+
+/** Reads `keys` after the ids in `last` (updated as it goes) until the budget is spent or the tail stopped. */
+async function readLoop(connection: Redis, keys: readonly string[], last: string[], budget: ReadBudget, print: (event: Printed) => void): Promise<void> {
+  while (budget.left > 0 && !budget.stopped) {
     let reply: unknown;
     try {
-      reply = await redis.xread('COUNT', Math.min(count - printed, 1000), 'BLOCK', 1000, 'STREAMS', key, last);
+      reply = await connection.xread('COUNT', Math.min(budget.left, 1000), 'BLOCK', 1000, 'STREAMS', ...keys, ...last);
     } catch (error) {
-      if (stopped) return;
+      if (budget.stopped) return;
       throw error;
     }
-    const [[, entries] = ['', []]] = (reply ?? []) as [string, unknown][];
-    for (const entry of toStoredEntries(entries)) {
-      print({ id: entry.id, key: entry.fields.k, fields: entry.fields });
-      last = entry.id;
-      if (++printed >= count) return;
+    for (const [key, entries] of (reply ?? []) as [string, unknown][]) {
+      for (const entry of toStoredEntries(entries)) {
+        if (budget.left <= 0 || budget.stopped) return;
+        print({ id: entry.id, key: entry.fields.k, fields: entry.fields });
+        last[keys.indexOf(key)] = entry.id;
+        budget.left--;
+      }
     }
   }
+}
+
+/** A connection for blocking reads of `key` on a cluster: a copy of the pool's connection to the master of its slot. */
+function readerFor(cluster: Cluster, key: string): Redis {
+  const name = cluster.slots[calculateSlot(key)]?.[0];
+  const master = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === name);
+  if (!master) throw new Error(`the cluster has no master for ${key} (slot ${calculateSlot(key)})`);
+  return master.duplicate();
 }
 
 /** Consumes as the group, acking each event once printed. */
@@ -94,7 +136,7 @@ function consumeAs(service: EventService, stream: EventStream<unknown>, from: 's
   });
 }
 
-async function createGroupAt(redis: Redis, key: string, group: string, id: string): Promise<void> {
+async function createGroupAt(redis: Redis | Cluster, key: string, group: string, id: string): Promise<void> {
   try {
     await redis.xgroup('CREATE', key, group, id, 'MKSTREAM');
   } catch (error) {
@@ -103,7 +145,7 @@ async function createGroupAt(redis: Redis, key: string, group: string, id: strin
 }
 
 /** Writes one event: `id  key  value` (the value as util.inspect shows it), or a JSON line. */
-function printer(stream: EventStream<unknown>, io: Output, asJson: boolean): (event: Printed) => void {
+function printer(stream: EventStream<unknown>, io: Output, asJson: boolean, colors: boolean): (event: Printed) => void {
   return (event) => {
     let value: unknown;
     let error: string | undefined;
@@ -115,7 +157,7 @@ function printer(stream: EventStream<unknown>, io: Output, asJson: boolean): (ev
     if (asJson) {
       io.out.write(`${json({ id: event.id, key: event.key, producedAt: idTime(event.id).toISOString(), ...(error === undefined ? { value } : { error }) })}\n`);
     } else {
-      const shown = error === undefined ? inspect(value, { depth: null, breakLength: Infinity, colors: io.out.isTTY === true }) : `<not decodable: ${error}>`;
+      const shown = error === undefined ? inspect(value, { depth: null, breakLength: Infinity, colors }) : `<not decodable: ${error}>`;
       io.out.write(`${event.id}  ${event.key ?? '-'}  ${shown}\n`);
     }
   };
