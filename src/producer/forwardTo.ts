@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { Delivery } from '../consumer/Delivery';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream } from '../definitions/eventStream';
 import { assertDuration } from '../internal/validate';
@@ -23,9 +23,6 @@ export interface ForwardToConfig extends AckAfterConfig {
    */
   readonly windowMs?: number;
 }
-
-/** The operator {@link forwardTo} returns: from deliveries, or from batches of them, to outcomes. */
-export type ForwardOperator<A> = <D extends Delivery<A> | DeliveryBatch<A>>(source: Observable<D>) => Observable<ForwardOutcome<D>>;
 
 /** What {@link forwardTo} emits for each item: the ids of its outputs (in the order of the outputs), or the error that nacked it. */
 export type ForwardOutcome<D> = AckOutcome<D, string[]>;
@@ -70,7 +67,12 @@ export type ForwardOutcome<D> = AckOutcome<D, string[]>;
  * @see ackAfter
  * @see produceTo
  */
-export function forwardTo<A, B = A>(service: Forwarding, target: EventStream<B>, project?: Projection<A, B>, config: ForwardToConfig = {}): ForwardOperator<A> {
+export function forwardTo<A, B = A>(
+  service: Forwarding,
+  target: EventStream<B>,
+  project?: Projection<A, NoInfer<B>>,
+  config: ForwardToConfig = {},
+): OperatorFunction<Delivery<A> | DeliveryBatch<A>, ForwardOutcome<Delivery<A> | DeliveryBatch<A>>> {
   const outputsOf: Projection<A, B> = project ?? ((value) => [value as unknown as B]);
   if (typeof outputsOf !== 'function') throw new TypeError('rx-redis-events: forwardTo project must be a function (value, delivery) => event | event[] | undefined');
   const windowMs = config.windowMs ?? target.idempotency?.windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
@@ -89,5 +91,5 @@ export function forwardTo<A, B = A>(service: Forwarding, target: EventStream<B>,
     }
     return service[PRODUCE_KEYED](target, events, { keys, windowMs });
   };
-  return <D extends Delivery<A> | DeliveryBatch<A>>(source: Observable<D>) => source.pipe(ackAfter<D, string[]>(forward, config));
+  return ackAfter<Delivery<A> | DeliveryBatch<A>, string[]>(forward, config);
 }
