@@ -11,6 +11,7 @@ import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 import { main as metrics } from './metrics';
+import { main as exactlyOnce } from './exactly-once';
 
 const quiet = () => undefined;
 
@@ -46,6 +47,10 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
       brokerSubscriptions: 2,
       errors: 0,
     });
+  });
+
+  it('exactly-once - repeated orders are stored once and answered with their first ids, each order has one invoice', async () => {
+    expect(await exactlyOnce(env())).toEqual({ producedCalls: 26, repeatsAnsweredWithFirstId: true, orders: 20, invoices: 20, errors: 0 });
   });
 
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {

@@ -9,7 +9,7 @@ export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig } from './producer/produceTo';
-export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection } from './producer/forwardTo';
+export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection, type ValueOf } from './producer/forwardTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';

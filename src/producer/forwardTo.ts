@@ -24,6 +24,9 @@ export interface ForwardToConfig extends AckAfterConfig {
   readonly windowMs?: number;
 }
 
+/** The value type of a delivery or of the deliveries of a batch. */
+export type ValueOf<D> = D extends DeliveryBatch<infer T> ? T : D extends Delivery<infer T> ? T : never;
+
 /** What {@link forwardTo} emits for each item: the ids of its outputs (in the order of the outputs), or the error that nacked it. */
 export type ForwardOutcome<D> = AckOutcome<D, string[]>;
 
@@ -67,20 +70,21 @@ export type ForwardOutcome<D> = AckOutcome<D, string[]>;
  * @see ackAfter
  * @see produceTo
  */
-export function forwardTo<A, B = A>(
+export function forwardTo<B, D extends Delivery<unknown> | DeliveryBatch<unknown> = Delivery<unknown>>(
   service: Forwarding,
   target: EventStream<B>,
-  project?: Projection<A, NoInfer<B>>,
+  project?: Projection<ValueOf<D>, NoInfer<B>>,
   config: ForwardToConfig = {},
-): OperatorFunction<Delivery<A> | DeliveryBatch<A>, ForwardOutcome<Delivery<A> | DeliveryBatch<A>>> {
+): OperatorFunction<D, ForwardOutcome<D>> {
+  type A = ValueOf<D>;
   const outputsOf: Projection<A, B> = project ?? ((value) => [value as unknown as B]);
   if (typeof outputsOf !== 'function') throw new TypeError('rx-redis-events: forwardTo project must be a function (value, delivery) => event | event[] | undefined');
   const windowMs = config.windowMs ?? target.idempotency?.windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
   assertDuration(windowMs, 'forwardTo option windowMs', 1);
-  const forward = async (item: Delivery<A> | DeliveryBatch<A>): Promise<string[]> => {
+  const forward = async (item: D): Promise<string[]> => {
     const events: B[] = [];
     const keys: string[] = [];
-    for (const delivery of 'deliveries' in item ? item.deliveries : [item]) {
+    for (const delivery of ('deliveries' in item ? item.deliveries : [item]) as Delivery<A>[]) {
       const outputs = outputsOf(delivery.value, delivery);
       const list: readonly B[] = outputs === undefined ? [] : Array.isArray(outputs) ? (outputs as readonly B[]) : [outputs as B];
       const source = `${service.group} ${delivery.stream} ${delivery.partition} ${delivery.id}`;
@@ -91,5 +95,5 @@ export function forwardTo<A, B = A>(
     }
     return service[PRODUCE_KEYED](target, events, { keys, windowMs });
   };
-  return ackAfter<Delivery<A> | DeliveryBatch<A>, string[]>(forward, config);
+  return ackAfter<D, string[]>(forward, config);
 }
