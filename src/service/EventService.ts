@@ -173,7 +173,8 @@ export class EventService implements KeyedProducing {
    *
    * The producer is idempotent: each call carries this instance's producer id and a sequence number,
    * and the broker applies a call once however often the client sends it, answering the first ids
-   * again. That covers what the library and its Redis client repeat on their own: the resend of an
+   * again (on Redis the append script remembers the last 64 calls per producer and partition, a few
+   * dozen bytes each, for 10 minutes after the producer's last call). That covers what the library and its Redis client repeat on their own: the resend of an
    * unanswered call after a reconnect, and a cluster client's retry after a redirection or a
    * failover. Calling `produce` again with the same events is a new call and appends them again
    * (also after a `TimeoutError`): give the stream idempotency keys for that (`eventStream`'s
