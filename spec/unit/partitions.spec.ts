@@ -68,7 +68,7 @@ describe('partitions', () => {
 
   it('routing - an entry without a partition key goes by its idempotency key when there is one (a repeat meets the first), never round robin', () => {
     const keys = ['s:{a}', 's:{b}', 's:{c}', 's:{d}'];
-    const entries = [{ v: '0', k: 'x' }, { v: '1' }, { v: '2' }, { v: '3' }];
+    const entries: Record<string, string>[] = [{ v: '0', k: 'x' }, { v: '1' }, { v: '2' }, { v: '3' }];
     const idempotencyKeys = ['i-0', 'order-7', 'order-9', 'order-7'];
     const roundRobin = { next: 0 };
     const batches = routeToPartitions(keys, entries, roundRobin, idempotencyKeys);
