@@ -106,3 +106,20 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
     await sleep(intervalMs);
   }
 }
+
+/**
+ * The hand-written consume → produce → ack loop: `XREADGROUP COUNT 1000` on `source`, `superjson.parse`,
+ * one pipelined `XADD` per event to `target` (`superjson.stringify`), then one `XACK` for the batch.
+ * Deduplicates nothing: a crash between the `XADD`s and the `XACK` writes the batch again.
+ * Runs until `done()` says so after a batch.
+ */
+export async function forwardLoop(redis: Redis, source: string, group: string, target: string, onForwarded: (count: number) => void, done: () => boolean): Promise<void> {
+  while (!done()) {
+    const reply = await redis.xreadgroup('GROUP', group, 'hand-1', 'COUNT', 1000, 'BLOCK', 100, 'STREAMS', source, '>');
+    const { ids, values } = decodeReadReply(reply);
+    if (ids.length === 0) continue;
+    await pipelinedXadd(redis, target, values);
+    await redis.xack(source, group, ...ids);
+    onForwarded(ids.length);
+  }
+}

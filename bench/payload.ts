@@ -47,3 +47,6 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * same single `v` field as the hand-written baselines, so both put the same bytes on the wire.
  */
 export const Orders = eventStream<BenchEvent>('bench.orders');
+
+/** The same stream with idempotency keys (the order id): the library records each key for 10 minutes. */
+export const KeyedOrders = eventStream<BenchEvent>('bench.orders', { idempotency: { key: (order) => order.id } });

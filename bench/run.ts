@@ -9,6 +9,7 @@ import { broadcastScenario } from './scenarios/broadcast';
 import { clusterScenario } from './scenarios/cluster';
 import { consumeScenario } from './scenarios/consume';
 import { endToEndScenario } from './scenarios/endToEnd';
+import { forwardScenario } from './scenarios/forward';
 import { latencyScenario } from './scenarios/latency';
 import { memoryScenario } from './scenarios/memory';
 import { produceScenario } from './scenarios/produce';
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   broadcast: broadcastScenario,
   endToEnd: endToEndScenario,
   cluster: clusterScenario,
+  forward: forwardScenario,
 };
 
 function selected(): string[] {

@@ -14,6 +14,7 @@ import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-
 import { main as metrics } from './metrics';
 import { main as nestjsOrders } from './nestjs-orders';
 import { main as tracing } from './tracing';
+import { main as exactlyOnce } from './exactly-once';
 
 const quiet = () => undefined;
 
@@ -53,6 +54,10 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
 
   it('coming-from - the consumers written for BullMQ, XREADGROUP and KafkaJS users handle every event of their groups', async () => {
     expect(await comingFrom(env())).toEqual({ sent: 20, mailed: 20, booked: 30 });
+  });
+
+  it('exactly-once - repeated orders are stored once and answered with their first ids, each order has one invoice', async () => {
+    expect(await exactlyOnce(env())).toEqual({ producedCalls: 26, repeatsAnsweredWithFirstId: true, orders: 20, invoices: 20, errors: 0 });
   });
 
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {

@@ -1,4 +1,4 @@
-export { eventStream, type EventStream, type EventStreamOptions, type RetentionOptions } from './definitions/eventStream';
+export { eventStream, DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream, type EventStreamOptions, type IdempotencyOptions, type RetentionOptions } from './definitions/eventStream';
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
@@ -9,6 +9,7 @@ export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
+export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection, type ValueOf } from './producer/forwardTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';

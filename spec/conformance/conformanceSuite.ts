@@ -3,6 +3,7 @@ import { broadcastSuite } from './broadcastSuite';
 import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
+import { idempotencySuite } from './idempotencySuite';
 import { instrumentationSuite } from './instrumentationSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
@@ -42,5 +43,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('instrumentation', () => instrumentationSuite(ctx));
     describe('partitions', () => partitionSuite(ctx));
     describe('ordered', () => orderedSuite(ctx));
+    describe('idempotency', () => idempotencySuite(ctx));
   });
 }

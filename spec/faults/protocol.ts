@@ -4,7 +4,7 @@
  */
 
 /** What `worker.ts` runs: one consumer subscription, or one producer. */
-export type WorkerConfig = ConsumerConfig | ProducerConfig;
+export type WorkerConfig = ConsumerConfig | ProducerConfig | ForwarderConfig;
 
 interface CommonConfig {
   readonly url: string;
@@ -19,6 +19,8 @@ interface CommonConfig {
   readonly partitions?: number;
   /** With this, event `{ n }` has the partition key `k<n mod keys>`. Default: no key. */
   readonly keys?: number;
+  /** With this, event `{ n }` has the idempotency key `n<n>` (a batch produced again appends nothing twice). Default: none. */
+  readonly idempotencyKeys?: boolean;
 }
 
 export interface ConsumerConfig extends CommonConfig {
@@ -35,6 +37,15 @@ export interface ConsumerConfig extends CommonConfig {
   readonly ackEvery?: number;
   /** Consume with `ordered: true`. */
   readonly ordered?: boolean;
+}
+
+/** A consumer that forwards each event `{ n }` as `{ n, part }` for part 0 .. outputs - 1 to `target` (`forwardTo`). */
+export interface ForwarderConfig extends Omit<ConsumerConfig, 'mode' | 'ackEvery'> {
+  readonly mode: 'forward';
+  readonly target: string;
+  /** Partitions of the target. Default 1. */
+  readonly targetPartitions?: number;
+  readonly outputs: number;
 }
 
 export interface ProducerConfig extends CommonConfig {

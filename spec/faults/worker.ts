@@ -5,6 +5,7 @@
  *
  * - `{"event":"ready"}` once subscribed (consumer) or connected (producer)
  * - `{"event":"processed","group","consumer","n","id","count"}` when a handler finished an event, before its ack
+ *   (a forwarder: when its outputs were appended, as its ack is sent)
  * - `{"event":"produced","n","id"}` for each event whose `produce` resolved
  * - `{"event":"produce-error","n","retriable","message","ms"}` for a failed produce after `ms` (retried, not counted)
  * - `{"event":"error","message"}` for what the service reports to `onError`
@@ -13,8 +14,8 @@
  * SIGTERM closes the service (draining handlers, flushing acks) and exits 0.
  */
 import { defer, mergeMap, timer, type Subscription } from 'rxjs';
-import { ackAfter, createEventService, eventStream, isRetriable, type ConsumeOptions, type Delivery, type EventService, type EventServiceOptions } from 'rx-redis-events';
-import type { ConsumerConfig, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
+import { ackAfter, createEventService, eventStream, forwardTo, isRetriable, type ConsumeOptions, type Delivery, type EventService, type EventServiceOptions } from 'rx-redis-events';
+import type { ConsumerConfig, ForwarderConfig, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => timer(ms).subscribe(() => resolve()));
 
@@ -23,10 +24,14 @@ function emit(line: WorkerEvent): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-/** The stream both sides use: `partitions` of them, keyed `k<n mod keys>` when `keys` is set. */
+/** The stream both sides use: `partitions` of them, keyed `k<n mod keys>` when `keys` is set, with idempotency keys `n<n>` when asked. */
 function streamOf(config: WorkerConfig) {
   const { keys } = config;
-  return eventStream<{ n: number }>(config.stream, { partitions: config.partitions ?? 1, ...(keys ? { key: (value: { n: number }) => `k${value.n % keys}` } : {}) });
+  return eventStream<{ n: number }>(config.stream, {
+    partitions: config.partitions ?? 1,
+    ...(keys ? { key: (value: { n: number }) => `k${value.n % keys}` } : {}),
+    ...(config.idempotencyKeys ? { idempotency: { key: (value: { n: number }) => `n${value.n}` } } : {}),
+  });
 }
 
 function serviceFor(config: WorkerConfig): EventService {
@@ -42,9 +47,8 @@ function serviceFor(config: WorkerConfig): EventService {
   return createEventService(options);
 }
 
-function consume(config: ConsumerConfig, service: EventService): Subscription {
-  const stream = streamOf(config);
-  const options: ConsumeOptions = {
+function consumeOptions(config: ConsumerConfig | ForwarderConfig): ConsumeOptions {
+  return {
     from: 'start',
     claimIdleAfterMs: config.claimIdleAfterMs,
     maxInFlight: config.maxInFlight,
@@ -52,6 +56,25 @@ function consume(config: ConsumerConfig, service: EventService): Subscription {
     blockMs: config.blockMs,
     ordered: config.ordered ?? false,
   };
+}
+
+/** Forwards each event as `outputs` events `{ n, part }` to the target, and says so once they are appended. */
+function forward(config: ForwarderConfig, service: EventService): Subscription {
+  const target = eventStream<{ n: number; part: number }>(config.target, { partitions: config.targetPartitions ?? 1 });
+  const project = ({ n }: { n: number }) => Array.from({ length: config.outputs }, (_, part) => ({ n, part }));
+  return service
+    .consume(streamOf(config), consumeOptions(config))
+    .pipe(forwardTo(service, target, project, { concurrency: config.concurrency ?? 1 }))
+    .subscribe((outcome) => {
+      if (!outcome.ok || 'deliveries' in outcome.item) return;
+      const { item } = outcome;
+      emit({ event: 'processed', group: config.group, consumer: config.consumer, n: item.value.n, id: item.id, count: item.deliveryCount });
+    });
+}
+
+function consume(config: ConsumerConfig, service: EventService): Subscription {
+  const stream = streamOf(config);
+  const options = consumeOptions(config);
   const handle = async (delivery: Delivery<{ n: number }>) => {
     if (config.handlerDelayMs) await sleep(config.handlerDelayMs);
     const { n } = delivery.value;
@@ -117,8 +140,8 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void close());
-  if (config.mode === 'consume') {
-    subscription = consume(config, service);
+  if (config.mode === 'consume' || config.mode === 'forward') {
+    subscription = config.mode === 'consume' ? consume(config, service) : forward(config, service);
     emit({ event: 'ready' });
   } else {
     emit({ event: 'ready' });

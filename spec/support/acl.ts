@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 /**
  * Every command the library sends, as ACL rules: stream commands (also those its Lua scripts call,
  * which Redis checks against the calling user), scripting by `EVAL`/`EVALSHA` (never `SCRIPT LOAD`),
- * pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe`, and `INFO` for ioredis' ready check.
+ * the producer memories of the append script (`HGET`/`HSET`/`HDEL`), pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe`, and `INFO` for ioredis' ready check.
  * AUTH and QUIT need no rule.
  */
 export const LIBRARY_COMMANDS = [
   '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xrevrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xinfo|groups', '+xinfo|stream', '+xinfo|consumers',
   '+eval', '+evalsha',
   '+zadd', '+zrem', '+zrange', '+zremrangebyscore', '+get', '+set', '+del', '+pexpire', '+time',
+  '+hget', '+hset', '+hdel',
   '+publish', '+subscribe', '+unsubscribe',
   '+client|id', '+client|unblock',
   '+info',

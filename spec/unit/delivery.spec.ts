@@ -1,6 +1,6 @@
 import { createDelivery, type DeliveryInit, type DeliverySettler } from '../../src/consumer/Delivery';
 
-const init: DeliveryInit<{ n: number }> = { id: '1700000000000-3', value: { n: 1 }, stream: 'jobs', key: 'k1', deliveryCount: 2, producedAt: new Date(1700000000000) };
+const init: DeliveryInit<{ n: number }> = { id: '1700000000000-3', value: { n: 1 }, stream: 'jobs', key: 'k1', partition: 0, deliveryCount: 2, producedAt: new Date(1700000000000) };
 
 /** A settler whose every call returns its own resolved promise, so identity shows which call a promise came from. */
 function recordingSettler() {

@@ -2,7 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import { eventStream } from '../../src';
 import { fnv1a32, partitionOf } from '../../src/partitions/partitionOf';
 import { partitionTags, SLOT_COUNT } from '../../src/partitions/partitionTags';
-import { deadLetterKeyOf, partitionKeys } from '../../src/partitions/streamLayout';
+import { deadLetterKeyOf, idempotencyKeyOf, partitionKeys, producerKeyOf } from '../../src/partitions/streamLayout';
 import { idsInCallOrder, routeToPartitions } from '../../src/partitions/routeToPartitions';
 
 /** FNV-1a over bytes, written out for the test. */
@@ -64,5 +64,28 @@ describe('partitions', () => {
     for (const batch of batches) expect(batch.positions).toEqual([...batch.positions].sort((a, b) => a - b));
     const ids = idsInCallOrder(batches, batches.map((batch) => batch.positions.map((position) => `id-${position}`)), entries.length);
     expect(ids).toEqual(entries.map((_, n) => `id-${n}`));
+  });
+
+  it('routing - an entry without a partition key goes by its idempotency key when there is one (a repeat meets the first), never round robin', () => {
+    const keys = ['s:{a}', 's:{b}', 's:{c}', 's:{d}'];
+    const entries: Record<string, string>[] = [{ v: '0', k: 'x' }, { v: '1' }, { v: '2' }, { v: '3' }];
+    const idempotencyKeys = ['i-0', 'order-7', 'order-9', 'order-7'];
+    const roundRobin = { next: 0 };
+    const batches = routeToPartitions(keys, entries, roundRobin, idempotencyKeys);
+    const where = (n: number) => batches.find((batch) => batch.positions.includes(n))?.key;
+    expect(where(0)).toBe(keys[partitionOf('x', 4)]);
+    expect([where(1), where(2), where(3)]).toEqual([keys[partitionOf('order-7', 4)], keys[partitionOf('order-9', 4)], keys[partitionOf('order-7', 4)]]);
+    expect(roundRobin.next).toBe(0);
+  });
+
+  it('layout - producer memories and idempotency records are in their partition\'s slot, under the prefix', () => {
+    for (const key of ['shop:orders', 'shop:orders:{p3-1}']) {
+      for (const side of [producerKeyOf(key, '0123456789abcdef'), idempotencyKeyOf(key, 'order {7}'), idempotencyKeyOf(key, 'billing orders 0 1-0 1')]) {
+        expect(side.startsWith(`${key}:`)).toBe(true);
+        expect(calculateSlot(side)).toBe(calculateSlot(key));
+      }
+    }
+    expect(producerKeyOf('shop:orders', 'ab')).toBe('shop:orders:{shop:orders}:producer:ab');
+    expect(idempotencyKeyOf('shop:orders:{p3-1}', 'o-1')).toBe('shop:orders:{p3-1}:idem:o-1');
   });
 });

@@ -2,8 +2,10 @@ import { firstValueFrom, take, tap, toArray } from 'rxjs';
 import {
   broadcastStream,
   createEventService,
+  DEFAULT_IDEMPOTENCY_WINDOW_MS,
   EncodeError,
   eventStream,
+  forwardTo,
   MemoryBroker,
   ServiceClosedError,
   type ConsumeOptions,
@@ -67,6 +69,23 @@ describe.each([
 
   it.each(goodNames)(`validation - ${what} %p is accepted`, (name) => {
     expect(define(name)).toBe(name);
+  });
+});
+
+describe('validation - idempotency keys and forwardTo', () => {
+  it('validation - eventStream option idempotency needs a key function and a window of at least 1 ms', () => {
+    const bad = { key: 'orderId' } as unknown as { key: (value: unknown) => string };
+    expectThrow(() => eventStream('orders', { idempotency: bad }), TypeError, 'rx-redis-events: eventStream("orders") option idempotency must be { key: (value) => string, windowMs? }');
+    expectThrow(() => eventStream('orders', { idempotency: { key: String, windowMs: 0 } }), RangeError, 'rx-redis-events: eventStream("orders") idempotency.windowMs must be a number of milliseconds between 1 and 2147483647, got 0');
+    expect(eventStream('orders', { idempotency: { key: String } }).idempotency?.windowMs).toBe(DEFAULT_IDEMPOTENCY_WINDOW_MS);
+  });
+
+  it('validation - forwardTo needs a project function and a window of at least 1 ms', () => {
+    const service = createEventService({ group: 'g' });
+    const target = eventStream<number>('target');
+    expectThrow(() => forwardTo(service, target, 'x' as unknown as () => number), TypeError, 'rx-redis-events: forwardTo project must be a function (value, delivery) => event | event[] | undefined');
+    expectThrow(() => forwardTo(service, target, undefined, { windowMs: -1 }), RangeError, 'rx-redis-events: forwardTo option windowMs must be a number of milliseconds between 1 and 2147483647, got -1');
+    void service.close();
   });
 });
 

@@ -30,6 +30,8 @@ export interface ConsumerContext {
 export interface ConsumerTarget<T> {
   readonly stream: EventStream<T>;
   readonly key: string;
+  /** The index of `key` among the stream's partitions. */
+  readonly partition: number;
   readonly consumer: string;
 }
 

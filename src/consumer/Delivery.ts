@@ -23,6 +23,8 @@ export interface Delivery<T> {
   readonly stream: string;
   /** The partition key stored with the entry, if the stream has a key selector. */
   readonly key: string | undefined;
+  /** The partition the entry is in, 0 to the stream's `partitions` - 1 (entry ids are unique per partition). */
+  readonly partition: number;
   /** How many times the entry has been delivered to this group, this delivery included. */
   readonly deliveryCount: number;
   /** When the broker accepted the entry (from its id). */
@@ -56,6 +58,7 @@ class SettlingDelivery<T> implements Delivery<T> {
   readonly value: T;
   readonly stream: string;
   readonly key: string | undefined;
+  readonly partition: number;
   readonly deliveryCount: number;
   readonly producedAt: Date;
   #settled: Promise<void> | undefined;
@@ -66,6 +69,7 @@ class SettlingDelivery<T> implements Delivery<T> {
     this.value = init.value;
     this.stream = init.stream;
     this.key = init.key;
+    this.partition = init.partition;
     this.deliveryCount = init.deliveryCount;
     this.producedAt = init.producedAt;
     this.#settler = settler;

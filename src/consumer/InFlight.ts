@@ -109,7 +109,7 @@ export class InFlight<T> implements DeliverySettler {
         continue;
       }
       this.held.set(entry.id, 'open');
-      const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
+      const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
       if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
       const { tracing } = this.ctx;
       if (tracing) {

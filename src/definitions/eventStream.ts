@@ -14,6 +14,21 @@ export interface RetentionOptions {
   readonly unsafeHardLimit?: boolean;
 }
 
+/** How long an idempotency key is remembered by default: 10 minutes. */
+export const DEFAULT_IDEMPOTENCY_WINDOW_MS = 600_000;
+
+/**
+ * Idempotency keys of a stream's events: an event whose key was produced to the stream within
+ * `windowMs` is not appended again (by any instance, alone or inside a call with other events);
+ * `produce` answers the original entry's id in its place.
+ */
+export interface IdempotencyOptions<T> {
+  /** The event's idempotency key, such as an order id; a selector that throws or returns a non-string makes `produce` reject with an `EncodeError`, writing nothing of the call. */
+  readonly key: (value: T) => string;
+  /** How long a key is remembered after its event was produced, in ms. Default {@link DEFAULT_IDEMPOTENCY_WINDOW_MS} (10 minutes). */
+  readonly windowMs?: number;
+}
+
 /** Options of {@link eventStream}. */
 export interface EventStreamOptions<T> {
   /** Retention limits, applied after produce (about once a second per stream) and by `EventService.trim`. Default: keep everything. */
@@ -31,6 +46,13 @@ export interface EventStreamOptions<T> {
    * applies to each partition (`maxLength` split evenly).
    */
   readonly partitions?: number;
+  /**
+   * Idempotency keys (see {@link IdempotencyOptions}). Each key is a Redis key under the prefix, in the
+   * slot of its event's partition, for `windowMs` (about 100 bytes plus the key's length). On a stream
+   * of several partitions without `key`, an event's partition is chosen by its idempotency key (so a
+   * repeat meets the first); with `key`, events that share an idempotency key must share a partition key.
+   */
+  readonly idempotency?: IdempotencyOptions<T>;
 }
 
 /**
@@ -47,6 +69,8 @@ export interface EventStream<T> {
   readonly retention?: RetentionOptions;
   /** Number of partitions (1: a single Redis stream). */
   readonly partitions: number;
+  /** Idempotency keys, if any, with the window filled in. */
+  readonly idempotency?: Required<IdempotencyOptions<T>>;
   /** Phantom field carrying the value type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -69,8 +93,8 @@ export interface EventStream<T> {
  * @param name Stream name: a non-empty string of at most 256 characters, without control characters,
  * whitespace, `{`, `}` (hash tags), `*`, `?`, `[`, `]`, `\` (glob syntax of ACL patterns), and not
  * ending with `:dlq` (the suffix of dead-letter streams).
- * @param options Optional partition key selector, number of partitions and retention limits.
- * @throws TypeError when the name or the key selector is invalid.
+ * @param options Optional partition key selector, number of partitions, retention limits and idempotency keys.
+ * @throws TypeError when the name or a key selector is invalid; RangeError for a bad number.
  */
 export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}): EventStream<T> {
   assertName(name, 'eventStream name');
@@ -81,6 +105,7 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
     throw new TypeError(`rx-redis-events: eventStream("${name}") option key must be a function (value) => string`);
   }
   if (options.retention !== undefined) assertRetention(name, options.retention);
+  const idempotency = options.idempotency === undefined ? undefined : idempotencyOf(name, options.idempotency);
   const partitions = options.partitions ?? 1;
   assertInteger(partitions, `eventStream("${name}") option partitions`, 1, MAX_PARTITIONS);
   return Object.freeze({
@@ -89,7 +114,17 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
     partitions,
     ...(options.key ? { key: options.key } : {}),
     ...(options.retention ? { retention: Object.freeze({ ...options.retention }) } : {}),
+    ...(idempotency ? { idempotency } : {}),
   });
+}
+
+function idempotencyOf<T>(name: string, idempotency: IdempotencyOptions<T>): Required<IdempotencyOptions<T>> {
+  if (typeof idempotency !== 'object' || idempotency === null || typeof idempotency.key !== 'function') {
+    throw new TypeError(`rx-redis-events: eventStream("${name}") option idempotency must be { key: (value) => string, windowMs? }`);
+  }
+  const windowMs = idempotency.windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
+  assertDuration(windowMs, `eventStream("${name}") idempotency.windowMs`, 1);
+  return Object.freeze({ key: idempotency.key, windowMs });
 }
 
 function assertRetention(name: string, retention: RetentionOptions): void {

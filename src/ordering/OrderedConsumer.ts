@@ -97,7 +97,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
 
   private take(key: string): void {
     if (this.stopped) return void this.ctx.transport.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
-    const loop = new ConsumerLoop<T>(this.ctx, { stream: this.stream, key, consumer: this.consumer }, this.options, this.subscriber);
+    const loop = new ConsumerLoop<T>(this.ctx, { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer }, this.options, this.subscriber);
     this.owned.set(key, loop);
     loop.start();
   }

@@ -9,14 +9,15 @@ export interface PartitionBatch {
 }
 
 /**
- * Splits encoded entries over a stream's partition keys: by their partition key (`k` field), or round
- * robin (from `next`, which is advanced) for entries without one. Keeps the order of the call inside
+ * Splits encoded entries over a stream's partition keys: by their partition key (`k` field), else by
+ * their idempotency key when `idempotencyKeys` are given, else round robin (from `next`, which is
+ * advanced). Keeps the order of the call inside
  * each partition; returns only the partitions the call touches.
  */
-export function routeToPartitions(keys: readonly string[], entries: readonly EntryFields[], roundRobin: { next: number }): PartitionBatch[] {
+export function routeToPartitions(keys: readonly string[], entries: readonly EntryFields[], roundRobin: { next: number }, idempotencyKeys?: readonly string[]): PartitionBatch[] {
   const batches = new Map<number, PartitionBatch>();
   entries.forEach((fields, position) => {
-    const key = fields[KEY_FIELD];
+    const key = fields[KEY_FIELD] ?? idempotencyKeys?.[position];
     const partition = key === undefined ? roundRobin.next++ % keys.length : partitionOf(key, keys.length);
     let batch = batches.get(partition);
     if (!batch) batches.set(partition, (batch = { key: keys[partition] as string, entries: [], positions: [] }));

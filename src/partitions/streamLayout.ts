@@ -31,6 +31,24 @@ export function membersKeyOf(prefix: string, stream: Pick<EventStream<unknown>, 
   return sideKeyOf(prefix + stream.name, `:members:${group}`);
 }
 
+/**
+ * Where the append script remembers one producer's recent calls to a partition (sequence number →
+ * the ids it gave), in the partition's slot: `<key>:producer:<producerId>` (hash-tagged like the
+ * dead-letter key). Expires a while after the producer's last call.
+ */
+export function producerKeyOf(key: string, producer: string): string {
+  return sideKeyOf(key, `:producer:${producer}`);
+}
+
+/**
+ * The record of one idempotency key of a partition (the id of the entry produced with it), in the
+ * partition's slot: `<key>:idem:<idempotencyKey>` (hash-tagged like the dead-letter key). Expires with
+ * the stream's idempotency window.
+ */
+export function idempotencyKeyOf(key: string, idempotencyKey: string): string {
+  return sideKeyOf(key, `:idem:${idempotencyKey}`);
+}
+
 /** A key next to `key` in its cluster slot; names cannot hold braces, so it cannot be any stream's key. */
 function sideKeyOf(key: string, suffix: string): string {
   return key.includes('{') ? key + suffix : `${key}:{${key}}${suffix}`;

@@ -34,6 +34,10 @@ import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
 import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
+import { ProducerSequences } from '../producer/ProducerSequences';
+import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
+import { PRODUCE_KEYED, type KeyedProducing } from '../producer/keyedProduce';
+import { appendRequest } from '../producer/appendRequest';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -47,7 +51,7 @@ export interface ServiceTransports {
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
  * broadcast streams. Create it with `createEventService`.
  */
-export class EventService {
+export class EventService implements KeyedProducing {
   /** The group (micro-service name) of this instance. */
   readonly group: string;
   /** This instance's consumer id. */
@@ -74,6 +78,8 @@ export class EventService {
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
   private readonly roundRobins = new Map<string, { next: number }>();
+  /** This instance's idempotent producer. */
+  private readonly producers = new ProducerSequences();
   /** Trace propagation, when `@opentelemetry/api` is installed. */
   private readonly tracing: Tracing | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
@@ -131,7 +137,7 @@ export class EventService {
       const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
       const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
         ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.group), perPartition, subscriber)]
-        : keys.map((key) => new ConsumerLoop<T>(this.context, { stream, key, consumer: name.name }, perPartition, subscriber));
+        : keys.map((key, partition) => new ConsumerLoop<T>(this.context, { stream, key, partition, consumer: name.name }, perPartition, subscriber));
       for (const loop of loops) {
         this.loops.set(loop, subscriber);
         this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
@@ -161,28 +167,52 @@ export class EventService {
 
   /**
    * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
-   * is written if any event cannot be encoded (`EncodeError`) or encodes to more than `maxMessageBytes`
+   * is written if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
+   * that throws or returns a non-string) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
-   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them). With the
-   * `durability` option, resolves only once `WAIT` confirms the replicas on each master written to,
-   * and rejects with a retriable `ReplicationTimeoutError` when fewer confirm within its `timeoutMs`.
+   * `produceTimeoutMs` (the events may still be written). With the `durability` option, resolves
+   * only once `WAIT` confirms the replicas on each master written to, and rejects with a retriable
+   * `ReplicationTimeoutError` when fewer confirm within its `timeoutMs`.
+   *
+   * The producer is idempotent: each call carries this instance's producer id and a sequence number,
+   * and the broker applies a call once however often the client sends it, answering the first ids
+   * again (on Redis the append script remembers the last 64 calls per producer and partition, a few
+   * dozen bytes each, for 10 minutes after the producer's last call). That covers what the library and its Redis client repeat on their own: the resend of an
+   * unanswered call after a reconnect, and a cluster client's retry after a redirection or a
+   * failover. Calling `produce` again with the same events is a new call and appends them again
+   * (also after a `TimeoutError`): give the stream idempotency keys for that (`eventStream`'s
+   * `idempotency` option); an event whose key was produced within the window is
+   * not appended and its original id is answered in its place.
    */
   async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
+    return this.write(stream, events, idempotencyKeysOf(stream, events));
+  }
+
+  /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. */
+  async [PRODUCE_KEYED]<T>(stream: EventStream<T>, events: readonly T[], given: GivenKeys): Promise<string[]> {
+    this.assertOpen('produce');
+    assertDefinition(stream, 'eventStream', 'produce');
+    if (events.length === 0) return [];
+    return this.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
+  }
+
+  private async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
     const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
     const keys = this.keysOf(stream);
     const trace = this.tracing?.startProduce(stream.name, keys, events.length);
     const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
     const { produceTimeoutMs, scheduler } = this.options;
     const { streams } = this.transports;
+    const request = (key: string, positions?: readonly number[]) => appendRequest(this.producers.of(key), key, idempotency, positions);
     // several partitions: one append per partition the call touches, sent together
-    const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream));
+    const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream), idempotency?.keys);
     const appended = batches
-      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
-      : streams.append(keys[0] as string, entries);
+      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
+      : streams.append(keys[0] as string, entries, request(keys[0] as string));
     let ids: string[];
     try {
       ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));

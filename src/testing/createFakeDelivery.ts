@@ -36,6 +36,8 @@ export interface FakeDeliveryFields<T> {
   readonly stream?: string;
   /** The partition key. Default `undefined`. */
   readonly key?: string;
+  /** The partition. Default 0. */
+  readonly partition?: number;
   /** How many times the event was delivered, this delivery included. Default 1. */
   readonly deliveryCount?: number;
   /** When the broker accepted the event. Default `new Date(0)`. */
@@ -83,9 +85,9 @@ export function createFakeDelivery<T>(
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   };
-  const { id, value, stream = 'fake', key, deliveryCount = 1, producedAt = new Date(0) } = fields;
+  const { id, value, stream = 'fake', key, partition = 0, deliveryCount = 1, producedAt = new Date(0) } = fields;
   return createDelivery(
-    { id, value, stream, key, deliveryCount, producedAt },
+    { id, value, stream, key, partition, deliveryCount, producedAt },
     {
       ack: (callId) => settle({ op: 'ack', id: callId, frame: scheduler.now() }),
       nack: (callId, _deliveryCount, delayMs, error) => {

@@ -14,6 +14,32 @@ export interface ReadEntry extends StoredEntry {
   readonly deliveryCount: number;
 }
 
+/**
+ * Who makes an append, so that a call the transport sends again (a client's resend after a reconnect,
+ * a retry after a redirection) is applied once.
+ */
+export interface AppendProducer {
+  /** Where the store remembers this producer's recent calls to the stream key (a key in the same slot). */
+  readonly memoryKey: string;
+  /** The next sequence number of this producer for the stream key; the transport draws one per call it sends. */
+  nextSequence(): number;
+}
+
+/** The idempotency keys of an append's entries: an entry whose record exists is not appended again. */
+export interface AppendIdempotency {
+  /** One record key per entry (in the stream key's slot), in the order of the entries. */
+  readonly recordKeys: readonly string[];
+  /** How long a record lasts, in ms. */
+  readonly windowMs: number;
+}
+
+/** How an append is made once. */
+export interface AppendRequest {
+  readonly producer: AppendProducer;
+  /** Present when every entry has an idempotency key (then the records, not the producer's memory, deduplicate). */
+  readonly idempotency?: AppendIdempotency;
+}
+
 /** Where a group that does not exist yet starts reading: only new entries, or the whole stream. */
 export type GroupStart = 'new' | 'start';
 
@@ -90,8 +116,12 @@ export interface StreamTransport {
   serverOf?(key: string): ServerAddress | undefined;
   /** Creates the group (and the stream) unless it exists. */
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void>;
-  /** Appends entries in order and resolves with their ids once the store has them all. */
-  append(key: string, entries: readonly EntryFields[]): Promise<string[]>;
+  /**
+   * Appends entries in order and resolves with their ids once the store has them all. A call the
+   * transport sends again is applied once (by `request.producer`'s sequence); an entry whose
+   * idempotency record exists is not appended, and answers the record's id.
+   */
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]>;
   /** Opens a blocking reader for `consumer` of `group`. */
   openReader(key: string, group: string, consumer: string): StreamReader;
   /** Acknowledges entries for the group; unknown or already acked ids are ignored. */

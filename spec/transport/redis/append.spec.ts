@@ -1,7 +1,9 @@
 import { createEventService, eventStream } from 'rx-redis-events';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
-import { APPEND_CHUNK } from '../../../src/transport/redis/scripts/append';
+import { APPEND_CHUNK, PRODUCER_MEMORY_CALLS, PRODUCER_MEMORY_MS } from '../../../src/transport/redis/scripts/append';
+import { ProducerSequences } from '../../../src/producer/ProducerSequences';
+import type { AppendProducer } from '../../../src/transport/StreamTransport';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
 
@@ -44,7 +46,8 @@ describe('redis transport - batched append', () => {
     const shapes = [{ v: 'a' }, { v: 'b', k: 'key' }, { v: 'c', traceparent: 't', k: 'key' }, { x: '1', y: '2', z: '3', w: '4' }, { k: 'first', v: 'order' }];
     // runs of each shape, including one longer than a script call, and shapes that change every entry
     const entries = [...Array.from({ length: APPEND_CHUNK + 3 }, (_, n) => ({ v: `run-${n}` })), ...Array.from({ length: 40 }, (_, n) => ({ ...shapes[n % shapes.length], n: String(n) }))];
-    const ids = await transport.append(key, entries);
+    const producer = { producer: new ProducerSequences().of(key) };
+    const ids = await transport.append(key, entries, producer);
     const stored = await redis.admin.xrange(key, '-', '+');
     expect(ids).toHaveLength(entries.length);
     expect(stored.map(([id]) => id)).toEqual(ids);
@@ -52,11 +55,55 @@ describe('redis transport - batched append', () => {
     // uniform chunks of three and four fields (the script's general shared-names branch)
     for (const width of [3, 4]) {
       const uniform = Array.from({ length: 7 }, (_, n) => Object.fromEntries(Array.from({ length: width }, (__, f) => [`f${f}`, `${n}.${f}`])));
-      const more = await transport.append(key, uniform);
+      const more = await transport.append(key, uniform, producer);
       const added = await redis.admin.xrange(key, `(${ids[ids.length - 1] as string}`, '+');
       expect(added.slice(-7).map(([id]) => id)).toEqual(more);
       expect(added.slice(-7).map(([, flat]) => flat)).toEqual(uniform.map((fields) => Object.entries(fields).flat()));
     }
+    await connections.close();
+  });
+
+  it('idempotent append - a call sent again with its sequence appends nothing and answers the first ids, across many milliseconds and chunks', async () => {
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('resent');
+    // sends every call with the sequence set here, as a client's resend does
+    let sequence = 0;
+    const producer: AppendProducer = { memoryKey: `${key}:{${key}}:producer:test`, nextSequence: () => sequence++ };
+    // entries big enough that one call spans several milliseconds (ids of new milliseconds start at -0)
+    const entries = Array.from({ length: 2 * APPEND_CHUNK + 10 }, (_, n) => ({ v: `${n}:${'x'.repeat(200)}` }));
+    sequence = 1;
+    const first = await transport.append(key, entries.slice(0, APPEND_CHUNK), { producer });
+    sequence = 1;
+    const again = await transport.append(key, entries.slice(0, APPEND_CHUNK), { producer });
+    expect(again).toEqual(first);
+    expect(new Set(first.map((id) => id.split('-')[0])).size).toBeGreaterThan(1);
+    // two chunks (sequences 2 and 3), then both sent again
+    sequence = 2;
+    const second = await transport.append(key, entries.slice(APPEND_CHUNK), { producer });
+    sequence = 2;
+    expect(await transport.append(key, entries.slice(APPEND_CHUNK), { producer })).toEqual(second);
+    expect(second).toHaveLength(APPEND_CHUNK + 10);
+    expect(await redis.admin.xlen(key)).toBe(2 * APPEND_CHUNK + 10);
+    expect((await redis.admin.xrange(key, '-', '+')).map(([id]) => id)).toEqual([...first, ...second]);
+    // the memory: one field per remembered call, expiring
+    expect(await redis.admin.hlen(producer.memoryKey)).toBe(3);
+    expect(await redis.admin.pttl(producer.memoryKey)).toBeGreaterThan(PRODUCER_MEMORY_MS - 60_000);
+    await connections.close();
+  });
+
+  it(`idempotent append - a producer's memory keeps its last ${PRODUCER_MEMORY_CALLS} calls, in a few bytes each`, async () => {
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('memory');
+    const producer = new ProducerSequences().of(key);
+    const calls: string[][] = [];
+    for (let call = 0; call < PRODUCER_MEMORY_CALLS + 6; call++) calls.push(await transport.append(key, [{ v: String(call) }, { v: `${call}b` }], { producer }));
+    expect(await redis.admin.hlen(producer.memoryKey)).toBe(PRODUCER_MEMORY_CALLS);
+    expect(await redis.admin.hexists(producer.memoryKey, '6')).toBe(0);
+    expect(await redis.admin.hexists(producer.memoryKey, '7')).toBe(1);
+    const fields = await redis.admin.hgetall(producer.memoryKey);
+    expect(Math.max(...Object.values(fields).map((record) => record.length))).toBeLessThanOrEqual(2 + 2 * 25);
     await connections.close();
   });
 });

@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { MemoryLeases } from './MemoryLeases';
+import { MemoryRecords } from './MemoryRecords';
 import { MemoryStream } from './MemoryStream';
 
 /** Options of {@link MemoryBroker}. */
@@ -19,6 +20,8 @@ export class MemoryBroker {
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
   /** Memberships and leases of ordered consumers. @internal */
   readonly leases = new MemoryLeases();
+  /** Idempotency records of keyed entries. */
+  readonly records = new MemoryRecords();
   private readonly scheduler: SchedulerLike;
 
   constructor(options: MemoryBrokerOptions = {}) {

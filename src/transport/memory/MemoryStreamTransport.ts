@@ -4,7 +4,7 @@ import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
-import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { parseStreamId } from '../../internal/streamId';
 
@@ -18,10 +18,22 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
   }
 
-  append(key: string, entries: readonly EntryFields[]): Promise<string[]> {
+  /** A call here is never sent twice (it takes effect before it returns): only idempotency records deduplicate. */
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
     return this.run('append', () => {
       const stream = this.broker.stream(key);
-      const ids = entries.map((fields) => stream.append(fields, this.broker.now()));
+      const { records } = this.broker;
+      const idempotency = request.idempotency;
+      const ids = entries.map((fields, index) => {
+        const now = this.broker.now();
+        if (!idempotency) return stream.append(fields, now);
+        const record = idempotency.recordKeys[index] as string;
+        const known = records.get(record, now);
+        if (known !== undefined) return known;
+        const id = stream.append(fields, now);
+        records.set(record, id, idempotency.windowMs, now);
+        return id;
+      });
       stream.serveWaiters(this.broker.now());
       return ids;
     });

@@ -1,12 +1,12 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryCodec';
-import type { ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
-import { APPEND_SOURCE, appendCalls } from './scripts/append';
+import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -50,19 +50,8 @@ export class RedisStreamTransport implements StreamTransport {
     });
   }
 
-  async append(key: string, entries: readonly EntryFields[]): Promise<string[]> {
-    if (entries.length === 1) {
-      const [fields] = entries as [EntryFields];
-      return [(await this.guard('append', () => this.connections.command.xadd(key, '*', ...Object.entries(fields).flat()))) as string];
-    }
-    // Many entries: one script call per chunk of one shape (far cheaper for the client than one XADD each), pipelined.
-    const pipeline = this.connections.command.pipeline();
-    for (const args of appendCalls(entries)) pipeline.eval(APPEND_SOURCE, 1, key, ...args);
-    const replies = await this.guard('append', async () => (await pipeline.exec()) ?? []);
-    return replies.flatMap(([error, ids]) => {
-      if (error) throw this.connections.transportError('append', error);
-      return ids as string[];
-    });
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
+    return this.guard('append', () => appendOnce(this.connections.command, key, entries, request));
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
