@@ -1,5 +1,6 @@
 export { eventStream, type EventStream, type EventStreamOptions, type RetentionOptions } from './definitions/eventStream';
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
+export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
 export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions } from './service/eventServiceOptions';

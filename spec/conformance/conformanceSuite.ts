@@ -11,6 +11,7 @@ import { partitionSuite } from './partitionSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
+import { signalSuite } from './signalSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -42,5 +43,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('instrumentation', () => instrumentationSuite(ctx));
     describe('partitions', () => partitionSuite(ctx));
     describe('ordered', () => orderedSuite(ctx));
+    describe('signal', () => signalSuite(ctx));
   });
 }

@@ -33,6 +33,8 @@ import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
 import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
+import { assertSignal, untilAborted } from '../internal/abortSignal';
+import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -116,12 +118,14 @@ export class EventService {
    * deliveries stay pending and are delivered again later. Completes when the service closes.
    * Never holds more than `maxInFlight` un-acked deliveries. A stream of several partitions is read
    * from all of them; with `ordered: true`, only from the partitions this instance holds the lease of,
-   * one event per key at a time (see {@link ConsumeOptions.ordered}).
+   * one event per key at a time (see {@link ConsumeOptions.ordered}). With `options.signal`, completes
+   * when the signal aborts, as unsubscribing would.
    */
   consume<T>(stream: EventStream<T>, options: ConsumeOptions = {}): Observable<Delivery<T>> {
     assertDefinition(stream, 'eventStream', 'consume');
     const resolved = consumeOptionsWithDefaults(options, this.options.scheduler, this.options.maxMessageBytes);
-    return new Observable<Delivery<T>>((subscriber) => {
+    assertSignal(options.signal, 'consume option signal');
+    const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
       const keys = this.keysOf(stream);
@@ -147,6 +151,7 @@ export class EventService {
         });
       };
     });
+    return untilAborted(deliveries, options.signal);
   }
 
   /** Subscribes a UCloud-style consumer (`EventConsumer.Immediate` or `.Batched`); pipeline errors go to `onError`. */
@@ -273,12 +278,13 @@ export class EventService {
   /**
    * **Hot**, shared inside this instance: however many subscribers, one broker subscription per
    * channel, dropped when the last subscriber unsubscribes. Only messages published while the
-   * subscription is active arrive. Completes when the service closes.
+   * subscription is active arrive. Completes when the service closes, or when `options.signal` aborts.
    */
-  listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
+  listen<T>(broadcast: BroadcastStream<T>, options: ListenOptions = {}): Observable<T> {
     assertDefinition(broadcast, 'broadcastStream', 'listen');
-    if (this.state !== 'open') return new Observable<T>((subscriber) => subscriber.error(new ServiceClosedError('listen', this.group)));
-    return this.hub.listen(broadcast);
+    const signal = listenSignal(options);
+    if (this.state !== 'open') return untilAborted(new Observable<T>((subscriber) => subscriber.error(new ServiceClosedError('listen', this.group))), signal);
+    return untilAborted(this.hub.listen(broadcast), signal);
   }
 
   /** Resolves once the broker subscription behind `listen(broadcast)` is active (a message published after that arrives). */
