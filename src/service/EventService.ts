@@ -34,6 +34,7 @@ import type { ServiceHealth } from '../health/ServiceHealth';
 import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
+import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
 
 /** The transports a service runs on. */
@@ -48,7 +49,7 @@ export interface ServiceTransports {
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
  * broadcast streams. Create it with `createEventService`.
  */
-export class EventService {
+export class EventService implements AsyncDisposable {
   /** The group (micro-service name) of this instance. */
   readonly group: string;
   /** This instance's consumer id. */
@@ -309,6 +310,11 @@ export class EventService {
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
+  }
+
+  /** `close()`, so that `await using service = createEventService(…)` closes the service at the end of the scope. */
+  [asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private async shutDown(): Promise<void> {
