@@ -4,6 +4,7 @@ import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { instrumentationSuite } from './instrumentationSuite';
+import { iterateSuite } from './iterateSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
 import { orderedSuite } from './orderedSuite';
@@ -44,5 +45,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('partitions', () => partitionSuite(ctx));
     describe('ordered', () => orderedSuite(ctx));
     describe('signal', () => signalSuite(ctx));
+    describe('iterate', () => iterateSuite(ctx));
   });
 }

@@ -2,7 +2,8 @@ import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Su
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeEntry, encodeValue } from '../codec/entryCodec';
 import { AckCoalescer } from '../consumer/AckCoalescer';
-import { consumeOptionsWithDefaults, type ConsumeOptions } from '../consumer/consumeOptions';
+import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
+import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import { ConsumerLoop, type ConsumerContext } from '../consumer/ConsumerLoop';
 import type { Delivery } from '../consumer/Delivery';
 import type { EventConsumer } from '../consumer/EventConsumer';
@@ -153,6 +154,18 @@ export class EventService implements AsyncDisposable {
       };
     });
     return untilAborted(deliveries, options.signal);
+  }
+
+  /**
+   * `consume(stream, options)` as an `AsyncIterable` for `for await`: the subscription starts with the
+   * loop, and no more than `maxInFlight` deliveries are un-acked (those the loop has and those waiting
+   * for it), so nothing is read past that while the loop body awaits. Leaving the loop (`break`,
+   * `return`, a throw) ends the subscription as unsubscribing does: un-acked deliveries stay pending and
+   * are delivered again later. `close()` and `options.signal` end the loop.
+   */
+  iterate<T>(stream: EventStream<T>, options: ConsumeOptions = {}): AsyncIterable<Delivery<T>> {
+    const deliveries = this.consume(stream, options);
+    return iterateDeliveries(deliveries, options.maxDeliveries ?? DEFAULT_CONSUME_OPTIONS.maxDeliveries);
   }
 
   /** Subscribes a UCloud-style consumer (`EventConsumer.Immediate` or `.Batched`); pipeline errors go to `onError`. */
