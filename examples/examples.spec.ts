@@ -11,6 +11,7 @@ import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 import { main as metrics } from './metrics';
+import { main as honoSse } from './hono-sse';
 
 const quiet = () => undefined;
 
@@ -61,6 +62,22 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     expect(summary.billingShares['billing-1']).toBeGreaterThan(0);
     expect(summary.billingShares['billing-2']).toBeGreaterThan(0);
     expect((summary.billingShares['billing-1'] ?? 0) + (summary.billingShares['billing-2'] ?? 0)).toBe(300);
+  });
+});
+
+describe.each(['memory', 'redis'] as const)('examples/hono-sse (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('hono-sse - the Hono app streams one job over Fetch SSE; a reconnect with Last-Event-ID gets exactly the rest', async () => {
+    expect(await honoSse({ redisUrl: server?.url, log: quiet })).toEqual({
+      contentType: 'text/event-stream; charset=utf-8',
+      firstVisit: [0, 50],
+      afterReconnect: [100],
+    });
   });
 });
 
