@@ -15,6 +15,7 @@ import { main as metrics } from './metrics';
 import { main as nestjsOrders } from './nestjs-orders';
 import { main as tracing } from './tracing';
 import { main as exactlyOnce } from './exactly-once';
+import { main as honoSse } from './hono-sse';
 
 const quiet = () => undefined;
 
@@ -101,6 +102,22 @@ describe.each(['memory', 'redis'] as const)('examples/nestjs-orders (%s)', (back
       reserveError: { code: 'OUT_OF_STOCK', message: 'tea is out of stock' },
       pending: 0,
       errors: 0,
+    });
+  });
+});
+
+describe.each(['memory', 'redis'] as const)('examples/hono-sse (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('hono-sse - the Hono app streams one job over Fetch SSE; a reconnect with Last-Event-ID gets exactly the rest', async () => {
+    expect(await honoSse({ redisUrl: server?.url, log: quiet })).toEqual({
+      contentType: 'text/event-stream; charset=utf-8',
+      firstVisit: [0, 50],
+      afterReconnect: [100],
     });
   });
 });

@@ -1,5 +1,6 @@
 export { eventStream, DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream, type EventStreamOptions, type IdempotencyOptions, type RetentionOptions } from './definitions/eventStream';
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
+export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
 export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type DurabilityOptions } from './service/eventServiceOptions';

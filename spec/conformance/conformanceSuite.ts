@@ -5,6 +5,7 @@ import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { idempotencySuite } from './idempotencySuite';
 import { instrumentationSuite } from './instrumentationSuite';
+import { iterateSuite } from './iterateSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
 import { orderedSuite } from './orderedSuite';
@@ -12,6 +13,7 @@ import { partitionSuite } from './partitionSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
+import { signalSuite } from './signalSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -44,5 +46,7 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('partitions', () => partitionSuite(ctx));
     describe('ordered', () => orderedSuite(ctx));
     describe('idempotency', () => idempotencySuite(ctx));
+    describe('signal', () => signalSuite(ctx));
+    describe('iterate', () => iterateSuite(ctx));
   });
 }

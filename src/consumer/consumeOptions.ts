@@ -25,6 +25,8 @@ export interface ConsumeOptions {
    * Needs a finite `claimIdleAfterMs`. Default false: any instance takes any entry (highest throughput).
    */
   readonly ordered?: boolean;
+  /** Completes the Observable when this signal aborts, as unsubscribing would (un-acked deliveries stay pending); a signal aborted already completes it at once. */
+  readonly signal?: AbortSignal;
 }
 
 /** Defaults of {@link ConsumeOptions}. */
@@ -38,7 +40,7 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
 });
 
 /** {@link ConsumeOptions} with every default filled in, and the service's `maxMessageBytes`. */
-export type ResolvedConsumeOptions = Required<ConsumeOptions> & { readonly maxMessageBytes: number };
+export type ResolvedConsumeOptions = Required<Omit<ConsumeOptions, 'signal'>> & { readonly maxMessageBytes: number };
 
 /** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
 export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike, maxMessageBytes: number): ResolvedConsumeOptions {

@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
 import { interval, type Subscription } from 'rxjs';
 import type { ResolvedSseConfig } from './sseConfig';
 import { encodeData, formatEvent, HEARTBEAT_FRAME } from './sseFrames';
 import { SseWriter } from './SseWriter';
+import type { SseSink } from './SseSink';
 
 /** Why an SSE response ended: the source completed or failed, the client went away, it was too slow (`onSlowClient: 'close'`), or `close()` was called. */
 export type SseCloseReason = 'complete' | 'error' | 'client-closed' | 'slow-client' | 'closed';
@@ -32,7 +32,17 @@ export interface SseConnection {
 }
 
 /**
- * An open SSE response: headers sent, heartbeat running, bounded writer; ends its `onClose`
+ * The headers of an SSE response with `config.headers`. A Fetch `Response` goes without
+ * `connection` (the runtime manages connections; HTTP/2 forbids the header).
+ */
+export function sseHeaders(config: { readonly headers?: Readonly<Record<string, string>> | undefined }, fetch = false): Readonly<Record<string, string>> {
+  if (!fetch) return { ...SSE_HEADERS, ...config.headers };
+  const { connection: _connection, ...rest } = SSE_HEADERS;
+  return { ...rest, ...config.headers };
+}
+
+/**
+ * An open SSE response (its headers sent by whoever opened `response`): heartbeat running, bounded writer; ends its `onClose`
  * callbacks once, whoever ends first (the client, the source, the slow-client policy, `close()`).
  */
 export class SseChannel implements SseConnection {
@@ -44,13 +54,11 @@ export class SseChannel implements SseConnection {
   private done = false;
 
   constructor(
-    private readonly response: ServerResponse,
+    private readonly response: SseSink,
     private readonly config: ResolvedSseConfig<never>,
   ) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
-    response.writeHead(200, { ...SSE_HEADERS, ...config.headers });
     if (config.retryMs !== undefined) response.write(`retry: ${config.retryMs}\n\n`);
-    response.flushHeaders();
     const dropped = (count: number) => formatEvent({ event: 'dropped', data: encodeData({ dropped: count }, config.encoding) });
     this.writer = new SseWriter(response, config.maxBufferedEvents, config.onSlowClient, dropped);
     response.on('close', this.onResponseClose);

@@ -1,10 +1,10 @@
-import type { ServerResponse } from 'node:http';
+import type { SseSink } from './SseSink';
 
 /** What a full buffer does to a client that does not keep up: forget its oldest events, or close its connection. */
 export type SlowClientPolicy = 'drop-oldest' | 'close';
 
 /**
- * Writes SSE frames to one response without ever holding more than `maxBuffered` of them: while
+ * Writes SSE frames to one response (a `node:http` response or a Fetch body) without ever holding more than `maxBuffered` of them: while
  * `response.write()` says the socket is full, frames wait in a bounded queue until 'drain'; a frame
  * that finds the queue full drops the oldest one (counted, and announced by `droppedFrame` before
  * the next frame written) or closes the connection.
@@ -27,7 +27,7 @@ export class SseWriter {
   maxBuffered = 0;
 
   constructor(
-    private readonly response: ServerResponse,
+    private readonly response: SseSink,
     private readonly maxBufferedEvents: number,
     private readonly policy: SlowClientPolicy,
     private readonly droppedFrame: (count: number) => string,

@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { Subscription, type Observable } from 'rxjs';
-import { SseChannel, type SseConnection } from './SseChannel';
+import type { Observable } from 'rxjs';
+import { SseChannel, sseHeaders, type SseConnection } from './SseChannel';
 import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
+import { openNodeResponse } from './SseSink';
+import { sendEach } from './sendEach';
 
 /**
  * Serves an Observable as a Server-Sent Events response: subscribes to `source$` now, writes each
@@ -43,15 +45,7 @@ import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
  */
 export function serveSse<T>(response: ServerResponse, source$: Observable<T>, config: SseConfig<T> = {}): SseConnection {
   const resolved = sseConfigWithDefaults(config);
-  const channel = new SseChannel(response, resolved);
-  const subscription = new Subscription();
-  channel.onClose(() => subscription.unsubscribe());
-  subscription.add(
-    source$.subscribe({
-      next: (value) => channel.send(() => ({ id: resolved.id?.(value), event: resolved.event?.(value), value })),
-      error: (error: unknown) => channel.fail(error),
-      complete: () => channel.end('complete'),
-    }),
-  );
+  const channel = new SseChannel(openNodeResponse(response, sseHeaders(resolved)), resolved);
+  sendEach(channel, source$, resolved);
   return channel;
 }

@@ -2,7 +2,8 @@ import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Su
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeEntry, encodeValue } from '../codec/entryCodec';
 import { AckCoalescer } from '../consumer/AckCoalescer';
-import { consumeOptionsWithDefaults, type ConsumeOptions } from '../consumer/consumeOptions';
+import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
+import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import { ConsumerLoop, type ConsumerContext } from '../consumer/ConsumerLoop';
 import type { Delivery } from '../consumer/Delivery';
 import type { EventConsumer } from '../consumer/EventConsumer';
@@ -38,6 +39,9 @@ import { ProducerSequences } from '../producer/ProducerSequences';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED, type KeyedProducing } from '../producer/keyedProduce';
 import { appendRequest } from '../producer/appendRequest';
+import { assertSignal, untilAborted } from '../internal/abortSignal';
+import { asyncDispose } from '../internal/asyncDispose';
+import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -51,7 +55,7 @@ export interface ServiceTransports {
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
  * broadcast streams. Create it with `createEventService`.
  */
-export class EventService implements KeyedProducing {
+export class EventService implements KeyedProducing, AsyncDisposable {
   /** The group (micro-service name) of this instance. */
   readonly group: string;
   /** This instance's consumer id. */
@@ -124,12 +128,14 @@ export class EventService implements KeyedProducing {
    * deliveries stay pending and are delivered again later. Completes when the service closes.
    * Never holds more than `maxInFlight` un-acked deliveries. A stream of several partitions is read
    * from all of them; with `ordered: true`, only from the partitions this instance holds the lease of,
-   * one event per key at a time (see {@link ConsumeOptions.ordered}).
+   * one event per key at a time (see {@link ConsumeOptions.ordered}). With `options.signal`, completes
+   * when the signal aborts, as unsubscribing would.
    */
   consume<T>(stream: EventStream<T>, options: ConsumeOptions = {}): Observable<Delivery<T>> {
     assertDefinition(stream, 'eventStream', 'consume');
     const resolved = consumeOptionsWithDefaults(options, this.options.scheduler, this.options.maxMessageBytes);
-    return new Observable<Delivery<T>>((subscriber) => {
+    assertSignal(options.signal, 'consume option signal');
+    const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
       const keys = this.keysOf(stream);
@@ -155,6 +161,19 @@ export class EventService implements KeyedProducing {
         });
       };
     });
+    return untilAborted(deliveries, options.signal);
+  }
+
+  /**
+   * `consume(stream, options)` as an `AsyncIterable` for `for await`: the subscription starts with the
+   * loop, and no more than `maxInFlight` deliveries are un-acked (those the loop has and those waiting
+   * for it), so nothing is read past that while the loop body awaits. Leaving the loop (`break`,
+   * `return`, a throw) ends the subscription as unsubscribing does: un-acked deliveries stay pending and
+   * are delivered again later. `close()` and `options.signal` end the loop.
+   */
+  iterate<T>(stream: EventStream<T>, options: ConsumeOptions = {}): AsyncIterable<Delivery<T>> {
+    const deliveries = this.consume(stream, options);
+    return iterateDeliveries(deliveries, options.maxDeliveries ?? DEFAULT_CONSUME_OPTIONS.maxDeliveries);
   }
 
   /** Subscribes a UCloud-style consumer (`EventConsumer.Immediate` or `.Batched`); pipeline errors go to `onError`. */
@@ -308,12 +327,13 @@ export class EventService implements KeyedProducing {
   /**
    * **Hot**, shared inside this instance: however many subscribers, one broker subscription per
    * channel, dropped when the last subscriber unsubscribes. Only messages published while the
-   * subscription is active arrive. Completes when the service closes.
+   * subscription is active arrive. Completes when the service closes, or when `options.signal` aborts.
    */
-  listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
+  listen<T>(broadcast: BroadcastStream<T>, options: ListenOptions = {}): Observable<T> {
     assertDefinition(broadcast, 'broadcastStream', 'listen');
-    if (this.state !== 'open') return new Observable<T>((subscriber) => subscriber.error(new ServiceClosedError('listen', this.group)));
-    return this.hub.listen(broadcast);
+    const signal = listenSignal(options);
+    if (this.state !== 'open') return untilAborted(new Observable<T>((subscriber) => subscriber.error(new ServiceClosedError('listen', this.group))), signal);
+    return untilAborted(this.hub.listen(broadcast), signal);
   }
 
   /** Resolves once the broker subscription behind `listen(broadcast)` is active (a message published after that arrives). */
@@ -338,6 +358,11 @@ export class EventService implements KeyedProducing {
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
+  }
+
+  /** `close()`, so that `await using service = createEventService(…)` closes the service at the end of the scope. */
+  [asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private async shutDown(): Promise<void> {
