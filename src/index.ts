@@ -26,6 +26,7 @@ export type {
   ConsumerNackedEvent,
   ConsumerClaimedEvent,
   ConsumerDeadLetteredEvent,
+  ConsumerStuckEvent,
   ProducerProducedEvent,
   RetentionTrimmedEvent,
   ConnectionLostEvent,

@@ -4,6 +4,7 @@ import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { instrumentationSuite } from './instrumentationSuite';
+import { leaseSuite } from './leaseSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
 import { orderedSuite } from './orderedSuite';
@@ -36,6 +37,7 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('lifecycle', () => lifecycleSuite(ctx));
     describe('reliability', () => reliabilitySuite(ctx));
     describe('robustness', () => robustnessSuite(ctx));
+    describe('leases and group hygiene', () => leaseSuite(ctx));
     describe('limits', () => limitsSuite(ctx));
     describe('safe decoding', () => safeDecodingSuite(ctx));
     describe('describe', () => describeSuite(ctx));
