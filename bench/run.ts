@@ -12,6 +12,7 @@ import { endToEndScenario } from './scenarios/endToEnd';
 import { latencyScenario } from './scenarios/latency';
 import { memoryScenario } from './scenarios/memory';
 import { produceScenario } from './scenarios/produce';
+import { leasesScenario } from './scenarios/leases';
 
 /**
  * `npm run bench`: starts a private redis-server, runs every scenario against it in this one
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   broadcast: broadcastScenario,
   endToEnd: endToEndScenario,
   cluster: clusterScenario,
+  leases: leasesScenario,
 };
 
 function selected(): string[] {

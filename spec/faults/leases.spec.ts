@@ -27,10 +27,10 @@ describe('faults - leases: a live consumer keeps what it is handling', () => {
   const hungPrefix = `${uniqueName('stuck')}:`;
   beforeAll(async () => {
     const common = { mode: 'consume', url: redis.server.url, stream: 'jobs', group: 'A', claimIdleAfterMs: CLAIM_IDLE_AFTER_MS } as const;
-    const slowConfig = { ...common, prefix: slowPrefix, maxInFlight: 8, concurrency: 8, handlerDelayMs: 4500 } satisfies ConsumerConfig;
+    const slowConfig = { ...common, prefix: slowPrefix, maxInFlight: 8, concurrency: 8, handlerDelayMs: 4500 } satisfies Partial<ConsumerConfig>;
     slow = ['a', 'b'].map((name) => fleet.spawn(`slow-${name}`, { ...slowConfig, consumer: name }));
     // the first delivery hangs for 8 s, far past maxHandlingMs; a redelivery is quick
-    const hungConfig = { ...common, prefix: hungPrefix, maxHandlingMs: 2000, firstDeliveryDelayMs: 8000, handlerDelayMs: 50 } satisfies ConsumerConfig;
+    const hungConfig = { ...common, prefix: hungPrefix, maxHandlingMs: 2000, firstDeliveryDelayMs: 8000, handlerDelayMs: 50 } satisfies Partial<ConsumerConfig>;
     hung = ['c', 'd'].map((name) => fleet.spawn(`hung-${name}`, { ...hungConfig, consumer: name }));
     await fleet.ready(60_000);
   }, 70_000);

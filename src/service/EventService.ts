@@ -53,7 +53,7 @@ export class EventService {
   readonly consumer: string;
   /**
    * **Hot**: what the service does, as typed events (`consumer.delivered`, `consumer.acked`,
-   * `consumer.claimed`, `consumer.deadLettered`, `producer.produced`, `retention.trimmed`,
+   * `consumer.claimed`, `consumer.deadLettered`, `consumer.stuck`, `producer.produced`, `retention.trimmed`,
    * `connection.lost`, ...), each with a timestamp and its stream and group, from the moment of
    * subscribing. Completes when the service closes. Events are only built while someone listens:
    * without a listener it costs nothing measurable. A listener that throws does not disturb
@@ -299,8 +299,9 @@ export class EventService {
   }
 
   /**
-   * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked,
-   * flushes acks, completes every `consume` and `listen` Observable and disconnects. Deliveries not
+   * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked
+   * (their leases renewed meanwhile), flushes acks, removes this service's consumers that hold nothing
+   * from their groups, completes every `consume` and `listen` Observable and disconnects. Deliveries not
    * settled in time stay pending and are delivered again later. Afterwards every method rejects
    * with `ServiceClosedError`. Calling it again returns the same promise.
    */
