@@ -46,6 +46,8 @@ export class InFlight<T> implements DeliverySettler {
    * (`STUCK`: no longer renewed), or nacked and waiting for redelivery (`NACKED`).
    */
   private readonly held = new Map<string, number>();
+  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack promise: still skipped by the claim walk. */
+  private readonly acking = new Map<Promise<void>, string[]>();
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
@@ -84,12 +86,15 @@ export class InFlight<T> implements DeliverySettler {
         stuck.push({ id, handlingMs: now - since });
       }
     }
+    for (const acked of this.acking.values()) renew.push(...acked);
     return { renew, stuck };
   }
 
-  /** Ids emitted and not yet acked (with a handler, waiting for redelivery, or being dead-lettered). */
+  /** Ids emitted and not yet acked (with a handler, waiting for redelivery, or being dead-lettered), or acked and not yet recorded by the broker. */
   holding(): string[] {
-    return [...this.held.keys()];
+    const ids = [...this.held.keys()];
+    for (const acked of this.acking.values()) ids.push(...acked);
+    return ids;
   }
 
   /** Takes the ids of the nacked entries that are due for redelivery. */
@@ -163,6 +168,14 @@ export class InFlight<T> implements DeliverySettler {
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
     this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
+    // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
+    const sharing = this.acking.get(acked);
+    if (sharing) sharing.push(id);
+    else {
+      this.acking.set(acked, [id]);
+      const settled = () => void this.acking.delete(acked);
+      acked.then(settled, settled);
+    }
     const { done } = this.events;
     if (done) acked.then(() => done(id), () => undefined);
     return acked;
