@@ -54,6 +54,6 @@ export function benchConfig(): BenchConfig {
     endToEndEvents: quick ? 5_000 : 20_000,
     endToEndConcurrency: 100,
     clusterEvents: quick ? 10_000 : 50_000,
-    leasesBacklog: quick ? 10_000 : 50_000,
+    leasesBacklog: quick ? 4_000 : 20_000,
   };
 }
