@@ -23,6 +23,8 @@ export interface BenchConfig {
   readonly endToEndConcurrency: number;
   /** Events produced and then consumed by each variant of the scale-out scenario. */
   readonly clusterEvents: number;
+  /** Backlog each run of the leases scenario drains (1000 slow handlers at once). */
+  readonly leasesBacklog: number;
 }
 
 function intFromEnv(name: string): number | undefined {
@@ -52,5 +54,6 @@ export function benchConfig(): BenchConfig {
     endToEndEvents: quick ? 5_000 : 20_000,
     endToEndConcurrency: 100,
     clusterEvents: quick ? 10_000 : 50_000,
+    leasesBacklog: quick ? 4_000 : 20_000,
   };
 }

@@ -13,6 +13,7 @@ import { forwardScenario } from './scenarios/forward';
 import { latencyScenario } from './scenarios/latency';
 import { memoryScenario } from './scenarios/memory';
 import { produceScenario } from './scenarios/produce';
+import { leasesScenario } from './scenarios/leases';
 
 /**
  * `npm run bench`: starts a private redis-server, runs every scenario against it in this one
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   endToEnd: endToEndScenario,
   cluster: clusterScenario,
   forward: forwardScenario,
+  leases: leasesScenario,
 };
 
 function selected(): string[] {

@@ -30,6 +30,7 @@ export type {
   ConsumerNackedEvent,
   ConsumerClaimedEvent,
   ConsumerDeadLetteredEvent,
+  ConsumerStuckEvent,
   ProducerProducedEvent,
   RetentionTrimmedEvent,
   ConnectionLostEvent,

@@ -6,6 +6,7 @@ import { eventStreamSuite } from './eventStreamSuite';
 import { idempotencySuite } from './idempotencySuite';
 import { instrumentationSuite } from './instrumentationSuite';
 import { iterateSuite } from './iterateSuite';
+import { leaseSuite } from './leaseSuite';
 import { lifecycleSuite } from './lifecycleSuite';
 import { limitsSuite } from './limitsSuite';
 import { orderedSuite } from './orderedSuite';
@@ -39,6 +40,7 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('lifecycle', () => lifecycleSuite(ctx));
     describe('reliability', () => reliabilitySuite(ctx));
     describe('robustness', () => robustnessSuite(ctx));
+    describe('leases and group hygiene', () => leaseSuite(ctx));
     describe('limits', () => limitsSuite(ctx));
     describe('safe decoding', () => safeDecodingSuite(ctx));
     describe('describe', () => describeSuite(ctx));

@@ -14,7 +14,7 @@ const order = (orderId: string, n: number): Order => ({ orderId, n });
 /** A delivery whose ack does nothing: the process "dies" after forwarding and before acking. */
 function withLostAck<T>(delivery: Delivery<T>): Delivery<T> {
   const { id, value, stream, key, partition, deliveryCount, producedAt } = delivery;
-  return { id, value, stream, key, partition, deliveryCount, producedAt, ack: () => Promise.resolve(), nack: (options) => delivery.nack(options) };
+  return { id, value, stream, key, partition, deliveryCount, producedAt, ack: () => Promise.resolve(), nack: (options) => delivery.nack(options), deadLetter: (reason) => delivery.deadLetter(reason) };
 }
 
 /** The entries of every partition of `stream`. */

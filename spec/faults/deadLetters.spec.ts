@@ -129,14 +129,14 @@ describe('faults - dead letters', () => {
     expect(tally(b)).toEqual({ events: 10, distinct: range(1, 10), duplicates: 0 }); // B never sees the redriven entry
   }, 30_000);
 
-  it('faults - a delivery whose consumers never settle it is dead-lettered when claimed beyond maxDeliveries', async () => {
+  it('faults - a delivery whose handlers hang past maxHandlingMs everywhere is dead-lettered when claimed beyond maxDeliveries', async () => {
     const prefix = `${uniqueName('stuck')}:`;
     const stream = eventStream<Invoice>('invoices');
     const key = prefix + stream.name;
     const producer = serviceOf('shop', prefix);
     const ids = await producer.produce(stream, ...[...range(1, 20)].map((n) => ({ n })));
     const calls: Call[] = [];
-    const options: ConsumeOptions = { from: 'start', maxDeliveries: 2, claimIdleAfterMs: 300 };
+    const options: ConsumeOptions = { from: 'start', maxDeliveries: 2, claimIdleAfterMs: 300, maxHandlingMs: 300 }; // stuck after 300 ms: no longer renewed, taken over
     for (const consumer of ['a1', 'a2']) {
       const handler = (delivery: Delivery<Invoice>) => {
         calls.push({ n: delivery.value.n, id: delivery.id, count: delivery.deliveryCount, at: Date.now(), failed: false });

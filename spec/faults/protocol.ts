@@ -15,6 +15,8 @@ interface CommonConfig {
   /** The service's consumer id; its subscription is the Redis consumer `<consumer>#1`. */
   readonly consumer: string;
   readonly produceTimeoutMs?: number;
+  /** The service's `consumerExpiryMs`. Default: the library's. */
+  readonly consumerExpiryMs?: number;
   /** Partitions of the stream. Default 1. */
   readonly partitions?: number;
   /** With this, event `{ n }` has the partition key `k<n mod keys>`. Default: no key. */
@@ -31,6 +33,9 @@ export interface ConsumerConfig extends CommonConfig {
   readonly blockMs?: number;
   /** Time each handler takes, in ms. Default 0. */
   readonly handlerDelayMs?: number;
+  /** Time a handler takes on an event's first delivery, in ms (later deliveries take `handlerDelayMs`). Default `handlerDelayMs`. */
+  readonly firstDeliveryDelayMs?: number;
+  readonly maxHandlingMs?: number;
   /** Handlers running at once. Default 1. */
   readonly concurrency?: number;
   /** Ack only in batches of this many processed events (default: each one as its handler ends, by `ackAfter`). */
@@ -60,10 +65,21 @@ export interface ProducerConfig extends CommonConfig {
   readonly retryDelayMs?: number;
 }
 
+/** What a worker prints about one handler call. */
+interface HandlerLine {
+  readonly group: string;
+  readonly consumer: string;
+  readonly n: number;
+  readonly id: string;
+  readonly count: number;
+}
+
 /** One line of a worker's stdout. */
 export type WorkerEvent =
   | { readonly event: 'ready' | 'done' | 'closed' }
-  | { readonly event: 'processed'; readonly group: string; readonly consumer: string; readonly n: number; readonly id: string; readonly count: number }
+  | ({ readonly event: 'started' } & HandlerLine)
+  | ({ readonly event: 'processed' } & HandlerLine)
+  | { readonly event: 'stuck'; readonly id: string; readonly handlingMs: number }
   | { readonly event: 'produced'; readonly n: number; readonly id: string }
   | { readonly event: 'produce-error'; readonly n: number; readonly retriable: boolean; readonly message: string; readonly ms: number }
   | { readonly event: 'error'; readonly message: string };

@@ -4,8 +4,10 @@
  * 'rx-redis-events' through the tsconfig paths). Writes one JSON line per fact to stdout:
  *
  * - `{"event":"ready"}` once subscribed (consumer) or connected (producer)
+ * - `{"event":"started","group","consumer","n","id","count"}` when a handler starts on an event
  * - `{"event":"processed","group","consumer","n","id","count"}` when a handler finished an event, before its ack
  *   (a forwarder: when its outputs were appended, as its ack is sent)
+ * - `{"event":"stuck","id","handlingMs"}` for each `consumer.stuck` the service reports
  * - `{"event":"produced","n","id"}` for each event whose `produce` resolved
  * - `{"event":"produce-error","n","retriable","message","ms"}` for a failed produce after `ms` (retried, not counted)
  * - `{"event":"error","message"}` for what the service reports to `onError`
@@ -42,6 +44,7 @@ function serviceFor(config: WorkerConfig): EventService {
     prefix: config.prefix,
     closeTimeoutMs: 2000,
     produceTimeoutMs: config.produceTimeoutMs,
+    consumerExpiryMs: config.consumerExpiryMs,
     onError: (error: unknown) => emit({ event: 'error', message: error instanceof Error ? error.message : String(error) }),
   };
   return createEventService(options);
@@ -54,6 +57,7 @@ function consumeOptions(config: ConsumerConfig | ForwarderConfig): ConsumeOption
     maxInFlight: config.maxInFlight,
     maxDeliveries: config.maxDeliveries,
     blockMs: config.blockMs,
+    maxHandlingMs: config.maxHandlingMs,
     ordered: config.ordered ?? false,
   };
 }
@@ -75,10 +79,15 @@ function forward(config: ForwarderConfig, service: EventService): Subscription {
 function consume(config: ConsumerConfig, service: EventService): Subscription {
   const stream = streamOf(config);
   const options = consumeOptions(config);
+  service.instrumentation$.subscribe((event) => {
+    if (event.type === 'consumer.stuck') emit({ event: 'stuck', id: event.id, handlingMs: event.handlingMs });
+  });
   const handle = async (delivery: Delivery<{ n: number }>) => {
-    if (config.handlerDelayMs) await sleep(config.handlerDelayMs);
-    const { n } = delivery.value;
-    emit({ event: 'processed', group: config.group, consumer: config.consumer, n, id: delivery.id, count: delivery.deliveryCount });
+    const line = { group: config.group, consumer: config.consumer, n: delivery.value.n, id: delivery.id, count: delivery.deliveryCount };
+    emit({ event: 'started', ...line });
+    const delayMs = delivery.deliveryCount === 1 ? (config.firstDeliveryDelayMs ?? config.handlerDelayMs) : config.handlerDelayMs;
+    if (delayMs) await sleep(delayMs);
+    emit({ event: 'processed', ...line });
   };
   const deliveries = service.consume(stream, options);
   const concurrency = config.concurrency ?? 1;

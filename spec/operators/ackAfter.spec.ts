@@ -1,6 +1,6 @@
 import { from, lastValueFrom, map, toArray, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { createFakeDelivery, createTestScheduler, expectAcks, expectNacks, fakeDeliveries, type SettleCall } from 'rx-redis-events/testing';
+import { createFakeDelivery, createTestScheduler, expectAcks, expectDeadLetters, expectNacks, fakeDeliveries, type SettleCall } from 'rx-redis-events/testing';
 import type { Delivery } from '../../src/consumer/Delivery';
 import { ackAfter, type AckAfterConfig } from '../../src/operators/ackAfter';
 
@@ -134,5 +134,43 @@ describe('ackAfter - validation', () => {
     const create = () => ackAfter(() => undefined, config);
     expect(create).toThrow(RangeError);
     expect(create).toThrow(message);
+  });
+
+  it('ackAfter - deadLetterIf: an error it picks dead-letters at once with the error message; others are nacked for a retry', () => {
+    const bad = new RangeError('no such customer');
+    const handler = (item: Delivery<number>) => {
+      if (item.id === 'a') throw bad;
+      if (item.id === 'b') throw boom;
+      return item.value;
+    };
+    testScheduler.run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a-b-c|', VALUES);
+      const { a, b, c } = source.deliveries;
+      const result = source.pipe(ackAfter(handler, { retry: { delays: [500] }, deadLetterIf: (error) => error instanceof RangeError }));
+      helpers.expectObservable(result).toBe('-x-y-z|', { x: { ok: false, item: a, error: bad }, y: { ok: false, item: b, error: boom }, z: { ok: true, item: c, result: 3 } });
+      expectDeadLetters(source).toBe('-a', { a: 'no such customer' });
+      expectNacks(source).toBe('---b', { b: 500 });
+      expectAcks(source).toBe('-----c');
+    });
+  });
+
+  it('ackAfter - deadLetterIf that throws counts as false (nack); an item without deadLetter is nacked', () => {
+    testScheduler.run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a|', VALUES);
+      const throwing = () => {
+        throw new Error('predicate bug');
+      };
+      source.pipe(ackAfter(() => { throw boom; }, { retry: { delays: [10] }, deadLetterIf: throwing })).subscribe();
+      expectNacks(source).toBe('-a', { a: 10 });
+      expectDeadLetters(source).toBe('');
+    });
+    const calls: string[] = [];
+    const plain = { ack: () => (calls.push('ack'), Promise.resolve()), nack: () => (calls.push('nack'), Promise.resolve()) };
+    from([plain]).pipe(ackAfter(() => { throw boom; }, { deadLetterIf: () => true })).subscribe();
+    expect(calls).toEqual(['nack']);
+  });
+
+  it('ackAfter - a deadLetterIf that is not a function is a TypeError', () => {
+    expect(() => ackAfter(() => 1, { deadLetterIf: 'yes' as unknown as () => boolean })).toThrow('ackAfter option deadLetterIf must be a function');
   });
 });

@@ -1,6 +1,6 @@
 import { map, tap } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { createTestScheduler, expectAcks, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
+import { createTestScheduler, expectAcks, expectDeadLetters, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
 import { batch, type BatchConfig, type DeliveryBatch } from '../../src/operators/batch';
 
 // Every test passes the TestScheduler as `scheduler`, except the one about the default (asyncScheduler,
@@ -89,6 +89,17 @@ describe.each(cases)('batch (maxLatency $config.maxLatency, maxBatchSize $config
       helpers.expectObservable(deliveries.pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
       expectAcks(deliveries).toBe('');
       expectNacks(deliveries).toBe(settled, { a: 250, b: 250, c: 250, d: 250 });
+    });
+  });
+
+  it('batch - deadLetter(reason) dead-letters every delivery once with the reason', () => {
+    testScheduler.run((helpers) => {
+      const deliveries = fakeDeliveries(helpers, source, VALUES);
+      const settle = tap((b: DeliveryBatch<number>) => void Promise.all([b.deadLetter('bad batch'), b.nack(), b.deadLetter('again')]));
+      helpers.expectObservable(deliveries.pipe(batch({ ...config, scheduler: testScheduler }), settle, map(viewOf))).toBe(expected, viewsOf(batches));
+      expectAcks(deliveries).toBe('');
+      expectNacks(deliveries).toBe('');
+      expectDeadLetters(deliveries).toBe(settled, { a: 'bad batch', b: 'bad batch', c: 'bad batch', d: 'bad batch' });
     });
   });
 });

@@ -22,7 +22,7 @@ describe('package - the built package serves ESM and CommonJS through exports', 
 
   it('package - rx-redis-events/testing works with require() and import, sharing classes with the main entry', () => {
     const check = "console.log(JSON.stringify([Object.keys(testing).sort(), testing.createTestEventService({ group: 'g', scheduler: { now: () => 0, schedule: () => ({ unsubscribe() {} }) } }) instanceof lib.EventService]))";
-    const expected = '[["createFakeDelivery","createTestEventService","createTestScheduler","expectAcks","expectNacks","fakeDeliveries"],true]';
+    const expected = '[["createFakeDelivery","createTestEventService","createTestScheduler","expectAcks","expectDeadLetters","expectNacks","fakeDeliveries"],true]';
     expect(node(['-e', `const lib = require('rx-redis-events'); const testing = require('rx-redis-events/testing'); ${check}`])).toBe(expected);
     expect(node(['--input-type=module', '-e', `import * as lib from 'rx-redis-events'; import * as testing from 'rx-redis-events/testing'; ${check}`])).toBe(expected);
   });

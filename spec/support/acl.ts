@@ -3,14 +3,15 @@ import type { Redis } from 'ioredis';
 /**
  * Every command the library sends, as ACL rules: stream commands (also those its Lua scripts call,
  * which Redis checks against the calling user), scripting by `EVAL`/`EVALSHA` (never `SCRIPT LOAD`),
- * the producer memories of the append script (`HGET`/`HSET`/`HDEL`), pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe`, and `INFO` for ioredis' ready check.
+ * the producer memories of the append script (`HGET`/`HSET`/`HDEL`), `WAIT` for `durability`, pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe` and group hygiene, `XGROUP DELCONSUMER` for group hygiene, and `INFO` for ioredis' ready check.
  * AUTH and QUIT need no rule.
  */
 export const LIBRARY_COMMANDS = [
-  '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xrevrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xinfo|groups', '+xinfo|stream', '+xinfo|consumers',
+  '+xadd', '+xreadgroup', '+xack', '+xclaim', '+xpending', '+xrange', '+xrevrange', '+xdel', '+xlen', '+xtrim', '+xgroup|create', '+xgroup|delconsumer', '+xinfo|groups', '+xinfo|stream', '+xinfo|consumers',
   '+eval', '+evalsha',
   '+zadd', '+zrem', '+zrange', '+zremrangebyscore', '+get', '+set', '+del', '+pexpire', '+time',
   '+hget', '+hset', '+hdel',
+  '+wait',
   '+publish', '+subscribe', '+unsubscribe',
   '+client|id', '+client|unblock',
   '+info',

@@ -1,6 +1,6 @@
 import { delay, mergeMap, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createTestScheduler, expectAcks, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
+import { createTestScheduler, expectAcks, expectDeadLetters, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
 import type { Delivery } from 'rx-redis-events';
 import { failureOf } from './failureOf';
 
@@ -74,7 +74,7 @@ describe('expectAcks', () => {
 
   it('expectAcks - a stream not made by fakeDeliveries is a TypeError', () => {
     new TestScheduler(() => undefined).run(({ cold }) => {
-      expect(() => expectAcks(cold('-a|') as never)).toThrow(new TypeError('rx-redis-events/testing: expectAcks and expectNacks need a stream made by fakeDeliveries'));
+      expect(() => expectAcks(cold('-a|') as never)).toThrow(new TypeError('rx-redis-events/testing: expectAcks, expectNacks and expectDeadLetters need a stream made by fakeDeliveries'));
     });
   });
 });
@@ -110,5 +110,35 @@ describe('expectNacks', () => {
       }),
     );
     expect(message).toBe(['nacks differ', '  expected: -a-b     delays: a=500ms b=500ms', '  actual:   -a----b  delays: a=500ms b=500ms'].join('\n'));
+  });
+});
+
+describe('expectDeadLetters', () => {
+  it('expectDeadLetters - compares the frames, and the reasons of the letters listed in reasons', () => {
+    createTestScheduler().run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a-b-c|', VALUES);
+      source.subscribe((d) => void (d.id === 'a' ? d.deadLetter('invalid') : d.id === 'b' ? d.deadLetter() : d.ack()));
+      expectDeadLetters(source).toBe('-a-b');
+      expectDeadLetters(source).toBe('-a-b', { a: 'invalid', b: undefined });
+      expectAcks(source).toBe('-----c');
+      expectNacks(source).toBe('');
+    });
+  });
+
+  it('expectDeadLetters - fails showing the reasons beside each diagram when a reason differs', () => {
+    const message = failureOf(() =>
+      createTestScheduler().run((helpers) => {
+        const source = fakeDeliveries(helpers, '-a-b|', VALUES);
+        source.subscribe((d) => void d.deadLetter(d.id === 'a' ? 'invalid' : 'deleted'));
+        expectDeadLetters(source).toBe('-a-b', { a: 'invalid', b: 'gone' });
+      }),
+    );
+    expect(message).toBe(['dead letters differ', '  expected: -a-b  reasons: a="invalid" b="gone"', '  actual:   -a-b  reasons: a="invalid" b="deleted"'].join('\n'));
+  });
+
+  it('expectDeadLetters - a stream not made by fakeDeliveries is a TypeError', () => {
+    createTestScheduler().run((helpers) => {
+      expect(() => expectDeadLetters(helpers.cold('a') as never)).toThrow('expectAcks, expectNacks and expectDeadLetters need a stream made by fakeDeliveries');
+    });
   });
 });

@@ -7,13 +7,14 @@ function recordingSettler() {
   const settler = {
     ack: jest.fn((_id: string, _deliveryCount: number) => Promise.resolve()),
     nack: jest.fn((_id: string, _deliveryCount: number, _delayMs: number) => Promise.resolve()),
+    deadLetter: jest.fn((_id: string, _deliveryCount: number, _reason: string | undefined) => Promise.resolve()),
   };
   return settler satisfies DeliverySettler;
 }
 
 describe('delivery', () => {
   it('delivery - exposes the fields it was created with', () => {
-    const { ack: _ack, nack: _nack, ...fields } = createDelivery(init, recordingSettler());
+    const { ack: _ack, nack: _nack, deadLetter: _deadLetter, ...fields } = createDelivery(init, recordingSettler());
     expect(fields).toStrictEqual(init);
   });
 
@@ -69,6 +70,38 @@ describe('delivery', () => {
     await expect(nacked).rejects.toThrow(`nack delayMs must be a number of milliseconds between 0 and 2147483647, got ${String(delayMs)}`);
     expect(settler.nack).toHaveBeenCalledTimes(0);
     await delivery.ack(); // still unsettled: the ack goes through
+    expect(settler.ack).toHaveBeenCalledTimes(1);
+  });
+
+  it('delivery - deadLetter(reason) hands the id, count and reason to the settler once; later settles return its promise', () => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    const dead = delivery.deadLetter('no such job');
+    expect(delivery.deadLetter('again')).toBe(dead);
+    expect(delivery.ack()).toBe(dead);
+    expect(delivery.nack({ delayMs: 5 })).toBe(dead);
+    expect(settler.deadLetter.mock.calls).toStrictEqual([['1700000000000-3', 2, 'no such job']]);
+    expect(settler.ack).toHaveBeenCalledTimes(0);
+    expect(settler.nack).toHaveBeenCalledTimes(0);
+  });
+
+  it('delivery - deadLetter() without a reason hands undefined; after an ack it returns the ack promise', () => {
+    const settler = recordingSettler();
+    void createDelivery(init, settler).deadLetter();
+    expect(settler.deadLetter.mock.calls).toStrictEqual([['1700000000000-3', 2, undefined]]);
+    const acked = createDelivery(init, settler);
+    const ack = acked.ack();
+    expect(acked.deadLetter('late')).toBe(ack);
+    expect(settler.deadLetter).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([42, null, { text: 'x' }])('delivery - deadLetter(%p) rejects with a TypeError and settles nothing', async (reason) => {
+    const settler = recordingSettler();
+    const delivery = createDelivery(init, settler);
+    await expect(delivery.deadLetter(reason as unknown as string)).rejects.toThrow(TypeError);
+    await expect(delivery.deadLetter(reason as unknown as string)).rejects.toThrow('deadLetter reason must be a string');
+    expect(settler.deadLetter).toHaveBeenCalledTimes(0);
+    await delivery.ack();
     expect(settler.ack).toHaveBeenCalledTimes(1);
   });
 });

@@ -131,6 +131,7 @@ describe('validation - createEventService', () => {
     ['a broker that is not a MemoryBroker', { group: 'g', broker: {} }, TypeError, 'createEventService option broker must be a MemoryBroker'],
     ['an empty consumer', { group: 'g', consumer: '' }, TypeError, 'createEventService option consumer must be a non-empty string'],
     ['closeTimeoutMs -1', { group: 'g', closeTimeoutMs: -1 }, RangeError, 'createEventService option closeTimeoutMs must be a number of milliseconds between 0 and 2147483647, got -1'],
+    ['consumerExpiryMs 0', { group: 'g', consumerExpiryMs: 0 }, RangeError, 'createEventService option consumerExpiryMs must be a number of milliseconds between 1 and 2147483647, got 0'],
     ['maxMessageBytes 0', { group: 'g', maxMessageBytes: 0 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 0'],
     ['maxMessageBytes 1.5', { group: 'g', maxMessageBytes: 1.5 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 1.5'],
     ['maxMessageBytes above 512 MiB', { group: 'g', maxMessageBytes: 536870913 }, RangeError, 'createEventService option maxMessageBytes must be an integer between 1 and 536870912, got 536870913'],
@@ -149,6 +150,7 @@ describe('validation - EventService', () => {
     [{ from: 'middle' as ConsumeOptions['from'] }, TypeError, `consume option from must be 'new' or 'start', got "middle"`],
     [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds between 1 and 2147483647, got 0'],
     [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got -5'],
+    [{ maxHandlingMs: 0 }, RangeError, 'consume option maxHandlingMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got 0'],
   ])('validation - consume(stream, %p) throws at the call', (options, type, message) => {
     const service = open();
     expectThrow(() => service.consume(Orders, options), type, message);

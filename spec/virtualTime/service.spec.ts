@@ -46,17 +46,35 @@ describe('virtual time - a service on the memory broker', () => {
     });
   });
 
-  it('virtual time - claimIdleAfterMs: what a consumer left pending is taken over after the idle time, on the next claim check', () => {
+  it('virtual time - claimIdleAfterMs: what a consumer read and never handed out is taken over after the idle time, on the next claim check', () => {
     testScheduler.run(({ expectObservable }) => {
-      const { service } = setUp();
+      const { service, broker } = setUp();
       const quitter = service('billing', 'quitter');
       const heir = service('billing', 'heir');
       void quitter.produce(Orders, 1, 2);
-      expectObservable(quitter.consume(Orders, { from: 'start' }).pipe(map((d) => d.value)), '^ 10ms !').toBe('(ab)', { a: 1, b: 2 });
-      const taken = heir.consume(Orders, { claimIdleAfterMs: 1000 }).pipe(map((d) => `${d.value}#${d.deliveryCount}`));
+      broker.stream('orders').ensureGroup('billing', 'start');
+      broker.stream('orders').readNew('billing', 'quitter', 2, 0); // read, then the process died: nobody renews them
+      const taken = heir.consume(Orders, { claimIdleAfterMs: 1000 }).pipe(map((d) => (void d.ack(), `${d.value}#${d.deliveryCount}`)));
       // claim checks run every claimIdleAfterMs / 2 = 500 frames: at 0 and 500 nothing is idle enough, at 1000 both are
       expectObservable(taken, '^ 2999ms !').toBe('1000ms (ab)', { a: '1#2', b: '2#2' });
     });
+  });
+
+  it('virtual time - leases: a delivery still with its handler is renewed every claimIdleAfterMs / 3 and not taken over, until maxHandlingMs makes it stuck', () => {
+    const stuck: string[] = [];
+    testScheduler.run(({ expectObservable }) => {
+      const { service } = setUp();
+      const slow = service('billing', 'slow');
+      const heir = service('billing', 'heir');
+      slow.instrumentation$.subscribe((event) => void (event.type === 'consumer.stuck' && stuck.push(`${event.id}@${testScheduler.now()}:${event.handlingMs}`)));
+      void slow.produce(Orders, 1, 2);
+      // the slow consumer never settles (its handler hangs); it even unsubscribes at frame 10, its deliveries still in the handler
+      expectObservable(slow.consume(Orders, { from: 'start', claimIdleAfterMs: 1000, maxHandlingMs: 3000 }).pipe(map((d) => d.value)), '^ 10ms !').toBe('(ab)', { a: 1, b: 2 });
+      const taken = heir.consume(Orders, { claimIdleAfterMs: 1000 }).pipe(map((d) => (void d.ack(), `${d.value}#${d.deliveryCount}`)));
+      // renewed at 333, 666, ..., 2997 (9 × 333: within maxHandlingMs); stuck at 3330, so idle for 1000 at 3997: the heir's claim check at 4000 takes both
+      expectObservable(taken, '^ 5999ms !').toBe('4000ms (ab)', { a: '1#2', b: '2#2' });
+    });
+    expect(stuck).toEqual(['0-1@3330:3330', '0-2@3330:3330']);
   });
 
   it('virtual time - ackAfter with retry delays: a failing event is retried at the delays, then dead-lettered', () => {

@@ -10,6 +10,8 @@ import type { Instrument } from '../instrumentation/Instrument';
 import type { Tracing } from '../tracing/Tracing';
 import { KeyGate } from '../ordering/KeyGate';
 import type { ConsumerRun } from './ConsumerRun';
+import { LeaseRenewal } from './LeaseRenewal';
+import { expireIdleConsumers } from './consumerExpiry';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
@@ -24,6 +26,8 @@ export interface ConsumerContext {
   readonly instrument: Instrument;
   /** Trace propagation, when `@opentelemetry/api` is installed. */
   readonly tracing: Tracing | undefined;
+  /** Consumers of the group that hold nothing and were idle this long are removed (see `expireIdleConsumers`). */
+  readonly consumerExpiryMs: number;
 }
 
 /** Where the loop reads and who it is. */
@@ -46,6 +50,8 @@ const REFILL_PAUSE_MS = 20;
  */
 export class ConsumerLoop<T> implements ConsumerRun {
   private readonly inFlight: InFlight<T>;
+  /** Renews what the consumer holds, until it is settled (also after `stop()`) or abandoned. */
+  private readonly leases: LeaseRenewal<T>;
   /** With `ordered`: holds back a delivery while another of its key is un-acked. */
   private readonly gate: KeyGate<T> | undefined;
   private readonly timers = new Subscription();
@@ -76,6 +82,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
       redeliveryDue: () => this.kick(),
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
+    this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -83,12 +90,16 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.coroutine = runCoroutine(this.run(), (error) => this.subscriber.error(error));
   }
 
-  /** Stops reading and cancels timers; nacked entries stay pending on the broker. Idempotent. */
+  /**
+   * Stops reading and cancels timers; nacked entries stay pending on the broker. Deliveries still
+   * with their handler keep their lease until they are settled (or `abandon()`). Idempotent.
+   */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.timers.unsubscribe();
     this.inFlight.release();
+    this.leases.finish();
     if (this.gate) this.inFlight.returnUnemitted(this.gate.drain().map((delivery) => delivery.id));
     this.coroutine?.unsubscribe();
     // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
@@ -96,6 +107,11 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.ahead = undefined;
     this.reader?.close();
     this.checkSettled();
+  }
+
+  /** Stops renewing the leases of deliveries still unsettled: they go idle and are taken over. Idempotent. */
+  abandon(): void {
+    this.leases.stop();
   }
 
   /** Deliveries emitted and not acked yet (with a handler, or nacked and waiting for redelivery). */
@@ -131,6 +147,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
       const period = Math.max(claimIdleAfterMs / 2, 50);
       this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
     }
+    this.leases.start();
+    this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
     while (!this.stopped && !this.subscriber.closed) yield* this.retrying(() => this.step());
   }
 
@@ -260,7 +278,9 @@ export class ConsumerLoop<T> implements ConsumerRun {
   }
 
   private checkSettled(): void {
-    if (this.settledWaiters.length === 0 || !this.inFlight.settled) return;
+    if (!this.inFlight.settled) return;
+    if (this.stopped) this.leases.stop();
+    if (this.settledWaiters.length === 0) return;
     const waiters = this.settledWaiters;
     this.settledWaiters = [];
     for (const resolve of waiters) resolve();

@@ -10,9 +10,11 @@ export interface NackOptions {
 
 /**
  * One event handed to one consumer. Settle it once: `ack()` (done, never delivered to this group
- * again) or `nack()` (deliver again later). The first call wins; later calls return the same promise.
- * Neither blocks the consumer: an unsettled delivery just keeps its place in `maxInFlight`.
- * `ack` and `nack` are methods: call them on the delivery (`delivery.ack()`), do not detach them.
+ * again), `nack()` (deliver again later) or `deadLetter()` (never deliver again: to the dead-letter
+ * stream now). The first call wins; later calls return the same promise. None blocks the consumer:
+ * an unsettled delivery just keeps its place in `maxInFlight`, and its consumer keeps it from being
+ * taken over (for up to `maxHandlingMs`). `ack`, `nack` and `deadLetter` are methods: call them on
+ * the delivery (`delivery.ack()`), do not detach them.
  */
 export interface Delivery<T> {
   /** The stream entry id, such as `1700000000000-0`. */
@@ -36,18 +38,27 @@ export interface Delivery<T> {
    * (`maxDeliveries`), moves it to the dead-letter stream instead, and resolves once it is there.
    */
   nack(options?: NackOptions): Promise<void>;
+  /**
+   * Moves the event to the dead-letter stream at once, for an event the handler knows it can never
+   * handle (it fails validation, it refers to something deleted): reason `rejected`, `reason` as the
+   * letter's error, the current delivery count; acked on the source in the same atomic step.
+   * Resolves once it is there; rejects when the broker failed (the event stays pending and comes back).
+   */
+  deadLetter(reason?: string): Promise<void>;
 }
 
 /** The fields of a delivery that the consumer knows when it reads an entry. */
-export type DeliveryInit<T> = Omit<Delivery<T>, 'ack' | 'nack'>;
+export type DeliveryInit<T> = Omit<Delivery<T>, 'ack' | 'nack' | 'deadLetter'>;
 
 /** How a delivery is settled: implemented by the consumer that emitted it. */
 export interface DeliverySettler {
   ack(id: string, deliveryCount: number): Promise<void>;
   nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void>;
+  /** `reason` is the handler's text, or undefined when it gave none. */
+  deadLetter(id: string, deliveryCount: number, reason: string | undefined): Promise<void>;
 }
 
-/** Creates a delivery whose first `ack`/`nack` wins. */
+/** Creates a delivery whose first `ack`/`nack`/`deadLetter` wins. */
 export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettler): Delivery<T> {
   return new SettlingDelivery(init, settler);
 }
@@ -86,5 +97,13 @@ class SettlingDelivery<T> implements Delivery<T> {
       return Promise.reject(new RangeError(`rx-redis-events: nack delayMs must be a number of milliseconds between 0 and ${MAX_TIMER_MS}, got ${String(delayMs)}`));
     }
     return (this.#settled = this.#settler.nack(this.id, this.deliveryCount, delayMs, options?.error));
+  }
+
+  deadLetter(reason?: string): Promise<void> {
+    if (this.#settled) return this.#settled;
+    if (reason !== undefined && typeof reason !== 'string') {
+      return Promise.reject(new TypeError(`rx-redis-events: deadLetter reason must be a string, got ${reason === null ? 'null' : typeof reason}`));
+    }
+    return (this.#settled = this.#settler.deadLetter(this.id, this.deliveryCount, reason));
   }
 }

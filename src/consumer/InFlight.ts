@@ -24,14 +24,30 @@ export interface InFlightEvents<T> {
   readonly done?: (id: string) => void;
 }
 
+/** {@link InFlight}'s mark of a delivery waiting for its redelivery. */
+const NACKED = -1;
+/** {@link InFlight}'s mark of a delivery with its handler for longer than `maxHandlingMs`. */
+const STUCK = -2;
+
+/** What {@link InFlight.leases} found: the ids whose lease to renew, and the deliveries that just became stuck. */
+export interface HeldLeases {
+  readonly renew: string[];
+  readonly stuck: { readonly id: string; readonly handlingMs: number }[];
+}
+
 /**
  * The deliveries one consumer has handed out and not yet acked: admits read entries (decoding them,
  * dead-lettering what cannot be decoded or was delivered too often), settles acks and nacks, and
  * schedules nacked entries for redelivery.
  */
 export class InFlight<T> implements DeliverySettler {
-  /** Ids emitted and not acked: `open` (with the handler) or `nacked` (waiting for redelivery). */
-  private readonly held = new Map<string, 'open' | 'nacked'>();
+  /**
+   * Ids emitted and not acked: with the handler since a scheduler time (>= 0), past `maxHandlingMs`
+   * (`STUCK`: no longer renewed), or nacked and waiting for redelivery (`NACKED`).
+   */
+  private readonly held = new Map<string, number>();
+  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack promise: still skipped by the claim walk. */
+  private readonly acking = new Map<Promise<void>, string[]>();
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
@@ -50,13 +66,35 @@ export class InFlight<T> implements DeliverySettler {
 
   /** Whether every emitted delivery has been acked or nacked. */
   get settled(): boolean {
-    for (const state of this.held.values()) if (state === 'open') return false;
+    for (const state of this.held.values()) if (state !== NACKED) return false;
     return true;
   }
 
-  /** Ids emitted and not yet acked (with a handler, waiting for redelivery, or being dead-lettered). */
+  /**
+   * The ids whose lease is renewed now (nacked ones, and those with their handler for at most
+   * `maxHandlingMs`), and those that passed `maxHandlingMs` since the last call: marked stuck, never renewed again.
+   */
+  leases(now: number): HeldLeases {
+    const renew: string[] = [];
+    const stuck: { id: string; handlingMs: number }[] = [];
+    for (const [id, since] of this.held) {
+      if (since === STUCK) continue;
+      if (since === NACKED || now - since <= this.options.maxHandlingMs) {
+        renew.push(id);
+      } else {
+        this.held.set(id, STUCK);
+        stuck.push({ id, handlingMs: now - since });
+      }
+    }
+    for (const acked of this.acking.values()) renew.push(...acked);
+    return { renew, stuck };
+  }
+
+  /** Ids emitted and not yet acked (with a handler, waiting for redelivery, or being dead-lettered), or acked and not yet recorded by the broker. */
   holding(): string[] {
-    return [...this.held.keys()];
+    const ids = [...this.held.keys()];
+    for (const acked of this.acking.values()) ids.push(...acked);
+    return ids;
   }
 
   /** Takes the ids of the nacked entries that are due for redelivery. */
@@ -92,23 +130,23 @@ export class InFlight<T> implements DeliverySettler {
       }
       if (entry.deliveryCount > this.options.maxDeliveries) {
         const error = `abandoned: delivered ${entry.deliveryCount - 1} times without an ack`;
-        void this.deadLetter(entry.id, { reason: 'max-deliveries', error, deliveryCount: entry.deliveryCount - 1 });
+        void this.moveToDeadLetters(entry.id, { reason: 'max-deliveries', error, deliveryCount: entry.deliveryCount - 1 });
         continue;
       }
       const raw = entry.fields[VALUE_FIELD];
       if (raw !== undefined && exceedsBytes(raw, this.options.maxMessageBytes)) {
         const error = `value field is ${utf8Bytes(raw)} bytes, more than maxMessageBytes (${this.options.maxMessageBytes}); not decoded`;
-        void this.deadLetter(entry.id, { reason: 'too-large', error, deliveryCount: entry.deliveryCount });
+        void this.moveToDeadLetters(entry.id, { reason: 'too-large', error, deliveryCount: entry.deliveryCount });
         continue;
       }
       let value: T;
       try {
         value = decodeValueOf<T>(stream.name, entry.id, entry.fields);
       } catch (error) {
-        void this.deadLetter(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
+        void this.moveToDeadLetters(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
         continue;
       }
-      this.held.set(entry.id, 'open');
+      this.held.set(entry.id, this.options.scheduler.now());
       const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
       if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
       const { tracing } = this.ctx;
@@ -130,6 +168,14 @@ export class InFlight<T> implements DeliverySettler {
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
     this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
+    // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
+    const sharing = this.acking.get(acked);
+    if (sharing) sharing.push(id);
+    else {
+      this.acking.set(acked, [id]);
+      const settled = () => void this.acking.delete(acked);
+      acked.then(settled, settled);
+    }
     const { done } = this.events;
     if (done) acked.then(() => done(id), () => undefined);
     return acked;
@@ -137,14 +183,14 @@ export class InFlight<T> implements DeliverySettler {
 
   nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void> {
     if (deliveryCount >= this.options.maxDeliveries) {
-      return this.deadLetter(id, { reason: 'max-deliveries', error: error === undefined ? 'nacked' : messageOf(error), deliveryCount });
+      return this.moveToDeadLetters(id, { reason: 'max-deliveries', error: error === undefined ? 'nacked' : messageOf(error), deliveryCount });
     }
     const { instrument } = this.ctx;
     if (instrument.on) instrument.emit({ type: 'consumer.nacked', stream: this.target.stream.name, consumer: this.target.consumer, id, deliveryCount, delayMs });
     if (this.released || !this.held.has(id)) {
       this.held.delete(id);
     } else {
-      this.held.set(id, 'nacked');
+      this.held.set(id, NACKED);
       this.timers.add(
         timer(delayMs, this.options.scheduler).subscribe(() => {
           this.due.push(id);
@@ -156,11 +202,16 @@ export class InFlight<T> implements DeliverySettler {
     return Promise.resolve();
   }
 
+  /** Moves an entry to the dead-letter stream at once, as its handler asked (`Delivery.deadLetter`); rejects when the move failed. */
+  deadLetter(id: string, deliveryCount: number, reason: string | undefined): Promise<void> {
+    return this.moveToDeadLetters(id, { reason: 'rejected', error: reason ?? 'rejected by the handler', deliveryCount }, true);
+  }
+
   /** Cancels redelivery timers: nacked entries stay pending on the broker for another consumer. */
   release(): void {
     this.released = true;
     this.timers.unsubscribe();
-    for (const [id, state] of this.held) if (state === 'nacked') this.held.delete(id);
+    for (const [id, state] of this.held) if (state === NACKED) this.held.delete(id);
     this.due = [];
   }
 
@@ -175,24 +226,32 @@ export class InFlight<T> implements DeliverySettler {
     this.ctx.transport.markIdle(key, this.ctx.group, consumer, ids, idleMs).catch(this.ctx.report);
   }
 
-  /** Moves an entry to the dead-letter stream, holding its slot meanwhile; a failure is reported and the entry stays pending. */
-  private deadLetter(id: string, info: DeadLetterInfo): Promise<void> {
+  /**
+   * Moves an entry to the dead-letter stream, holding its slot meanwhile; a failure is reported (and
+   * with `rejectOnFailure`, rejects) and the entry stays pending.
+   */
+  private moveToDeadLetters(id: string, info: DeadLetterInfo, rejectOnFailure = false): Promise<void> {
     const { key } = this.target;
-    this.held.set(id, 'open');
-    return this.ctx.transport
+    this.held.set(id, this.options.scheduler.now());
+    const moved = this.ctx.transport
       .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
       .then(
         () => {
           const { instrument } = this.ctx;
           if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
         },
-        (error: unknown) => this.ctx.report(error),
+        (error: unknown) => {
+          this.ctx.report(error);
+          if (rejectOnFailure) throw error;
+        },
       )
       .finally(() => {
         this.held.delete(id);
         this.events.done?.(id);
         this.events.roomFreed();
       });
+    moved.catch(() => undefined); // reported above: a caller that does not await it must not crash the process
+    return moved;
   }
 }
 

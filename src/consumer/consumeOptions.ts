@@ -10,8 +10,19 @@ export interface ConsumeOptions {
   readonly maxInFlight?: number;
   /** Longest a blocking read waits on Redis before it is issued again, in ms. Default 2000. */
   readonly blockMs?: number;
-  /** Pending entries idle this long (another consumer's, or this one's that it is not handling) are taken over and redelivered, in ms; `Infinity` disables it. Default 30000. */
+  /**
+   * Pending entries idle this long (another consumer's, or this one's that it is not handling) are
+   * taken over and redelivered, in ms; `Infinity` disables it. A live consumer renews the entries it
+   * holds (with a handler, or nacked and waiting) every `claimIdleAfterMs / 3`, so they never go idle
+   * while it lives (see `maxHandlingMs`). Default 30000.
+   */
   readonly claimIdleAfterMs?: number;
+  /**
+   * Longest a delivery's lease is renewed while it is with its handler, in ms: past it the delivery
+   * is reported stuck (`instrumentation$` event `consumer.stuck`) and no longer renewed, so another
+   * consumer takes it over `claimIdleAfterMs` later. Default 900000 (15 minutes).
+   */
+  readonly maxHandlingMs?: number;
   /** An event delivered this many times without an ack is moved to the stream's dead-letter stream (`<stream>:dlq`). Default 10. */
   readonly maxDeliveries?: number;
   /** Scheduler for every timer of the subscription (claim checks, nack delays, retry pauses). Default: the service's. */
@@ -35,6 +46,7 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   maxInFlight: 1000,
   blockMs: 2000,
   claimIdleAfterMs: 30_000,
+  maxHandlingMs: 900_000,
   maxDeliveries: 10,
   ordered: false,
 });
@@ -54,6 +66,7 @@ export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: S
   assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 10_000);
   assertDuration(resolved.blockMs, 'consume option blockMs', 1);
   assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
+  assertDuration(resolved.maxHandlingMs, 'consume option maxHandlingMs', 1, true);
   assertInteger(resolved.maxDeliveries, 'consume option maxDeliveries', 1);
   if (typeof resolved.ordered !== 'boolean') throw new TypeError(`rx-redis-events: consume option ordered must be a boolean, got ${typeof resolved.ordered}`);
   if (resolved.ordered && !Number.isFinite(resolved.claimIdleAfterMs)) {

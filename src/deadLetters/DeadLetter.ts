@@ -5,9 +5,10 @@ import { originalFields } from './deadLetterFields';
 
 /**
  * Why an event was dead-lettered: delivered `maxDeliveries` times without an ack, impossible to
- * decode, or a value field larger than `maxMessageBytes` (not decoded).
+ * decode, a value field larger than `maxMessageBytes` (not decoded), or rejected by its handler
+ * (`delivery.deadLetter(reason)`, `ackAfter`'s `deadLetterIf`).
  */
-export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large';
+export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large' | 'rejected';
 
 /** An event in a stream's dead-letter stream (one per partition, at `deadLetterKeyOf(key)`: `<prefix><stream>:{<prefix><stream>}:dlq` unpartitioned). */
 export interface DeadLetter<T> {
@@ -18,7 +19,7 @@ export interface DeadLetter<T> {
   /** The group that gave up on it. */
   readonly group: string;
   readonly reason: DeadLetterReason;
-  /** The last handler error, or what made decoding fail. */
+  /** The last handler error, what made decoding fail, or the handler's reason for rejecting it. */
   readonly error: string;
   /** Deliveries to the group before it was moved. */
   readonly deliveryCount: number;

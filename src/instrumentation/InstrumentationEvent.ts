@@ -50,6 +50,17 @@ export interface ConsumerDeadLetteredEvent extends ConsumerEventBase {
   readonly deliveryCount: number;
 }
 
+/**
+ * A delivery has been with its handler for longer than `maxHandlingMs`: its lease is no longer
+ * renewed, so another consumer takes it over after `claimIdleAfterMs` (the handler may still settle it).
+ */
+export interface ConsumerStuckEvent extends ConsumerEventBase {
+  readonly type: 'consumer.stuck';
+  readonly id: string;
+  /** How long it has been with its handler, in ms. */
+  readonly handlingMs: number;
+}
+
 /** Events were appended to a stream. */
 export interface ProducerProducedEvent extends EventBase {
   readonly type: 'producer.produced';
@@ -99,6 +110,7 @@ export type InstrumentationEvent =
   | ConsumerNackedEvent
   | ConsumerClaimedEvent
   | ConsumerDeadLetteredEvent
+  | ConsumerStuckEvent
   | ProducerProducedEvent
   | RetentionTrimmedEvent
   | ConnectionLostEvent

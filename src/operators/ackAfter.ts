@@ -9,6 +9,8 @@ export interface Ackable {
   readonly deliveryCount?: number;
   ack(): Promise<void>;
   nack(options?: NackOptions): Promise<void>;
+  /** Moves it to the dead-letter stream at once (used with `deadLetterIf`; an item without it is nacked instead). */
+  deadLetter?(reason?: string): Promise<void>;
 }
 
 /** Configuration of {@link ackAfter}. */
@@ -17,6 +19,12 @@ export interface AckAfterConfig {
   readonly concurrency?: number;
   /** Delay of the nack after a handler failure, by delivery count. Default {@link DEFAULT_RETRY}: 1 s doubling up to 60 s, ±20 %. */
   readonly retry?: RetryConfig;
+  /**
+   * Errors the handler cannot recover from: when it returns true for a handler's error, the item is
+   * dead-lettered at once (`deadLetter(message of the error)`: reason `rejected`) instead of nacked
+   * for a retry. A predicate that throws counts as false. Default: every failure is nacked.
+   */
+  readonly deadLetterIf?: (error: unknown) => boolean;
 }
 
 /** What {@link ackAfter} emits for each item: the handler's result, or its error. */
@@ -28,8 +36,9 @@ export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
 /**
  * Runs `handler` for each delivery (or batch); acks it when the handler succeeds and nacks it when
  * the handler throws, rejects or errors, with a delay from the `retry` policy and the error (kept if
- * the event ends in the dead-letter stream). Emits one {@link AckOutcome} per item; a failing
- * handler never errors the stream.
+ * the event ends in the dead-letter stream), or dead-letters it at once when `deadLetterIf` says the
+ * error cannot be recovered from. Emits one {@link AckOutcome} per item; a failing handler never
+ * errors the stream.
  *
  * ```
  * ackAfter(h)    h(b) throws
@@ -48,7 +57,7 @@ export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
  * ```
  *
  * @param handler Work for one item: sync, Promise or Observable.
- * @param config Concurrency and nack delay.
+ * @param config Concurrency, nack delay and which errors dead-letter at once.
  * @returns An operator from items to outcomes.
  * @see autoAck
  * @see batch
@@ -58,6 +67,10 @@ export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResu
   const concurrency = config.concurrency ?? 1;
   assertInteger(concurrency, 'ackAfter option concurrency', 1);
   const delayFor = retryDelays(config.retry);
+  const { deadLetterIf } = config;
+  if (deadLetterIf !== undefined && typeof deadLetterIf !== 'function') throw new TypeError('rx-redis-events: ackAfter option deadLetterIf must be a function');
+  const settleFailure = (item: D, error: unknown): Promise<void> =>
+    item.deadLetter && deadLetterIf && holds(deadLetterIf, error) ? item.deadLetter(messageOf(error)) : item.nack({ delayMs: delayFor(item.deliveryCount ?? 1), error });
   return (source) =>
     source.pipe(
       mergeMap(
@@ -69,7 +82,7 @@ export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResu
               return { ok: true, item, result };
             }),
             catchError((error: unknown) => {
-              item.nack({ delayMs: delayFor(item.deliveryCount ?? 1), error }).catch(ignore);
+              settleFailure(item, error).catch(ignore);
               return of<AckOutcome<D, R>>({ ok: false, item, error });
             }),
           ),
@@ -82,6 +95,18 @@ function toObservable<R>(result: HandlerResult<R>): Observable<R> {
   if (isObservable(result)) return result;
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<R>).then === 'function') return from(result as PromiseLike<R>);
   return of(result as R);
+}
+
+function holds(predicate: (error: unknown) => boolean, error: unknown): boolean {
+  try {
+    return predicate(error) === true;
+  } catch {
+    return false;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Settling failures are reported by the service that owns the delivery. */

@@ -24,6 +24,8 @@ export interface DeliveryBatch<T> {
   ack(): Promise<void>;
   /** Nacks every delivery of the batch. */
   nack(options?: NackOptions): Promise<void>;
+  /** Moves every delivery of the batch to the dead-letter stream at once (reason `rejected`, `reason` as the error). */
+  deadLetter(reason?: string): Promise<void>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function toBatch<T>(deliveries: Delivery<T>[]): DeliveryBatch<T> {
     deliveryCount,
     ack: () => settleAll(deliveries, (delivery) => delivery.ack()),
     nack: (options?: NackOptions) => settleAll(deliveries, (delivery) => delivery.nack(options)),
+    deadLetter: (reason?: string) => settleAll(deliveries, (delivery) => delivery.deadLetter(reason)),
   };
 }
 

@@ -55,6 +55,11 @@ export class OrderedConsumer<T> implements ConsumerRun {
     this.ctx.transport.leave(this.membersKey, this.consumer).catch(this.ctx.report);
   }
 
+  /** Stops renewing the entries of every partition's deliveries still unsettled. Idempotent. */
+  abandon(): void {
+    for (const loop of [...this.owned.values(), ...this.handingOver.values()]) loop.abandon();
+  }
+
   /** Resolves once every emitted delivery is settled and the leases handed over are released. */
   async whenSettled(): Promise<void> {
     await Promise.all([...this.owned.values(), ...this.handingOver.values()].map((loop) => loop.whenSettled()));

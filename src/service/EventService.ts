@@ -62,7 +62,7 @@ export class EventService implements KeyedProducing, AsyncDisposable {
   readonly consumer: string;
   /**
    * **Hot**: what the service does, as typed events (`consumer.delivered`, `consumer.acked`,
-   * `consumer.claimed`, `consumer.deadLettered`, `producer.produced`, `retention.trimmed`,
+   * `consumer.claimed`, `consumer.deadLettered`, `consumer.stuck`, `producer.produced`, `retention.trimmed`,
    * `connection.lost`, ...), each with a timestamp and its stream and group, from the moment of
    * subscribing. Completes when the service closes. Events are only built while someone listens:
    * without a listener it costs nothing measurable. A listener that throws does not disturb
@@ -78,6 +78,8 @@ export class EventService implements KeyedProducing, AsyncDisposable {
   /** Active consume subscriptions, for `health()`. */
   private readonly subscriptions = new Map<ConsumerRun, { readonly stream: string; readonly consumer: string }>();
   private readonly names: ConsumerNames;
+  /** The consumers this service joined groups with, by stream key: `close()` removes those that hold nothing. */
+  private readonly joined = new Map<string, Set<string>>();
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
@@ -119,6 +121,7 @@ export class EventService implements KeyedProducing, AsyncDisposable {
       report: this.report,
       instrument,
       tracing: this.tracing,
+      consumerExpiryMs: options.consumerExpiryMs,
     };
   }
 
@@ -139,6 +142,7 @@ export class EventService implements KeyedProducing, AsyncDisposable {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
       const keys = this.keysOf(stream);
+      for (const key of keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
       // every partition is read by a loop of its own; they share the window
       const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
       const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
@@ -350,8 +354,9 @@ export class EventService implements KeyedProducing, AsyncDisposable {
   }
 
   /**
-   * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked,
-   * flushes acks, completes every `consume` and `listen` Observable and disconnects. Deliveries not
+   * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked
+   * (their leases renewed meanwhile), flushes acks, removes this service's consumers that hold nothing
+   * from their groups, completes every `consume` and `listen` Observable and disconnects. Deliveries not
    * settled in time stay pending and are delivered again later. Afterwards every method rejects
    * with `ServiceClosedError`. Calling it again returns the same promise.
    */
@@ -372,13 +377,22 @@ export class EventService implements KeyedProducing, AsyncDisposable {
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
     const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    for (const [loop] of loops) loop.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
     await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    await firstValueFrom(race(from(this.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
     for (const [, subscriber] of loops) subscriber.complete();
     this.instrument.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
+  }
+
+  /** Removes this service's consumers that hold nothing from their groups (one that still holds entries stays, for a takeover). */
+  private async leaveGroups(): Promise<void> {
+    const { streams } = this.transports;
+    const left = [...this.joined].map(([key, consumers]) => streams.removeConsumers(key, this.group, [...consumers]));
+    for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') this.report(result.reason);
   }
 
   private ack(key: string, id: string): Promise<void> {

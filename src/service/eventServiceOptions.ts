@@ -47,6 +47,14 @@ export interface EventServiceOptions {
   /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
   readonly closeTimeoutMs?: number;
   /**
+   * Consumers of this service's groups (on the streams it consumes) that hold no pending entry and
+   * have been idle (no read, no claim) for longer than this, in ms, are removed from the group now and
+   * then: consumers of instances that are gone, also those that died holding entries once the claim
+   * walk has taken their entries over. Keep it well above `blockMs` and `claimIdleAfterMs`.
+   * Default 3600000 (1 hour).
+   */
+  readonly consumerExpiryMs?: number;
+  /**
    * Replicated produce: `produce` (and `produceTo`) resolves only once `WAIT replicas timeoutMs`
    * confirms that `replicas` replicas have the entries, on each master written to; fewer within
    * `timeoutMs` rejects with a retriable `ReplicationTimeoutError` (the entries are on the master).
@@ -69,6 +77,7 @@ export const DEFAULT_EVENT_SERVICE_OPTIONS = Object.freeze({
   prefix: '',
   closeTimeoutMs: 10_000,
   produceTimeoutMs: 5000,
+  consumerExpiryMs: 3_600_000,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
 });
 
@@ -82,6 +91,7 @@ export interface ResolvedEventServiceOptions {
   readonly prefix: string;
   readonly closeTimeoutMs: number;
   readonly produceTimeoutMs: number;
+  readonly consumerExpiryMs: number;
   readonly maxMessageBytes: number;
   readonly durability: DurabilityOptions | undefined;
   readonly scheduler: SchedulerLike;
@@ -102,6 +112,8 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
   const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
   assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
+  const consumerExpiryMs = options.consumerExpiryMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.consumerExpiryMs;
+  assertDuration(consumerExpiryMs, 'createEventService option consumerExpiryMs', 1);
   const maxMessageBytes = options.maxMessageBytes === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.maxMessageBytes : options.maxMessageBytes;
   assertInteger(maxMessageBytes, 'createEventService option maxMessageBytes', 1, MAX_MESSAGE_BYTES_LIMIT);
   if (options.redis !== undefined && (options.redis === null || options.redis === '' || !['string', 'object'].includes(typeof options.redis))) {
@@ -120,6 +132,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     prefix,
     closeTimeoutMs,
     produceTimeoutMs,
+    consumerExpiryMs,
     maxMessageBytes,
     durability,
     scheduler: options.scheduler ?? asyncScheduler,

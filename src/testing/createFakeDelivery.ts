@@ -23,8 +23,19 @@ export interface NackCall {
   readonly error?: unknown;
 }
 
-/** One settling call recorded by a fake delivery. A delivery records at most one: the first ack or nack wins. */
-export type SettleCall = AckCall | NackCall;
+/** A `deadLetter()` that reached the fake broker, at virtual frame `frame`, with its reason. */
+export interface DeadLetterCall {
+  readonly op: 'deadLetter';
+  /** The delivery's id (its marble letter for {@link fakeDeliveries}). */
+  readonly id: string;
+  /** The clock's `now()` when `deadLetter` was called: the virtual frame under `TestScheduler.run`. */
+  readonly frame: number;
+  /** The reason passed to `deadLetter`; absent when none was given. */
+  readonly reason?: string;
+}
+
+/** One settling call recorded by a fake delivery. A delivery records at most one: the first ack, nack or deadLetter wins. */
+export type SettleCall = AckCall | NackCall | DeadLetterCall;
 
 /** The fields of a fake delivery; everything but `id` and `value` has a default. */
 export interface FakeDeliveryFields<T> {
@@ -47,8 +58,8 @@ export interface FakeDeliveryFields<T> {
 const ZERO_CLOCK: Pick<SchedulerLike, 'now'> = { now: () => 0 };
 
 /**
- * Creates one `Delivery` that behaves like a real one (the first `ack`/`nack` wins, invalid nack
- * delays reject) and hands each settling call to `record`, stamped with `scheduler.now()`.
+ * Creates one `Delivery` that behaves like a real one (the first `ack`/`nack`/`deadLetter` wins,
+ * invalid nack delays and dead-letter reasons reject) and hands each settling call to `record`, stamped with `scheduler.now()`.
  *
  * ```
  * d.ack() at frame 3, then d.nack() at frame 5
@@ -68,7 +79,7 @@ const ZERO_CLOCK: Pick<SchedulerLike, 'now'> = { now: () => 0 };
  * ```
  *
  * @param fields The delivery's id, value and optional metadata.
- * @param record Receives each call; what it returns (a promise, or nothing for a resolved one) is what `ack`/`nack` return.
+ * @param record Receives each call; what it returns (a promise, or nothing for a resolved one) is what `ack`/`nack`/`deadLetter` return.
  * @param scheduler Clock of the recorded frames, such as the `TestScheduler`. Default: always 0.
  * @returns A delivery whose settling is recorded.
  * @see fakeDeliveries
@@ -93,6 +104,10 @@ export function createFakeDelivery<T>(
       nack: (callId, _deliveryCount, delayMs, error) => {
         const call: NackCall = { op: 'nack', id: callId, frame: scheduler.now(), delayMs };
         return settle(error === undefined ? call : { ...call, error });
+      },
+      deadLetter: (callId, _deliveryCount, reason) => {
+        const call: DeadLetterCall = { op: 'deadLetter', id: callId, frame: scheduler.now() };
+        return settle(reason === undefined ? call : { ...call, reason });
       },
     },
   );

@@ -19,23 +19,23 @@ export interface FakeDeliveriesOptions<T> {
   readonly deliveryCount?: Readonly<Record<string, number>>;
   /** The error of the `#` marble. Default `'error'`, as in `TestScheduler`. */
   readonly error?: unknown;
-  /** What `ack()`/`nack()` return for a call, such as a rejected promise to play a broker failure. Default: a resolved promise. */
+  /** What `ack()`/`nack()`/`deadLetter()` return for a call, such as a rejected promise to play a broker failure. Default: a resolved promise. */
   readonly settle?: (call: SettleCall) => Promise<void>;
 }
 
-/** The deliveries of a marble diagram, with every ack and nack they received. */
+/** The deliveries of a marble diagram, with every ack, nack and deadLetter they received. */
 export interface FakeDeliveryStream<T, K extends string = string> extends Observable<Delivery<T>> {
   /** The subscriptions to this stream, for `expectSubscriptions`, as on a cold or hot test Observable. */
   readonly subscriptions: SubscriptionLog[];
   /** The delivery of each letter (of the marbles and of `values`): the same object each time the letter is emitted. */
   readonly deliveries: Readonly<Record<K, Delivery<T>>>;
-  /** Every ack and nack, in call order; a delivery records at most one (the first wins). */
+  /** Every ack, nack and deadLetter, in call order; a delivery records at most one (the first wins). */
   readonly calls: readonly SettleCall[];
 }
 
 /**
  * **Cold** (**hot** with `{ hot: true }`) test Observable of the deliveries of a marble diagram, whose
- * `ack`/`nack` calls are recorded with their virtual frame; unsubscribing drops the rest of the diagram.
+ * `ack`/`nack`/`deadLetter` calls are recorded with their virtual frame; unsubscribing drops the rest of the diagram.
  *
  * Cold, each subscriber gets the diagram from its own subscription frame; hot, all share one
  * timeline from `^`. Either way the deliveries, and so their recorded calls, are shared.
@@ -47,7 +47,8 @@ export interface FakeDeliveryStream<T, K extends string = string> extends Observ
  *
  * Each letter is one delivery: its `id` is the letter, `value` is `values[letter]` (the letter
  * itself without `values`), `producedAt` is `new Date(frame)` of the letter's first frame in the
- * diagram. Assert the settling with {@link expectAcks} and {@link expectNacks}, or read `calls`.
+ * diagram. Assert the settling with {@link expectAcks}, {@link expectNacks} and
+ * {@link expectDeadLetters}, or read `calls`.
  *
  * A diagram without `|` never completes: if a timer follows it (`batch`, `interval`), end the
  * subscription (`takeUntil(helpers.cold('1s x'))`, or `expectObservable(result, '^ 1s !')`),
@@ -72,6 +73,7 @@ export interface FakeDeliveryStream<T, K extends string = string> extends Observ
  * @returns The Observable, its deliveries by letter and its recorded calls.
  * @see expectAcks
  * @see expectNacks
+ * @see expectDeadLetters
  * @see createFakeDelivery
  */
 export function fakeDeliveries<T = string, K extends string = string>(

@@ -68,6 +68,10 @@ export class Tracing {
         this.end(span, error ?? 'nacked');
         return settler.nack(entryId, count, delayMs, error);
       },
+      deadLetter: (entryId, count, reason) => {
+        this.end(span, reason ?? 'rejected');
+        return settler.deadLetter(entryId, count, reason);
+      },
     };
     api.context.with(api.trace.setSpan(parent, span), () => emit(traced));
   }

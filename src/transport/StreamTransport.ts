@@ -134,6 +134,16 @@ export interface StreamTransport {
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]>;
   /** Marks pending entries of `consumer` as idle for `idleMs` without counting a delivery (they were read but never handed out). */
   markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void>;
+  /**
+   * Renews the lease of entries `consumer` is holding: those of `ids` still pending for it become idle
+   * for 0 ms again, without counting a delivery (others' and acked ones are left alone); resolves with
+   * how many were renewed.
+   */
+  renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number>;
+  /** Removes each of `consumers` from the group if it holds no pending entry (checked and removed atomically); resolves with the names that held nothing (removed, or not in the group). */
+  removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]>;
+  /** Removes the group's consumers that hold no pending entry and have been idle for more than `idleMs`, except `keep` (atomically); resolves with the names removed. */
+  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]>;
   /** Atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; false when it is no longer pending. */
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean>;
   /** Reads entries after `after` (exclusive; `0-0` for the first), oldest first, at most `count`, without a group (`XRANGE`): nothing is created, delivered or acked. */

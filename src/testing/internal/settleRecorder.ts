@@ -2,7 +2,7 @@ import { Observable, Subject } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
 import type { SettleCall } from '../createFakeDelivery';
 
-/** What a fake delivery stream keeps for `expectAcks`/`expectNacks`: its helpers and its calls. */
+/** What a fake delivery stream keeps for `expectAcks`/`expectNacks`/`expectDeadLetters`: its helpers and its calls. */
 export interface SettleRecorder {
   readonly helpers: RunHelpers;
   readonly calls: SettleCall[];
@@ -22,7 +22,7 @@ export function registerRecorder(stream: object, recorder: SettleRecorder): void
 /** The recorder of a stream made by `fakeDeliveries`; throws a `TypeError` for any other Observable. */
 export function recorderOf(stream: object): SettleRecorder {
   const recorder = recorders.get(stream);
-  if (!recorder) throw new TypeError('rx-redis-events/testing: expectAcks and expectNacks need a stream made by fakeDeliveries');
+  if (!recorder) throw new TypeError('rx-redis-events/testing: expectAcks, expectNacks and expectDeadLetters need a stream made by fakeDeliveries');
   return recorder;
 }
 

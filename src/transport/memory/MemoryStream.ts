@@ -194,6 +194,46 @@ export class MemoryStream {
     }
   }
 
+  /** Resets the idle time of those of `ids` pending for `consumer` (`XCLAIM … 0 … JUSTID`: no delivery counted); returns how many. */
+  renew(groupName: string, consumer: string, ids: readonly string[], now: number): number {
+    const group = this.group(groupName);
+    let renewed = 0;
+    for (const id of ids) {
+      const info = group.pending.get(id);
+      if (info?.consumer !== consumer) continue;
+      info.deliveredAt = now;
+      renewed++;
+    }
+    if (renewed > 0) group.consumers.set(consumer, now);
+    return renewed;
+  }
+
+  /** Removes those of `consumers` that hold no pending entry (`XGROUP DELCONSUMER` after a check); returns the names that held nothing. */
+  removeConsumers(groupName: string, consumers: readonly string[]): string[] {
+    const group = this.groups.get(groupName);
+    if (!group) return [...consumers];
+    const holding = this.holdingConsumers(group);
+    const removed = consumers.filter((consumer) => !holding.has(consumer));
+    for (const consumer of removed) group.consumers.delete(consumer);
+    return removed;
+  }
+
+  /** Removes the consumers that hold nothing and were idle for more than `idleMs`, except `keep`; returns their names. */
+  expireConsumers(groupName: string, idleMs: number, keep: readonly string[], now: number): string[] {
+    const group = this.groups.get(groupName);
+    if (!group) return [];
+    const holding = this.holdingConsumers(group);
+    const removed = [...group.consumers].filter(([consumer, seenAt]) => !holding.has(consumer) && !keep.includes(consumer) && now - seenAt > idleMs).map(([consumer]) => consumer);
+    for (const consumer of removed) group.consumers.delete(consumer);
+    return removed;
+  }
+
+  private holdingConsumers(group: MemoryGroup): Set<string> {
+    const holding = new Set<string>();
+    for (const info of group.pending.values()) holding.add(info.consumer);
+    return holding;
+  }
+
   /** Takes back nacked entries for redelivery: only those still pending for `consumer`. */
   claimMine(groupName: string, consumer: string, ids: readonly string[], now: number): ReadEntry[] {
     const pending = this.group(groupName).pending;

@@ -59,6 +59,18 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.run('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
   }
 
+  renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number> {
+    return this.run('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
+  }
+
+  removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]> {
+    return this.run('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
+  }
+
+  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]> {
+    return this.run('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
+  }
+
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
     return this.run('deadLetter', () => {
       const stream = this.broker.stream(key);

@@ -5,6 +5,7 @@ import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
+import { EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
@@ -80,6 +81,20 @@ export class RedisStreamTransport implements StreamTransport {
   async markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
     if (ids.length === 0) return;
     await this.guard('markIdle', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids, 'IDLE', Math.floor(idleMs), 'JUSTID'));
+  }
+
+  async renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return Number(await this.script('renew', RENEW, [key], [group, consumer, ...ids]));
+  }
+
+  async removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]> {
+    if (consumers.length === 0) return [];
+    return (await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[];
+  }
+
+  async expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]> {
+    return (await this.script('expireConsumers', EXPIRE_CONSUMERS, [key], [group, Math.floor(idleMs), ...keep])) as string[];
   }
 
   async deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {

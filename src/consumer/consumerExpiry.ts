@@ -1,0 +1,26 @@
+import { timer, type SchedulerLike, type Subscription } from 'rxjs';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerLoop';
+
+/** Sweeps per `consumerExpiryMs`. */
+const SWEEPS_PER_EXPIRY = 2;
+
+/**
+ * Every `consumerExpiryMs / 2` (on `scheduler`), removes the consumers of the loop's group on its
+ * stream that hold no pending entry and have been idle for more than `consumerExpiryMs`: consumers
+ * of instances that are gone (those that died holding entries once the claim walk has taken them
+ * over). The loop's own consumer is kept. A failure is reported; the next sweep tries again.
+ * Unsubscribe the result to stop.
+ */
+export function expireIdleConsumers<T>(ctx: ConsumerContext, target: ConsumerTarget<T>, scheduler: SchedulerLike): Subscription {
+  const { consumerExpiryMs, transport, group, report } = ctx;
+  const period = Math.max(1, Math.floor(consumerExpiryMs / SWEEPS_PER_EXPIRY));
+  let sweeping = false;
+  return timer(period, period, scheduler).subscribe(() => {
+    if (sweeping) return;
+    sweeping = !transport.synchronous; // a synchronous transport is done when the call returns, also in virtual time
+    transport
+      .expireConsumers(target.key, group, consumerExpiryMs, [target.consumer])
+      .catch(report)
+      .finally(() => (sweeping = false));
+  });
+}

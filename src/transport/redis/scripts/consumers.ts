@@ -1,0 +1,69 @@
+import { luaScript } from './runScript';
+
+/**
+ * Renews the lease of entries a consumer holds: of the given ids, those in the consumer's own
+ * pending list get their idle time reset (`XCLAIM … 0 … JUSTID`: no delivery counted); ids pending
+ * for another consumer (taken over) or no longer pending are left alone. Returns how many were renewed.
+ * KEYS[1] stream; ARGV: group, consumer, ids...
+ */
+export const RENEW = luaScript(`
+local key, group, me = KEYS[1], ARGV[1], ARGV[2]
+local held = {}
+for i = 3, #ARGV do held[ARGV[i]] = true end
+local mine, start = {}, '-'
+while true do
+  local page = redis.call('XPENDING', key, group, start, '+', 1000, me)
+  for _, p in ipairs(page) do
+    if held[p[1]] then mine[#mine + 1] = p[1] end
+    start = '(' .. p[1]
+  end
+  if #page < 1000 then break end
+end
+for first = 1, #mine, 500 do
+  local args = { key, group, me, 0 }
+  for i = first, math.min(first + 499, #mine) do args[#args + 1] = mine[i] end
+  args[#args + 1] = 'JUSTID'
+  redis.call('XCLAIM', unpack(args))
+end
+return #mine
+`);
+
+/**
+ * Removes the named consumers that hold no pending entry from the group, in one atomic step
+ * (`XGROUP DELCONSUMER` would drop a consumer's pending entries: one that holds any is kept).
+ * Returns the names that held nothing (removed, or not in the group). KEYS[1] stream; ARGV: group, consumers...
+ */
+export const REMOVE_CONSUMERS = luaScript(`
+local key, group = KEYS[1], ARGV[1]
+local removed = {}
+for i = 2, #ARGV do
+  if #redis.call('XPENDING', key, group, '-', '+', 1, ARGV[i]) == 0 then
+    redis.call('XGROUP', 'DELCONSUMER', key, group, ARGV[i])
+    removed[#removed + 1] = ARGV[i]
+  end
+end
+return removed
+`);
+
+/**
+ * Removes the group's consumers that hold no pending entry and have been idle (no read, no claim)
+ * for more than `idleMs`, except the names given, in one atomic step. Returns the names removed;
+ * nothing when the stream or group is missing. KEYS[1] stream; ARGV: group, idleMs, kept names...
+ */
+export const EXPIRE_CONSUMERS = luaScript(`
+local key, group, idle = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local keep = {}
+for i = 3, #ARGV do keep[ARGV[i]] = true end
+local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', key, group)
+if not ok then return {} end
+local removed = {}
+for _, consumer in ipairs(consumers) do
+  local info = {}
+  for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+  if not keep[info.name] and info.pending == 0 and info.idle > idle then
+    redis.call('XGROUP', 'DELCONSUMER', key, group, info.name)
+    removed[#removed + 1] = info.name
+  end
+end
+return removed
+`);
