@@ -35,5 +35,5 @@ export type {
 export type { StreamDescription, PartitionDescription, GroupDescription, ConsumerDescription } from './describe/StreamDescription';
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
-export type { RedisConnectionOption, RedisUrlOptions } from './transport/redis/connect';
+export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
 export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';
