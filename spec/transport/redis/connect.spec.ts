@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { Redis as Redis6 } from 'ioredis6';
-import { autoAck, createEventService, eventStream, type EventServiceOptions, type RedisClientLike } from '../../../src';
+import { autoAck, broadcastStream, createEventService, eventStream, type EventServiceOptions, type RedisClientLike } from '../../../src';
 import { collect, uniqueName } from '../../conformance/helpers';
+import { createAclUser, README_ACL_USER } from '../../support/acl';
 import { useRedisServer } from '../../support/useRedisServer';
 
 /** A client class of some ioredis copy: what the specs construct. */
@@ -57,6 +58,46 @@ describe('redis transport - connect', () => {
     await client.quit();
     // the client itself, and the blocking reader the library copied from it
     expect(opened).toEqual([`127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`]);
+  });
+
+  it('connect - the connections the library opens (command, reader, subscriber) send no CLIENT SETINFO, for a URL and for options', async () => {
+    const client = jest.spyOn(Redis.prototype, 'client');
+    const { host, port } = redis.server;
+    for (const option of [redis.server.url, { url: redis.server.url }, { host, port }]) {
+      const stream = eventStream<number>(uniqueName('n'));
+      const channel = broadcastStream<number>(uniqueName('c'));
+      const service = createEventService({ group: 'A', redis: option, prefix: `${uniqueName('p')}:` });
+      service.listen(channel).subscribe();
+      await service.listening(channel);
+      await service.produce(stream, 1);
+      await collect(service.consume(stream, { from: 'start' }).pipe(autoAck()), 1);
+      await service.close();
+    }
+    const subcommands = client.mock.calls.map(([subcommand]) => String(subcommand).toUpperCase());
+    // Redis 7.2 and later refuse CLIENT SETINFO to a least-privilege ACL user (and log it in ACL LOG); 7.0 does not know it
+    expect(subcommands.filter((subcommand) => subcommand === 'SETINFO')).toEqual([]);
+    // the spy sees the calls of connections as they connect: each reader asks for its CLIENT ID when ready
+    expect(subcommands.filter((subcommand) => subcommand === 'ID')).toEqual(['ID', 'ID', 'ID']);
+    expect(opened).toHaveLength(9);
+  });
+
+  it("connect - an ioredis 6 client of the README's ACL user, made with disableClientInfo, is refused no command", async () => {
+    const url = await createAclUser(redis.admin, README_ACL_USER, redis.server.url);
+    await redis.admin.call('ACL', 'LOG', 'RESET');
+    const client = new Redis6(url, { disableClientInfo: true });
+    const stream = eventStream<number>(uniqueName('n'));
+    const channel = broadcastStream<number>(uniqueName('c'));
+    const service = createEventService({ group: 'A', redis: client, prefix: `${README_ACL_USER.prefix}${uniqueName('p')}:` });
+    const heard = collect(service.listen(channel), 1);
+    await service.listening(channel);
+    await service.broadcast(channel, 7);
+    await service.produce(stream, 1, 2);
+    expect((await collect(service.consume(stream, { from: 'start' }).pipe(autoAck()), 2)).map((delivery) => delivery.value)).toEqual([1, 2]);
+    expect(await heard).toEqual([7]);
+    await service.close();
+    await client.quit();
+    expect(await redis.admin.call('ACL', 'LOG')).toEqual([]);
+    await redis.admin.call('ACL', 'DELUSER', README_ACL_USER.user);
   });
 
   it('connect - the option takes clients of ioredis 5 and 6 in TypeScript, and nothing that is not one', () => {
