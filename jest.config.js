@@ -8,6 +8,7 @@ module.exports = {
     '^rx-redis-events$': '<rootDir>/src/index.ts',
     '^rx-redis-events/testing$': '<rootDir>/src/testing/index.ts',
     '^rx-redis-events/http$': '<rootDir>/src/http/index.ts',
+    '^rx-redis-events/nestjs$': '<rootDir>/src/nestjs/index.ts',
   },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
   transform: {
@@ -22,6 +23,9 @@ module.exports = {
           isolatedModules: true,
           strict: true,
           target: 'ES2022',
+          // NestJS applications in specs and examples use its (legacy) decorators
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
         },
       },
     ],

@@ -7,10 +7,12 @@ import { runInThisContext } from 'node:vm';
 import { createEventService, MemoryBroker } from 'rx-redis-events';
 import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
+import { main as comingFrom } from './coming-from';
 import { main as jobEvents } from './job-events';
 import { main as loadBalancing } from './load-balancing';
 import { createProgressServer, main as sseJobProgress, runJob } from './sse-job-progress';
 import { main as metrics } from './metrics';
+import { main as nestjsOrders } from './nestjs-orders';
 
 const quiet = () => undefined;
 
@@ -48,6 +50,10 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     });
   });
 
+  it('coming-from - the consumers written for BullMQ, XREADGROUP and KafkaJS users handle every event of their groups', async () => {
+    expect(await comingFrom(env())).toEqual({ sent: 20, mailed: 20, booked: 30 });
+  });
+
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {
     const summary = await loadBalancing(env());
     expect(summary).toEqual({
@@ -61,6 +67,27 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     expect(summary.billingShares['billing-1']).toBeGreaterThan(0);
     expect(summary.billingShares['billing-2']).toBeGreaterThan(0);
     expect((summary.billingShares['billing-1'] ?? 0) + (summary.billingShares['billing-2'] ?? 0)).toBe(300);
+  });
+});
+
+describe.each(['memory', 'redis'] as const)('examples/nestjs-orders (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('nestjs-orders - billing bills every order once (o3 on its second delivery), answers a total and a tracking, and the filter shapes the error', async () => {
+    expect(await nestjsOrders({ redisUrl: server?.url, log: quiet })).toEqual({
+      billed: 5,
+      datesRestored: 5,
+      o3BilledOnDelivery: 2,
+      total: 600,
+      tracking: ['o2: packed', 'o2: shipped', 'o2: delivered'],
+      reserveError: { code: 'OUT_OF_STOCK', message: 'tea is out of stock' },
+      pending: 0,
+      errors: 0,
+    });
   });
 });
 
@@ -81,7 +108,7 @@ describe('README', () => {
   it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
     let file: string | undefined;
     const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
       if (block === undefined) continue;
       expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
@@ -89,6 +116,38 @@ describe('README', () => {
     }
     expect(checked.length).toBeGreaterThanOrEqual(8);
   });
+});
+
+describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    if (backend === 'redis') server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it('quick-start - the first program of the README runs as it stands and prints what billing got', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'quick-start.mts')], {
+      cwd: join(__dirname, '..'),
+      env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(output.split('\n')).toEqual([
+      'billing heard: prices change at midnight',
+      'billed o-1, o-2, o-3: 60 in all',
+      'placedAt is a Date again: true',
+      '',
+    ]);
+    if (server) {
+      const admin = new Redis(server.url);
+      expect(await admin.xlen('orders.placed')).toBe(3);
+      expect(((await admin.xpending('orders.placed', 'billing')) as [number])[0]).toBe(0);
+      await admin.quit();
+    }
+  }, 30_000);
 });
 
 describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) => {

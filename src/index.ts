@@ -2,18 +2,20 @@ export { eventStream, type EventStream, type EventStreamOptions, type RetentionO
 export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
-export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions } from './service/eventServiceOptions';
+export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type DurabilityOptions } from './service/eventServiceOptions';
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
-export { produceTo, type ProduceToConfig } from './producer/produceTo';
+export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
+export type { EntryFields } from './codec/entryCodec';
+export type { GroupStart } from './transport/StreamTransport';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
 export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
@@ -36,4 +38,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
-export { RxRedisEventsError, isRetriable, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError } from './errors';

@@ -1,7 +1,7 @@
 import { firstValueFrom, map, take, toArray } from 'rxjs';
 import { autoAck, EncodeError, eventStream, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, sleep, uniqueName, waitFor, waitForGroups } from './helpers';
 
 interface Job {
   id: number;
@@ -26,7 +26,7 @@ export function eventStreamSuite(ctx: () => BackendContext): void {
         [b, got.b],
       ] as const
     ).map(([service, into]) => service.consume(jobsStream).pipe(autoAck()).subscribe((d) => into.push(d.value.id)));
-    await sleep(100);
+    await waitForGroups(b, jobsStream, ['A', 'B']);
     const producer = ctx().createService({ group: 'P' }).createProducer(jobsStream);
     for (const value of jobs(60)) await producer.produce(value);
     await waitFor('60 deliveries per group', () => got.a1.length + got.a2.length === 60 && got.b.length === 60);
@@ -60,7 +60,7 @@ export function eventStreamSuite(ctx: () => BackendContext): void {
     const whole = ctx().createService({ group: 'whole' });
     const freshGot = collect(fresh.consume(jobsStream).pipe(autoAck()), 1);
     const wholeGot = await collect(whole.consume(jobsStream, { from: 'start' }).pipe(autoAck()), 3);
-    await sleep(100);
+    await waitForGroups(fresh, jobsStream, ['fresh']);
     await producer.produce(jobsStream, job(7));
     expect((await freshGot).map((d) => d.value.id)).toEqual([7]);
     expect(wholeGot.map((d) => d.value.id)).toEqual([0, 1, 2]);

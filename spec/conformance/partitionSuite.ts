@@ -68,11 +68,11 @@ export function partitionSuite(ctx: () => BackendContext): void {
     const subscriptions = [consume('A', 'a1'), consume('A', 'a2'), consume('B', 'b')];
     await waitFor('the groups', async () => (await ctx().pendingCount(partitionKeys('', moveStream)[3] as string, 'B').catch(() => -1)) === 0);
     await producer.produce(moveStream, ...moves(20, 10));
-    await waitFor('200 events for each group', () => (handled.a1?.length ?? 0) + (handled.a2?.length ?? 0) === 200 && handled.b?.length === 200);
+    await waitFor('200 events for each group', () => (handled.a1?.length ?? 0) + (handled.a2?.length ?? 0) === 200 && handled.b?.length === 200, 20_000);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     expect(handled.a1?.length).toBeGreaterThan(0);
     expect(handled.a2?.length).toBeGreaterThan(0);
-  });
+  }, 30_000);
 
   it('partitions - dead letters of every partition are listed oldest first and redriven to their own partition', async () => {
     const moveStream = stream(4);

@@ -1,7 +1,7 @@
 import { map } from 'rxjs';
 import { ackAfter, eventStream, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, sleep, uniqueName, waitFor, waitForGroups } from './helpers';
 
 interface Order {
   id: number;
@@ -100,7 +100,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     const b = ctx().createService({ group: 'B' });
     const seenByB: number[] = [];
     const bSubscription = b.consume(orderStream).subscribe((d) => (seenByB.push(d.value.id), void d.ack()));
-    await sleep(100);
+    await waitForGroups(b, orderStream, ['B']);
     await a.produce(orderStream, order(1), order(2));
     const first = await collect(a.consume(orderStream, { from: 'start', maxDeliveries: 1 }), 2);
     await first[0]?.nack({ error: new Error('nope') });
@@ -113,9 +113,9 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     expect([again[0]?.value, again[0]?.deliveryCount, again[0]?.id]).toEqual([order(2), 1, ids[0]]);
     await again[0]?.ack();
     expect((await a.deadLetters(orderStream)).map((l) => l.value?.id)).toEqual([1]);
+    await waitFor('B acked both', async () => seenByB.length === 2 && (await ctx().pendingCount(orderStream.name, 'B')) === 0);
     await sleep(150);
     expect(seenByB).toEqual([1, 2]);
-    expect(await ctx().pendingCount(orderStream.name, 'B')).toBe(0);
     bSubscription.unsubscribe();
   });
 

@@ -1,7 +1,7 @@
 import { firstValueFrom, map, mergeMap, timer } from 'rxjs';
 import { ackAfter, autoAck, broadcastStream, eventStream, ServiceClosedError, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName, waitFor } from './helpers';
 
 /** Edge cases found in review: slow handlers, handlers that produce, leaving mid-read, throwing listeners, use after close. */
 export function robustnessSuite(ctx: () => BackendContext): void {
@@ -33,9 +33,8 @@ export function robustnessSuite(ctx: () => BackendContext): void {
       }),
     ).subscribe();
     two.consume(numbers, { from: 'start', maxInFlight: 1 }).pipe(autoAck()).subscribe((d) => seen.two.push(d.value));
-    await sleep(100);
     await one.produce(numbers, 1);
-    await sleep(50);
+    await waitFor('the handler produced 2', () => seen.one.length === 2);
     await one.produce(numbers, 3);
     await waitFor('three events in each group', () => seen.one.length === 3 && seen.two.length === 3, 3000);
     expect(seen).toEqual({ one: [1, 2, 3], two: [1, 2, 3] });

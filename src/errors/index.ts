@@ -5,3 +5,4 @@ export { MessageTooLargeError } from './MessageTooLargeError';
 export { ServiceClosedError } from './ServiceClosedError';
 export { TransportError } from './TransportError';
 export { TimeoutError } from './TimeoutError';
+export { ReplicationTimeoutError } from './ReplicationTimeoutError';

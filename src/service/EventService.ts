@@ -16,6 +16,7 @@ import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitio
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { TimeoutError } from '../errors/TimeoutError';
+import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
 import { withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
 import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
@@ -78,6 +79,7 @@ export class EventService {
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
+  /** @internal Use `createEventService`. */
   constructor(
     private readonly options: ResolvedEventServiceOptions,
     private readonly transports: ServiceTransports,
@@ -162,7 +164,9 @@ export class EventService {
    * is written if any event cannot be encoded (`EncodeError`) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
-   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them).
+   * `produceTimeoutMs` (the events may still be written: a retry can duplicate them). With the
+   * `durability` option, resolves only once `WAIT` confirms the replicas on each master written to,
+   * and rejects with a retriable `ReplicationTimeoutError` when fewer confirm within its `timeoutMs`.
    */
   async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
     this.assertOpen('produce');
@@ -182,6 +186,7 @@ export class EventService {
     let ids: string[];
     try {
       ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+      if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
       throw error;
@@ -329,6 +334,21 @@ export class EventService {
     }
     if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
+  }
+
+  /**
+   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
+   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
+   */
+  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
+    const { durability, produceTimeoutMs, scheduler } = this.options;
+    if (!durability) return;
+    const { replicas, timeoutMs } = durability;
+    // construction refuses durability without replicas (memory), so a transport without them counts 0
+    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
+    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
+    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
+    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */

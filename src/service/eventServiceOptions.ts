@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto';
 import type { MemoryBroker } from '../transport/memory/MemoryBroker';
 import { redisOptionKind, type RedisConnectionOption } from '../transport/redis/redisOption';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../codec/messageSize';
-import { assertDuration, assertInteger, assertName, assertPrefix } from '../internal/validate';
+import { assertDuration, assertInteger, assertName, assertPrefix, describe, MAX_TIMER_MS } from '../internal/validate';
+
+/** {@link EventServiceOptions.durability}: how many replicas must have a produced entry before `produce` resolves. */
+export interface DurabilityOptions {
+  /** Replicas that must confirm the entries (Redis `WAIT`), at least 1. */
+  readonly replicas: number;
+  /** Longest wait for them, in ms (1 or more): then `produce` rejects with a retriable `ReplicationTimeoutError`. */
+  readonly timeoutMs: number;
+}
 
 /** Options of `createEventService`. */
 export interface EventServiceOptions {
@@ -45,6 +53,14 @@ export interface EventServiceOptions {
   readonly produceTimeoutMs?: number;
   /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Replicated produce: `produce` (and `produceTo`) resolves only once `WAIT replicas timeoutMs`
+   * confirms that `replicas` replicas have the entries, on each master written to; fewer within
+   * `timeoutMs` rejects with a retriable `ReplicationTimeoutError` (the entries are on the master).
+   * `broadcast` is not affected. Needs `redis`: the in-memory broker has no replicas, so it refuses the
+   * option. Default: none (resolve once the master has the entries).
+   */
+  readonly durability?: DurabilityOptions;
   /** Scheduler of every timer of the service. Default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
   /**
@@ -74,6 +90,7 @@ export interface ResolvedEventServiceOptions {
   readonly closeTimeoutMs: number;
   readonly produceTimeoutMs: number;
   readonly maxMessageBytes: number;
+  readonly durability: DurabilityOptions | undefined;
   readonly scheduler: SchedulerLike;
   readonly onError: (error: unknown) => void;
 }
@@ -98,6 +115,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   if (options.redis !== undefined && options.broker !== undefined) {
     throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
   }
+  const durability = durabilityOf(options);
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError('rx-redis-events: createEventService option onError must be a function');
   }
@@ -108,9 +126,26 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     closeTimeoutMs,
     produceTimeoutMs,
     maxMessageBytes,
+    durability,
     scheduler: options.scheduler ?? asyncScheduler,
     onError: neverThrowing(options.onError ?? ((error) => console.error('rx-redis-events:', error))),
   };
+}
+
+/** Validates `durability` (a copy, so later changes to the caller's object do not matter). */
+function durabilityOf(options: EventServiceOptions): DurabilityOptions | undefined {
+  const { durability } = options;
+  if (durability === undefined) return undefined;
+  if (typeof durability !== 'object' || durability === null) {
+    throw new TypeError(`rx-redis-events: createEventService option durability must be an object { replicas, timeoutMs }, got ${describe(durability)}`);
+  }
+  assertInteger(durability.replicas, 'createEventService option durability.replicas', 1);
+  // WAIT with timeout 0 would wait for ever
+  assertInteger(durability.timeoutMs, 'createEventService option durability.timeoutMs', 1, MAX_TIMER_MS);
+  if (options.redis === undefined) {
+    throw new TypeError('rx-redis-events: createEventService option durability needs redis: the in-memory broker has no replicas to confirm the entries');
+  }
+  return { replicas: durability.replicas, timeoutMs: durability.timeoutMs };
 }
 
 /** A listener that throws must never break consumption or crash the process: its error is logged instead. */

@@ -127,4 +127,10 @@ export interface StreamTransport {
   serverWarnings(): Promise<HealthWarning[]>;
   /** Releases connections this transport opened. */
   close(): Promise<void>;
+  /**
+   * Capability of a store with replicas (Redis): how many replicas have what this transport just
+   * appended to each of `keys` (the fewest over the servers holding them), waiting at most
+   * `timeoutMs` for `replicas` of them. Call it right after the appends resolved. Absent in memory.
+   */
+  confirmReplicas?(keys: readonly string[], replicas: number, timeoutMs: number): Promise<number>;
 }

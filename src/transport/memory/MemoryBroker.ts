@@ -17,7 +17,7 @@ export interface MemoryBrokerOptions {
 export class MemoryBroker {
   private readonly streams = new Map<string, MemoryStream>();
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
-  /** Memberships and leases of ordered consumers. */
+  /** Memberships and leases of ordered consumers. @internal */
   readonly leases = new MemoryLeases();
   private readonly scheduler: SchedulerLike;
 
@@ -30,7 +30,7 @@ export class MemoryBroker {
     return this.scheduler.now();
   }
 
-  /** The stream stored under `key`, created on first use. */
+  /** The stream stored under `key`, created on first use. @internal */
   stream(key: string): MemoryStream {
     let stream = this.streams.get(key);
     if (!stream) {
@@ -40,7 +40,7 @@ export class MemoryBroker {
     return stream;
   }
 
-  /** The stream stored under `key`, if it exists. */
+  /** The stream stored under `key`, if it exists. @internal */
   existingStream(key: string): MemoryStream | undefined {
     return this.streams.get(key);
   }

@@ -14,6 +14,7 @@ import type { StreamSnapshot } from '../StreamSnapshot';
 import { describeRedisStream } from './describeRedisStream';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import { connectionState, readServerWarnings } from './redisHealth';
+import { ReplicaWaits } from './replicaWaits';
 
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
@@ -22,6 +23,7 @@ const TRIM_SCAN = 10_000;
 export class RedisStreamTransport implements StreamTransport {
   readonly synchronous = false;
   private readonly readers = new Set<StreamReader>();
+  private readonly replicaWaits = new ReplicaWaits();
 
   /**
    * @param connections The connections to use.
@@ -137,6 +139,15 @@ export class RedisStreamTransport implements StreamTransport {
 
   async releaseLease(leaseKey: string, owner: string): Promise<void> {
     await this.script('releaseLease', RELEASE_LEASE, [leaseKey], [owner]);
+  }
+
+  /** `WAIT` on the connection of each key's master (one per master); a master the client has no connection to now counts 0. */
+  async confirmReplicas(keys: readonly string[], replicas: number, timeoutMs: number): Promise<number> {
+    const connections = new Set(keys.map((key) => this.connections.connectionOf(key)));
+    const counts = await this.guard('wait', () =>
+      Promise.all([...connections].map((connection) => (connection ? this.replicaWaits.wait(connection, replicas, timeoutMs) : Promise.resolve(0)))),
+    );
+    return Math.min(...counts);
   }
 
   connectionState(): ConnectionState {

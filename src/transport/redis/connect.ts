@@ -39,6 +39,12 @@ export interface RedisConnections {
    * command connection, or on a cluster a connection to the master that serves the key's slot.
    */
   openReader(key: string, overrides: Partial<RedisOptions>): ReaderConnection;
+  /**
+   * The connection that commands on `key` go through now: the command connection, or on a cluster the
+   * pool's connection to the master of the key's slot (`undefined` while the pool has none): where a
+   * `WAIT` for what was written to `key` must go.
+   */
+  connectionOf(key: string): Redis | undefined;
   /** The server that serves `key` now (`server` on a single server); a reader whose node differs reconnects. */
   nodeOf(key: string): string;
   /** Asks a cluster client to learn the slot map again (after a `MOVED` reply seen outside it). */
@@ -117,6 +123,11 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
         // through the cluster's connection to that master as it is now (the pool replaces it after a loss); without one the read ends by its BLOCK time
         unblock: async (id) => poolMaster(cluster, name)?.client('UNBLOCK', id),
       };
+    },
+    connectionOf: (key) => {
+      if (!cluster) return command as Redis;
+      const name = cluster.slots[calculateSlot(key)]?.[0];
+      return name === undefined ? undefined : poolMaster(cluster, name);
     },
     nodeOf: (key) => (cluster ? (cluster.slots[calculateSlot(key)]?.[0] ?? UNKNOWN_NODE) : SINGLE_SERVER),
     refreshNodes: () => cluster?.refreshSlotsCache(),
