@@ -44,7 +44,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
   const log = env.log ?? console.log;
   const errors: unknown[] = [];
   const broker = env.redisUrl ? undefined : new MemoryBroker();
-  const backend = { redis: env.redisUrl, broker, prefix: `example:${Date.now()}:`, onError: (error: unknown) => void errors.push(error) };
+  const backend = { ...(env.redisUrl ? { redis: env.redisUrl } : { broker }), prefix: `example:${Date.now()}:`, onError: (error: unknown) => void errors.push(error) };
   const gateway1 = createEventService({ group: 'gateway', consumer: 'gateway-1', ...backend });
   const gateway2 = createEventService({ group: 'gateway', consumer: 'gateway-2', ...backend });
   const api = createEventService({ group: 'job-api', ...backend });

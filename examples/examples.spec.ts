@@ -264,7 +264,7 @@ describe.each(['memory', 'redis'] as const)('examples/sse-job-progress (%s)', (b
   });
 
   it('sse-job-progress - its server streams a job live to fetch, serves the page and the decoder, which restores Dates', async () => {
-    const options = { redis: server?.url, broker: server ? undefined : new MemoryBroker(), prefix: `sse-example:${Date.now()}:` };
+    const options = { ...(server ? { redis: server.url } : { broker: new MemoryBroker() }), prefix: `sse-example:${Date.now()}:` };
     const web = createEventService({ group: 'web', ...options });
     const runner = createEventService({ group: 'job-runner', ...options });
     const http = createProgressServer(web);

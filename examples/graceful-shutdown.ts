@@ -15,7 +15,7 @@ const Ticks = eventStream<{ n: number; at: Date }>('ticks');
 /** Starts the worker; resolves with what it did once a signal has shut it down. */
 export async function main(env: { redisUrl?: string; log?: (line: string) => void } = {}): Promise<{ handled: number; acked: number; inFlightAtSignal: number }> {
   const log = env.log ?? console.log;
-  const backend = { redis: env.redisUrl, broker: env.redisUrl ? undefined : new MemoryBroker(), prefix: `example:${Date.now()}:` };
+  const backend = { ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }), prefix: `example:${Date.now()}:` };
   const producer = createEventService({ group: 'clock', ...backend });
   const worker = createEventService({ group: 'worker', ...backend, closeTimeoutMs: 5000 });
   let started = 0;

@@ -53,8 +53,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
   // #region services
   // In memory, the services share one broker; on Redis, a fresh key prefix per run keeps runs apart.
   const backend = {
-    redis: env.redisUrl,
-    broker: env.redisUrl ? undefined : new MemoryBroker(),
+    ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }),
     prefix: `example:${Date.now()}:`,
     onError: (error: unknown) => void errors.push(error),
   };

@@ -92,7 +92,7 @@ export async function main(env: { redisUrl?: string; port?: number; keepServing?
   const log = env.log ?? console.log;
   const broker = env.redisUrl ? undefined : new MemoryBroker();
   const prefix = `metrics-example-${process.pid}:`;
-  const service = createEventService({ group: 'billing', redis: env.redisUrl, broker, prefix });
+  const service = createEventService({ group: 'billing', ...(env.redisUrl ? { redis: env.redisUrl } : { broker }), prefix });
   const registry = registerMetrics(service, [Orders]);
   const server = await serveMetrics(registry, env.port ?? 0);
   const address = server.address();

@@ -132,7 +132,7 @@ function readEvents(response: IncomingMessage, count: number): Promise<{ id: str
 export async function main(env: { redisUrl?: string; log?: (line: string) => void; port?: number } = {}): Promise<SseJobProgressSummary> {
   const log = env.log ?? console.log;
   const errors: unknown[] = [];
-  const backend = { redis: env.redisUrl, broker: env.redisUrl ? undefined : new MemoryBroker(), prefix: `example:${Date.now()}:`, onError: (error: unknown) => void errors.push(error) };
+  const backend = { ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }), prefix: `example:${Date.now()}:`, onError: (error: unknown) => void errors.push(error) };
   const web = createEventService({ group: 'web', ...backend });
   const runner = createEventService({ group: 'job-runner', ...backend });
   const server = createProgressServer(web);
@@ -168,7 +168,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
 
 /** With PORT: serves until Ctrl-C, a new job every 10 s, each step 1 s apart. */
 function serveForever(port: number, redisUrl: string | undefined): void {
-  const backend = { redis: redisUrl, broker: redisUrl ? undefined : new MemoryBroker(), prefix: 'example:sse:' };
+  const backend = { ...(redisUrl ? { redis: redisUrl } : { broker: new MemoryBroker() }), prefix: 'example:sse:' };
   const web = createEventService({ group: 'web', ...backend });
   const runner = createEventService({ group: 'job-runner', ...backend });
   createProgressServer(web).listen(port, '127.0.0.1', () => console.log(`open http://127.0.0.1:${port}/?job=job-1 (a new job every 10 s)`));

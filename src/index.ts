@@ -40,5 +40,5 @@ export type {
 export type { StreamDescription, PartitionDescription, GroupDescription, ConsumerDescription } from './describe/StreamDescription';
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
-export type { RedisConnectionOption, RedisUrlOptions, RedisClusterOptions } from './transport/redis/connect';
+export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
 export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError } from './errors';

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { createEventService, type EventService } from '../../src';
+import { createEventService, type EventService, type RedisClientLike } from '../../src';
 import { createAclUser, type AclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import type { ConformanceBackend } from './backend';
@@ -13,20 +13,26 @@ export interface RedisBackendOptions {
    * `ACL SETUSER` for its prefix; each test's prefix starts with it. Probes stay on the default user.
    */
   readonly user?: AclUser;
+  /**
+   * Makes the client each service is given (instead of the URL), such as one of ioredis 6; the
+   * backend closes it after the test (the service leaves a client passed in open).
+   */
+  readonly client?: { readonly name: string; open(url: string): RedisClientLike & { quit(): Promise<unknown> } };
 }
 
 /** A private redis-server per spec file, a random key prefix per test. */
-export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBackend {
+export function redisBackend({ user, client }: RedisBackendOptions = {}): ConformanceBackend {
   let server: RedisServer | undefined;
   let admin: Redis | undefined;
   let serviceUrl = '';
   let services: EventService[] = [];
+  let clients: { quit(): Promise<unknown> }[] = [];
   const connection = () => {
     if (!server || !admin) throw new Error('redis backend not started');
     return { server, admin };
   };
   return {
-    name: user ? `redis as ACL user ${user.user}` : 'redis',
+    name: `redis${user ? ` as ACL user ${user.user}` : ''}${client ? ` with ${client.name} passed in` : ''}`,
     features: { commandStats: true },
     start: async () => {
       server = await startRedisServer();
@@ -46,7 +52,9 @@ export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBac
       return {
         server: { address: running.host, port: running.port },
         createService: (options) => {
-          const service = createEventService({ closeTimeoutMs: 300, ...options, redis: serviceUrl, prefix });
+          const given = client?.open(serviceUrl);
+          if (given) clients.push(given);
+          const service = createEventService({ closeTimeoutMs: 300, ...options, redis: given ?? serviceUrl, prefix });
           services.push(service);
           return service;
         },
@@ -65,6 +73,8 @@ export function redisBackend({ user }: RedisBackendOptions = {}): ConformanceBac
     cleanup: async () => {
       await Promise.all(services.map((service) => service.close()));
       services = [];
+      await Promise.all(clients.map((given) => given.quit()));
+      clients = [];
     },
   };
 }

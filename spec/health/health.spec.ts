@@ -19,7 +19,7 @@ async function busy(service: EventService) {
 }
 
 describe('health (memory)', () => {
-  it('health - always ready, no warnings; lists active consume and listen subscriptions with deliveries in flight', async () => {
+  it('health - on a broker given: always ready, no warnings; lists active consume and listen subscriptions with deliveries in flight', async () => {
     const service = createEventService({ group: 'A', consumer: 'api', broker: new MemoryBroker(), closeTimeoutMs: 10 });
     expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [] });
     const { held, consuming, listening } = await busy(service);

@@ -11,11 +11,12 @@ export type ConnectionState = 'ready' | 'connecting' | 'reconnecting' | 'closed'
  * - `eviction-policy`: a `maxmemory-policy` other than `noeviction`: under memory pressure Redis may evict stream keys (`allkeys-*` any key, `volatile-*` keys with a TTL);
  * - `redis-version`: the server is older than 7.0, which the library needs (`XINFO GROUPS` lag, `XCLAIM` dropping deleted entries);
  * - `config-unchecked`: `CONFIG GET` was refused (an ACL user without it, or a renamed command): persistence and eviction could not be checked;
- * - `server-unreachable`: the server did not answer the checks (in time).
+ * - `server-unreachable`: the server did not answer the checks (in time);
+ * - `memory-broker`: neither `redis` nor `broker` was given, so the service runs on a private in-memory broker: nothing is persisted or shared between processes.
  */
-export type HealthWarningCode = 'persistence-off' | 'eviction-policy' | 'redis-version' | 'config-unchecked' | 'server-unreachable';
+export type HealthWarningCode = 'persistence-off' | 'eviction-policy' | 'redis-version' | 'config-unchecked' | 'server-unreachable' | 'memory-broker';
 
-/** A condition that matters for data safety, read from the server. */
+/** A condition that matters for data safety, read from the server (or from how the service was created). */
 export interface HealthWarning {
   readonly code: HealthWarningCode;
   /** One sentence for an operator: what was found and what it risks. */
@@ -46,6 +47,6 @@ export interface ServiceHealth {
   readonly consumers: readonly ConsumerHealth[];
   /** Active listen subscriptions. */
   readonly listeners: readonly ListenerHealth[];
-  /** Conditions that matter for data safety; empty when all is well (always, in memory). */
+  /** Conditions that matter for data safety; empty when all is well (always on a `broker` given, `memory-broker` on the default one). */
   readonly warnings: readonly HealthWarning[];
 }

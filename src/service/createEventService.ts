@@ -1,3 +1,4 @@
+import { MEMORY_BROKER_WARNING } from '../health/memoryBrokerWarning';
 import { MemoryBroker } from '../transport/memory/MemoryBroker';
 import { MemoryPubSubTransport } from '../transport/memory/MemoryPubSubTransport';
 import { MemoryStreamTransport } from '../transport/memory/MemoryStreamTransport';
@@ -9,7 +10,9 @@ import { eventServiceOptionsWithDefaults, type EventServiceOptions } from './eve
 
 /**
  * Creates the `EventService` of one instance of one micro-service: on Redis when `redis` is given,
- * on `broker` when given, and otherwise on a private in-memory broker.
+ * on `broker` when given, and otherwise on a private in-memory broker (whose `health()` always
+ * carries a `memory-broker` warning). A `redis` that is given must be a URL, options or a client:
+ * `undefined`, `null` or `''` (an unset environment variable) is a `TypeError`, never the memory broker.
  *
  * ## Example
  * ```ts
@@ -32,5 +35,6 @@ function transportsFor(options: EventServiceOptions, scheduler: EventServiceOpti
   }
   const broker = options.broker ?? new MemoryBroker(scheduler ? { scheduler } : {});
   if (!(broker instanceof MemoryBroker)) throw new TypeError('rx-redis-events: createEventService option broker must be a MemoryBroker');
-  return { streams: new MemoryStreamTransport(broker), pubsub: new MemoryPubSubTransport(broker) };
+  const warnings = options.broker === undefined ? [MEMORY_BROKER_WARNING] : [];
+  return { streams: new MemoryStreamTransport(broker, warnings), pubsub: new MemoryPubSubTransport(broker) };
 }

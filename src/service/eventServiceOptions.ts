@@ -2,7 +2,7 @@ import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { MemoryBroker } from '../transport/memory/MemoryBroker';
-import type { RedisConnectionOption } from '../transport/redis/connect';
+import { redisOptionKind, type RedisConnectionOption } from '../transport/redis/redisOption';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../codec/messageSize';
 import { assertDuration, assertInteger, assertName, assertPrefix, describe, MAX_TIMER_MS } from '../internal/validate';
 
@@ -24,9 +24,16 @@ export interface EventServiceOptions {
   readonly group: string;
   /** This instance's id (a name as `group`); each `consume` subscription is a consumer named `<consumer>#<n>`. Default: `<hostname>-<pid>-<random>`. */
   readonly consumer?: string;
-  /** Redis to use: a URL, ioredis options, or an existing ioredis client (which `close()` leaves open). */
+  /**
+   * Redis to use: a URL, ioredis options, or an existing client or cluster of ioredis 5 or 6 (which
+   * `close()` leaves open). Given but `undefined`, `null` or `''` (an unset environment variable) is a
+   * `TypeError`: leave it out for the in-memory broker.
+   */
   readonly redis?: RedisConnectionOption;
-  /** An in-memory broker, shared by several services of one process. Default (without `redis`): a private one. */
+  /**
+   * An in-memory broker, shared by several services of one process. Default (with neither `redis` nor
+   * `broker`): a private one, and `health()` then always warns `memory-broker`.
+   */
   readonly broker?: MemoryBroker;
   /**
    * Prefix of every Redis key and channel the library touches, usually ending with `:`. Default `''`.
@@ -116,9 +123,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertDuration(consumerExpiryMs, 'createEventService option consumerExpiryMs', 1);
   const maxMessageBytes = options.maxMessageBytes === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.maxMessageBytes : options.maxMessageBytes;
   assertInteger(maxMessageBytes, 'createEventService option maxMessageBytes', 1, MAX_MESSAGE_BYTES_LIMIT);
-  if (options.redis !== undefined && (options.redis === null || options.redis === '' || !['string', 'object'].includes(typeof options.redis))) {
-    throw new TypeError(`rx-redis-events: createEventService option redis must be a URL, ioredis options or an ioredis client, got ${JSON.stringify(options.redis)}`);
-  }
+  if ('redis' in options) redisOptionKind(options.redis, 'createEventService option redis');
   if (options.redis !== undefined && options.broker !== undefined) {
     throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
   }

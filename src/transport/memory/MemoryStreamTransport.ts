@@ -12,7 +12,11 @@ import { parseStreamId } from '../../internal/streamId';
 export class MemoryStreamTransport implements StreamTransport {
   readonly synchronous = true;
 
-  constructor(private readonly broker: MemoryBroker) {}
+  /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
+  constructor(
+    private readonly broker: MemoryBroker,
+    private readonly warnings: readonly HealthWarning[] = [],
+  ) {}
 
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
     return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
@@ -151,9 +155,9 @@ export class MemoryStreamTransport implements StreamTransport {
     return 'ready';
   }
 
-  /** Nothing to warn about: the broker is in memory by design. */
+  /** The warnings it was made with. */
   serverWarnings(): Promise<HealthWarning[]> {
-    return Promise.resolve([]);
+    return Promise.resolve([...this.warnings]);
   }
 
   close(): Promise<void> {

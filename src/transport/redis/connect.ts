@@ -1,30 +1,9 @@
 import calculateSlot from 'cluster-key-slot';
-import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { TransportError } from '../../errors/TransportError';
 import type { ConnectionRole } from '../../instrumentation/InstrumentationEvent';
+import { redisOptionKind, type RedisConnectionOption, type RedisOptionKind } from './redisOption';
 import { tlsFailure } from './tlsFailure';
-
-/**
- * ioredis options with a URL, for what a URL cannot hold (certificates):
- * `{ url: 'rediss://user:pass@host:6380', tls: { ca } }`. What the URL sets wins over the same option.
- */
-export interface RedisUrlOptions extends RedisOptions {
-  readonly url: string;
-}
-
-/**
- * A Redis Cluster: its startup nodes and ioredis cluster options (`redisOptions` for what every node
- * connection needs, such as a password or TLS): `{ cluster: [{ host, port }], redisOptions: { password } }`.
- */
-export interface RedisClusterOptions extends ClusterOptions {
-  readonly cluster: readonly ClusterNode[];
-}
-
-/**
- * How to reach Redis: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS), ioredis options
- * (with or without `url`), an existing client, a cluster's nodes and options, or an existing `Cluster`.
- */
-export type RedisConnectionOption = string | RedisUrlOptions | RedisOptions | Redis | RedisClusterOptions | Cluster;
 
 /** A connection that routes commands: one server, or a cluster (by key slot). */
 export type RedisClient = Redis | Cluster;
@@ -81,10 +60,17 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
-/** Opens (or adopts) the command connection. */
+/**
+ * Opens (or adopts) the command connection. A client or cluster passed in is recognised by its
+ * shape, so that one of ioredis 6 or of another copy of ioredis 5 is used as it is (never taken
+ * for options); the library calls on it only what both majors have alike.
+ *
+ * @throws TypeError naming the option when `option` is neither a URL, options nor a client.
+ */
 export function connectRedis(option: RedisConnectionOption): RedisConnections {
-  const adopted = option instanceof Redis || option instanceof Cluster;
-  const command = adopted ? option : open(option);
+  const chosen = redisOptionKind(option);
+  const adopted = chosen.kind === 'client' || chosen.kind === 'cluster';
+  const command = adopted ? (chosen.client as unknown as RedisClient) : open(chosen);
   let failure: Error | undefined;
   let stateListener: ConnectionStateListener | undefined;
   // ioredis emits 'reconnecting' only for a connection it did not close on purpose; 'ready' follows once it is back
@@ -116,7 +102,7 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   };
   if (!adopted) watch(command);
   followState(command, 'command');
-  const cluster = command instanceof Cluster ? command : undefined;
+  const cluster = command.isCluster ? (command as Cluster) : undefined;
   return {
     command,
     cluster: cluster !== undefined,
@@ -189,21 +175,20 @@ function clusterReader(cluster: Cluster, key: string, overrides: Partial<RedisOp
   return { name, connection: new Redis(options) };
 }
 
-function open(option: string | RedisUrlOptions | RedisOptions | RedisClusterOptions): RedisClient {
-  if (typeof option === 'string') return new Redis(option);
-  if (isClusterOptions(option)) {
-    const { cluster: nodes, ...options } = option;
-    return new Cluster([...nodes], options);
+/**
+ * A connection the library makes, without `CLIENT SETINFO` on connect (`disableClientInfo`, unless the
+ * options say otherwise): a least-privilege ACL user may not run it (Redis 7.2 and later log each
+ * refusal in `ACL LOG`), and Redis 7.0 does not know it.
+ */
+function open(chosen: Exclude<RedisOptionKind, { kind: 'client' | 'cluster' }>): RedisClient {
+  switch (chosen.kind) {
+    case 'clusterOptions':
+      return new Cluster([...chosen.nodes], { ...chosen.options, redisOptions: { disableClientInfo: true, ...chosen.options.redisOptions } });
+    case 'url':
+      return new Redis(chosen.url, { disableClientInfo: true, ...chosen.options });
+    case 'options':
+      return new Redis({ disableClientInfo: true, ...chosen.options });
   }
-  if ('url' in option && typeof option.url === 'string') {
-    const { url, ...options } = option;
-    return new Redis(url, options);
-  }
-  return new Redis(option);
-}
-
-function isClusterOptions(option: RedisUrlOptions | RedisOptions | RedisClusterOptions): option is RedisClusterOptions {
-  return 'cluster' in option && Array.isArray(option.cluster);
 }
 
 /** Closes a connection, gracefully when it is up and at once otherwise. */

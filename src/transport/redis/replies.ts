@@ -40,11 +40,13 @@ function text(bytes: Buffer): string {
 /**
  * Entries of a single-stream `XREADGROUP` reply read as bytes (`callBuffer`), all first deliveries:
  * decoded in one pass (with string replies, ioredis would first turn every bulk string of the nested
- * reply into a string, and the entries would be built in a second walk).
+ * reply into a string, and the entries would be built in a second walk). The reply is a list of
+ * `[key, entries]` pairs in RESP2; in RESP3 (ioredis 6's default protocol) it is a map, which
+ * ioredis' `legacy` reply mapping flattens to `[key, entries]`.
  */
 export function toReadEntriesFromBytes(reply: unknown): ReadEntry[] {
-  const streams = reply as [key: Buffer, entries: RawBufferEntry[]][] | null;
-  const entries = streams?.[0]?.[1];
+  const streams = reply as [key: Buffer, entries: RawBufferEntry[]][] | [key: Buffer, entries: RawBufferEntry[]] | null;
+  const entries = streams && (Buffer.isBuffer(streams[0]) ? (streams[1] as RawBufferEntry[] | undefined) : streams[0]?.[1]);
   const out: ReadEntry[] = [];
   if (!entries) return out;
   for (const [id, flat] of entries) {
