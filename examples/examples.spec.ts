@@ -157,16 +157,9 @@ describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
   afterAll(() => server?.stop());
 
   it('quick-start - the first program of the README runs as it stands and prints what billing got', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'quick-start.mts')], {
-      cwd: join(__dirname, '..'),
-      env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    expect(await new Promise<number | null>((resolve) => child.on('exit', resolve))).toBe(0);
-    expect(output.split('\n')).toEqual([
+    const run = spawnExample('quick-start.mts', server);
+    expect(await run.exited).toBe(0);
+    expect(run.output().split('\n')).toEqual([
       'billing heard: prices change at midnight',
       'billed o-1, o-2, o-3: 60 in all',
       'placedAt is a Date again: true',
@@ -189,19 +182,12 @@ describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) 
   afterAll(() => server?.stop());
 
   it('graceful-shutdown - on SIGTERM the handlers in flight finish, every handled event is acked, the process exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'graceful-shutdown.ts')], {
-      cwd: join(__dirname, '..'),
-      env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { child, exited, output: outputNow } = spawnExample('graceful-shutdown.ts', server);
+    while (!outputNow().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    const output = outputNow();
     const closing = /SIGTERM: closing with (\d+) events in their handlers/.exec(output);
     const closed = /closed: (\d+) handled, (\d+) acked/.exec(output);
     expect(Number(closing?.[1])).toBeGreaterThanOrEqual(1);
@@ -221,6 +207,20 @@ describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) 
 function withoutRedisUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { REDIS_URL: _ignored, ...rest } = env;
   return rest;
+}
+
+/** Runs `examples/<file>` in a process of its own, with `REDIS_URL` set to the server's when there is one. */
+function spawnExample(file: string, server: RedisServer | undefined) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], {
+    cwd: join(__dirname, '..'),
+    env: { ...withoutRedisUrl(process.env), ...(server ? { REDIS_URL: server.url } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, exited, output: () => output };
 }
 
 describe.each(['memory', 'redis'] as const)('examples/metrics (%s)', (backend) => {
