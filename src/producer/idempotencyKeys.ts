@@ -1,7 +1,7 @@
 import type { EventStream } from '../definitions/eventStream';
 import { EncodeError } from '../errors/EncodeError';
 
-/** Idempotency keys given with the events of one call, and how long they are remembered. */
+/** Idempotency keys given with the events of one call, and how long they are remembered. @internal */
 export interface GivenKeys {
   readonly keys: readonly string[];
   readonly windowMs: number;

@@ -37,7 +37,7 @@ import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
 import { ProducerSequences } from '../producer/ProducerSequences';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
-import { PRODUCE_KEYED, type KeyedProducing } from '../producer/keyedProduce';
+import { PRODUCE_KEYED } from '../producer/keyedProduce';
 import { appendRequest } from '../producer/appendRequest';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import { asyncDispose } from '../internal/asyncDispose';
@@ -55,7 +55,7 @@ export interface ServiceTransports {
  * One instance of one micro-service: consumes and produces event streams, listens to and publishes
  * broadcast streams. Create it with `createEventService`.
  */
-export class EventService implements KeyedProducing, AsyncDisposable {
+export class EventService implements AsyncDisposable {
   /** The group (micro-service name) of this instance. */
   readonly group: string;
   /** This instance's consumer id. */
@@ -215,7 +215,7 @@ export class EventService implements KeyedProducing, AsyncDisposable {
     return this.write(stream, events, idempotencyKeysOf(stream, events));
   }
 
-  /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. */
+  /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. @internal */
   async [PRODUCE_KEYED]<T>(stream: EventStream<T>, events: readonly T[], given: GivenKeys): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');

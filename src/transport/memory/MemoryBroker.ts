@@ -20,7 +20,7 @@ export class MemoryBroker {
   private readonly channels = new Map<string, Set<(payload: string) => void>>();
   /** Memberships and leases of ordered consumers. @internal */
   readonly leases = new MemoryLeases();
-  /** Idempotency records of keyed entries. */
+  /** Idempotency records of keyed entries. @internal */
   readonly records = new MemoryRecords();
   private readonly scheduler: SchedulerLike;
 
