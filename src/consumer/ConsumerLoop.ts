@@ -1,43 +1,15 @@
 import { catchError, firstValueFrom, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
-import type { EventStream } from '../definitions/eventStream';
-import type { ReadEntry, StreamReader, StreamTransport } from '../transport/StreamTransport';
+import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
-import type { Instrument } from '../instrumentation/Instrument';
-import type { Tracing } from '../tracing/Tracing';
 import { KeyGate } from '../ordering/KeyGate';
 import type { ConsumerRun } from './ConsumerRun';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
 import { expireIdleConsumers } from './consumerExpiry';
-
-/** What a consumer loop needs from its service. */
-export interface ConsumerContext {
-  readonly transport: StreamTransport;
-  /** Acknowledges one entry of the stream stored under `key` for the group (coalesced). */
-  readonly ack: (key: string, id: string) => Promise<void>;
-  /** The dead-letter stream's key for a stream's key. */
-  readonly deadLetterKey: (key: string) => string;
-  readonly group: string;
-  readonly report: (error: unknown) => void;
-  /** Where `instrumentation$` events go. */
-  readonly instrument: Instrument;
-  /** Trace propagation, when `@opentelemetry/api` is installed. */
-  readonly tracing: Tracing | undefined;
-  /** Consumers of the group that hold nothing and were idle this long are removed (see `expireIdleConsumers`). */
-  readonly consumerExpiryMs: number;
-}
-
-/** Where the loop reads and who it is. */
-export interface ConsumerTarget<T> {
-  readonly stream: EventStream<T>;
-  readonly key: string;
-  /** The index of `key` among the stream's partitions. */
-  readonly partition: number;
-  readonly consumer: string;
-}
 
 const MAX_RETRY_PAUSE_MS = 1000;
 /** Longest a consumer whose window was full waits for more room before it reads what is free. */

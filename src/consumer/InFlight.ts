@@ -5,7 +5,7 @@ import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
-import type { ConsumerContext, ConsumerTarget } from './ConsumerLoop';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
 
 /** What {@link InFlight} tells its loop. */

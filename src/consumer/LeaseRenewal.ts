@@ -1,6 +1,6 @@
 import { timer, type Subscription } from 'rxjs';
 import type { ResolvedConsumeOptions } from './consumeOptions';
-import type { ConsumerContext, ConsumerTarget } from './ConsumerLoop';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import type { InFlight } from './InFlight';
 
 /** Renewals per `claimIdleAfterMs`: a live consumer renews several times before an entry it holds could be claimed. */

@@ -1,5 +1,5 @@
 import { timer, type SchedulerLike, type Subscription } from 'rxjs';
-import type { ConsumerContext, ConsumerTarget } from './ConsumerLoop';
+import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 
 /** Sweeps per `consumerExpiryMs`. */
 const SWEEPS_PER_EXPIRY = 2;

@@ -1,5 +1,6 @@
 import { Subscription, timer, type Subscriber } from 'rxjs';
-import { ConsumerLoop, type ConsumerContext } from '../consumer/ConsumerLoop';
+import { ConsumerLoop } from '../consumer/ConsumerLoop';
+import type { ConsumerContext } from '../consumer/ConsumerContext';
 import type { ResolvedConsumeOptions } from '../consumer/consumeOptions';
 import type { ConsumerRun } from '../consumer/ConsumerRun';
 import type { Delivery } from '../consumer/Delivery';
