@@ -95,14 +95,16 @@ export function idempotencySuite(ctx: () => BackendContext): void {
     await producer.produce(source, ...Array.from({ length: 10 }, (_, n) => order(`o-${n}`, n)));
     const project = (value: Order) => [0, 1].map((part) => ({ orderId: value.orderId, part }));
     // the first instance forwards every event, and its acks are lost
-    const dying = ctx().createService({ group: 'billing' });
+    const dying = ctx().createService({ group: 'billing', closeTimeoutMs: 50 });
     const firstRun: string[][] = [];
     const first = dying
       .consume(source, { from: 'start', claimIdleAfterMs: 300 })
       .pipe(map(withLostAck), forwardTo(dying, target, project))
       .subscribe((outcome) => void (outcome.ok && firstRun.push(outcome.result)));
     await waitFor('10 forwarded by the first instance', () => firstRun.length === 10);
+    // it dies: a live consumer would go on renewing what it holds, a closed one stops after closeTimeoutMs
     first.unsubscribe();
+    await dying.close();
     // the second takes the idle entries over: it appends nothing new and acks
     const healthy = ctx().createService({ group: 'billing' });
     const secondRun: string[][] = [];
