@@ -41,8 +41,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
   const log = env.log ?? console.log;
   const errors: unknown[] = [];
   const backend = {
-    redis: env.redisUrl,
-    broker: env.redisUrl ? undefined : new MemoryBroker(),
+    ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }),
     prefix: `example:${Date.now()}:`,
     onError: (error: unknown) => void errors.push(error),
   };

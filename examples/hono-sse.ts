@@ -55,7 +55,7 @@ async function readEvents(response: Response, count: number): Promise<[string, s
 
 export async function main(env: { redisUrl?: string; log?: (line: string) => void } = {}): Promise<HonoSseSummary> {
   const log = env.log ?? console.log;
-  const backend = { redis: env.redisUrl, broker: env.redisUrl ? undefined : new MemoryBroker(), prefix: `example:${Date.now()}:` };
+  const backend = { ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }), prefix: `example:${Date.now()}:` };
   const web = createEventService({ group: 'web', ...backend });
   const runner = createEventService({ group: 'job-runner', ...backend });
   try {

@@ -35,7 +35,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
-  const backend = { redis: env.redisUrl, broker: env.redisUrl ? undefined : new MemoryBroker(), prefix: `example:${Date.now()}:` };
+  const backend = { ...(env.redisUrl ? { redis: env.redisUrl } : { broker: new MemoryBroker() }), prefix: `example:${Date.now()}:` };
   const api = createEventService({ ...backend, group: 'api' });
   const billing = createEventService({ ...backend, group: 'billing' });
   try {
