@@ -156,7 +156,7 @@ export function httpBackends(): [string, () => HttpBackend][] {
     return {
       name,
       createService: (options = {}) => {
-        const service = createEventService({ group: 'g', closeTimeoutMs: 300, prefix, ...(name === 'memory' ? { broker } : { redis: server?.url as string }), ...options });
+        const service = createEventService({ group: 'g', closeTimeoutMs: 300, prefix, ...(name === 'memory' ? { broker } : { redis: server?.url }), ...options });
         services.push(service);
         return service;
       },
