@@ -76,6 +76,8 @@ export class RedisStreamReader implements StreamReader {
   private async readOnce(count: number, blockMs: number): Promise<ReadEntry[]> {
     const block = Math.max(1, Math.floor(blockMs));
     if (!this.closed) this.followSlot();
+    // a connection that is reconnecting may not have said 'close' yet: it is not ready for a read
+    if (this.connection.status !== 'ready') this.clientId = undefined;
     if (this.clientId === undefined) await this.whenReady(block);
     if (this.closed || this.interrupted || this.clientId === undefined) {
       this.interrupted = false;
@@ -90,7 +92,10 @@ export class RedisStreamReader implements StreamReader {
       // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
       // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
       // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
-      if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) connection.disconnect(true);
+      if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) {
+        this.clientId = undefined; // the next read waits for the new connection
+        connection.disconnect(true);
+      }
       return toReadEntriesFromBytes(reply);
     } catch (error) {
       if (this.closed) return [];
