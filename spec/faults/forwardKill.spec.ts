@@ -40,7 +40,9 @@ describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
     const common = { url: server.url, prefix, stream: 'orders', partitions: 2, produceTimeoutMs: 1000, idempotencyKeys: true };
     const forwarder = (name: string): ForwarderConfig => ({ ...common, mode: 'forward', group: GROUP, consumer: name, target: 'invoices', targetPartitions: 3, outputs: OUTPUTS, claimIdleAfterMs: 1500, maxInFlight: 50, concurrency: 4 });
     const steady = fleet.spawn('F-steady', forwarder('F-steady'));
-    let dying: Worker = fleet.spawn('F-dying', forwarder('F-dying'));
+    // the dying forwarder acks 300 ms after appending, so each kill finds sources whose outputs are written and not acked
+    const dyingForwarder = (): ForwarderConfig => ({ ...forwarder('F-dying'), ackDelayMs: 300 });
+    let dying: Worker = fleet.spawn('F-dying', dyingForwarder());
     await fleet.ready();
     const producer = fleet.spawn('P', { ...common, mode: 'produce', group: 'shop', consumer: 'P', first: 1, count: EVENTS, batchSize: 10, intervalMs: 40, retryDelayMs: 100 });
     await producer.waitFor('ready', 20_000);
@@ -52,7 +54,7 @@ describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
       await until(`kill ${kill}: the dying forwarder to forward 30 more`, () => forwardedBy(dying) >= before + 30 || producer.has('done'), left(), () => fleet.describe());
       await dying.kill('SIGKILL');
       if (kill === 2) await server.restart({ downMs: 1000 });
-      dying = fleet.spawn(`F-dying-${kill}`, forwarder('F-dying'));
+      dying = fleet.spawn(`F-dying-${kill}`, dyingForwarder());
       await dying.waitFor('ready', 20_000);
     }
     await until('the producer to finish', () => producer.has('done'), left(), () => fleet.describe());

@@ -51,6 +51,8 @@ export interface ForwarderConfig extends Omit<ConsumerConfig, 'mode' | 'ackEvery
   /** Partitions of the target. Default 1. */
   readonly targetPartitions?: number;
   readonly outputs: number;
+  /** Each ack waits this long after the outputs are appended: a kill then finds entries appended and not acked. Default 0. */
+  readonly ackDelayMs?: number;
 }
 
 export interface ProducerConfig extends CommonConfig {

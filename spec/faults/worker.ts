@@ -15,7 +15,7 @@
  *
  * SIGTERM closes the service (draining handlers, flushing acks) and exits 0.
  */
-import { defer, mergeMap, timer, type Subscription } from 'rxjs';
+import { defer, map, mergeMap, timer, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, forwardTo, isRetriable, type ConsumeOptions, type Delivery, type EventService, type EventServiceOptions } from 'rx-redis-events';
 import type { ConsumerConfig, ForwarderConfig, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
 
@@ -68,12 +68,20 @@ function forward(config: ForwarderConfig, service: EventService): Subscription {
   const project = ({ n }: { n: number }) => Array.from({ length: config.outputs }, (_, part) => ({ n, part }));
   return service
     .consume(streamOf(config), consumeOptions(config))
-    .pipe(forwardTo(service, target, project, { concurrency: config.concurrency ?? 1 }))
+    .pipe(map((delivery) => withAckDelay(delivery, config.ackDelayMs ?? 0)), forwardTo(service, target, project, { concurrency: config.concurrency ?? 1 }))
     .subscribe((outcome) => {
       if (!outcome.ok || 'deliveries' in outcome.item) return;
       const { item } = outcome;
       emit({ event: 'processed', group: config.group, consumer: config.consumer, n: item.value.n, id: item.id, count: item.deliveryCount });
     });
+}
+
+/** The delivery, with its ack sent `ms` after it is asked for. */
+function withAckDelay<T>(delivery: Delivery<T>, ms: number): Delivery<T> {
+  if (ms === 0) return delivery;
+  const { id, value, stream, key, partition, deliveryCount, producedAt } = delivery;
+  const ack = () => sleep(ms).then(() => delivery.ack());
+  return { id, value, stream, key, partition, deliveryCount, producedAt, ack, nack: (options) => delivery.nack(options), deadLetter: (reason) => delivery.deadLetter(reason) };
 }
 
 function consume(config: ConsumerConfig, service: EventService): Subscription {
