@@ -32,7 +32,4 @@ module.exports = {
   },
   transformIgnorePatterns: ['node_modules/(?!(superjson|copy-anything|is-what)/)'],
   testTimeout: 20000,
-  // The suite runs in one worker process, replaced once a test file leaves it above this size: what the
-  // test files leave behind (servers' clients, module registries) no longer adds up over ~120 files.
-  workerIdleMemoryLimit: '1GB',
 };

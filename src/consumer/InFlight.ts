@@ -28,6 +28,8 @@ export interface InFlightEvents<T> {
 const NACKED = -1;
 /** {@link InFlight}'s mark of a delivery with its handler for longer than `maxHandlingMs`. */
 const STUCK = -2;
+/** Being dead-lettered by a synchronous transport, which has done it when the call returns: nothing to renew. */
+const MOVING = -3;
 
 /** What {@link InFlight.leases} found: the ids whose lease to renew, and the deliveries that just became stuck. */
 export interface HeldLeases {
@@ -78,7 +80,7 @@ export class InFlight<T> implements DeliverySettler {
     const renew: string[] = [];
     const stuck: { id: string; handlingMs: number }[] = [];
     for (const [id, since] of this.held) {
-      if (since === STUCK) continue;
+      if (since === STUCK || since === MOVING) continue;
       if (since === NACKED || now - since <= this.options.maxHandlingMs) {
         renew.push(id);
       } else {
@@ -169,9 +171,10 @@ export class InFlight<T> implements DeliverySettler {
     this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
     // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
+    // (a synchronous transport has it when the call returns, also in virtual time, where the promise waits)
     const sharing = this.acking.get(acked);
     if (sharing) sharing.push(id);
-    else {
+    else if (!this.ctx.transport.synchronous) {
       this.acking.set(acked, [id]);
       const settled = () => void this.acking.delete(acked);
       acked.then(settled, settled);
@@ -232,7 +235,7 @@ export class InFlight<T> implements DeliverySettler {
    */
   private moveToDeadLetters(id: string, info: DeadLetterInfo, rejectOnFailure = false): Promise<void> {
     const { key } = this.target;
-    this.held.set(id, this.options.scheduler.now());
+    this.held.set(id, this.ctx.transport.synchronous ? MOVING : this.options.scheduler.now());
     const moved = this.ctx.transport
       .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
       .then(
