@@ -43,8 +43,8 @@ export function iterateSuite(ctx: () => BackendContext): void {
       if (delivery.value === 2) break;
     }
     expect(seen).toEqual([1, 2]);
-    await waitFor('the subscription gone', async () => (await service.health()).consumers.length === 0);
-    expect(await ctx().pendingCount(numbers.name, 'A')).toBe(3);
+    // (not health(): as the least-privilege ACL user its CONFIG GET is refused, which the ACL run counts)
+    await waitFor('the ack of 1, the rest pending', async () => (await ctx().pendingCount(numbers.name, 'A')) === 3);
     const again: number[] = [];
     for await (const delivery of service.iterate(numbers, { claimIdleAfterMs: 50 })) {
       again.push(delivery.value);
@@ -63,7 +63,6 @@ export function iterateSuite(ctx: () => BackendContext): void {
       for await (const delivery of service.iterate(numbers, { from: 'start' })) throw new Error(`cannot handle ${delivery.value}`);
     };
     await expect(loop()).rejects.toThrow('cannot handle 7');
-    await waitFor('the subscription gone', async () => (await service.health()).consumers.length === 0);
     expect(await ctx().pendingCount(numbers.name, 'A')).toBe(1);
   });
 
