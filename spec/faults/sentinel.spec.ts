@@ -160,10 +160,8 @@ async function run(topology: SentinelTopology, services: EventService[]): Promis
     outcome.failoverMs = Date.now() - killedAt;
     outcome.producedAtFailover = outcome.acknowledged.size;
 
-    await oldServer.restart();
-    const admin = new Redis({ host: oldServer.host, port: oldServer.port });
-    await admin.replicaof(current.host, String(current.port));
-    admin.disconnect();
+    // it comes back as a replica of the new master: an empty master on its old address could win the sentinels back and wipe the data
+    await oldServer.restart({ args: ['--replicaof', current.host, String(current.port)] });
     await topology.waitForReplica(oldServer, left());
 
     // pub/sub has no memory: probe until the listener is subscribed on the new master, then a full round

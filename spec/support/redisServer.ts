@@ -25,7 +25,7 @@ export interface RedisServer {
    * SIGTERM (SIGKILL after 5 s) and wait for exit unless already down, stay down `downMs`, then start
    * again on the same port and dir with the same arguments; resolves once the new process answers PING.
    */
-  restart(options?: { downMs?: number }): Promise<void>;
+  restart(options?: { downMs?: number; args?: readonly string[] }): Promise<void>;
   /**
    * Sends `signal` (default SIGKILL). For a signal that ends the process, resolves once it has exited
    * (bring it back with `restart()`); for SIGSTOP/SIGCONT and the like, at once.
@@ -205,13 +205,13 @@ function handle(listener: RedisListener, port: number, dir: string, first: Launc
     await terminate(current);
     await rm(dir, { recursive: true, force: true });
   };
-  const restart = async ({ downMs = 0 } = {}): Promise<void> => {
+  const restart = async ({ downMs = 0, args = [] }: { downMs?: number; args?: readonly string[] } = {}): Promise<void> => {
     if (stopping) throw new Error('redis-server: restart() after stop()');
     await terminate(current);
     if (downMs > 0) await delay(downMs);
     // The port is ours, but a socket of the old process may linger a moment: try again briefly.
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const launched = await launch(listener, port, dir, extra, log);
+      const launched = await launch(listener, port, dir, [...extra, ...args], log);
       if (launched) return void (current = launched);
       await delay(100 * attempt);
     }
