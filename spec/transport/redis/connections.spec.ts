@@ -41,7 +41,7 @@ describe('redis transport - connections', () => {
       await waitFor('every event of the 3 streams', () => streams.every((stream) => seen.get(stream.name)?.length === values.length));
       for (const stream of streams) expect([...(seen.get(stream.name) ?? [])].sort((a, b) => a - b)).toEqual(values);
       expect((await clients()) - base).toBe(2);
-      const blocked = (await redis.admin.client('LIST')).split('\n').filter((line) => / cmd=xreadgroup\b/.test(line));
+      const blocked = String(await redis.admin.client('LIST')).split('\n').filter((line: string) => / cmd=xreadgroup\b/.test(line));
       expect(blocked).toHaveLength(1);
       // a listener adds the one pub/sub connection
       const listening = service.listen(broadcastStream<number>(uniqueName('live'))).subscribe();
