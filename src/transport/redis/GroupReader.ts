@@ -196,7 +196,10 @@ export class GroupReader {
         if (error instanceof Error && /^(MOVED|READONLY)\b/.test(error.message)) this.connections.refreshNodes(); // the next reads follow the slot
         const failure = this.closed ? undefined : this.connections.transportError('read', error);
         this.finish(keys, (requests) => {
-          for (const request of requests) failure ? request.fail(failure) : request.answer([]);
+          for (const request of requests) {
+            if (failure) request.fail(failure);
+            else request.answer([]);
+          }
           return requests.length;
         });
       },
