@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import { createEventService, MemoryBroker } from 'rx-redis-events';
+import { eventually, sleep } from '../spec/support/eventually';
 import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
 import { main as comingFrom } from './coming-from';
@@ -183,8 +184,8 @@ describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) 
 
   it('graceful-shutdown - on SIGTERM the handlers in flight finish, every handled event is acked, the process exits 0', async () => {
     const { child, exited, output: outputNow } = spawnExample('graceful-shutdown.ts', server);
-    while (!outputNow().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await eventually('the example to print ready', () => outputNow().includes('ready'), { timeoutMs: 20_000, intervalMs: 20 });
+    await sleep(1000);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const output = outputNow();

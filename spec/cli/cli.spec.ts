@@ -1,8 +1,9 @@
 import { createEventService, eventStream, type Delivery, type EventService, type StreamDescription } from '../../src';
-import { collect, uniqueName, waitFor } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { version } from '../../package.json';
 import { buildCli, RunningCli, runCli, runInTerminal } from './runCli';
+import { eventually } from '../support/eventually';
 
 interface Order {
   n: number;
@@ -45,8 +46,8 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const [first, second] = await collect(service.consume(orders, { from: 'start', maxDeliveries: 1 }), 3);
     await first?.ack();
     await second?.nack();
-    await waitFor('one dead letter', async () => (await service.deadLetters(orders)).length === 1);
-    await waitFor('one pending', async () => (await service.describe(orders)).groups[0]?.pending === 1);
+    await eventually('one dead letter', async () => (await service.deadLetters(orders)).length === 1);
+    await eventually('one pending', async () => (await service.describe(orders)).groups[0]?.pending === 1);
     return { service, ids };
   }
 
@@ -161,7 +162,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const [start] = await service.produce(orders, order(1));
     const tail = new RunningCli(cli, ['tail', 'orders', '--from', start as string, '--prefix', prefix], env());
     const ids = await service.produce(orders, order(2), order(3));
-    await waitFor('two lines', () => tail.lines.length === 2);
+    await eventually('two lines', () => tail.lines.length === 2);
     expect(tail.lines).toEqual([`${ids[0]}  o2  { n: 2, at: 2024-01-01T00:00:02.000Z }`, `${ids[1]}  o3  { n: 3, at: 2024-01-01T00:00:03.000Z }`]);
     expect(await tail.stop()).toBe(0);
     expect(await redis.admin.xinfo('GROUPS', `${prefix}orders`)).toEqual([]);
@@ -205,7 +206,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const service = open('C');
     await service.produce(bulk, ...Array.from({ length: 150 }, (_, n) => n));
     const subscription = service.consume(bulk, { from: 'start', maxDeliveries: 1 }).subscribe((d: Delivery<number>) => void d.nack());
-    await waitFor('150 dead letters', async () => (await service.describe(bulk)).deadLetters === 150);
+    await eventually('150 dead letters', async () => (await service.describe(bulk)).deadLetters === 150);
     subscription.unsubscribe();
     const redrive = await run('dlq', 'redrive', 'bulk', '--yes');
     expect(redrive).toEqual({ code: 0, stdout: 'redriven 150 dead letters to bulk\n', stderr: 'redriven: 100/150\nredriven: 150/150\n' });

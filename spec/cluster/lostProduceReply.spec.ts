@@ -1,9 +1,10 @@
 import type { NatMap } from 'ioredis';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { partitionKeys } from '../../src/partitions/streamLayout';
-import { sleep, uniqueName } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { startChaosProxy, type ChaosProxy } from '../faults/chaosProxy';
 import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import { eventually, sleep } from '../support/eventually';
 
 /**
  * Issue 16 on the local cluster: a proxy in front of every master (the client reaches them through
@@ -44,8 +45,7 @@ describe('cluster - a produce reply lost on the network', () => {
       let settled = false;
       const produced = service.produce(stream, ...Array.from({ length: 10 }, (_, index) => ({ n: index + 1 })));
       void produced.finally(() => (settled = true));
-      const deadline = Date.now() + 10_000;
-      while ((await total()) < 18 && Date.now() < deadline) await sleep(20);
+      await eventually('the masters to hold 18 entries', async () => (await total()) >= 18, { timeoutMs: 10_000, intervalMs: 20 });
       expect(await total()).toBe(18);
       await sleep(300);
       expect(settled).toBe(false);

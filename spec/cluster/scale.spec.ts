@@ -2,6 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import { ackAfter, createEventService, eventStream, isRetriable, type Delivery, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
+import { eventually, sleep } from '../support/eventually';
 import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import { partitionKeys } from '../../src/partitions/streamLayout';
@@ -40,18 +41,8 @@ interface Handled {
 }
 
 const orderOf = (n: number): Order => ({ n, orderId: `order-${n}` });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
-
-/** Polls `probe` every 50 ms until it holds; fails after `ms` with what `detail()` says. */
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms: number, detail: () => string | Promise<string> = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${await detail()}`);
-    await sleep(50);
-  }
-}
 
 /** The longest time between two consecutive moments of `times` (sorted here), or 0. */
 function longestGap(times: readonly number[]): number {
@@ -130,7 +121,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
         .subscribe();
     }
     const producer = open('shop', 'shop-1');
-    await until('every partition stream to exist', async () => sum((await cluster.keyCountPerMaster(streamKeys)).values()) === PARTITIONS, 20_000);
+    await eventually('every partition stream to exist', async () => sum((await cluster.keyCountPerMaster(streamKeys)).values()) === PARTITIONS, { timeoutMs: 20_000, intervalMs: 50 });
 
     // Produces orders first .. last in batches; a batch whose produce rejects with a retriable error is produced again.
     const acknowledgedAt = new Map<number, number>();
@@ -168,7 +159,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
 
     // The fault: the master of partition 0 is SIGKILLed while production goes on; its replica takes over.
     const production = produce(BEFORE_KILL + 1, BEFORE_KILL + DURING_FAILOVER);
-    await until('the second phase of production to be under way', () => acknowledgedAt.size >= BEFORE_KILL + KILL_AFTER, 30_000);
+    await eventually('the second phase of production to be under way', () => acknowledgedAt.size >= BEFORE_KILL + KILL_AFTER, { timeoutMs: 30_000, intervalMs: 50 });
     const victim = owners[0] as number;
     const replica = cluster.nodes.find((node) => node.replicaOf === victim)?.port;
     const lostPartitions = new Set(owners.flatMap((port, partition) => (port === victim ? [partition] : [])));
@@ -190,7 +181,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
     const pending = await withClient(cluster, async (client) => {
       const pendingNow = async () => sum(await Promise.all(keys.map(async (key) => ((await client.xpending(key, GROUP)) as [number])[0])));
       const detail = async () => `missing ${missing().length} ${JSON.stringify(missing().slice(0, 10))}, pending ${await pendingNow()}, last reported ${JSON.stringify(reported.slice(-3).map(messageOf))}`;
-      await until('every acknowledged event to be handled and acked', async () => missing().length === 0 && (await pendingNow()) === 0, 30_000, detail);
+      await eventually('every acknowledged event to be handled and acked', async () => missing().length === 0 && (await pendingNow()) === 0, { timeoutMs: 30_000, intervalMs: 50, detail });
       return pendingNow();
     });
     const drainedMs = Date.now() - producedAt;

@@ -3,7 +3,8 @@ import { createEventService, eventStream } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import type { ConsumerConfig } from './protocol';
-import { difference, Fleet, range, report, tally, until } from './harness';
+import { difference, Fleet, range, report, tally } from './harness';
+import { eventually } from '../support/eventually';
 
 const TOTAL = 2000;
 const CLAIM_IDLE_AFTER_MS = 1000;
@@ -40,7 +41,7 @@ describe('faults - kill -9 of a consumer mid-batch', () => {
     await producer.close();
     const numberOf = new Map(ids.map((id, index) => [id, index + 1]));
 
-    await until('the victim to process 150 events', () => victim.events('processed').length >= 150, 20_000, () => fleet.describe());
+    await eventually('the victim to process 150 events', () => victim.events('processed').length >= 150, { timeoutMs: 20_000, detail: () => fleet.describe() });
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
     expect(victim.exit?.signal).toBe('SIGKILL');
@@ -52,11 +53,10 @@ describe('faults - kill -9 of a consumer mid-batch', () => {
     expect(processedUnacked.length).toBeGreaterThan(0); // ... some of them processed: mid-batch
 
     const groupPending = async () => ((await admin.xpending(key, 'A')) as [number])[0];
-    await until(
+    await eventually(
       'group A to process every event and ack it',
       async () => tally(fleet.processed('A')).distinct.size === TOTAL && (await groupPending()) === 0,
-      30_000,
-      () => difference(range(1, TOTAL), tally(fleet.processed('A')).distinct),
+      { timeoutMs: 30_000, detail: () => difference(range(1, TOTAL), tally(fleet.processed('A')).distinct) },
     );
     const doneAt = Date.now();
     await Promise.all(survivors.map((worker) => worker.stop()));

@@ -3,8 +3,9 @@ import { uniqueName } from '../conformance/helpers';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import { eventStream } from '../../src';
-import { Fleet, range, report, until, type Worker } from './harness';
+import { Fleet, range, report, type Worker } from './harness';
 import type { ForwarderConfig } from './protocol';
+import { eventually } from '../support/eventually';
 
 const EVENTS = 2000;
 const OUTPUTS = 2;
@@ -51,13 +52,13 @@ describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
     // the same consumer name again: the restarted process takes its own pending entries back at once
     for (let kill = 1; kill <= KILLS; kill++) {
       const before = forwardedBy(dying);
-      await until(`kill ${kill}: the dying forwarder to forward 30 more`, () => forwardedBy(dying) >= before + 30 || producer.has('done'), left(), () => fleet.describe());
+      await eventually(`kill ${kill}: the dying forwarder to forward 30 more`, () => forwardedBy(dying) >= before + 30 || producer.has('done'), { timeoutMs: left(), detail: () => fleet.describe() });
       await dying.kill('SIGKILL');
       if (kill === 2) await server.restart({ downMs: 1000 });
       dying = fleet.spawn(`F-dying-${kill}`, dyingForwarder());
       await dying.waitFor('ready', 20_000);
     }
-    await until('the producer to finish', () => producer.has('done'), left(), () => fleet.describe());
+    await eventually('the producer to finish', () => producer.has('done'), { timeoutMs: left(), detail: () => fleet.describe() });
     expect(fleet.produced()).toEqual(range(1, EVENTS));
 
     const source = eventStream('orders', { partitions: 2 });
@@ -65,7 +66,7 @@ describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
     const pending = async () => (await Promise.all(partitionKeys(prefix, source).map(async (key) => ((await admin.xpending(key, GROUP)) as [number])[0]))).reduce((sum, n) => sum + n, 0);
     const targetLength = async () => (await Promise.all(partitionKeys(prefix, target).map((key) => admin.xlen(key)))).reduce((sum, n) => sum + n, 0);
     const forwarded = () => new Set(fleet.processed(GROUP).map((line) => line.n));
-    await until('every event forwarded and acked', async () => forwarded().size === EVENTS && (await pending()) === 0, left(), () => `forwarded ${forwarded().size}, ${fleet.describe()}`);
+    await eventually('every event forwarded and acked', async () => forwarded().size === EVENTS && (await pending()) === 0, { timeoutMs: left(), detail: () => `forwarded ${forwarded().size}, ${fleet.describe()}` });
     await fleet.stopAll();
 
     const sourceLength = (await Promise.all(partitionKeys(prefix, source).map((key) => admin.xlen(key)))).reduce((sum, n) => sum + n, 0);

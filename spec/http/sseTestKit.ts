@@ -111,17 +111,6 @@ export function stopServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Polls `probe` until it returns `expected` (or fails after `timeoutMs`). */
-export async function eventually<T>(probe: () => T | Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value === expected) return;
-    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)} after ${timeoutMs} ms, expected ${JSON.stringify(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** A backend for the HTTP specs: services on a fresh key space per test, and the broker's subscription count. */
 export interface HttpBackend {
   readonly name: 'memory' | 'redis';

@@ -86,6 +86,3 @@ export async function pendingOf(service: EventService, stream: string, group: st
   const description = await service.describe(eventStream(stream));
   return description.groups.find((g) => g.name === group)?.pending ?? 0;
 }
-
-/** Waits `ms` of real time (to show that nothing more happens). */
-export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
