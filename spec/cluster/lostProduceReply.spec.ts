@@ -3,7 +3,7 @@ import { createEventService, eventStream } from 'rx-redis-events';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import { uniqueName } from '../conformance/helpers';
 import { startChaosProxy, type ChaosProxy } from '../faults/chaosProxy';
-import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import { useRedisCluster } from '../support/useRedisCluster';
 import { eventually, sleep } from '../support/eventually';
 
 /**
@@ -12,18 +12,12 @@ import { eventually, sleep } from '../support/eventually';
  * resets the connections 300 ms later; the cluster client sends the call's appends again.
  */
 describe('cluster - a produce reply lost on the network', () => {
-  let cluster: RedisCluster;
   const proxies: ChaosProxy[] = [];
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3 });
-  }, 45_000);
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await cluster?.stop();
-  }, 30_000);
+  afterAll(() => Promise.all(proxies.map((proxy) => proxy.close())), 30_000); // before the cluster stops
+  const fixture = useRedisCluster({ masters: 3 });
 
   it('cluster - produce of 10 events whose replies were lost resolves with 10 ids, and the partitions hold those 10 entries once', async () => {
+    const { cluster } = fixture;
     const natMap: NatMap = {};
     for (const node of cluster.nodes) {
       const proxy = await startChaosProxy(node);

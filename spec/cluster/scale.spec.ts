@@ -3,7 +3,8 @@ import type { Cluster } from 'ioredis';
 import { ackAfter, createEventService, eventStream, isRetriable, type Delivery, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { eventually, sleep } from '../support/eventually';
-import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import type { RedisCluster } from '../support/redisCluster';
+import { useRedisCluster } from '../support/useRedisCluster';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 
@@ -67,18 +68,12 @@ async function withClient<R>(cluster: RedisCluster, work: (client: Cluster) => P
  * events are produced and consumed; its replica takes over.
  */
 describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consumers, a master killed', () => {
-  let cluster: RedisCluster;
   const services: EventService[] = [];
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  }, 45_000);
-  afterAll(async () => {
-    await Promise.allSettled(services.map((service) => service.close()));
-    await cluster?.stop();
-  }, 30_000);
+  afterAll(() => Promise.allSettled(services.map((service) => service.close())), 30_000); // before the cluster stops
+  const fixture = useRedisCluster({ masters: 3, replicasPerMaster: 1 });
 
   it('spreads the partitions over every master, shares the work, and loses no acknowledged event when a master dies', async () => {
+    const { cluster } = fixture;
     const prefix = `${uniqueName('scale')}:`;
     // idempotency keys: a batch produced again after a rejection (part of it may have reached the live masters) appends nothing twice
     const stream = eventStream<Order>('orders', { partitions: PARTITIONS, key: (order) => order.orderId, idempotency: { key: (order) => order.orderId } });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import type { RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 import { difference, Fleet, range, report, tally, type Received, type Worker } from './harness';
 import { eventually } from '../support/eventually';
 
@@ -30,22 +31,15 @@ interface Outcome {
  * fsync always) while 3 producers and 4 consumers in 2 groups run.
  */
 describe('faults - Redis restart under load', () => {
-  let server: RedisServer;
-  let admin: Redis;
   const fleet = new Fleet();
   let outcome: Outcome;
+  afterAll(() => fleet.killAll()); // before the server stops
+  const redis = useRedisServer({ persistent: true });
 
   beforeAll(async () => {
-    server = await startRedisServer({ persistent: true });
-    admin = new Redis(server.url);
-    admin.on('error', () => undefined); // down while Redis restarts
-    outcome = await run(server, admin, fleet);
+    redis.admin.on('error', () => undefined); // down while Redis restarts
+    outcome = await run(redis.server, redis.admin, fleet);
   }, 60_000);
-  afterAll(async () => {
-    await fleet.killAll();
-    await admin.quit();
-    await server.stop();
-  });
 
   it('faults - every event whose produce was acknowledged is processed at least once by each group', () => {
     expect(outcome.failure).toBeUndefined();
