@@ -3,11 +3,13 @@ import { broadcastStream, eventStream, type Codec } from '../../src';
 import { decodeValue, encodeEntry, encodeValue } from '../../src/codec/entryCodec';
 
 describe('codecs', () => {
-  it("codec option - defaults to 'superjson'; 'json' and a custom codec are kept as given", () => {
+  it("codec option - 'superjson' (the default) leaves the definition as it was; 'json' and a custom codec are kept as given", () => {
     const custom: Codec<number> = { encode: String, decode: Number };
-    expect([eventStream('a').codec, eventStream('a', { codec: 'superjson' }).codec, eventStream('a', { codec: 'json' }).codec, eventStream<number>('a', { codec: custom }).codec]).toEqual(['superjson', 'superjson', 'json', custom]);
+    expect(JSON.stringify(eventStream('a', { codec: 'superjson' }))).toBe('{"kind":"eventStream","name":"a","partitions":1}');
+    expect(JSON.stringify(broadcastStream('b', { codec: 'superjson' }))).toBe('{"kind":"broadcastStream","name":"b"}');
+    expect([eventStream('a').codec, eventStream('a', { codec: 'json' }).codec, eventStream<number>('a', { codec: custom }).codec]).toEqual([undefined, 'json', custom]);
     expect(eventStream<number>('a', { codec: custom }).codec).toBe(custom);
-    expect([broadcastStream('b').codec, broadcastStream('b', { codec: 'json' }).codec, broadcastStream<number>('b', { codec: custom }).codec]).toEqual(['superjson', 'json', custom]);
+    expect([broadcastStream('b').codec, broadcastStream('b', { codec: 'json' }).codec, broadcastStream<number>('b', { codec: custom }).codec]).toEqual([undefined, 'json', custom]);
   });
 
   it('codec option - anything else is a TypeError naming the definition and codec', () => {

@@ -23,9 +23,12 @@ export interface Codec<T> {
  */
 export type StreamCodec<T> = 'superjson' | 'json' | Codec<T>;
 
-/** The codec of a definition's options: `'superjson'` when not given; a TypeError naming `where` for anything else than a {@link StreamCodec}. */
-export function codecOption<T>(codec: unknown, where: string): StreamCodec<T> {
-  if (codec === undefined || codec === 'superjson') return 'superjson';
+/**
+ * The codec of a definition's options: `undefined` for the default (`'superjson'`, given or not), which
+ * the definition leaves out as it leaves out other defaults; a TypeError naming `where` for anything else than a {@link StreamCodec}.
+ */
+export function codecOption<T>(codec: unknown, where: string): Exclude<StreamCodec<T>, 'superjson'> | undefined {
+  if (codec === undefined || codec === 'superjson') return undefined;
   if (codec === 'json') return 'json';
   if (typeof codec === 'object' && codec !== null && typeof (codec as Codec<T>).encode === 'function' && typeof (codec as Codec<T>).decode === 'function') {
     return codec as Codec<T>;

@@ -15,8 +15,8 @@ export interface BroadcastStream<T> {
   readonly kind: 'broadcastStream';
   /** The channel's name; the Redis channel is the service's `prefix` followed by this name. */
   readonly name: string;
-  /** How messages are encoded (`'superjson'` unless the definition says otherwise). */
-  readonly codec: StreamCodec<T>;
+  /** How messages are encoded, when not with superjson (the default, given or not, leaves this out). */
+  readonly codec?: Exclude<StreamCodec<T>, 'superjson'>;
   /** Phantom field carrying the message type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -39,5 +39,6 @@ export interface BroadcastStream<T> {
 export function broadcastStream<T>(name: string, options: BroadcastStreamOptions<T> = {}): BroadcastStream<T> {
   assertName(name, 'broadcastStream name');
   if (typeof options !== 'object' || options === null) throw new TypeError(`rx-redis-events: broadcastStream("${name}") options must be an object`);
-  return Object.freeze({ kind: 'broadcastStream' as const, name, codec: codecOption<T>(options.codec, `broadcastStream("${name}")`) });
+  const codec = codecOption<T>(options.codec, `broadcastStream("${name}")`);
+  return Object.freeze({ kind: 'broadcastStream' as const, name, ...(codec ? { codec } : {}) });
 }

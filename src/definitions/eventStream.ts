@@ -77,8 +77,8 @@ export interface EventStream<T> {
   readonly partitions: number;
   /** Idempotency keys, if any, with the window filled in. */
   readonly idempotency?: Required<IdempotencyOptions<T>>;
-  /** How values are encoded (`'superjson'` unless the definition says otherwise). */
-  readonly codec: StreamCodec<T>;
+  /** How values are encoded, when not with superjson (the default, given or not, leaves this out). */
+  readonly codec?: Exclude<StreamCodec<T>, 'superjson'>;
   /** Phantom field carrying the value type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -121,7 +121,7 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
     kind: 'eventStream' as const,
     name,
     partitions,
-    codec,
+    ...(codec ? { codec } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.retention ? { retention: Object.freeze({ ...options.retention }) } : {}),
     ...(idempotency ? { idempotency } : {}),

@@ -49,7 +49,7 @@ export function openEventStream<T>(openSink: () => SseSink, stream: EventStream<
 
 /** The data encoding that follows the stream's codec: superjson, plain JSON, or the text of its own `encode`. */
 function encodingOf<T>(stream: EventStream<T>): SseEncoding {
-  const { codec } = stream;
+  const { codec = 'superjson' } = stream;
   return typeof codec === 'string' ? codec : (value) => codec.encode(value as T);
 }
 
