@@ -118,13 +118,16 @@ describe('wire format (README)', () => {
     await listener.listening(Prices);
     await run('publish');
     expect(await heard).toEqual([{ sku: 'a-1', price: 9.99 }]);
+    const subscribers = async () => ((await redis.admin.pubsub('NUMSUB', `${prefix}prices`)) as [string, number])[1];
+    await listener.close();
+    await waitFor('no subscriber', async () => (await subscribers()) === 0);
 
     const { script, expected } = block('subscribe');
     const child = spawn('bash', ['-c', shell(script)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor('the redis-cli subscriber', async () => ((await redis.admin.pubsub('NUMSUB', `${prefix}prices`)) as [string, number])[1] === 1);
+      await waitFor('the redis-cli subscriber', async () => (await subscribers()) === 1);
       await open('shop').broadcast(Prices, { sku: 'a-2', price: 5 });
       await waitFor('the message', () => output.split('\n').length > expected.length);
     } finally {
