@@ -136,7 +136,8 @@ describe('wire format (README)', () => {
     expectOutput(output, expected);
   });
 
-  it('wire format - the partition tags and the superjson document in the text are what the library uses', async () => {
+  it('wire format - the partition tags, the superjson document and the definitions in the text are what the library and this spec use', async () => {
+    expect(SECTION).toContain("const Orders = eventStream<Order>('orders', { codec: 'json', key: (order) => order.orderId });\nconst Prices = broadcastStream<Price>('prices', { codec: 'json' });\n");
     expect(SECTION).toContain(`for 2 partitions ${partitionTags(2).map((tag) => `\`${tag}\``).join(', ')}; for 4, ${partitionTags(4).map((tag) => `\`${tag}\``).join(', ')}.`);
     const superjsonExample = /\(`(\{"json":\{"at":[^`]*)`\)/.exec(SECTION)?.[1];
     expect(superjsonExample).toBe(encodeValue('orders', { at: new Date('2026-01-01T00:00:00.000Z') }));
