@@ -1,5 +1,5 @@
 export { eventStream, DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream, type EventStreamOptions, type IdempotencyOptions, type RetentionOptions } from './definitions/eventStream';
-export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
+export { broadcastStream, type BroadcastStream, type BroadcastStreamOptions } from './definitions/broadcastStream';
 export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
@@ -17,6 +17,7 @@ export { autoAck } from './operators/autoAck';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { EntryFields } from './codec/entryCodec';
+export type { Codec, StreamCodec } from './codec/codecs';
 export type { GroupStart } from './transport/StreamTransport';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
 export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';

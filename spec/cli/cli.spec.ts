@@ -157,6 +157,27 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect({ id: delivery?.id, key: delivery?.key, value: delivery?.value }).toEqual({ id, key: 'o5', value: { n: 5 } });
   }, 60_000);
 
+  it("cli - produce --codec json writes plain JSON; tail shows superjson, plain JSON and other text (raw), and acks all of it with --group", async () => {
+    const produced = await run('produce', 'lines', '{"sku":"a","qty":1}', '--codec', 'json');
+    expect(produced.code).toBe(0);
+    const [id] = produced.stdout.split('\n');
+    expect(await redis.admin.xrange(`${prefix}lines`, '-', '+')).toEqual([[id, ['v', '{"sku":"a","qty":1}']]]);
+    const other = await redis.admin.xadd(`${prefix}lines`, '*', 'v', 'b|2', 'k', 'b');
+    const [third] = await open('P').produce(eventStream<{ at: Date }>('lines'), { at: new Date(Date.UTC(2024, 0, 1)) });
+    const read = await run('tail', 'lines', '--from', 'start', '--count', '3', '--json');
+    expect(read.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      { id, key: null, producedAt: expect.any(String) as unknown, value: { sku: 'a', qty: 1 } },
+      { id: other, key: 'b', producedAt: expect.any(String) as unknown, text: 'b|2' },
+      { id: third, key: null, producedAt: expect.any(String) as unknown, value: { at: '2024-01-01T00:00:00.000Z' } },
+    ]);
+    const consumed = await run('tail', 'lines', '--group', 'audit', '--from', 'start', '--count', '3');
+    expect(consumed.stdout.trimEnd().split('\n')).toEqual([`${id}  -  { sku: 'a', qty: 1 }`, `${other}  b  <text: 'b|2'>`, `${third}  -  { at: 2024-01-01T00:00:00.000Z }`]);
+    const description = await open('A').describe(eventStream('lines'));
+    expect({ deadLetters: description.deadLetters, pending: description.groups.map((group) => group.pending) }).toEqual({ deadLetters: 0, pending: [0] });
+    const bad = await run('produce', 'lines', '{}', '--codec', 'yaml');
+    expect({ code: bad.code, first: bad.stderr.split('\n')[0] }).toEqual({ code: 2, first: 'rx-redis-events: --codec must be superjson or json, got "yaml"' });
+  }, 60_000);
+
   it('cli - tail without a group prints events as they arrive (XREAD) and joins no group; SIGINT ends it with 0', async () => {
     const service = open('P');
     const [start] = await service.produce(orders, order(1));

@@ -1,5 +1,6 @@
 import type { BackendContext, ConformanceBackend } from './backend';
 import { broadcastSuite } from './broadcastSuite';
+import { codecSuite } from './codecSuite';
 import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
@@ -50,5 +51,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('idempotency', () => idempotencySuite(ctx));
     describe('signal', () => signalSuite(ctx));
     describe('iterate', () => iterateSuite(ctx));
+    describe('codecs', () => codecSuite(ctx));
   });
 }

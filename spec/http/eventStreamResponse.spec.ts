@@ -32,6 +32,23 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     await resumed.cancel();
   });
 
+  it("eventStreamResponse - the data follows the stream's codec: plain JSON for codec 'json', encode's text for a custom codec, unless encoding says otherwise", async () => {
+    const service = backend().createService();
+    const asJson = eventStream<{ sku: string; qty: number }>('lines.json', { codec: 'json' });
+    const custom = eventStream<{ sku: string; qty: number }>('lines.custom', { codec: { encode: (line) => `${line.sku}|${line.qty}`, decode: (text) => ({ sku: text.split('|')[0] as string, qty: Number(text.split('|')[1]) }) } });
+    await service.produce(asJson, { sku: 'a', qty: 1 });
+    await service.produce(custom, { sku: 'b', qty: 2 });
+    const read = async (response: Response) => {
+      const body = readSse(response);
+      const [event] = await body.readEvents(1);
+      await body.cancel();
+      return event?.data;
+    };
+    expect(await read(eventStreamResponse(request(), service, asJson, { from: 'start', pollMs: 10 }))).toBe('{"sku":"a","qty":1}');
+    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10 }))).toBe('b|2');
+    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10, encoding: 'superjson' }))).toBe('{"json":{"sku":"b","qty":2}}');
+  });
+
   it('eventStreamResponse - the body cancelled stops reading the stream', async () => {
     const service = backend().createService();
     const reads = jest.spyOn(service, 'read');

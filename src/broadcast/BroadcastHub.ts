@@ -7,6 +7,7 @@ import type { PubSubTransport } from '../transport/PubSubTransport';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 
 interface Channel {
+  readonly codec: BroadcastStream<unknown>['codec'];
   readonly shared: Observable<unknown>;
   subscriber?: Subscriber<unknown>;
   ready?: Promise<void>;
@@ -30,8 +31,10 @@ export class BroadcastHub {
   listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
     let channel = this.channels.get(broadcast.name);
     if (!channel) {
-      channel = this.createChannel(broadcast.name);
+      channel = this.createChannel(broadcast);
       this.channels.set(broadcast.name, channel);
+    } else if (channel.codec !== broadcast.codec) {
+      throw new TypeError(`rx-redis-events: broadcast "${broadcast.name}" is listened to with another codec already in this service; every definition of a channel needs the same codec`);
     }
     return channel.shared as Observable<T>;
   }
@@ -55,9 +58,10 @@ export class BroadcastHub {
     for (const channel of this.channels.values()) channel.subscriber?.complete();
   }
 
-  private createChannel(name: string): Channel {
+  private createChannel({ name, codec }: BroadcastStream<unknown>): Channel {
     const address = this.prefix + name;
     const channel: Channel = {
+      codec,
       shared: new Observable<unknown>((subscriber) => {
         if (this.closedBy) return subscriber.error(this.closedBy());
         channel.subscriber = subscriber;
@@ -66,7 +70,7 @@ export class BroadcastHub {
             if (exceedsBytes(payload, this.maxMessageBytes)) {
               throw new DecodeError(name, '(broadcast)', `the message is ${utf8Bytes(payload)} bytes, more than maxMessageBytes (${this.maxMessageBytes}); dropped undecoded`);
             }
-            subscriber.next(decodeValue(name, '(broadcast)', payload));
+            subscriber.next(decodeValue(name, '(broadcast)', payload, codec));
           } catch (error) {
             this.report(error);
           }

@@ -143,7 +143,7 @@ export class InFlight<T> implements DeliverySettler {
       }
       let value: T;
       try {
-        value = decodeValueOf<T>(stream.name, entry.id, entry.fields);
+        value = decodeValueOf<T>(stream.name, entry.id, entry.fields, stream.codec);
       } catch (error) {
         void this.moveToDeadLetters(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
         continue;

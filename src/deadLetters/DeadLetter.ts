@@ -1,3 +1,4 @@
+import type { StreamCodec } from '../codec/codecs';
 import { decodeEntry, KEY_FIELD, type EntryFields } from '../codec/entryCodec';
 import { idTime } from '../internal/streamId';
 import type { StoredEntry } from '../transport/StreamTransport';
@@ -33,14 +34,14 @@ export interface DeadLetter<T> {
   readonly fields: EntryFields;
 }
 
-/** Reads a dead-letter entry. */
-export function toDeadLetter<T>(streamName: string, entry: StoredEntry): DeadLetter<T> {
+/** Reads a dead-letter entry, decoding its value with the stream's `codec`. */
+export function toDeadLetter<T>(streamName: string, entry: StoredEntry, codec: StreamCodec<T> = 'superjson'): DeadLetter<T> {
   const fields = originalFields(entry.fields);
   const sourceId = entry.fields.sid ?? '';
   const reason = (entry.fields.reason ?? 'decode') as DeadLetterReason;
   let value: T | undefined;
   try {
-    value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields).value;
+    value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields, codec).value;
   } catch {
     value = undefined;
   }

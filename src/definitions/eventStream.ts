@@ -1,3 +1,4 @@
+import { codecOption, type StreamCodec } from '../codec/codecs';
 import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { assertDuration, assertInteger, assertName } from '../internal/validate';
 
@@ -53,6 +54,11 @@ export interface EventStreamOptions<T> {
    * repeat meets the first); with `key`, events that share an idempotency key must share a partition key.
    */
   readonly idempotency?: IdempotencyOptions<T>;
+  /**
+   * How values are written in the entries' `v` field: `'superjson'` (default), `'json'` (plain JSON,
+   * for services in other languages; see the README's Wire format) or your own `{ encode, decode }`.
+   */
+  readonly codec?: StreamCodec<T>;
 }
 
 /**
@@ -71,6 +77,8 @@ export interface EventStream<T> {
   readonly partitions: number;
   /** Idempotency keys, if any, with the window filled in. */
   readonly idempotency?: Required<IdempotencyOptions<T>>;
+  /** How values are encoded, when not with superjson (the default, given or not, leaves this out). */
+  readonly codec?: Exclude<StreamCodec<T>, 'superjson'>;
   /** Phantom field carrying the value type; always `undefined` at run time. */
   readonly __type?: T;
 }
@@ -93,8 +101,8 @@ export interface EventStream<T> {
  * @param name Stream name: a non-empty string of at most 256 characters, without control characters,
  * whitespace, `{`, `}` (hash tags), `*`, `?`, `[`, `]`, `\` (glob syntax of ACL patterns), and not
  * ending with `:dlq` (the suffix of dead-letter streams).
- * @param options Optional partition key selector, number of partitions, retention limits and idempotency keys.
- * @throws TypeError when the name or a key selector is invalid; RangeError for a bad number.
+ * @param options Optional partition key selector, number of partitions, retention limits, idempotency keys and codec.
+ * @throws TypeError when the name, a key selector or the codec is invalid; RangeError for a bad number.
  */
 export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}): EventStream<T> {
   assertName(name, 'eventStream name');
@@ -108,10 +116,12 @@ export function eventStream<T>(name: string, options: EventStreamOptions<T> = {}
   const idempotency = options.idempotency === undefined ? undefined : idempotencyOf(name, options.idempotency);
   const partitions = options.partitions ?? 1;
   assertInteger(partitions, `eventStream("${name}") option partitions`, 1, MAX_PARTITIONS);
+  const codec = codecOption<T>(options.codec, `eventStream("${name}")`);
   return Object.freeze({
     kind: 'eventStream' as const,
     name,
     partitions,
+    ...(codec ? { codec } : {}),
     ...(options.key ? { key: options.key } : {}),
     ...(options.retention ? { retention: Object.freeze({ ...options.retention }) } : {}),
     ...(idempotency ? { idempotency } : {}),

@@ -263,7 +263,7 @@ export class EventService implements AsyncDisposable {
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
+    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000, stream.codec);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
@@ -351,7 +351,7 @@ export class EventService implements AsyncDisposable {
   async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes));
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes, broadcast.codec));
   }
 
   /**
