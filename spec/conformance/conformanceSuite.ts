@@ -15,6 +15,7 @@ import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
 import { signalSuite } from './signalSuite';
+import { validationSuite } from './validationSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -50,5 +51,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('idempotency', () => idempotencySuite(ctx));
     describe('signal', () => signalSuite(ctx));
     describe('iterate', () => iterateSuite(ctx));
+    describe('schemas', () => validationSuite(ctx));
   });
 }
