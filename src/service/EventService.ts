@@ -214,7 +214,7 @@ export class EventService implements AsyncDisposable {
    * `idempotency` option); an event whose key was produced within the window is
    * not appended and its original id is answered in its place.
    */
-  async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
+  async produce<T>(stream: EventStream<T>, ...events: NoInfer<T>[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
@@ -361,7 +361,7 @@ export class EventService implements AsyncDisposable {
    * over `maxMessageBytes` is refused with `MessageTooLargeError`. With a schema, the message is
    * validated first (a `ValidationError` otherwise, nothing published) and its output is published.
    */
-  async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
+  async broadcast<T>(broadcast: BroadcastStream<T>, message: NoInfer<T>): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
     const checked = outputsToWrite(broadcast, [message], 'broadcast');
