@@ -100,6 +100,7 @@ export function validationSuite(ctx: () => BackendContext): void {
     expect(failure.error).toBeInstanceOf(ValidationError);
     expect([failure.error.stream, failure.error.index, failure.error.issues]).toEqual([target.name, 0, [{ message: 'Too small: expected number to be >0', path: ['qty'] }]]);
     expect(await ctx().streamLength(target.name)).toBe(1);
+    await waitFor('the dead letter', async () => (await service.deadLetters(source)).length === 1);
     const [letter] = await service.deadLetters(source);
     expect(letter).toMatchObject({ reason: 'max-deliveries', error: failure.error.message, value: { id: 'bad', qty: -5 } });
   });
