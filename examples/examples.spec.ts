@@ -18,6 +18,7 @@ import { main as nestjsOrders } from './nestjs-orders';
 import { main as tracing } from './tracing';
 import { main as exactlyOnce } from './exactly-once';
 import { main as honoSse } from './hono-sse';
+import { main as validation } from './validation';
 
 const quiet = () => undefined;
 
@@ -57,6 +58,19 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
 
   it('exactly-once - repeated orders are stored once and answered with their first ids, each order has one invoice', async () => {
     expect(await exactlyOnce(env())).toEqual({ producedCalls: 26, repeatsAnsweredWithFirstId: true, orders: 20, invoices: 20, errors: 0 });
+  });
+
+  it('validation - produce refuses the invalid call whole, the unchecked entry is dead-lettered as invalid, consumers and listeners get the schema output', async () => {
+    expect(await validation(env())).toEqual({
+      refused: { index: 1, issues: [{ message: 'Too small: expected number to be >0', path: ['total'] }], streamLength: 0 },
+      billed: [
+        { orderId: 'o1', total: 20, currency: 'EUR' },
+        { orderId: 'o3', total: 7, currency: 'EUR' },
+      ],
+      deadLetter: { reason: 'invalid', error: 'total: Invalid input: expected number, received string' },
+      alerts: [3, 4],
+      droppedAlerts: 1,
+    });
   });
 
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {

@@ -6,7 +6,7 @@ import { firstValueFrom, take, toArray, timeout } from 'rxjs';
 import { broadcastStream, createEventService, eventStream, type Delivery, type EventService } from '../../src';
 import { partitionTags } from '../../src/partitions/partitionTags';
 import { encodeValue } from '../../src/codec/entryCodec';
-import { waitFor } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
 import { useRedisServer } from '../support/useRedisServer';
 
 /**
@@ -87,7 +87,7 @@ describe('wire format (README)', () => {
     const delivered: Delivery<Order>[] = [];
     const subscription = billing.consume(Orders, { from: 'start' }).subscribe((delivery) => (delivered.push(delivery), void delivery.ack()));
     await run('write');
-    await waitFor('the event written with redis-cli', () => delivered.length === 1);
+    await eventually('the event written with redis-cli', () => delivered.length === 1);
     expect(delivered.map(({ id, value, key }) => ({ id, value, key }))).toEqual([{ id: ids.get('1700000000000-0'), value: { orderId: 'o-1', total: 12.5, items: ['book'] }, key: 'o-1' }]);
     subscription.unsubscribe();
     await billing.close();
@@ -103,9 +103,9 @@ describe('wire format (README)', () => {
     const again = open('billing');
     const seen: Delivery<Order>[] = [];
     again.consume(Orders, { from: 'start' }).subscribe((delivery) => (seen.push(delivery), void delivery.ack()));
-    await waitFor('the library’s own event', () => seen.length === 1);
+    await eventually('the library’s own event', () => seen.length === 1);
     await run('dead-letter-write');
-    await waitFor('the dead letter', async () => (await again.deadLetters(Orders)).length === 1);
+    await eventually('the dead letter', async () => (await again.deadLetters(Orders)).length === 1);
     await run('dead-letter-read');
     const [letter] = await again.deadLetters(Orders);
     expect({ sourceId: letter?.sourceId, reason: letter?.reason, key: letter?.key, value: letter?.value }).toEqual({ sourceId: ids.get('1700000000000-2'), reason: 'decode', key: 'o-3', value: undefined });
@@ -120,16 +120,16 @@ describe('wire format (README)', () => {
     expect(await heard).toEqual([{ sku: 'a-1', price: 9.99 }]);
     const subscribers = async () => ((await redis.admin.pubsub('NUMSUB', `${prefix}prices`)) as [string, number])[1];
     await listener.close();
-    await waitFor('no subscriber', async () => (await subscribers()) === 0);
+    await eventually('no subscriber', async () => (await subscribers()) === 0);
 
     const { script, expected } = block('subscribe');
     const child = spawn('bash', ['-c', shell(script)], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor('the redis-cli subscriber', async () => (await subscribers()) === 1);
+      await eventually('the redis-cli subscriber', async () => (await subscribers()) === 1);
       await open('shop').broadcast(Prices, { sku: 'a-2', price: 5 });
-      await waitFor('the message', () => output.split('\n').length > expected.length);
+      await eventually('the message', () => output.split('\n').length > expected.length);
     } finally {
       process.kill(-(child.pid as number));
     }

@@ -1,7 +1,8 @@
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { broadcastStream, DecodeError, EncodeError, eventStream, forwardTo, type Codec, type EventStream } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 interface Line {
   sku: string;
@@ -46,7 +47,7 @@ export function codecSuite(ctx: () => BackendContext): void {
     expect((await service.read(orders)).entries.map((entry) => entry.value)).toEqual(values);
     await deliveries[0]?.deadLetter('refused');
     await deliveries[1]?.ack();
-    await waitFor('the dead letter', async () => (await service.deadLetters(orders)).length === 1);
+    await eventually('the dead letter', async () => (await service.deadLetters(orders)).length === 1);
     const [letter] = await service.deadLetters(orders);
     expect({ reason: letter?.reason, error: letter?.error, value: letter?.value, key: letter?.key }).toEqual({ reason: 'rejected', error: 'refused', value: values[0], key: 'o-1' });
   });
@@ -100,7 +101,7 @@ export function codecSuite(ctx: () => BackendContext): void {
     await ctx().appendRaw(name, { v: '[1,"two",null]' });
     const values = (await collect(service.consume(stream, { from: 'start' }), 2)).map((delivery) => (void delivery.ack(), delivery.value));
     expect(values).toEqual([{ n: 1, at: '2026-01-01T00:00:00.000Z' }, [1, 'two', null]]);
-    await waitFor('two dead letters', async () => (await service.deadLetters(stream)).length === 2);
+    await eventually('two dead letters', async () => (await service.deadLetters(stream)).length === 2);
     const letters = await service.deadLetters(stream);
     expect(letters.map(({ sourceId, reason }) => ({ sourceId, reason }))).toEqual([
       { sourceId: bad, reason: 'decode' },
@@ -152,7 +153,7 @@ export function codecSuite(ctx: () => BackendContext): void {
     const [delivery] = await collect(service.consume(lines, { from: 'start' }), 1);
     await delivery?.ack();
     expect(delivery?.value).toEqual({ sku: 'z', qty: 5 });
-    await waitFor('the dead letter', async () => (await service.deadLetters(lines)).length === 1);
+    await eventually('the dead letter', async () => (await service.deadLetters(lines)).length === 1);
     const [letter] = await service.deadLetters(lines);
     expect({ sourceId: letter?.sourceId, reason: letter?.reason, error: letter?.error, value: letter?.value, fields: letter?.fields }).toEqual({
       sourceId: bad,
@@ -174,7 +175,7 @@ export function codecSuite(ctx: () => BackendContext): void {
       .consume(source, { from: 'start' })
       .pipe(forwardTo(service, target, ({ sku, qty }) => ({ sku, qty })))
       .subscribe((outcome) => outcomes.push(outcome));
-    await waitFor('two forwarded', () => outcomes.length === 2);
+    await eventually('two forwarded', () => outcomes.length === 2);
     subscription.unsubscribe();
     expect(await storedValues(service, target.name)).toEqual(['a|1', 'b|3']);
     const second = ctx().createService({ group: 'B' });
@@ -182,7 +183,7 @@ export function codecSuite(ctx: () => BackendContext): void {
       .consume(target, { from: 'start' })
       .pipe(forwardTo(second, plain))
       .subscribe();
-    await waitFor('forwarded as JSON', async () => (await storedValues(service, plain.name)).length === 2);
+    await eventually('forwarded as JSON', async () => (await storedValues(service, plain.name)).length === 2);
     subscription2.unsubscribe();
     expect(await storedValues(service, plain.name)).toEqual(['{"sku":"a","qty":1}', '{"sku":"b","qty":3}']);
   });

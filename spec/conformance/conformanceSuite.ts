@@ -16,6 +16,7 @@ import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
 import { signalSuite } from './signalSuite';
+import { validationSuite } from './validationSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -52,5 +53,6 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('signal', () => signalSuite(ctx));
     describe('iterate', () => iterateSuite(ctx));
     describe('codecs', () => codecSuite(ctx));
+    describe('schemas', () => validationSuite(ctx));
   });
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createEventService, eventStream, type EventService } from '../../src';
 import { createDashboard, type Dashboard } from '../../src/dashboard/dashboardServer';
 import { parse } from 'superjson';
-import { uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
 import { openSse } from '../http/sseTestKit';
 import { useRedisServer } from '../support/useRedisServer';
 
@@ -60,7 +61,7 @@ describe('dashboard server', () => {
     const [delivery, , third] = await firstValueFrom(service.consume(custom, { from: 'start' }).pipe(take(3), toArray()));
     await delivery?.ack();
     await third?.deadLetter('refused');
-    await waitFor('the dead letter', async () => (await service.deadLetters(custom)).length === 1);
+    await eventually('the dead letter', async () => (await service.deadLetters(custom)).length === 1);
     const letters = parse<{ letters: { reason: string; value: unknown }[] }>(await (await fetch(new URL('api/streams/mixed/dead-letters', url))).text()).letters;
     expect(letters.map(({ reason, value }) => ({ reason, value }))).toEqual([{ reason: 'rejected', value: 'b|2' }]);
     expect(errors).toEqual([]);

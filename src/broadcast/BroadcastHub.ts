@@ -5,10 +5,14 @@ import { DecodeError } from '../errors/DecodeError';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
+import type { StandardSchemaV1 } from '../validation/StandardSchema';
+import { validateMessages } from '../validation/validateMessages';
 
 interface Channel {
   readonly codec: BroadcastStream<unknown>['codec'];
   readonly shared: Observable<unknown>;
+  /** The messages validated by each schema a definition of this channel has, shared as well. */
+  readonly validated: WeakMap<StandardSchemaV1, Observable<unknown>>;
   subscriber?: Subscriber<unknown>;
   ready?: Promise<void>;
 }
@@ -36,7 +40,11 @@ export class BroadcastHub {
     } else if (channel.codec !== broadcast.codec) {
       throw new TypeError(`rx-redis-events: broadcast "${broadcast.name}" is listened to with another codec already in this service; every definition of a channel needs the same codec`);
     }
-    return channel.shared as Observable<T>;
+    const { schema } = broadcast;
+    if (!schema) return channel.shared as Observable<T>;
+    let validated = channel.validated.get(schema);
+    if (!validated) channel.validated.set(schema, (validated = channel.shared.pipe(validateMessages(schema, broadcast.name, this.report), share())));
+    return validated as Observable<T>;
   }
 
   /** Resolves once the broker subscription of `broadcast` is active; rejects when nobody listens to it. */
@@ -62,6 +70,7 @@ export class BroadcastHub {
     const address = this.prefix + name;
     const channel: Channel = {
       codec,
+      validated: new WeakMap(),
       shared: new Observable<unknown>((subscriber) => {
         if (this.closedBy) return subscriber.error(this.closedBy());
         channel.subscriber = subscriber;

@@ -43,6 +43,8 @@ import { appendRequest } from '../producer/appendRequest';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
+import { outputsToWrite } from '../validation/validateCall';
+import { isPromiseLike } from '../validation/checkValue';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -190,8 +192,11 @@ export class EventService implements AsyncDisposable {
   }
 
   /**
-   * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
-   * is written if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
+   * Appends the events in order; resolves with their entry ids once the broker has them all. With a
+   * schema (`eventStream`'s `schema` option) every event is validated first and the schema's output is
+   * written (its transforms and defaults applied); an invalid event rejects the call with a
+   * `ValidationError` (its index in the call and the issues) and nothing of the call is written. Nothing
+   * is written either if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
    * that throws or returns a non-string) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
@@ -209,11 +214,13 @@ export class EventService implements AsyncDisposable {
    * `idempotency` option); an event whose key was produced within the window is
    * not appended and its original id is answered in its place.
    */
-  async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
+  async produce<T>(stream: EventStream<T>, ...events: NoInfer<T>[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events));
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.write(stream, values, idempotencyKeysOf(stream, values));
   }
 
   /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. @internal */
@@ -221,7 +228,9 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.write(stream, values, idempotencyKeysOf(stream, values) ?? given);
   }
 
   private async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
@@ -347,11 +356,17 @@ export class EventService implements AsyncDisposable {
     return this.hub.listening(broadcast);
   }
 
-  /** Publishes a message to every live listener of the broadcast stream, in every service; a message over `maxMessageBytes` is refused with `MessageTooLargeError`. */
-  async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
+  /**
+   * Publishes a message to every live listener of the broadcast stream, in every service; a message
+   * over `maxMessageBytes` is refused with `MessageTooLargeError`. With a schema, the message is
+   * validated first (a `ValidationError` otherwise, nothing published) and its output is published.
+   */
+  async broadcast<T>(broadcast: BroadcastStream<T>, message: NoInfer<T>): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes, broadcast.codec));
+    const checked = outputsToWrite(broadcast, [message], 'broadcast');
+    const [value] = isPromiseLike(checked) ? await checked : checked;
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
   }
 
   /**
