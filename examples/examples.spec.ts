@@ -140,10 +140,10 @@ describe('README', () => {
     return lines.some((_, start) => dedent(lines.slice(start, start + size)) === wanted);
   };
 
-  it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
+  it('quotes the examples - every ts block is found, up to indentation, in the example (or spec) named before it', () => {
     let file: string | undefined;
     const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    for (const [, named, block] of read('README.md').matchAll(/`((?:examples|spec)\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
       if (block === undefined) continue;
       expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
