@@ -1,6 +1,6 @@
 import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
-import { encodeEntry, encodeValue } from '../codec/entryCodec';
+import { encodeValue } from '../codec/entryCodec';
 import { AckCoalescer } from '../consumer/AckCoalescer';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
@@ -14,12 +14,8 @@ import { ServiceClosedError } from '../errors/ServiceClosedError';
 import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
 import { OrderedConsumer } from '../ordering/OrderedConsumer';
 import type { ConsumerRun } from '../consumer/ConsumerRun';
-import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
-import { TimeoutError } from '../errors/TimeoutError';
-import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
-import { withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
 import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
 import { Tracing } from '../tracing/Tracing';
@@ -36,10 +32,9 @@ import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
 import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
-import { ProducerSequences } from '../producer/ProducerSequences';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
-import { appendRequest } from '../producer/appendRequest';
+import { ProducePath } from '../producer/ProducePath';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
@@ -84,9 +79,8 @@ export class EventService implements AsyncDisposable {
   private readonly context: ConsumerContext;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
-  private readonly roundRobins = new Map<string, { next: number }>();
-  /** This instance's idempotent producer. */
-  private readonly producers = new ProducerSequences();
+  /** Writes what `produce` is given. */
+  private readonly producing: ProducePath;
   /** Trace propagation, when `@opentelemetry/api` is installed. */
   private readonly tracing: Tracing | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
@@ -114,6 +108,7 @@ export class EventService implements AsyncDisposable {
     this.acks = new AckCoalescer(transports.streams, this.report);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
+    this.producing = new ProducePath(options, { transport: transports.streams, tracing: this.tracing, instrument, retention: this.retention });
     this.context = {
       transport: transports.streams,
       ack: (key, id) => this.ack(key, id),
@@ -213,7 +208,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events));
+    return this.producing.write(stream, events, idempotencyKeysOf(stream, events));
   }
 
   /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. @internal */
@@ -221,34 +216,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
-  }
-
-  private async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
-    const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
-    const keys = this.keysOf(stream);
-    const trace = this.tracing?.startProduce(stream.name, keys, events.length);
-    const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
-    const { produceTimeoutMs, scheduler } = this.options;
-    const { streams } = this.transports;
-    const request = (key: string, positions?: readonly number[]) => appendRequest(this.producers.of(key), key, idempotency, positions);
-    // several partitions: one append per partition the call touches, sent together
-    const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream), idempotency?.keys);
-    const appended = batches
-      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
-      : streams.append(keys[0] as string, entries, request(keys[0] as string));
-    let ids: string[];
-    try {
-      ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
-      if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
-    } catch (error) {
-      trace?.end(error);
-      throw error;
-    }
-    trace?.end();
-    if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
-    for (const key of batches ? batches.map((batch) => batch.key) : keys) this.retention.afterProduce(stream as EventStream<unknown>, key);
-    return ids;
+    return this.producing.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
   }
 
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
@@ -406,31 +374,9 @@ export class EventService implements AsyncDisposable {
     return this.acks.ack(key, this.group, id);
   }
 
-  /**
-   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
-   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
-   */
-  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
-    const { durability, produceTimeoutMs, scheduler } = this.options;
-    if (!durability) return;
-    const { replicas, timeoutMs } = durability;
-    // construction refuses durability without replicas (memory), so a transport without them counts 0
-    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
-    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
-    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
-    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
-  }
-
   /** The Redis keys of the stream's partitions under this service's prefix. */
   private keysOf(stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
     return partitionKeys(this.options.prefix, stream);
-  }
-
-  /** Where round robin over a stream's partitions continues, for events without a partition key. */
-  private roundRobin(stream: Pick<EventStream<unknown>, 'name'>): { next: number } {
-    let position = this.roundRobins.get(stream.name);
-    if (!position) this.roundRobins.set(stream.name, (position = { next: 0 }));
-    return position;
   }
 
   private assertOpen(method: string): void {
