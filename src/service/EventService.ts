@@ -1,7 +1,7 @@
 import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeValue } from '../codec/entryCodec';
-import { AckCoalescer } from '../consumer/AckCoalescer';
+import { ConsumerAcks } from '../consumer/ConsumerAcks';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import { ConsumerLoop } from '../consumer/ConsumerLoop';
@@ -68,7 +68,7 @@ export class EventService implements AsyncDisposable {
   readonly instrumentation$: Observable<InstrumentationEvent>;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
-  private readonly acks: AckCoalescer;
+  private readonly acks: ConsumerAcks;
   private readonly hub: BroadcastHub;
   private readonly loops = new Map<ConsumerRun, Subscriber<Delivery<unknown>>>();
   /** Active consume subscriptions, for `health()`. */
@@ -105,13 +105,13 @@ export class EventService implements AsyncDisposable {
     transports.onConnectionChange?.((connection, state) => {
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
-    this.acks = new AckCoalescer(transports.streams, this.report);
+    this.acks = new ConsumerAcks(transports.streams, options.group, this.report, () => this.state === 'closed');
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.producing = new ProducePath(options, { transport: transports.streams, tracing: this.tracing, instrument, retention: this.retention });
     this.context = {
       transport: transports.streams,
-      ack: (key, id) => this.ack(key, id),
+      ack: (key, id) => this.acks.ack(key, id),
       deadLetterKey: deadLetterKeyOf,
       group: options.group,
       report: this.report,
@@ -362,16 +362,6 @@ export class EventService implements AsyncDisposable {
     const { streams } = this.transports;
     const left = [...this.joined].map(([key, consumers]) => streams.removeConsumers(key, this.group, [...consumers]));
     for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') this.report(result.reason);
-  }
-
-  private ack(key: string, id: string): Promise<void> {
-    if (this.state === 'closed') {
-      const error = new ServiceClosedError('ack', this.group);
-      this.report(error);
-      return Promise.reject(error);
-    }
-    if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
-    return this.acks.ack(key, this.group, id);
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */
