@@ -1,19 +1,15 @@
-import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Subscription } from 'rxjs';
+import { firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeValue } from '../codec/entryCodec';
 import { ConsumerAcks } from '../consumer/ConsumerAcks';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
-import { ConsumerLoop } from '../consumer/ConsumerLoop';
-import type { ConsumerContext } from '../consumer/ConsumerContext';
 import type { Delivery } from '../consumer/Delivery';
 import type { EventConsumer } from '../consumer/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
-import { OrderedConsumer } from '../ordering/OrderedConsumer';
-import type { ConsumerRun } from '../consumer/ConsumerRun';
+import { deadLetterKeyOf, partitionKeys } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { Instrument } from '../instrumentation/Instrument';
@@ -30,8 +26,8 @@ import { describeStream } from '../describe/describeStream';
 import type { StreamDescription } from '../describe/StreamDescription';
 import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
-import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
+import { ConsumeSubscriptions } from './ConsumeSubscriptions';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
 import { ProducePath } from '../producer/ProducePath';
@@ -70,19 +66,11 @@ export class EventService implements AsyncDisposable {
   private closing: Promise<void> | undefined;
   private readonly acks: ConsumerAcks;
   private readonly hub: BroadcastHub;
-  private readonly loops = new Map<ConsumerRun, Subscriber<Delivery<unknown>>>();
-  /** Active consume subscriptions, for `health()`. */
-  private readonly subscriptions = new Map<ConsumerRun, { readonly stream: string; readonly consumer: string }>();
-  private readonly names: ConsumerNames;
-  /** The consumers this service joined groups with, by stream key: `close()` removes those that hold nothing. */
-  private readonly joined = new Map<string, Set<string>>();
-  private readonly context: ConsumerContext;
+  private readonly consumers: ConsumeSubscriptions;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
   /** Writes what `produce` is given. */
   private readonly producing: ProducePath;
-  /** Trace propagation, when `@opentelemetry/api` is installed. */
-  private readonly tracing: Tracing | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
@@ -93,10 +81,10 @@ export class EventService implements AsyncDisposable {
   ) {
     this.group = options.group;
     this.consumer = options.consumer;
-    this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
     const openTelemetry = loadOpenTelemetry();
-    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group, transports.streams.serverOf?.bind(transports.streams)) : undefined;
+    // trace propagation, when `@opentelemetry/api` is installed
+    const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, transports.streams.serverOf?.bind(transports.streams)) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -108,17 +96,8 @@ export class EventService implements AsyncDisposable {
     this.acks = new ConsumerAcks(transports.streams, options.group, this.report, () => this.state === 'closed');
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
-    this.producing = new ProducePath(options, { transport: transports.streams, tracing: this.tracing, instrument, retention: this.retention });
-    this.context = {
-      transport: transports.streams,
-      ack: (key, id) => this.acks.ack(key, id),
-      deadLetterKey: deadLetterKeyOf,
-      group: options.group,
-      report: this.report,
-      instrument,
-      tracing: this.tracing,
-      consumerExpiryMs: options.consumerExpiryMs,
-    };
+    this.producing = new ProducePath(options, { transport: transports.streams, tracing, instrument, retention: this.retention });
+    this.consumers = new ConsumeSubscriptions(options, { transport: transports.streams, acks: this.acks, report: this.report, instrument, tracing });
   }
 
   /**
@@ -136,30 +115,7 @@ export class EventService implements AsyncDisposable {
     assertSignal(options.signal, 'consume option signal');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
-      const name = this.names.take(stream.name);
-      const keys = this.keysOf(stream);
-      for (const key of keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
-      // every partition is read by a loop of its own; they share the window
-      const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
-      const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
-        ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.group), perPartition, subscriber)]
-        : keys.map((key, partition) => new ConsumerLoop<T>(this.context, { stream, key, partition, consumer: name.name }, perPartition, subscriber));
-      for (const loop of loops) {
-        this.loops.set(loop, subscriber);
-        this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
-        loop.start();
-      }
-      return () => {
-        for (const loop of loops) {
-          this.subscriptions.delete(loop);
-          loop.stop();
-        }
-        // Deliveries already emitted may still be in a handler: close() waits for them too.
-        void Promise.all(loops.map((loop) => loop.whenSettled())).then(() => {
-          for (const loop of loops) this.loops.delete(loop);
-          name.release();
-        });
-      };
+      return this.consumers.start(stream, resolved, subscriber);
     });
     return untilAborted(deliveries, options.signal);
   }
@@ -250,7 +206,7 @@ export class EventService implements AsyncDisposable {
   async describe<T>(stream: EventStream<T>): Promise<StreamDescription> {
     this.assertOpen('describe');
     assertDefinition(stream, 'eventStream', 'describe');
-    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: this.context.deadLetterKey(key) }));
+    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: deadLetterKeyOf(key) }));
     return describeStream(this.transports.streams, stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
   }
 
@@ -264,7 +220,7 @@ export class EventService implements AsyncDisposable {
   async health(): Promise<ServiceHealth> {
     this.assertOpen('health');
     const warnings = await checkServer(this.transports.streams, this.options.produceTimeoutMs, this.options.scheduler);
-    const consumers = [...this.subscriptions].map(([loop, { stream, consumer }]) => ({ stream, consumer, inFlight: loop.inFlightCount }));
+    const consumers = this.consumers.active();
     const listeners = this.hub.activeChannels().map((channel) => ({ channel }));
     return { connection: this.transports.streams.connectionState(), consumers, listeners, warnings };
   }
@@ -341,27 +297,19 @@ export class EventService implements AsyncDisposable {
 
   private async shutDown(): Promise<void> {
     this.state = 'closing';
-    const loops = [...this.loops];
-    for (const [loop] of loops) loop.stop();
+    this.consumers.stop();
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
-    const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
+    const settled = from(this.consumers.whenSettled());
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    for (const [loop] of loops) loop.abandon(); // deliveries not settled in time go idle and are taken over
+    this.consumers.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
     await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    await firstValueFrom(race(from(this.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
-    for (const [, subscriber] of loops) subscriber.complete();
+    this.consumers.complete();
     this.instrument.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
-  }
-
-  /** Removes this service's consumers that hold nothing from their groups (one that still holds entries stays, for a takeover). */
-  private async leaveGroups(): Promise<void> {
-    const { streams } = this.transports;
-    const left = [...this.joined].map(([key, consumers]) => streams.removeConsumers(key, this.group, [...consumers]));
-    for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') this.report(result.reason);
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */
