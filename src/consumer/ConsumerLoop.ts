@@ -9,11 +9,10 @@ import { KeyGate } from '../ordering/KeyGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
+import { RefillPacing } from './RefillPacing';
 import { expireIdleConsumers } from './consumerExpiry';
 
 const MAX_RETRY_PAUSE_MS = 1000;
-/** Longest a consumer whose window was full waits for more room before it reads what is free. */
-const REFILL_PAUSE_MS = 20;
 
 /**
  * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
@@ -33,8 +32,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private claimCursor: string | undefined;
   /** The walk that takes over a partition's whole pending list (ordered consumers, after taking its lease). */
   private takeover = false;
-  private refilling = false;
-  private refillBy: number | undefined;
+  /** Holds reading back after the window was full, until enough of it is free. */
+  private readonly refill: RefillPacing;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
   /** A read sent ahead while the previous one's entries were handed out (see `readAhead`). */
@@ -55,6 +54,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
+    this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -140,7 +140,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
       return this.admit(entries);
     }
     const room = this.inFlight.room;
-    if (this.mustWaitForRoom(room)) return yield* this.sleep(room <= 0 ? Infinity : (this.refillBy as number) - this.options.scheduler.now());
+    const pause = this.refill.pauseMs(room);
+    if (pause > 0) return yield* this.sleep(pause);
     if (this.claimCursor !== undefined) {
       const { claimIdleAfterMs, maxDeliveries } = this.options;
       const request = { minIdleMs: this.takeover ? 0 : claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
@@ -177,27 +178,6 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const reply = firstValueFrom((this.reader as StreamReader).read(count, this.options.blockMs), { defaultValue: [] as ReadEntry[] });
     reply.catch(() => undefined); // awaited by the next step, which retries on failure
     this.ahead = { count, reply };
-  }
-
-  /**
-   * After the window was full, reading resumes once half of it is free, or `REFILL_PAUSE_MS` after
-   * the first slot freed: a slow handler then costs one read per many events, not one per event.
-   */
-  private mustWaitForRoom(room: number): boolean {
-    const { maxInFlight, scheduler } = this.options;
-    if (room <= 0) {
-      this.refilling = true;
-      this.refillBy = undefined;
-      return true;
-    }
-    if (!this.refilling) return false;
-    this.refillBy ??= scheduler.now() + REFILL_PAUSE_MS;
-    if (room >= Math.ceil(maxInFlight / 2) || scheduler.now() >= this.refillBy) {
-      this.refilling = false;
-      this.refillBy = undefined;
-      return false;
-    }
-    return true;
   }
 
   private admitClaimed(source: 'own' | 'idle', entries: ReadEntry[]): void {
