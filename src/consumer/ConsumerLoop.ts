@@ -10,6 +10,7 @@ import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
 import { RefillPacing } from './RefillPacing';
+import { ClaimWalk } from './ClaimWalk';
 import { expireIdleConsumers } from './consumerExpiry';
 
 const MAX_RETRY_PAUSE_MS = 1000;
@@ -29,9 +30,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
-  private claimCursor: string | undefined;
-  /** The walk that takes over a partition's whole pending list (ordered consumers, after taking its lease). */
-  private takeover = false;
+  /** The walk over the group's pending list for entries other consumers left idle. */
+  private readonly claims: ClaimWalk;
   /** Holds reading back after the window was full, until enough of it is free. */
   private readonly refill: RefillPacing;
   private stopped = false;
@@ -55,6 +55,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
     this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
+    this.claims = new ClaimWalk(ctx, target, options);
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -107,8 +108,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.reader = transport.openReader(key, group, consumer);
     if (this.options.ordered) {
       // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
-      this.takeover = true;
-      this.claimCursor = '0-0';
+      this.claims.begin(0);
     } else {
       yield* this.retrying(function* (this: ConsumerLoop<T>) {
         this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
@@ -117,7 +117,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const { claimIdleAfterMs, scheduler } = this.options;
     if (Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
-      this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
+      this.timers.add(timer(0, period, scheduler).subscribe(() => (this.claims.begin(), this.kick())));
     }
     this.leases.start();
     this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
@@ -142,14 +142,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const room = this.inFlight.room;
     const pause = this.refill.pauseMs(room);
     if (pause > 0) return yield* this.sleep(pause);
-    if (this.claimCursor !== undefined) {
-      const { claimIdleAfterMs, maxDeliveries } = this.options;
-      const request = { minIdleMs: this.takeover ? 0 : claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
-      const result = yield* wait(transport.claimIdle(key, group, consumer, request));
-      this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
-      if (this.claimCursor === undefined) this.takeover = false;
-      return this.admitClaimed('idle', result.entries);
-    }
+    if (this.claims.walking) return this.admitClaimed('idle', yield* this.claims.step(room, this.inFlight.holding()));
     const count = this.readSize(room);
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
