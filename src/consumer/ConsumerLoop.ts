@@ -5,7 +5,7 @@ import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
-import { KeyGate } from '../ordering/KeyGate';
+import type { DeliveryGate } from './DeliveryGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
@@ -14,6 +14,17 @@ import { ClaimWalk } from './ClaimWalk';
 import { expireIdleConsumers } from './consumerExpiry';
 
 const MAX_RETRY_PAUSE_MS = 1000;
+
+/** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
+export interface ConsumerLoopHooks<T> {
+  /** Stands between the window and the subscriber. Without one, deliveries are emitted at once. */
+  readonly gate?: DeliveryGate<T>;
+  /**
+   * What the loop claims first, once its group exists and its reader is open, before it reads
+   * anything new. Without it, the loop takes back what its consumer still holds (`claimOwn`).
+   */
+  readonly initialClaim?: (claims: ClaimWalk) => void;
+}
 
 /**
  * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
@@ -24,8 +35,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private readonly inFlight: InFlight<T>;
   /** Renews what the consumer holds, until it is settled (also after `stop()`) or abandoned. */
   private readonly leases: LeaseRenewal<T>;
-  /** With `ordered`: holds back a delivery while another of its key is un-acked. */
-  private readonly gate: KeyGate<T> | undefined;
+  /** Decides when an admitted delivery goes to the subscriber (see {@link ConsumerLoopHooks.gate}). */
+  private readonly gate: DeliveryGate<T> | undefined;
   private readonly timers = new Subscription();
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
@@ -44,8 +55,9 @@ export class ConsumerLoop<T> implements ConsumerRun {
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
     private readonly subscriber: Subscriber<Delivery<T>>,
+    private readonly hooks: ConsumerLoopHooks<T> = {},
   ) {
-    const gate = options.ordered ? new KeyGate<T>((delivery) => subscriber.next(delivery)) : undefined;
+    const gate = hooks.gate;
     this.gate = gate;
     this.inFlight = new InFlight(ctx, target, options, {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
@@ -106,9 +118,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
     yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    if (this.options.ordered) {
-      // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
-      this.claims.begin(0);
+    if (this.hooks.initialClaim) {
+      this.hooks.initialClaim(this.claims);
     } else {
       yield* this.retrying(function* (this: ConsumerLoop<T>) {
         this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
