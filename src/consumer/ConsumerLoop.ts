@@ -1,6 +1,5 @@
-import { catchError, firstValueFrom, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
-import { RxRedisEventsError } from '../errors/RxRedisEventsError';
-import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
+import { firstValueFrom, Observable, Subscription, timer, type Subscriber } from 'rxjs';
+import { runCoroutine, wait, type Coroutine } from '../internal/coroutine';
 import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
@@ -11,9 +10,8 @@ import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
 import { RefillPacing } from './RefillPacing';
 import { ClaimWalk } from './ClaimWalk';
+import { Retrying } from './Retrying';
 import { expireIdleConsumers } from './consumerExpiry';
-
-const MAX_RETRY_PAUSE_MS = 1000;
 
 /** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
 export interface ConsumerLoopHooks<T> {
@@ -45,6 +43,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private readonly claims: ClaimWalk;
   /** Holds reading back after the window was full, until enough of it is free. */
   private readonly refill: RefillPacing;
+  /** Tries again what failed on the broker. */
+  private readonly retry: Retrying;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
   /** A read sent ahead while the previous one's entries were handed out (see `readAhead`). */
@@ -68,6 +68,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
     this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
     this.claims = new ClaimWalk(ctx, target, options);
+    this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.sleep(ms));
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -115,13 +116,13 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private *run(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
-    yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
+    yield* this.retry.run(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
     if (this.hooks.initialClaim) {
       this.hooks.initialClaim(this.claims);
     } else {
-      yield* this.retrying(function* (this: ConsumerLoop<T>) {
+      yield* this.retry.run(function* (this: ConsumerLoop<T>) {
         this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
       }.bind(this));
     }
@@ -132,7 +133,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     }
     this.leases.start();
     this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
-    while (!this.stopped && !this.subscriber.closed) yield* this.retrying(() => this.step());
+    while (!this.stopped && !this.subscriber.closed) yield* this.retry.run(() => this.step());
   }
 
   private *step(): Coroutine {
@@ -192,27 +193,6 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
     this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
-  }
-
-  /**
-   * Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop
-   * stops. A library error that is not retriable (a permission the broker refuses) ends the subscription with it.
-   */
-  private *retrying(work: () => Generator<Awaitable<unknown>, unknown, unknown>): Coroutine {
-    for (let failures = 0; !this.stopped; failures++) {
-      try {
-        yield* work();
-        return;
-      } catch (error) {
-        if (this.stopped) return;
-        if (error instanceof RxRedisEventsError && !error.retriable) throw error; // ends the subscription: retrying cannot help
-        this.ctx.report(error);
-        yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
-        // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
-        const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.options.from;
-        yield* wait(this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).pipe(catchError(() => of(undefined))));
-      }
-    }
   }
 
   /** Waits for `ms` (through the scheduler) or until something wakes the loop. */
