@@ -5,7 +5,7 @@ import { ConsumerAcks } from '../consumer/ConsumerAcks';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import type { Delivery } from '../consumer/Delivery';
-import type { EventConsumer } from '../consumer/EventConsumer';
+import type { EventConsumer } from '../operators/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
