@@ -34,6 +34,8 @@ import { ProducePath } from '../producer/ProducePath';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
+import { outputsToWrite } from '../validation/validateCall';
+import { isPromiseLike } from '../validation/checkValue';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -141,8 +143,11 @@ export class EventService implements AsyncDisposable {
   }
 
   /**
-   * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
-   * is written if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
+   * Appends the events in order; resolves with their entry ids once the broker has them all. With a
+   * schema (`eventStream`'s `schema` option) every event is validated first and the schema's output is
+   * written (its transforms and defaults applied); an invalid event rejects the call with a
+   * `ValidationError` (its index in the call and the issues) and nothing of the call is written. Nothing
+   * is written either if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
    * that throws or returns a non-string) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
@@ -160,11 +165,13 @@ export class EventService implements AsyncDisposable {
    * `idempotency` option); an event whose key was produced within the window is
    * not appended and its original id is answered in its place.
    */
-  async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
+  async produce<T>(stream: EventStream<T>, ...events: NoInfer<T>[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.producing.write(stream, events, idempotencyKeysOf(stream, events));
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.producing.write(stream, values, idempotencyKeysOf(stream, values));
   }
 
   /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. @internal */
@@ -172,7 +179,9 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.producing.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.producing.write(stream, values, idempotencyKeysOf(stream, values) ?? given);
   }
 
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
@@ -187,7 +196,7 @@ export class EventService implements AsyncDisposable {
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
+    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000, stream.codec);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
@@ -271,11 +280,17 @@ export class EventService implements AsyncDisposable {
     return this.hub.listening(broadcast);
   }
 
-  /** Publishes a message to every live listener of the broadcast stream, in every service; a message over `maxMessageBytes` is refused with `MessageTooLargeError`. */
-  async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
+  /**
+   * Publishes a message to every live listener of the broadcast stream, in every service; a message
+   * over `maxMessageBytes` is refused with `MessageTooLargeError`. With a schema, the message is
+   * validated first (a `ValidationError` otherwise, nothing published) and its output is published.
+   */
+  async broadcast<T>(broadcast: BroadcastStream<T>, message: NoInfer<T>): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes));
+    const checked = outputsToWrite(broadcast, [message], 'broadcast');
+    const [value] = isPromiseLike(checked) ? await checked : checked;
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
   }
 
   /**
