@@ -9,6 +9,7 @@ import { InOrder } from '../validation/InOrder';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
+import { tracedSettler } from './tracedSettler';
 
 /** What {@link InFlight} tells its loop. */
 export interface InFlightEvents<T> {
@@ -187,7 +188,7 @@ export class InFlight<T> implements DeliverySettler {
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
     const { tracing } = this.ctx;
     if (tracing) {
-      tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, this, (settler) => this.events.emit(createDelivery(init, settler)));
+      tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, (endSpan) => this.events.emit(createDelivery(init, endSpan ? tracedSettler(this, endSpan) : this)));
     } else {
       this.events.emit(createDelivery(init, this));
     }
