@@ -3,7 +3,8 @@ import { firstValueFrom, type Observable } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
 import type { ReadEntry } from '../../../src/transport/StreamTransport';
-import { uniqueName, waitFor } from '../../conformance/helpers';
+import { uniqueName } from '../../conformance/helpers';
+import { eventually } from '../../support/eventually';
 import { useRedisServer } from '../../support/useRedisServer';
 
 /** One consumer's reads of several keys through the transport's shared blocking reader. */
@@ -43,7 +44,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const keys = await keysOf(3);
     const readers = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const waiting = readers.map((reader) => pending(reader.read(10, 5000)));
-    await waitFor('the shared read', () => reads().length === 1);
+    await eventually('the shared read', () => reads().length === 1);
     expect(reads()).toHaveLength(1);
     expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 10 BLOCK 4\\d{3} STREAMS ${keys.join(' ')} > > >$`));
     await redis.admin.xadd(keys[1] as string, '1-1', 'v', 'one');
@@ -61,7 +62,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(50, 4000));
     const second = pending(b!.read(5, 3000));
-    await waitFor('the shared read', () => reads().length === 1);
+    await eventually('the shared read', () => reads().length === 1);
     expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
     a!.close();
     b!.close();
@@ -71,11 +72,11 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('a read of a key the blocked read does not cover ends that read (CLIENT UNBLOCK) and joins the next, at once', async () => {
     const [a, b] = (await keysOf(2)).map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(10, 10_000));
-    await waitFor('the first read', () => reads().length === 1);
+    await eventually('the first read', () => reads().length === 1);
     const unblocked = await unblocks();
     const started = Date.now();
     const second = pending(b!.read(10, 10_000));
-    await waitFor('the read over both keys', () => reads().length === 2, 2000);
+    await eventually('the read over both keys', () => reads().length === 2, 2000);
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await unblocks()) - unblocked).toBe(1);
     expect(reads()[1]).toMatch(/STREAMS \S+ \S+ > >$/);
@@ -90,12 +91,12 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(10, 10_000));
     const other = pending(b!.read(10, 10_000));
-    await waitFor('the shared read', () => reads().length === 1);
+    await eventually('the shared read', () => reads().length === 1);
     const unblocked = await unblocks();
     a!.interrupt();
     expect(await first.promise).toEqual([]);
     await redis.admin.xadd(keys[0] as string, '5-1', 'v', 'kept');
-    await waitFor('the read over both keys to end', () => reads().length === 2);
+    await eventually('the read over both keys to end', () => reads().length === 2);
     expect((await unblocks()) - unblocked).toBe(0);
     expect(reads()[1]).toMatch(new RegExp(`STREAMS ${keys[1]} >$`)); // the interrupted key waits for nothing now
     expect(await firstValueFrom(a!.read(10, 10_000))).toEqual([{ id: '5-1', fields: { v: 'kept' }, deliveryCount: 1 }]);
@@ -110,13 +111,13 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(10, 10_000));
     const other = pending(b!.read(10, 10_000));
-    await waitFor('the shared read', () => reads().length === 1);
+    await eventually('the shared read', () => reads().length === 1);
     a!.interrupt();
     await first.promise;
     await redis.admin.xadd(keys[0] as string, '6-1', 'v', 'unread');
-    await waitFor('the read to end', () => reads().length === 2);
+    await eventually('the read to end', () => reads().length === 2);
     a!.close();
-    await waitFor('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
+    await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
     const [[id, consumer, idle, deliveries]] = (await redis.admin.xpending(keys[0] as string, 'G', '-', '+', 10)) as [[string, string, number, number]];
     expect([id, consumer, deliveries]).toEqual(['6-1', 'c#1', 1]);
     expect(idle).toBeGreaterThan(364 * 24 * 60 * 60 * 1000);
@@ -131,11 +132,11 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const one = transport.openReader(key as string, 'G', 'c#1');
     const two = transport.openReader(key as string, 'G', 'c#2');
     const reads2 = [pending(one.read(1, 10_000)), pending(two.read(1, 10_000))];
-    await waitFor('two readers', async () => (await clients()) === base + 2);
+    await eventually('two readers', async () => (await clients()) === base + 2);
     one.close();
-    await waitFor('one reader', async () => (await clients()) === base + 1);
+    await eventually('one reader', async () => (await clients()) === base + 1);
     two.close();
-    await waitFor('no reader', async () => (await clients()) === base);
+    await eventually('no reader', async () => (await clients()) === base);
     expect(await Promise.all(reads2.map((read) => read.promise))).toEqual([[], []]);
   });
 });

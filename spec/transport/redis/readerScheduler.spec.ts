@@ -3,6 +3,7 @@ import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { GroupReaders } from '../../../src/transport/redis/GroupReaders';
 import { RedisStreamReader } from '../../../src/transport/redis/RedisStreamReader';
+import { sleep } from '../../support/eventually';
 
 /** A port on which nothing listens (taken from the OS, then released). */
 async function closedPort(): Promise<number> {
@@ -20,7 +21,7 @@ describe('redis transport - reader timers', () => {
     const reader = new RedisStreamReader(new GroupReaders(connections, scheduler, () => undefined), 'k', 'g', 'c', scheduler);
     let result: unknown;
     const read = firstValueFrom(reader.read(10, 2000)).then((entries) => (result = entries));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // real time passes: only the virtual clock ends the wait
+    await sleep(300); // real time passes: only the virtual clock ends the wait
     expect(result).toBeUndefined();
     scheduler.flush();
     await read;

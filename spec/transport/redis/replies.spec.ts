@@ -1,4 +1,4 @@
-import { toReadEntriesByStream } from '../../src/transport/redis/replies';
+import { toReadEntriesByStream } from '../../../src/transport/redis/replies';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 /** The entries of a reply over one stream. */
