@@ -1,8 +1,10 @@
 import net from 'node:net';
+import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { Cluster as Cluster6 } from 'ioredis6';
 import { autoAck, broadcastStream, createEventService, eventStream } from 'rx-redis-events';
 import { collect, uniqueName } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
 import { useRedisCluster } from '../support/useRedisCluster';
 
 /** How a service reaches a cluster: from its nodes and options, or through a `Cluster` passed in, recognised by its shape. */
@@ -65,5 +67,43 @@ describe('cluster - connect', () => {
     }
     expect(opened.filter((port) => !ports.has(port))).toEqual([]);
     expect(opened.length).toBeGreaterThan(0);
+  });
+
+  // Redis refuses one command over keys of several slots (CROSSSLOT), even on one master: a reader reads the keys of one slot.
+  it('cluster - a service consuming 3 streams, one of 16 partitions, blocks one XREADGROUP per slot it reads, on the master of that slot', async () => {
+    const prefix = `${uniqueName('slots')}:`;
+    const streams = [eventStream<number>('a'), eventStream<number>('b'), eventStream<number>('c', { partitions: 16 })];
+    const tags = ['a', 'b', ...Array.from({ length: 16 }, (_, index) => index)];
+    const service = createEventService({ group: 'A', redis: { cluster: fixture.cluster.startupNodes }, prefix });
+    const subscriptions = streams.map((stream) => service.consume(stream).pipe(autoAck()).subscribe());
+    try {
+      await service.produce(streams[2] as (typeof streams)[number], ...tags.map((_, index) => index)); // every partition's key exists
+      const described = await service.describe(streams[2] as (typeof streams)[number]);
+      const keys = [`${prefix}a`, `${prefix}b`, ...(described.partitions ?? []).map((partition) => partition.key)];
+      expect(keys).toHaveLength(18);
+      const slotsPerMaster = new Map<number, Set<number>>();
+      for (const key of keys) {
+        const master = fixture.cluster.masterFor(calculateSlot(key)).port;
+        slotsPerMaster.set(master, (slotsPerMaster.get(master) ?? new Set()).add(calculateSlot(key)));
+      }
+      const blockedPerMaster = async () => {
+        const counts = new Map<number, number>();
+        for (const port of slotsPerMaster.keys()) {
+          const admin = new Redis(port, '127.0.0.1');
+          try {
+            counts.set(port, String(await admin.client('LIST')).split('\n').filter((line) => / cmd=xreadgroup\b/.test(line)).length);
+          } finally {
+            admin.disconnect();
+          }
+        }
+        return counts;
+      };
+      const expected = new Map([...slotsPerMaster].map(([port, slots]) => [port, slots.size]));
+      await eventually('one blocked XREADGROUP per slot, on its master', async () => JSON.stringify([...(await blockedPerMaster())]) === JSON.stringify([...expected]), 15_000);
+      expect([...expected.values()].reduce((sum, count) => sum + count, 0)).toBe(new Set(keys.map((key) => calculateSlot(key))).size);
+    } finally {
+      subscriptions.forEach((subscription) => subscription.unsubscribe());
+      await service.close();
+    }
   });
 });
