@@ -57,16 +57,27 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     expect(await waiting[0]?.promise).toEqual([]);
   });
 
-  it('asks for the smallest count any waiting read asked for, and for the earliest deadline', async () => {
+  it('asks each key for no more than it asked for: the smallest count of those asking for at least half the largest, and the earliest deadline', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(50, 4000));
-    const second = pending(b!.read(5, 3000));
+    const second = pending(b!.read(30, 3000));
     await eventually('the shared read', () => reads().length === 1);
-    expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
+    expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 30 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
     a!.close();
     b!.close();
     await Promise.all([first.promise, second.promise]);
+  });
+
+  it('a key asking for less than half the largest count is left out of one read that does not block, and read with all in the next', async () => {
+    const keys = await keysOf(3);
+    const [a, b, c] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const reads3 = [pending(a!.read(50, 4000)), pending(b!.read(40, 4000)), pending(c!.read(5, 4000))];
+    await eventually('the two reads', () => reads().length === 2);
+    expect(reads()[0]).toBe(`XREADGROUP GROUP G c#1 COUNT 40 STREAMS ${keys[0]} ${keys[1]} > >`);
+    expect(reads()[1]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK \\d+ STREAMS ${keys.join(' ')} > > >$`));
+    [a, b, c].forEach((reader) => reader!.close());
+    expect(await Promise.all(reads3.map((read) => read.promise))).toEqual([[], [], []]);
   });
 
   it('a read of a key the blocked read does not cover ends that read (CLIENT UNBLOCK) and joins the next, at once', async () => {

@@ -39,6 +39,8 @@ export class GroupReader {
   /** The keys of the read under way (`undefined`: none under way). */
   private reading: ReadonlySet<string> | undefined;
   private unblocking = false;
+  /** The last read left keys out (see {@link nextRead}). */
+  private partial = false;
   /** Answers are being handed out: a request made meanwhile is sent with the next read, after them. */
   private answering = false;
   private startQueued = false;
@@ -163,21 +165,15 @@ export class GroupReader {
     if (this.clientId === undefined) return this.waitForConnection();
     this.readyAlarm?.unsubscribe();
     this.readyAlarm = undefined;
-    const keys = [...this.waiting.keys()];
-    let count = Infinity;
-    let deadline = Infinity;
-    for (const queue of this.waiting.values()) {
-      for (const request of queue) {
-        count = Math.min(count, request.count);
-        deadline = Math.min(deadline, request.deadline);
-      }
-    }
-    const block = Math.max(1, Math.floor(deadline - this.scheduler.now()));
+    const { keys, count, deadline, partial } = this.nextRead();
+    // a partial read does not block: the keys it leaves out are read right after it
+    const block = partial ? undefined : Math.max(1, Math.floor(deadline - this.scheduler.now()));
     this.reading = new Set(keys);
     this.unblocking = false;
+    this.partial = partial;
     const { connection } = this.reader;
     const started = performance.now();
-    const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', Math.max(1, count), 'BLOCK', block, 'STREAMS', ...keys];
+    const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', count, ...(block === undefined ? [] : ['BLOCK', block]), 'STREAMS', ...keys];
     for (let index = 0; index < keys.length; index++) args.push('>');
     // read as bytes: decoded in one pass by toReadEntriesByStream (the hot path of consumption)
     untilClosed(connection, connection.callBuffer('XREADGROUP', ...args)).then(
@@ -185,7 +181,7 @@ export class GroupReader {
         // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
         // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
         // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
-        if (reply === null && performance.now() - started >= block + BLOCKING_GRACE_MS) {
+        if (reply === null && block !== undefined && performance.now() - started >= block + BLOCKING_GRACE_MS) {
           this.clientId = undefined;
           connection.disconnect(true);
         }
@@ -204,6 +200,31 @@ export class GroupReader {
         });
       },
     );
+  }
+
+  /**
+   * The keys of the next read and its `COUNT`, which applies to each key: no more than any of them
+   * asked for. Keys that asked for less than half of the largest request are left out (the read is
+   * partial), so that one nearly full window does not shrink everyone's reads; the read after a
+   * partial one covers every key, so none waits more than one read.
+   */
+  private nextRead(): { keys: string[]; count: number; deadline: number; partial: boolean } {
+    const wanted: { key: string; count: number }[] = [];
+    let largest = 1;
+    let deadline = Infinity;
+    for (const [key, queue] of this.waiting) {
+      let count = Infinity;
+      for (const request of queue) {
+        count = Math.min(count, request.count);
+        deadline = Math.min(deadline, request.deadline);
+      }
+      wanted.push({ key, count: Math.max(1, count) });
+      largest = Math.max(largest, count);
+    }
+    const chosen = this.partial ? wanted : wanted.filter((key) => key.count * 2 >= largest);
+    let count = Infinity;
+    for (const key of chosen) count = Math.min(count, key.count);
+    return { keys: chosen.map((key) => key.key), count, deadline, partial: chosen.length < wanted.length };
   }
 
   /** Ends the read over `keys`: hands out what it brought (`settle` answers a key's requests, returning how many), answers expired requests, starts the next read. */
