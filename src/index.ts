@@ -16,10 +16,10 @@ export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type Hand
 export { autoAck } from './operators/autoAck';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
-export type { EntryFields } from './codec/entryCodec';
+export type { EntryFields } from './codec/entryFields';
 export type { GroupStart } from './transport/StreamTransport';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
-export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
+export { DEAD_LETTER_SUFFIX } from './partitions/streamLayout';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export type {
   InstrumentationEvent,

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
+import { DEAD_LETTER_SUFFIX } from '../partitions/streamLayout';
 import { assertDuration, assertInteger, assertName } from '../internal/validate';
 
 /** Most partitions a stream can have. */

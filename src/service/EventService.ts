@@ -11,7 +11,7 @@ import type { EventConsumer } from '../consumer/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { channelOf, deadLetterKeyOf, membersKeyOf, partitionKeys, streamKeyOf } from '../partitions/streamLayout';
 import { OrderedConsumer } from '../ordering/OrderedConsumer';
 import type { ConsumerRun } from '../consumer/ConsumerRun';
 import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
@@ -311,7 +311,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('read');
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
-    return readStream(this.transports.streams, stream, this.options.prefix + stream.name, options, this.report);
+    return readStream(this.transports.streams, stream, streamKeyOf(this.options.prefix, stream), options, this.report);
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
@@ -319,7 +319,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('lastId');
     assertDefinition(stream, 'eventStream', 'lastId');
     assertSinglePartition(stream, 'lastId');
-    return this.transports.streams.lastId(this.options.prefix + stream.name);
+    return this.transports.streams.lastId(streamKeyOf(this.options.prefix, stream));
   }
 
   /** A producer bound to one stream. */
@@ -351,7 +351,7 @@ export class EventService implements AsyncDisposable {
   async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes));
+    await this.transports.pubsub.publish(channelOf(this.options.prefix, broadcast), encodeValue(broadcast.name, message, this.options.maxMessageBytes));
   }
 
   /**

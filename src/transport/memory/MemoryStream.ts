@@ -1,4 +1,4 @@
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import { compareStreamIds, parseStreamId, type StreamId } from '../../internal/streamId';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';

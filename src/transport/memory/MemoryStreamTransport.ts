@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';

@@ -1,5 +1,5 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
