@@ -1,5 +1,6 @@
 import { catchError, firstValueFrom, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
+import { isTransportError } from '../errors/TransportError';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
@@ -225,7 +226,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
         this.ctx.report(error);
         yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
         // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
-        const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.options.from;
+        const start = isTransportError(error, 'NOGROUP') ? 'start' : this.options.from;
         yield* wait(this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).pipe(catchError(() => of(undefined))));
       }
     }

@@ -3,6 +3,6 @@ export { EncodeError } from './EncodeError';
 export { DecodeError } from './DecodeError';
 export { MessageTooLargeError } from './MessageTooLargeError';
 export { ServiceClosedError } from './ServiceClosedError';
-export { TransportError } from './TransportError';
+export { TransportError, type TransportErrorCode } from './TransportError';
 export { TimeoutError } from './TimeoutError';
 export { ReplicationTimeoutError } from './ReplicationTimeoutError';

@@ -9,6 +9,7 @@ import { EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
+import { isRedisReply } from './redisErrors';
 import { RedisStreamReader } from './RedisStreamReader';
 import { toClaimedEntries, toStoredEntries } from './replies';
 import type { StreamSnapshot } from '../StreamSnapshot';
@@ -45,7 +46,7 @@ export class RedisStreamTransport implements StreamTransport {
       try {
         await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
       } catch (error) {
-        if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+        if (isRedisReply(error, 'BUSYGROUP')) return;
         throw this.connections.transportError('ensureGroup', error);
       }
     });
