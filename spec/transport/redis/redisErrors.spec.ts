@@ -5,6 +5,11 @@ import { tlsFailure } from '../../../src/transport/redis/tlsFailure';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
 
+/** An error reply as ioredis rejects with it (its `ReplyError`, typed loosely by ioredis). */
+function replyError(message: string): Error {
+  return new (ReplyError as new (text: string) => Error)(message);
+}
+
 /** A Node socket error of `code`, as ioredis passes it on. */
 function socketError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
@@ -46,7 +51,7 @@ describe('redisErrors - classification of what the Redis client fails with', () 
     ['ERR no such key', 'UNKNOWN', true],
     ['NOGROUPS is not a code', 'UNKNOWN', true],
   ] as const)('reply - %p is %s (retriable: %p)', (message, code, retriable) => {
-    expect(classifyRedisError(new ReplyError(message))).toEqual({ code, retriable });
+    expect(classifyRedisError(replyError(message))).toEqual({ code, retriable });
   });
 
   it.each([
@@ -70,7 +75,7 @@ describe('redisErrors - classification of what the Redis client fails with', () 
   });
 
   it('redisTransportError - a typed TransportError naming the operation and the reply', () => {
-    const error = redisTransportError('ack', new ReplyError('NOPERM No permissions to access a key'));
+    const error = redisTransportError('ack', replyError('NOPERM No permissions to access a key'));
     expect({ name: error.name, message: error.message, operation: error.operation, code: error.code, retriable: error.retriable }).toEqual({
       name: 'TransportError',
       message: 'the broker failed during ack: NOPERM No permissions to access a key',
@@ -78,8 +83,8 @@ describe('redisErrors - classification of what the Redis client fails with', () 
       code: 'NOPERM',
       retriable: false,
     });
-    expect(isRedisReply(new ReplyError('BUSYGROUP Consumer Group name already exists'), 'BUSYGROUP')).toBe(true);
-    expect(isRedisReply(new ReplyError('BUSYGROUP Consumer Group name already exists'), 'NOGROUP')).toBe(false);
+    expect(isRedisReply(replyError('BUSYGROUP Consumer Group name already exists'), 'BUSYGROUP')).toBe(true);
+    expect(isRedisReply(replyError('BUSYGROUP Consumer Group name already exists'), 'NOGROUP')).toBe(false);
   });
 
   it('TransportError - without a classification it is UNKNOWN and retriable, whatever its text says', () => {
