@@ -177,6 +177,17 @@ function clusterReader(cluster: Cluster, key: string, overrides: Partial<RedisOp
 }
 
 /**
+ * Opens a client for `option` (a URL, options or a cluster's nodes; a client given is returned as it
+ * is), as the service opens its command connection: for tools that reach Redis through the library.
+ *
+ * @throws TypeError naming the option when `option` is neither a URL, options nor a client.
+ */
+export function openClient(option: RedisConnectionOption): RedisClient {
+  const chosen = redisOptionKind(option, 'redis option');
+  return chosen.kind === 'client' || chosen.kind === 'cluster' ? (chosen.client as unknown as RedisClient) : open(chosen);
+}
+
+/**
  * A connection the library makes, without `CLIENT SETINFO` on connect (`disableClientInfo`, unless the
  * options say otherwise): a least-privilege ACL user may not run it (Redis 7.2 and later log each
  * refusal in `ACL LOG`), and Redis 7.0 does not know it.
