@@ -79,7 +79,7 @@ export async function connect(target: Target, { failFast = true } = {}): Promise
     return await openRedisTools(option, { failFast });
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
-    throw new ConnectionFailure(`cannot connect to ${shownUrl(target)}: ${error.cause instanceof Error ? error.cause.message : 'connection closed'}`);
+    throw new ConnectionFailure(`cannot connect to ${shownUrl(target)}: ${(error.cause as Error).message}`); // openRedisTools' cause is always an error
   }
 }
 

@@ -33,7 +33,7 @@ export function classifyRedisError(error: unknown): RedisFailure {
 }
 
 function codeOf(error: unknown): TransportErrorCode {
-  if (!(error instanceof Error)) return 'UNKNOWN';
+  if (!isErrorLike(error)) return 'UNKNOWN';
   if (tlsFailure(error) ?? tlsFailure(error.cause)) return 'TLS'; // the failure itself, or connect's error naming it
   const reply = REPLY_CODE.exec(error.message)?.[1] as TransportErrorCode | undefined;
   if (reply !== undefined && REPLY_CODES.has(reply)) return reply;
@@ -42,6 +42,14 @@ function codeOf(error: unknown): TransportErrorCode {
   if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError' || CONNECTION_MESSAGES.test(error.message)) return 'CONNECTION';
   if (error.message === 'Command timed out') return 'TIMEOUT';
   return 'UNKNOWN';
+}
+
+/**
+ * Whether `value` is an error, by its shape: Node's socket errors may come from another realm (a
+ * test runner's sandbox), where `instanceof Error` is false.
+ */
+export function isErrorLike(value: unknown): value is Error {
+  return value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string');
 }
 
 /** The {@link TransportError} for `operation` that failed with `error`, classified. */

@@ -4,7 +4,7 @@ import { TransportError } from '../../errors/TransportError';
 import type { StoredEntry } from '../StreamTransport';
 import { openClient, type RedisClient } from './connect';
 import { findStreams } from './findStreams';
-import { isRedisReply, redisTransportError } from './redisErrors';
+import { isErrorLike, isRedisReply, redisTransportError } from './redisErrors';
 import type { RedisClientLike, RedisConnectionOption } from './redisOption';
 import { toStoredEntries } from './replies';
 import { tailKeys, type TailOptions } from './tailKeys';
@@ -58,8 +58,8 @@ export async function openRedisTools(option: RedisConnectionOption, { failFast =
     client.once('end', () => resolve(false));
   });
   if (!ready) {
-    client.disconnect();
-    const cause = failure instanceof Error ? ((failure as Error & { lastNodeError?: Error }).lastNodeError ?? failure) : new Error('connection closed');
+    if (client.status !== 'end') client.disconnect(); // once ended, disconnecting again would leave ioredis' socket timer running
+    const cause = isErrorLike(failure) ? ((failure as Error & { lastNodeError?: Error }).lastNodeError ?? failure) : new Error('connection closed');
     const { code } = redisTransportError('connect', cause);
     throw new TransportError('connect', cause, { code: code === 'UNKNOWN' ? 'CONNECTION' : code, retriable: code !== 'TLS' });
   }
