@@ -83,7 +83,7 @@ export function redisTools(client: RedisClientLike): RedisTools {
       }
     },
     tail: (keys, after, options) => tailKeys(redis, keys, after, options),
-    disconnect: () => redis.disconnect(),
+    disconnect: () => void (redis.status === 'end' || redis.disconnect()), // a tail stopped it already: again would leave ioredis' socket timer running
   };
 }
 
