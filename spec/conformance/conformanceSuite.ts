@@ -1,5 +1,6 @@
 import type { BackendContext, ConformanceBackend } from './backend';
 import { broadcastSuite } from './broadcastSuite';
+import { codecSuite } from './codecSuite';
 import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
@@ -15,6 +16,7 @@ import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
 import { signalSuite } from './signalSuite';
+import { validationSuite } from './validationSuite';
 
 /** The behaviour every backend must show. Call it from one spec file per backend. */
 export function runConformanceSuite(backend: ConformanceBackend): void {
@@ -50,5 +52,7 @@ export function runConformanceSuite(backend: ConformanceBackend): void {
     describe('idempotency', () => idempotencySuite(ctx));
     describe('signal', () => signalSuite(ctx));
     describe('iterate', () => iterateSuite(ctx));
+    describe('codecs', () => codecSuite(ctx));
+    describe('schemas', () => validationSuite(ctx));
   });
 }

@@ -1,5 +1,6 @@
 import { createEventService, eventStream, TransportError, type Delivery, type EventService } from '../../src';
-import { uniqueName, waitFor, waitForGroups } from '../conformance/helpers';
+import { uniqueName, waitForGroups } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
 import { useRedisServer } from '../support/useRedisServer';
 
 describe('ConsumerLoop - a consumer group that vanished (NOGROUP)', () => {
@@ -20,10 +21,10 @@ describe('ConsumerLoop - a consumer group that vanished (NOGROUP)', () => {
     try {
       await waitForGroups(service, stream, ['billing']);
       await service.produce(stream, 1, 2);
-      await waitFor('the first two events', () => values.length === 2);
+      await eventually('the first two events', () => values.length === 2);
       await redis.admin.xgroup('DESTROY', `${prefix}${stream.name}`, 'billing');
       await service.produce(stream, 3); // before the loop meets NOGROUP: a group created again at 'new' would skip it
-      await waitFor('the events again, from the start', () => values.length === 5);
+      await eventually('the events again, from the start', () => values.length === 5);
       expect(values).toEqual([1, 2, 1, 2, 3]);
       expect(reported.map((error) => (error instanceof TransportError ? error.code : String(error)))).toContain('NOGROUP');
       expect(reported.every((error) => error instanceof TransportError && error.code === 'NOGROUP')).toBe(true);

@@ -7,7 +7,7 @@
 /** An entry as stored in a stream: a flat map of string fields. */
 export type EntryFields = Readonly<Record<string, string>>;
 
-/** Field holding the superjson-encoded value. */
+/** Field holding the encoded value (superjson text by default; see the stream's codec). */
 export const VALUE_FIELD = 'v';
 /** Field holding the partition key, when the stream has a key selector. */
 export const KEY_FIELD = 'k';

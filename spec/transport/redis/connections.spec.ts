@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { autoAck, createEventService, eventStream } from '../../../src';
-import { collect, uniqueName, waitFor } from '../../conformance/helpers';
+import { collect, uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
+import { eventually } from '../../support/eventually';
 
 /** Redis-only behaviour: connections per reader, and clients passed in by the user. */
 describe('redis transport - connections', () => {
@@ -14,9 +15,9 @@ describe('redis transport - connections', () => {
     await service.produce(stream, 1);
     const base = await clients();
     const subscriptions = [1, 2, 3].map(() => service.consume(stream, { from: 'start' }).pipe(autoAck()).subscribe());
-    await waitFor('three reader connections', async () => (await clients()) === base + 3);
+    await eventually('three reader connections', async () => (await clients()) === base + 3);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
-    await waitFor('reader connections released', async () => (await clients()) === base);
+    await eventually('reader connections released', async () => (await clients()) === base);
     await service.close();
     expect(await clients()).toBe(1);
   });
@@ -31,7 +32,7 @@ describe('redis transport - connections', () => {
       if (d.deliveryCount === 1) void d.nack({ delayMs: 100 });
       else void d.ack();
     });
-    await waitFor('redelivery', () => seen.length === 2, 5000);
+    await eventually('redelivery', () => seen.length === 2, 5000);
     expect(seen.map((s) => s.count)).toEqual([1, 2]);
     expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeLessThan(2000);
     subscription.unsubscribe();

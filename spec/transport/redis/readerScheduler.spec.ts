@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamReader } from '../../../src/transport/redis/RedisStreamReader';
+import { sleep } from '../../support/eventually';
 
 /** A port on which nothing listens (taken from the OS, then released). */
 async function closedPort(): Promise<number> {
@@ -19,7 +20,7 @@ describe('redis transport - reader timers', () => {
     const reader = new RedisStreamReader(connections, 'k', 'g', 'c', () => undefined, scheduler);
     let result: unknown;
     const read = firstValueFrom(reader.read(10, 2000)).then((entries) => (result = entries));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // real time passes: only the virtual clock ends the wait
+    await sleep(300); // real time passes: only the virtual clock ends the wait
     expect(result).toBeUndefined();
     scheduler.flush();
     await read;

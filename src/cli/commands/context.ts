@@ -1,5 +1,6 @@
 import { createEventService } from '../../service/createEventService';
 import type { EventService } from '../../service/EventService';
+import { readByTools } from '../../codec/displayCodec';
 import { eventStream, type EventStream } from '../../definitions/eventStream';
 import type { DiscoveredStream } from '../../partitions/discoverStreams';
 import type { RedisTools } from '../../transport/redis/redisTools';
@@ -47,7 +48,7 @@ export class StreamNotFound extends Error {
 export async function existingStream(redis: RedisTools, prefix: string, name: string): Promise<DiscoveredStream> {
   const [found] = await redis.findStreams(prefix, { name });
   if (!found) throw new StreamNotFound(name, prefix);
-  return found;
+  return { ...found, stream: readByTools(found.stream) };
 }
 
 /** The definition of a stream named on the command line; an invalid name is a usage error. */

@@ -89,7 +89,7 @@ export const dlq: Command = async ({ args, env, io, interrupted }) => {
 async function readOne(redis: RedisTools, prefix: string, stream: EventStream<unknown>, id: string): Promise<DeadLetter<unknown> | undefined> {
   const entries = await Promise.all(partitionKeys(prefix, stream).map((key) => redis.entry(deadLetterKeyOf(key), id)));
   const entry = entries.find((found) => found !== undefined);
-  return entry && toDeadLetter<unknown>(stream.name, entry);
+  return entry && toDeadLetter<unknown>(stream.name, entry, stream.codec);
 }
 
 async function redriveChunks(redrive: (stream: EventStream<unknown>, options: { ids: string[] }) => Promise<string[]>, stream: EventStream<unknown>, chosen: readonly DeadLetter<unknown>[], progress: Progress): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { toReadEntriesFromBytes } from '../../src/transport/redis/replies';
+import { toReadEntriesFromBytes } from '../../../src/transport/redis/replies';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
