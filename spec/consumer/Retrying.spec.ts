@@ -3,7 +3,7 @@ import { uniqueName, waitForGroups } from '../conformance/helpers';
 import { eventually } from '../support/eventually';
 import { useRedisServer } from '../support/useRedisServer';
 
-describe('ConsumerLoop - a consumer group that vanished (NOGROUP)', () => {
+describe('Retrying - a consumer group that vanished (NOGROUP)', () => {
   const redis = useRedisServer();
   let service: EventService | undefined;
   afterEach(() => service?.close());
