@@ -18,11 +18,11 @@ export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type Hand
 export { autoAck } from './operators/autoAck';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
-export type { EntryFields } from './codec/entryCodec';
+export type { EntryFields } from './codec/entryFields';
 export type { Codec, StreamCodec } from './codec/codecs';
 export type { GroupStart } from './transport/StreamTransport';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
-export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
+export { DEAD_LETTER_SUFFIX } from './partitions/streamLayout';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export type {
   InstrumentationEvent,
@@ -44,4 +44,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
-export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';

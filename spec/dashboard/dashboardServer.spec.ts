@@ -2,6 +2,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import type { AddressInfo } from 'node:net';
 import { createEventService, eventStream, type EventService } from '../../src';
 import { createDashboard, type Dashboard } from '../../src/dashboard/dashboardServer';
+import { redisTools } from '../../src/transport/redis/redisTools';
 import { parse } from 'superjson';
 import { uniqueName } from '../conformance/helpers';
 import { eventually } from '../support/eventually';
@@ -17,7 +18,7 @@ describe('dashboard server', () => {
 
   async function start(prefix: string): Promise<string> {
     service = createEventService({ group: 'dashboard', redis: redis.server.url, prefix, closeTimeoutMs: 10 });
-    dashboard = createDashboard({ service, redis: redis.admin, prefix, url: 'redis://127.0.0.1:6379', allowRedrive: false, host: '127.0.0.1', pageHtml: '<script>const config = __CONFIG__;</script>', appScript: '', onError: (error) => errors.push(error) });
+    dashboard = createDashboard({ service, redis: redisTools(redis.admin), prefix, url: 'redis://127.0.0.1:6379', allowRedrive: false, host: '127.0.0.1', pageHtml: '<script>const config = __CONFIG__;</script>', appScript: '', onError: (error) => errors.push(error) });
     await new Promise<void>((resolve) => dashboard.server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(dashboard.server.address() as AddressInfo).port}/`;
   }

@@ -17,8 +17,8 @@ describe('security - a user scoped to another prefix', () => {
   afterEach(() => service.close());
 
   /**
-   * The error `settle` fails with, with the parts a caller looks at: the operation, whether it is
-   * retriable, and the error code the server's reply starts with (its wording differs between Redis
+   * The error `settle` fails with, with the parts a caller looks at: the operation, the code the
+   * transport classified it as, whether it is retriable, and the error code the server's reply starts with (its wording differs between Redis
    * 7.0, 7.4 and Valkey: `NOPERM this user has no permissions to access one of the keys used as
    * arguments`, `NOPERM No permissions to access a key`).
    */
@@ -26,9 +26,9 @@ describe('security - a user scoped to another prefix', () => {
     const error = await settle.then(() => undefined, (thrown: unknown) => thrown);
     if (!(error instanceof TransportError)) throw new Error(`expected a TransportError, got ${String(error)}`);
     const [, operation, code] = /^the broker failed during (\S+): ([A-Z]+) /.exec(error.message) ?? [];
-    return { operation: error.operation, retriable: error.retriable, message: { operation, code } };
+    return { operation: error.operation, code: error.code, retriable: error.retriable, message: { operation, code } };
   };
-  const refused = (operation: string) => ({ operation, retriable: false, message: { operation, code: 'NOPERM' } });
+  const refused = (operation: string) => ({ operation, code: 'NOPERM', retriable: false, message: { operation, code: 'NOPERM' } });
 
   it('permissions - produce rejects with a non-retriable TransportError naming NOPERM, for one event (XADD) and many (EVAL)', async () => {
     const stream = eventStream<number>(uniqueName('n'));

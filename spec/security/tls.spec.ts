@@ -65,7 +65,7 @@ describe('security - TLS', () => {
     const intruder = open({ url: url.replace('tls-secret', 'wrong'), tls: tls() });
     const refused = await intruder.produce(numbers, 8).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(TransportError);
-    expect((refused as TransportError).retriable).toBe(false);
+    expect({ code: (refused as TransportError).code, retriable: (refused as TransportError).retriable }).toEqual({ code: 'WRONGPASS', retriable: false });
     expect((refused as TransportError).message).toBe('the broker failed during append: WRONGPASS invalid username-password pair or user is disabled.');
   });
 
@@ -81,6 +81,7 @@ describe('security - TLS', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     const outcomes = [produced, consumed, listened, broadcast] as TransportError[];
     expect(outcomes.map((error) => error instanceof TransportError && !error.retriable)).toEqual([true, true, true, true]);
+    expect(outcomes.map((error) => error.code)).toEqual(['TLS', 'TLS', 'TLS', 'TLS']);
     expect(outcomes.map((error) => error.message)).toEqual(['append', 'ensureGroup', 'subscribe', 'publish'].map((operation) => `the broker failed during ${operation}: ${failure}`));
     await sleep(200); // no reconnect attempts, nothing retried in the background
     expect(reported).toEqual([]);

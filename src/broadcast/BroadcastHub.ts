@@ -3,6 +3,7 @@ import { decodeValue } from '../codec/entryCodec';
 import { exceedsBytes, utf8Bytes } from '../codec/messageSize';
 import { DecodeError } from '../errors/DecodeError';
 import type { BroadcastStream } from '../definitions/broadcastStream';
+import { channelOf } from '../partitions/streamLayout';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import type { StandardSchemaV1 } from '../validation/StandardSchema';
@@ -67,7 +68,7 @@ export class BroadcastHub {
   }
 
   private createChannel({ name, codec }: BroadcastStream<unknown>): Channel {
-    const address = this.prefix + name;
+    const address = channelOf(this.prefix, { name });
     const channel: Channel = {
       codec,
       validated: new WeakMap(),

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { TransportError } from '../errors/TransportError';
+import type { RedisConnectionOption } from '../transport/redis/redisOption';
+import { openRedisTools, type RedisTools } from '../transport/redis/redisTools';
 import { GLOBAL_HELP, UsageError } from './args';
 
 /** The CLI's connection settings. */
@@ -66,29 +68,19 @@ export class ConnectionFailure extends Error {
 }
 
 /**
- * Opens a client for the target: a `Redis`, or a `Cluster` with `--cluster`. With `failFast` (the
- * default) it does not reconnect and resolves only once it is ready: a command-line tool should say
- * that Redis cannot be reached and exit, not wait.
+ * Opens the library's tools on the target: a server, or a cluster with `--cluster`. With `failFast`
+ * (the default) it does not reconnect and resolves only once it is ready: a command-line tool should
+ * say that Redis cannot be reached and exit, not wait.
  */
-export async function connect(target: Target, { failFast = true } = {}): Promise<Redis | Cluster> {
+export async function connect(target: Target, { failFast = true } = {}): Promise<RedisTools> {
   const tls = target.tlsCaFile === undefined ? {} : { tls: { ca: await readCa(target.tlsCaFile) } };
-  const fast: RedisOptions = failFast ? { retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 } : {};
-  const client = target.cluster
-    ? new Cluster([...target.cluster], { redisOptions: { ...tls, ...fast }, ...(failFast ? { clusterRetryStrategy: () => null } : {}) })
-    : new Redis(target.url, { ...tls, ...fast });
-  let failure: unknown;
-  client.on('error', (error: unknown) => void (failure ??= error)); // later failures surface through the commands
-  if (!failFast) return client;
-  const ready = await new Promise<boolean>((resolve) => {
-    client.once('ready', () => resolve(true));
-    client.once('end', () => resolve(false));
-  });
-  if (!ready) {
-    client.disconnect();
-    const cause = failure instanceof Error ? (failure as Error & { lastNodeError?: Error }).lastNodeError ?? failure : undefined;
-    throw new ConnectionFailure(`cannot connect to ${shownUrl(target)}: ${cause instanceof Error ? cause.message : 'connection closed'}`);
+  const option: RedisConnectionOption = target.cluster ? { cluster: [...target.cluster], redisOptions: tls } : { url: target.url, ...tls };
+  try {
+    return await openRedisTools(option, { failFast });
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    throw new ConnectionFailure(`cannot connect to ${shownUrl(target)}: ${(error.cause as Error).message}`); // openRedisTools' cause is always an error
   }
-  return client;
 }
 
 async function readCa(file: string): Promise<Buffer> {

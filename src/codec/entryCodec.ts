@@ -9,14 +9,9 @@ import { findUnencodable } from './findUnencodable';
 import { exceedsBytes, utf8Bytes } from './messageSize';
 import { NOT_KNOWN, parseWithKnownMeta, rememberMeta } from './knownMeta';
 import { findUnsafeKey, mayHoldUnsafeKey } from './unsafeKeys';
+import { KEY_FIELD, VALUE_FIELD, type EntryFields } from './entryFields';
 
-/** Field holding the encoded value (superjson text by default; see the stream's codec). */
-export const VALUE_FIELD = 'v';
-/** Field holding the partition key, when the stream has a key selector. */
-export const KEY_FIELD = 'k';
-
-/** An entry as stored in a stream: a flat map of string fields. */
-export type EntryFields = Readonly<Record<string, string>>;
+export { KEY_FIELD, VALUE_FIELD, type EntryFields } from './entryFields';
 
 /**
  * Encodes one value of `stream` into entry fields, or throws an {@link EncodeError} naming the stream

@@ -1,7 +1,7 @@
 import { Subscription, timer } from 'rxjs';
-import { decodeValueOf, KEY_FIELD, VALUE_FIELD } from '../codec/entryCodec';
+import { decodeValueOf } from '../codec/entryCodec';
+import { KEY_FIELD, TARGET_GROUP_FIELD, VALUE_FIELD } from '../codec/entryFields';
 import { exceedsBytes, utf8Bytes } from '../codec/messageSize';
-import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
 import { checkValue, describeIssues, type Checked } from '../validation/checkValue';

@@ -1,5 +1,6 @@
 import { catchError, of } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
+import { isTransportError } from '../errors/TransportError';
 import { wait, type Awaitable, type Coroutine } from '../internal/coroutine';
 import type { GroupStart } from '../transport/StreamTransport';
 import type { ConsumerContext } from './ConsumerContext';
@@ -37,7 +38,7 @@ export class Retrying {
         this.ctx.report(error);
         yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
         // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
-        const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.from;
+        const start = isTransportError(error, 'NOGROUP') ? 'start' : this.from;
         yield* wait(this.ctx.transport.ensureGroup(this.key, this.ctx.group, start).pipe(catchError(() => of(undefined))));
       }
     }

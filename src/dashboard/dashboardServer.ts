@@ -1,4 +1,3 @@
-import type { Cluster, Redis } from 'ioredis';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
@@ -6,7 +5,7 @@ import { SSE_DECODER_SOURCE } from '../http/browserDecoder';
 import type { SseConnection } from '../http/SseChannel';
 import { serveSse } from '../http/serveSse';
 import type { EventService } from '../service/EventService';
-import { findStreams } from '../transport/redis/findStreams';
+import type { RedisTools } from '../transport/redis/redisTools';
 import { readByTools } from '../codec/displayCodec';
 import { overview$ } from './overview';
 import type { DashboardConfig } from './protocol';
@@ -16,8 +15,8 @@ import { redrive, sendError, serveDeadLetters, serveTail, type StreamRouteContex
 export interface DashboardOptions {
   /** Reads (describe, health, read, deadLetters) and redrives. */
   readonly service: EventService;
-  /** Discovers the streams (`SCAN`; on a cluster, of every master). */
-  readonly redis: Redis | Cluster;
+  /** Discovers the streams (`SCAN`; on a cluster, of every master) and reads a tail's backlog. */
+  readonly redis: RedisTools;
   readonly prefix: string;
   /** Shown in the page's header (without a password). */
   readonly url: string;
@@ -51,7 +50,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const scheduler = options.scheduler ?? asyncScheduler;
   const pollMs = options.pollMs ?? 1000;
   const refresh$ = new Subject<void>();
-  const discover = async () => (await findStreams(options.redis, options.prefix)).map(({ stream }) => stream);
+  const discover = async () => (await options.redis.findStreams(options.prefix)).map(({ stream }) => stream);
   const overview = overview$({ service: options.service, discover, pollMs, pollTimeoutMs: Math.max(5000, 2 * pollMs), refresh$, scheduler });
   const context: StreamRouteContext = { ...options, scheduler, redriven: () => refresh$.next() };
   const config: DashboardConfig = { prefix: options.prefix, url: options.url, allowRedrive: options.allowRedrive, pollMs };
@@ -74,7 +73,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (path === '/api/overview') return track(serveSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
     if (!route) return sendError(response, 404, 'not found');
     const name = decodeURIComponent(route[1] as string);
-    const found = (await findStreams(options.redis, options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;
+    const found = (await options.redis.findStreams(options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;
     if (!found) return sendError(response, 404, `no stream ${name} under the prefix`);
     return serveStreamRoute(request, response, context, readByTools(found), route[2] as string, track);
   };

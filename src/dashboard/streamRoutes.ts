@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Cluster, Redis } from 'ioredis';
 import type { SchedulerLike } from 'rxjs';
 import { stringify } from 'superjson';
 import type { EventStream } from '../definitions/eventStream';
 import { serveEventStream } from '../http/serveEventStream';
 import type { SseConnection } from '../http/SseChannel';
 import { parseStreamId } from '../internal/streamId';
+import { streamKeyOf } from '../partitions/streamLayout';
 import type { EventService } from '../service/EventService';
+import type { RedisTools } from '../transport/redis/redisTools';
 import type { DeadLetterList, ErrorBody, RedriveResult } from './protocol';
 
 /** Entries a new tail starts with (the last ones), before the live ones. */
@@ -19,7 +20,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 /** What the stream routes work with. */
 export interface StreamRouteContext {
   readonly service: EventService;
-  readonly redis: Redis | Cluster;
+  readonly redis: RedisTools;
   readonly prefix: string;
   readonly allowRedrive: boolean;
   readonly scheduler: SchedulerLike;
@@ -45,9 +46,9 @@ export function sendError(response: ServerResponse, status: number, error: strin
  */
 export async function serveTail(request: IncomingMessage, response: ServerResponse, context: StreamRouteContext, stream: EventStream<unknown>): Promise<SseConnection> {
   if (request.headers['last-event-id'] === undefined) {
-    const recent = await context.redis.xrevrange(context.prefix + stream.name, '+', '-', 'COUNT', TAIL_BACKLOG + 1);
+    const recent = await context.redis.lastIds(streamKeyOf(context.prefix, stream), TAIL_BACKLOG + 1);
     // resume after the entry before the backlog: serveEventStream reads the header like a browser's
-    if (recent.length > TAIL_BACKLOG) request.headers['last-event-id'] = recent[TAIL_BACKLOG]?.[0];
+    if (recent.length > TAIL_BACKLOG) request.headers['last-event-id'] = recent[TAIL_BACKLOG];
   }
   return serveEventStream(request, response, context.service, stream, { from: 'start', event: () => 'entry', encoding: 'superjson', scheduler: context.scheduler, onError: context.onError });
 }

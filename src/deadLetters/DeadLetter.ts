@@ -1,5 +1,6 @@
 import type { StreamCodec } from '../codec/codecs';
-import { decodeEntry, KEY_FIELD, type EntryFields } from '../codec/entryCodec';
+import { decodeEntry } from '../codec/entryCodec';
+import { DEAD_LETTER_FIELDS, KEY_FIELD, type EntryFields } from '../codec/entryFields';
 import { idTime } from '../internal/streamId';
 import type { StoredEntry } from '../transport/StreamTransport';
 import { originalFields } from './deadLetterFields';
@@ -38,8 +39,8 @@ export interface DeadLetter<T> {
 /** Reads a dead-letter entry, decoding its value with the stream's `codec`. */
 export function toDeadLetter<T>(streamName: string, entry: StoredEntry, codec: StreamCodec<T> = 'superjson'): DeadLetter<T> {
   const fields = originalFields(entry.fields);
-  const sourceId = entry.fields.sid ?? '';
-  const reason = (entry.fields.reason ?? 'decode') as DeadLetterReason;
+  const sourceId = entry.fields[DEAD_LETTER_FIELDS.sourceId] ?? '';
+  const reason = (entry.fields[DEAD_LETTER_FIELDS.reason] ?? 'decode') as DeadLetterReason;
   let value: T | undefined;
   try {
     value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields, codec).value;
@@ -49,10 +50,10 @@ export function toDeadLetter<T>(streamName: string, entry: StoredEntry, codec: S
   return {
     id: entry.id,
     sourceId,
-    group: entry.fields.group ?? '',
+    group: entry.fields[DEAD_LETTER_FIELDS.group] ?? '',
     reason,
-    error: entry.fields.error ?? '',
-    deliveryCount: Number(entry.fields.count ?? 0),
+    error: entry.fields[DEAD_LETTER_FIELDS.error] ?? '',
+    deliveryCount: Number(entry.fields[DEAD_LETTER_FIELDS.deliveryCount] ?? 0),
     key: fields[KEY_FIELD],
     value,
     deadLetteredAt: idTime(entry.id),

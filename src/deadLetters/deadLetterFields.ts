@@ -1,17 +1,15 @@
-import type { EntryFields } from '../codec/entryCodec';
+import { DEAD_LETTER_FIELDS, ORIGINAL_PREFIX, TARGET_GROUP_FIELD, type EntryFields } from '../codec/entryFields';
 import type { DeadLetterInfo } from '../transport/StreamTransport';
 
-/** Prefix of the original entry's fields inside a dead letter. */
-export const ORIGINAL_PREFIX = 'o:';
-/** Field of a redriven entry naming the only group that should consume it. */
-export const TARGET_GROUP_FIELD = 'g';
-
-/** Suffix of a partition's dead-letter stream, which `deadLetterKeyOf` puts in the partition's slot: `<key>:{<key>}:dlq`, or `<key>:dlq` for a key with a hash tag. */
-export const DEAD_LETTER_SUFFIX = ':dlq';
-
-/** The fields of a dead letter (the layout the Redis script writes too). */
+/** The fields of a dead letter (the layout the Redis script writes too, from the same constants). */
 export function toDeadLetterFields(id: string, group: string, info: DeadLetterInfo, original: EntryFields | undefined): EntryFields {
-  const fields: Record<string, string> = { sid: id, group, reason: info.reason, error: info.error, count: String(info.deliveryCount) };
+  const fields: Record<string, string> = {
+    [DEAD_LETTER_FIELDS.sourceId]: id,
+    [DEAD_LETTER_FIELDS.group]: group,
+    [DEAD_LETTER_FIELDS.reason]: info.reason,
+    [DEAD_LETTER_FIELDS.error]: info.error,
+    [DEAD_LETTER_FIELDS.deliveryCount]: String(info.deliveryCount),
+  };
   for (const [name, value] of Object.entries(original ?? {})) fields[ORIGINAL_PREFIX + name] = value;
   return fields;
 }
@@ -23,7 +21,8 @@ export function toRedrivenFields(deadLetter: EntryFields): EntryFields | undefin
     if (name.startsWith(ORIGINAL_PREFIX) && name !== ORIGINAL_PREFIX + TARGET_GROUP_FIELD) fields[name.slice(ORIGINAL_PREFIX.length)] = value;
   }
   if (Object.keys(fields).length === 0) return undefined;
-  if (deadLetter.group !== undefined) fields[TARGET_GROUP_FIELD] = deadLetter.group;
+  const group = deadLetter[DEAD_LETTER_FIELDS.group];
+  if (group !== undefined) fields[TARGET_GROUP_FIELD] = group;
   return fields;
 }
 

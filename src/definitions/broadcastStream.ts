@@ -3,12 +3,6 @@ import { assertName } from '../internal/validate';
 import type { StandardSchemaV1 } from '../validation/StandardSchema';
 import { schemaOption } from './schema';
 
-/** Options of {@link broadcastStream}. */
-export interface BroadcastStreamOptions<T> {
-  /** How messages are written: `'superjson'` (default), `'json'` (plain JSON, for services in other languages) or your own `{ encode, decode }`. */
-  readonly codec?: StreamCodec<T>;
-}
-
 /**
  * The definition of a broadcast channel (Redis pub/sub): every live listener gets every message,
  * listeners that are offline never see it.
@@ -27,6 +21,8 @@ export interface BroadcastStream<T> {
 
 /** Options of {@link broadcastStream}. */
 export interface BroadcastStreamOptions<T> {
+  /** How messages are written: `'superjson'` (default), `'json'` (plain JSON, for services in other languages) or your own `{ encode, decode }`. */
+  readonly codec?: StreamCodec<T>;
   /**
    * A Standard Schema v1 validator (zod 4, valibot, arktype...); the messages' type is its output.
    * `broadcast` validates the message before publishing it (a `ValidationError` otherwise) and

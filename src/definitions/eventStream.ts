@@ -1,5 +1,5 @@
 import { codecOption, type StreamCodec } from '../codec/codecs';
-import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
+import { DEAD_LETTER_SUFFIX } from '../partitions/streamLayout';
 import { assertDuration, assertInteger, assertName } from '../internal/validate';
 import type { StandardSchemaV1 } from '../validation/StandardSchema';
 import { schemaOption } from './schema';

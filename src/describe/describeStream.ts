@@ -1,3 +1,4 @@
+import { DEAD_LETTER_FIELDS } from '../codec/entryFields';
 import type { EventStream } from '../definitions/eventStream';
 import { compareStreamIds, idTime, parseStreamId } from '../internal/streamId';
 import type { StreamSnapshot } from '../transport/StreamSnapshot';
@@ -89,7 +90,7 @@ async function deadLettersPerGroup(transport: StreamTransport, deadLetterKey: st
   if (total === 0) return counts;
   if (total > DEAD_LETTER_COUNT_LIMIT) return undefined;
   for (const letter of await transport.readDeadLetters(deadLetterKey, DEAD_LETTER_COUNT_LIMIT)) {
-    const group = letter.fields.group ?? '';
+    const group = letter.fields[DEAD_LETTER_FIELDS.group] ?? '';
     counts.set(group, (counts.get(group) ?? 0) + 1);
   }
   return counts;

@@ -1,23 +1,71 @@
 import { RxRedisEventsError } from './RxRedisEventsError';
 
 /**
- * Replies that trying again cannot fix: a missing permission (ACL), failed authentication, or a key
- * that holds another type than the library expects.
+ * Why the broker failed, as the transport that met the failure classified it:
+ *
+ * - a Redis error reply, by its code: `NOGROUP` (the consumer group does not exist), `NOPERM`,
+ *   `NOAUTH`, `WRONGPASS` (refused by ACL or authentication), `WRONGTYPE` (a key of another type),
+ *   `OOM` (out of memory), `READONLY` (a replica answered), `MOVED`, `ASK`, `TRYAGAIN`,
+ *   `CLUSTERDOWN` (cluster redirections and outages), `LOADING` (the server is loading its data),
+ *   `BUSY` (a script runs too long), `BUSYGROUP` (the group exists already), `MASTERDOWN`,
+ *   `NOREPLICAS`, `NOSCRIPT`;
+ * - `CONNECTION`: no connection to the server (refused, reset, closed, or given up on);
+ * - `TIMEOUT`: the server did not answer in time;
+ * - `TLS`: the server's certificate or the TLS handshake was refused (the connection gave up);
+ * - `UNKNOWN`: anything else, such as an error reply of another code.
  */
-const PERMANENT_REPLY = /^(NOPERM|NOAUTH|WRONGPASS|WRONGTYPE)\b/;
+export type TransportErrorCode =
+  | 'NOGROUP'
+  | 'NOPERM'
+  | 'NOAUTH'
+  | 'WRONGPASS'
+  | 'WRONGTYPE'
+  | 'OOM'
+  | 'READONLY'
+  | 'MOVED'
+  | 'ASK'
+  | 'TRYAGAIN'
+  | 'CLUSTERDOWN'
+  | 'LOADING'
+  | 'BUSY'
+  | 'BUSYGROUP'
+  | 'MASTERDOWN'
+  | 'NOREPLICAS'
+  | 'NOSCRIPT'
+  | 'CONNECTION'
+  | 'TIMEOUT'
+  | 'TLS'
+  | 'UNKNOWN';
+
+/** How a transport describes a failure: its code and whether trying again may help. */
+export interface TransportErrorOptions {
+  /** Whether the same call may succeed later. Default true. */
+  readonly retriable?: boolean;
+  /** Why it failed. Default `UNKNOWN`. */
+  readonly code?: TransportErrorCode;
+}
 
 /**
- * The broker (Redis) failed or could not be reached. Retriable, unless the broker refused the
- * command for good (`NOPERM`, `NOAUTH`, `WRONGPASS`, `WRONGTYPE`) or the transport says so (a TLS
- * certificate the client does not accept).
+ * The broker (Redis) failed or could not be reached. The transport classifies the failure: `code`
+ * says why, and it is retriable unless the broker refused the command for good (`NOPERM`,
+ * `NOAUTH`, `WRONGPASS`, `WRONGTYPE`) or the connection cannot be made (`TLS`: a certificate the
+ * client does not accept).
  */
 export class TransportError extends RxRedisEventsError {
   /** The operation that failed, such as `append` or `ack`. */
   readonly operation: string;
+  /** Why it failed, as the transport classified it. */
+  readonly code: TransportErrorCode;
 
-  constructor(operation: string, cause: unknown, options: { readonly retriable?: boolean } = {}) {
+  constructor(operation: string, cause: unknown, options: TransportErrorOptions = {}) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`the broker failed during ${operation}: ${reason}`, { retriable: options.retriable ?? !PERMANENT_REPLY.test(reason), cause });
+    super(`the broker failed during ${operation}: ${reason}`, { retriable: options.retriable ?? true, cause });
     this.operation = operation;
+    this.code = options.code ?? 'UNKNOWN';
   }
+}
+
+/** True when `error` is a {@link TransportError} of `code`. */
+export function isTransportError(error: unknown, code: TransportErrorCode): error is TransportError {
+  return error instanceof TransportError && error.code === code;
 }

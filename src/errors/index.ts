@@ -3,7 +3,7 @@ export { EncodeError } from './EncodeError';
 export { DecodeError } from './DecodeError';
 export { MessageTooLargeError } from './MessageTooLargeError';
 export { ServiceClosedError } from './ServiceClosedError';
-export { TransportError } from './TransportError';
+export { TransportError, type TransportErrorCode, type TransportErrorOptions } from './TransportError';
 export { TimeoutError } from './TimeoutError';
 export { ReplicationTimeoutError } from './ReplicationTimeoutError';
 export { ValidationError, type ValidationPhase } from './ValidationError';

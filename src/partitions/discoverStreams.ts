@@ -1,8 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
-import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { eventStream, MAX_PARTITIONS, type EventStream } from '../definitions/eventStream';
 import { inShare, partitionTag } from './partitionTags';
-import { deadLetterKeyOf, partitionKeys } from './streamLayout';
+import { DEAD_LETTER_SUFFIX, deadLetterKeyOf, partitionKeys } from './streamLayout';
 
 /** A stream found from its Redis keys: a definition with its partition count, and which of its keys exist. */
 export interface DiscoveredStream {

@@ -1,4 +1,4 @@
-import { KEY_FIELD, type EntryFields } from '../codec/entryCodec';
+import { KEY_FIELD, type EntryFields } from '../codec/entryFields';
 import { partitionOf } from './partitionOf';
 
 /** The entries of one produce call that go to one partition, with their places in the call. */

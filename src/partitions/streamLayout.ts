@@ -1,15 +1,37 @@
-import type { EventStream } from '../definitions/eventStream';
-import { DEAD_LETTER_SUFFIX } from '../deadLetters/deadLetterFields';
 import { partitionTags } from './partitionTags';
+
+/**
+ * Every Redis key (and pub/sub channel) the library uses is laid out here. Each takes what it needs
+ * of a stream's definition, so that this module depends on no other.
+ */
+
+/** Suffix of a partition's dead-letter stream, which `deadLetterKeyOf` puts in the partition's slot: `<key>:{<key>}:dlq`, or `<key>:dlq` for a key with a hash tag. */
+export const DEAD_LETTER_SUFFIX = ':dlq';
+
+/** What a key layout needs of a stream's definition. */
+export interface StreamNaming {
+  readonly name: string;
+  readonly partitions: number;
+}
+
+/** The key of an unpartitioned stream, or the base of a partitioned one's keys: `<prefix><name>`. */
+export function streamKeyOf(prefix: string, stream: Pick<StreamNaming, 'name'>): string {
+  return prefix + stream.name;
+}
 
 /**
  * The Redis keys of a stream's partitions: `<prefix><name>` for a single partition (the layout of
  * unpartitioned streams), `<prefix><name>:{<tag>}` for each of N > 1.
  */
-export function partitionKeys(prefix: string, stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
-  const base = prefix + stream.name;
+export function partitionKeys(prefix: string, stream: StreamNaming): readonly string[] {
+  const base = streamKeyOf(prefix, stream);
   if (stream.partitions === 1) return [base];
   return partitionTags(stream.partitions).map((tag) => `${base}:{${tag}}`);
+}
+
+/** The pub/sub channel of a broadcast stream: `<prefix><name>`. */
+export function channelOf(prefix: string, broadcast: Pick<StreamNaming, 'name'>): string {
+  return prefix + broadcast.name;
 }
 
 /**
@@ -27,8 +49,8 @@ export function leaseKeyOf(key: string, group: string): string {
 }
 
 /** The membership set of a group's ordered consumers of a stream: `<prefix><name>:{<prefix><name>}:members:<group>`. */
-export function membersKeyOf(prefix: string, stream: Pick<EventStream<unknown>, 'name'>, group: string): string {
-  return sideKeyOf(prefix + stream.name, `:members:${group}`);
+export function membersKeyOf(prefix: string, stream: Pick<StreamNaming, 'name'>, group: string): string {
+  return sideKeyOf(streamKeyOf(prefix, stream), `:members:${group}`);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { EventConsumer } from '../operators/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { deadLetterKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { channelOf, deadLetterKeyOf, partitionKeys, streamKeyOf } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { Instrument } from '../instrumentation/Instrument';
@@ -244,7 +244,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('read');
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
-    return readStream(this.transports.streams, stream, this.options.prefix + stream.name, options, this.report);
+    return readStream(this.transports.streams, stream, streamKeyOf(this.options.prefix, stream), options, this.report);
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
@@ -252,7 +252,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('lastId');
     assertDefinition(stream, 'eventStream', 'lastId');
     assertSinglePartition(stream, 'lastId');
-    return this.transports.streams.lastId(this.options.prefix + stream.name);
+    return this.transports.streams.lastId(streamKeyOf(this.options.prefix, stream));
   }
 
   /** A producer bound to one stream. */
@@ -290,7 +290,7 @@ export class EventService implements AsyncDisposable {
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
     const checked = outputsToWrite(broadcast, [message], 'broadcast');
     const [value] = isPromiseLike(checked) ? await checked : checked;
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
+    await this.transports.pubsub.publish(channelOf(this.options.prefix, broadcast), encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
   }
 
   /**

@@ -1,11 +1,8 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { inspect } from 'node:util';
-import type { EntryFields } from '../codec/entryCodec';
+import { TRACE_FIELDS, TRACEPARENT_FIELD, type EntryFields } from '../codec/entryFields';
 import type { ServerAddress } from '../transport/StreamTransport';
 import type { OpenTelemetryApi } from './loadOpenTelemetry';
-
-/** Entry fields that carry the producer's trace context (W3C Trace Context). */
-export const TRACE_FIELDS = ['traceparent', 'tracestate'] as const;
 
 const TRACER_NAME = 'rx-redis-events';
 
@@ -47,7 +44,7 @@ export class Tracing {
    */
   deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, emit: (endSpan: ((error?: unknown) => void) | undefined) => void): void {
     const { api } = this;
-    const parent = fields.traceparent === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
+    const parent = fields[TRACEPARENT_FIELD] === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
     const producer = api.trace.getSpanContext(parent);
     const attributes: Attributes = {
       ...this.common('process', stream, [key]),

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { EntryFields } from '../codec/entryCodec';
+import type { EntryFields } from '../codec/entryFields';
 import type { ConnectionState, HealthWarning } from '../health/ServiceHealth';
 import type { StreamSnapshot } from './StreamSnapshot';
 

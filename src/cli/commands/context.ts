@@ -1,10 +1,9 @@
-import type { Cluster, Redis } from 'ioredis';
 import { createEventService } from '../../service/createEventService';
 import type { EventService } from '../../service/EventService';
 import { readByTools } from '../../codec/displayCodec';
 import { eventStream, type EventStream } from '../../definitions/eventStream';
 import type { DiscoveredStream } from '../../partitions/discoverStreams';
-import { findStreams } from '../../transport/redis/findStreams';
+import type { RedisTools } from '../../transport/redis/redisTools';
 import { UsageError } from '../args';
 import { connect, targetOf, type Target, type TargetOptions } from '../connection';
 import { messageOf, type Output } from '../output';
@@ -21,13 +20,13 @@ export interface CommandContext {
 /** A command: resolves with its exit code. */
 export type Command = (ctx: CommandContext) => Promise<number>;
 
-/** Connects to the target, runs `work` with the connection and a service on it, then closes both. */
-export async function withRedis<R>(values: TargetOptions, env: NodeJS.ProcessEnv, io: Output, work: (redis: Redis | Cluster, target: Target, service: () => EventService) => Promise<R>, group = 'rx-redis-events-cli', consumer = 'cli'): Promise<R> {
+/** Connects to the target, runs `work` with the library's tools and a service on their connection, then closes both. */
+export async function withRedis<R>(values: TargetOptions, env: NodeJS.ProcessEnv, io: Output, work: (redis: RedisTools, target: Target, service: () => EventService) => Promise<R>, group = 'rx-redis-events-cli', consumer = 'cli'): Promise<R> {
   const target = targetOf(values, env);
   const redis = await connect(target);
   let service: EventService | undefined;
   try {
-    return await work(redis, target, () => (service ??= createEventService({ group, consumer, redis, prefix: target.prefix, closeTimeoutMs: 1000, onError: (error) => io.err.write(`rx-redis-events: ${messageOf(error)}\n`) })));
+    return await work(redis, target, () => (service ??= createEventService({ group, consumer, redis: redis.client, prefix: target.prefix, closeTimeoutMs: 1000, onError: (error) => io.err.write(`rx-redis-events: ${messageOf(error)}\n`) })));
   } finally {
     await service?.close();
     redis.disconnect();
@@ -46,8 +45,8 @@ export class StreamNotFound extends Error {
  * The stream called `name` as its keys show it (with its partitions and existing keys), or a
  * {@link StreamNotFound}: a typo must not look like an empty stream.
  */
-export async function existingStream(redis: Redis | Cluster, prefix: string, name: string): Promise<DiscoveredStream> {
-  const [found] = await findStreams(redis, prefix, { name });
+export async function existingStream(redis: RedisTools, prefix: string, name: string): Promise<DiscoveredStream> {
+  const [found] = await redis.findStreams(prefix, { name });
   if (!found) throw new StreamNotFound(name, prefix);
   return { ...found, stream: readByTools(found.stream) };
 }

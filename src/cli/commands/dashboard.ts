@@ -41,7 +41,7 @@ export const dashboard: Command = async ({ args, env, io, interrupted }) => {
   (await connect(target)).disconnect(); // fail at once when Redis cannot be reached; then reconnect as a service does
   const redis = await connect(target, { failFast: false }); // errors are reported through the page (connection lost) and the failing polls
   const report = (error: unknown) => void io.err.write(`rx-redis-events: ${messageOf(error)}\n`);
-  const service = createEventService({ group: 'rx-redis-events-dashboard', consumer: 'dashboard', redis, prefix: target.prefix, closeTimeoutMs: 1000, onError: report });
+  const service = createEventService({ group: 'rx-redis-events-dashboard', consumer: 'dashboard', redis: redis.client, prefix: target.prefix, closeTimeoutMs: 1000, onError: report });
   const dashboard = createDashboard({ service, redis, prefix: target.prefix, url: shownUrl(target), allowRedrive, host, pageHtml: PAGE_HTML, appScript, pollMs, onError: report });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -1,11 +1,10 @@
-import type { Cluster, Redis } from 'ioredis';
 import { createInterface } from 'node:readline';
 import { inspect } from 'node:util';
 import { toDeadLetter, type DeadLetter } from '../../deadLetters/DeadLetter';
 import type { EventStream } from '../../definitions/eventStream';
 import { parseStreamId } from '../../internal/streamId';
 import { deadLetterKeyOf, partitionKeys } from '../../partitions/streamLayout';
-import { toStoredEntries } from '../../transport/redis/replies';
+import type { RedisTools } from '../../transport/redis/redisTools';
 import { parseCommand, positiveInteger, UsageError } from '../args';
 import { escapesOn, fields, json, Progress, table, type Output } from '../output';
 import { existingStream, streamNamed, withRedis, type Command } from './context';
@@ -87,9 +86,9 @@ export const dlq: Command = async ({ args, env, io, interrupted }) => {
 };
 
 /** The dead letter with this id, read from each partition's dead-letter stream (`XRANGE <id> <id>`: one entry at most). */
-async function readOne(redis: Redis | Cluster, prefix: string, stream: EventStream<unknown>, id: string): Promise<DeadLetter<unknown> | undefined> {
-  const replies = await Promise.all(partitionKeys(prefix, stream).map((key) => redis.xrange(deadLetterKeyOf(key), id, id, 'COUNT', 1)));
-  const entry = replies.flatMap((reply) => toStoredEntries(reply))[0];
+async function readOne(redis: RedisTools, prefix: string, stream: EventStream<unknown>, id: string): Promise<DeadLetter<unknown> | undefined> {
+  const entries = await Promise.all(partitionKeys(prefix, stream).map((key) => redis.entry(deadLetterKeyOf(key), id)));
+  const entry = entries.find((found) => found !== undefined);
   return entry && toDeadLetter<unknown>(stream.name, entry, stream.codec);
 }
 

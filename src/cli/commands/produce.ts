@@ -1,5 +1,4 @@
 import { eventStream } from '../../definitions/eventStream';
-import { findStreams } from '../../transport/redis/findStreams';
 import { expectPositionals, parseCommand, UsageError } from '../args';
 import { json } from '../output';
 import { streamNamed, withRedis, type Command } from './context';
@@ -28,7 +27,7 @@ export const produce: Command = async ({ args, env, io }) => {
   const codec = values.codec ?? 'superjson';
   if (codec !== 'superjson' && codec !== 'json') throw new UsageError(`--codec must be superjson or json, got ${JSON.stringify(codec)}`, PRODUCE_USAGE);
   const [id] = await withRedis(values, env, io, async (redis, { prefix }, service) => {
-    const [found] = await findStreams(redis, prefix, { name });
+    const [found] = await redis.findStreams(prefix, { name });
     const stream = eventStream<unknown>(name, { partitions: found?.stream.partitions ?? 1, codec, ...(key === undefined ? {} : { key: () => key }) });
     return service().produce(stream, value);
   });

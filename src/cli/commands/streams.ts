@@ -1,6 +1,5 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { DiscoveredStream } from '../../partitions/discoverStreams';
-import { findStreams } from '../../transport/redis/findStreams';
+import type { RedisTools } from '../../transport/redis/redisTools';
 import { expectPositionals, parseCommand } from '../args';
 import { escapesOn, json, Progress, table } from '../output';
 import { withRedis, type Command } from './context';
@@ -27,7 +26,7 @@ export const streams: Command = async ({ args, env, io }) => {
   expectPositionals(positionals, 0, 'streams takes no arguments', STREAMS_USAGE);
   const rows = await withRedis(values, env, io, async (redis, { prefix }) => {
     const progress = new Progress(io.err, 'scanned keys', undefined, escapesOn(io.err, env));
-    const found = await findStreams(redis, prefix, { onPage: (keys) => progress.update(keys) });
+    const found = await redis.findStreams(prefix, { onPage: (keys) => progress.update(keys) });
     progress.done();
     return Promise.all(found.map((stream) => rowOf(redis, stream)));
   });
@@ -37,13 +36,7 @@ export const streams: Command = async ({ args, env, io }) => {
 };
 
 /** A stream's row: lengths summed over its partitions, group names of any partition. */
-async function rowOf(redis: Redis | Cluster, { stream, keys, deadLetterKeys }: DiscoveredStream): Promise<StreamRow> {
-  const [lengths, groups, deadLetters] = await Promise.all([
-    Promise.all(keys.map((key) => redis.xlen(key))),
-    Promise.all(keys.map((key) => (redis.xinfo('GROUPS', key) as Promise<unknown[][]>).catch(() => []))),
-    Promise.all(deadLetterKeys.map((key) => redis.xlen(key))),
-  ]);
-  const names = new Set(groups.flat().map((group) => String(group[group.indexOf('name') + 1])));
-  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
-  return { stream: stream.name, partitions: stream.partitions, length: sum(lengths), groups: [...names].sort(), deadLetters: sum(deadLetters) };
+async function rowOf(redis: RedisTools, found: DiscoveredStream): Promise<StreamRow> {
+  const { length, groups, deadLetters } = await redis.countsOf(found);
+  return { stream: found.stream.name, partitions: found.stream.partitions, length, groups: [...groups], deadLetters };
 }

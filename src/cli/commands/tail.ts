@@ -1,14 +1,12 @@
-import calculateSlot from 'cluster-key-slot';
-import type { Cluster, Redis } from 'ioredis';
 import { inspect } from 'node:util';
 import { displayValue } from '../../codec/displayCodec';
-import { VALUE_FIELD } from '../../codec/entryCodec';
 import type { Codec } from '../../codec/codecs';
+import { KEY_FIELD, VALUE_FIELD } from '../../codec/entryFields';
 import { eventStream, type EventStream } from '../../definitions/eventStream';
 import type { EventService } from '../../service/EventService';
 import { idTime } from '../../internal/streamId';
 import { partitionKeys } from '../../partitions/streamLayout';
-import { toStoredEntries } from '../../transport/redis/replies';
+import type { RedisTools } from '../../transport/redis/redisTools';
 import { expectPositionals, parseCommand, positiveInteger, UsageError } from '../args';
 import { escapesOn, json, type Output } from '../output';
 import { existingStream, streamNamed, withRedis, type Command } from './context';
@@ -60,7 +58,7 @@ export const tail: Command = async ({ args, env, io, interrupted }) => {
       const keys = partitionKeys(prefix, stream);
       if (group === undefined) return readOnly(redis, keys, from, count, print, interrupted);
       io.err.write(`tail: consuming as group ${JSON.stringify(group)} (consumer tail#1): each event printed is acked for that group\n`);
-      if (from !== 'start' && from !== 'new') await Promise.all(keys.map((key) => createGroupAt(redis, key, group, from)));
+      if (from !== 'start' && from !== 'new') await Promise.all(keys.map((key) => redis.createGroupAt(key, group, from)));
       return consumeAs(service(), stream, from === 'start' ? 'start' : 'new', count, print, interrupted);
     },
     group,
@@ -69,62 +67,13 @@ export const tail: Command = async ({ args, env, io, interrupted }) => {
   return 0;
 };
 
-/** What the read loops of one tail share: how many may still be printed, and whether it stopped. */
-interface ReadBudget {
-  left: number;
-  stopped: boolean;
-}
-
 /**
- * Plain `XREAD BLOCK` of the partitions' keys from `from` on: no group is joined or created. One
- * server reads every key in one call; a cluster (whose keys of several slots cannot share a call)
- * gets a reader connection per partition, to the master of its slot.
+ * Reads the partitions' keys from `from` on without joining or creating a group (the library's
+ * `XREAD` tail: one read of every key on a server, a reader per master on a cluster).
  */
-async function readOnly(redis: Redis | Cluster, keys: readonly string[], from: string, count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
-  const starts = await Promise.all(keys.map(async (key) => (from === 'start' ? '0-0' : from === 'new' ? (((await redis.xrevrange(key, '+', '-', 'COUNT', 1))[0]?.[0]) ?? '0-0') : from)));
-  const loops: { connection: Redis; keys: string[]; last: string[] }[] = redis.isCluster
-    ? keys.map((key, index) => ({ connection: readerFor(redis as Cluster, key), keys: [key], last: [starts[index] as string] }))
-    : [{ connection: redis as Redis, keys: [...keys], last: starts }];
-  const budget: ReadBudget = { left: count, stopped: false };
-  const stop = () => {
-    budget.stopped = true;
-    for (const loop of loops) loop.connection.disconnect();
-  };
-  void interrupted.then(stop);
-  try {
-    await Promise.all(loops.map((loop) => readLoop(loop.connection, loop.keys, loop.last, budget, print).finally(() => budget.left <= 0 && stop())));
-  } finally {
-    if (redis.isCluster) stop();
-  }
-}
-
-/** Reads `keys` after the ids in `last` (updated as it goes) until the budget is spent or the tail stopped. */
-async function readLoop(connection: Redis, keys: readonly string[], last: string[], budget: ReadBudget, print: (event: Printed) => void): Promise<void> {
-  while (budget.left > 0 && !budget.stopped) {
-    let reply: unknown;
-    try {
-      reply = await connection.xread('COUNT', Math.min(budget.left, 1000), 'BLOCK', 1000, 'STREAMS', ...keys, ...last);
-    } catch (error) {
-      if (budget.stopped) return;
-      throw error;
-    }
-    for (const [key, entries] of (reply ?? []) as [string, unknown][]) {
-      for (const entry of toStoredEntries(entries)) {
-        if (budget.left <= 0 || budget.stopped) return;
-        print({ id: entry.id, key: entry.fields.k, raw: entry.fields[VALUE_FIELD] });
-        last[keys.indexOf(key)] = entry.id;
-        budget.left--;
-      }
-    }
-  }
-}
-
-/** A connection for blocking reads of `key` on a cluster: a copy of the pool's connection to the master of its slot. */
-function readerFor(cluster: Cluster, key: string): Redis {
-  const name = cluster.slots[calculateSlot(key)]?.[0];
-  const master = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === name);
-  if (!master) throw new Error(`the cluster has no master for ${key} (slot ${calculateSlot(key)})`);
-  return master.duplicate();
+async function readOnly(redis: RedisTools, keys: readonly string[], from: string, count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
+  const after = await Promise.all(keys.map(async (key) => (from === 'start' ? '0-0' : from === 'new' ? ((await redis.lastIds(key, 1))[0] ?? '0-0') : from)));
+  await redis.tail(keys, after, { count, stopped: interrupted, onEntry: (entry) => print({ id: entry.id, key: entry.fields[KEY_FIELD], raw: entry.fields[VALUE_FIELD] }) });
 }
 
 /** Consumes as the group, acking each event once printed. */
@@ -146,14 +95,6 @@ function consumeAs(service: EventService, stream: EventStream<unknown>, from: 's
     const done = () => (subscription.unsubscribe(), resolve());
     void interrupted.then(done);
   });
-}
-
-async function createGroupAt(redis: Redis | Cluster, key: string, group: string, id: string): Promise<void> {
-  try {
-    await redis.xgroup('CREATE', key, group, id, 'MKSTREAM');
-  } catch (error) {
-    if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
-  }
 }
 
 /** Writes one event: `id  key  value` (the value as util.inspect shows it; text no codec reads as `<text: …>`), or a JSON line. */

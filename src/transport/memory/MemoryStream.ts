@@ -1,4 +1,4 @@
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import { compareStreamIds, parseStreamId, type StreamId } from '../../internal/streamId';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';
@@ -280,7 +280,7 @@ export class MemoryStream {
 
   private group(name: string): MemoryGroup {
     const group = this.groups.get(name);
-    if (!group) throw new Error(`NOGROUP no consumer group "${name}" for this stream`);
+    if (!group) throw new MissingGroupError(name);
     return group;
   }
 
@@ -300,5 +300,13 @@ export class MemoryStream {
     if (!sid) return undefined;
     const entry = this.entries[this.firstAfter({ ms: sid.ms, seq: sid.seq - 1 })];
     return entry && entry.id === id ? entry : undefined;
+  }
+}
+
+/** A command named a consumer group the stream does not have (Redis answers `NOGROUP`). */
+export class MissingGroupError extends Error {
+  override name = 'MissingGroupError';
+  constructor(group: string) {
+    super(`NOGROUP no consumer group "${group}" for this stream`);
   }
 }

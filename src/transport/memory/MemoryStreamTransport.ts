@@ -1,11 +1,12 @@
 import { Observable } from 'rxjs';
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
+import { MissingGroupError } from './MemoryStream';
 import { parseStreamId } from '../../internal/streamId';
 
 /** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
@@ -171,7 +172,7 @@ export class MemoryStreamTransport implements StreamTransport {
       try {
         result = work();
       } catch (error) {
-        return subscriber.error(new TransportError(operation, error));
+        return subscriber.error(memoryTransportError(operation, error));
       }
       subscriber.next(result);
       subscriber.complete();
@@ -182,7 +183,7 @@ export class MemoryStreamTransport implements StreamTransport {
     try {
       return Promise.resolve(work());
     } catch (error) {
-      return Promise.reject(new TransportError(operation, error));
+      return Promise.reject(memoryTransportError(operation, error));
     }
   }
 }
@@ -216,7 +217,7 @@ class MemoryStreamReader implements StreamReader {
         const ready = stream.readNew(this.group, this.consumer, count, this.broker.now());
         if (ready.length > 0) return answer(ready);
       } catch (error) {
-        return subscriber.error(new TransportError('read', error));
+        return subscriber.error(memoryTransportError('read', error));
       }
       const remove = stream.wait({ group: this.group, consumer: this.consumer, count, resolve: answer });
       this.cancelWait = () => {
@@ -239,4 +240,9 @@ class MemoryStreamReader implements StreamReader {
     this.closed = true;
     this.cancelWait?.();
   }
+}
+
+/** The {@link TransportError} of a failed operation: `NOGROUP` for a missing group, as Redis would say. */
+function memoryTransportError(operation: string, error: unknown): TransportError {
+  return new TransportError(operation, error, error instanceof MissingGroupError ? { code: 'NOGROUP' } : {});
 }

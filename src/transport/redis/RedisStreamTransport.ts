@@ -1,5 +1,5 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
@@ -9,6 +9,7 @@ import { EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
+import { isRedisReply } from './redisErrors';
 import { RedisStreamReader } from './RedisStreamReader';
 import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -52,7 +53,7 @@ export class RedisStreamTransport implements StreamTransport {
       try {
         await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
       } catch (error) {
-        if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+        if (isRedisReply(error, 'BUSYGROUP')) return;
         throw this.connections.transportError('ensureGroup', error);
       }
     });

@@ -1,4 +1,4 @@
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import type { AppendRequest } from '../StreamTransport';
 import type { RedisClient } from './connect';
 import { APPEND_CHUNK, APPEND_SOURCE, appendCalls, PRODUCER_MEMORY_CALLS, PRODUCER_MEMORY_MS } from './scripts/append';

@@ -2,6 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { TransportError } from '../../errors/TransportError';
 import type { ConnectionRole } from '../../instrumentation/InstrumentationEvent';
+import { redisTransportError } from './redisErrors';
 import { redisOptionKind, type RedisConnectionOption, type RedisOptionKind } from './redisOption';
 import { tlsFailure } from './tlsFailure';
 
@@ -132,7 +133,7 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
     nodeOf: (key) => (cluster ? (cluster.slots[calculateSlot(key)]?.[0] ?? UNKNOWN_NODE) : SINGLE_SERVER),
     refreshNodes: () => cluster?.refreshSlotsCache(),
     onStateChange: (listener) => void (stateListener = listener),
-    transportError: (operation, error) => (failure ? new TransportError(operation, failure, { retriable: false }) : new TransportError(operation, error)),
+    transportError: (operation, error) => redisTransportError(operation, failure ?? error),
     close: async () => {
       if (!adopted) await quietly(command);
     },
@@ -163,7 +164,7 @@ function clusterReader(cluster: Cluster, key: string, overrides: Partial<RedisOp
   const name = cluster.slots[calculateSlot(key)]?.[0];
   if (name === undefined) {
     const any = cluster.nodes('all')[0];
-    if (!any) throw new TransportError('read', new Error('the cluster client knows no node yet'));
+    if (!any) throw new TransportError('read', new Error('the cluster client knows no node yet'), { code: 'CONNECTION' });
     return { name: UNKNOWN_NODE, connection: any.duplicate(overrides) };
   }
   const pooled = poolMaster(cluster, name);
@@ -173,6 +174,17 @@ function clusterReader(cluster: Cluster, key: string, overrides: Partial<RedisOp
   // as the pool makes its node connections: they do not reconnect by themselves unless the cluster options say so
   const options: RedisOptions = { retryStrategy: cluster.options.clusterNodeRetryStrategy ?? null, ...cluster.options.redisOptions, ...address, ...overrides };
   return { name, connection: new Redis(options) };
+}
+
+/**
+ * Opens a client for `option` (a URL, options or a cluster's nodes; a client given is returned as it
+ * is), as the service opens its command connection: for tools that reach Redis through the library.
+ *
+ * @throws TypeError naming the option when `option` is neither a URL, options nor a client.
+ */
+export function openClient(option: RedisConnectionOption): RedisClient {
+  const chosen = redisOptionKind(option, 'redis option');
+  return chosen.kind === 'client' || chosen.kind === 'cluster' ? (chosen.client as unknown as RedisClient) : open(chosen);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { streamsOfKeys, type DiscoveredStream } from '../../partitions/discoverStreams';
+import { streamKeyOf } from '../../partitions/streamLayout';
 
 /** Keys per `SCAN` page asked for. */
 const SCAN_COUNT = 1000;
@@ -29,7 +30,7 @@ export async function scanStreamKeys(client: Redis | Cluster, pattern: string, o
  * partitions and dead-letter streams folded into their stream, as {@link streamsOfKeys} reads them.
  */
 export async function findStreams(client: Redis | Cluster, prefix: string, options: { readonly name?: string; readonly onPage?: (found: number) => void } = {}): Promise<DiscoveredStream[]> {
-  const keys = await scanStreamKeys(client, `${escapeGlob(prefix + (options.name ?? ''))}*`, options.onPage);
+  const keys = await scanStreamKeys(client, `${escapeGlob(streamKeyOf(prefix, { name: options.name ?? '' }))}*`, options.onPage); // every key of the streams starts with it
   const streams = streamsOfKeys(prefix, keys);
   return options.name === undefined ? streams : streams.filter(({ stream }) => stream.name === options.name);
 }

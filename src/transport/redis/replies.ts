@@ -1,4 +1,4 @@
-import type { EntryFields } from '../../codec/entryCodec';
+import type { EntryFields } from '../../codec/entryFields';
 import type { ReadEntry, StoredEntry } from '../StreamTransport';
 
 type RawEntry = [id: string, fields: string[] | null];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../connect';
+import { isRedisReply } from '../redisErrors';
 
 /** A Lua script run by its digest (`EVALSHA`), loaded with `EVAL` the first time a server lacks it. */
 export interface LuaScript {
@@ -18,7 +19,7 @@ export async function runScript(client: RedisClient, script: LuaScript, keys: re
     return await client.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {
     // a cluster client reports it after following redirections: "Too many Cluster redirections. Last error: NOSCRIPT ..." (a new master after a failover)
-    if (!(error instanceof Error) || !/(^|: )NOSCRIPT\b/.test(error.message)) throw error;
+    if (!isRedisReply(error, 'NOSCRIPT')) throw error;
     return client.eval(script.source, keys.length, ...keys, ...args);
   }
 }
