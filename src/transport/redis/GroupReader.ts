@@ -1,6 +1,7 @@
 import { timer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ReadEntry } from '../StreamTransport';
 import type { ReaderConnection, RedisConnections } from './connect';
+import { isRedisReply } from './redisErrors';
 import { toReadEntriesByStream } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
@@ -189,7 +190,7 @@ export class GroupReader {
         this.finish(keys, (requests, key) => this.answerFrom(requests, key, byKey.get(key)));
       },
       (error: unknown) => {
-        if (error instanceof Error && /^(MOVED|READONLY)\b/.test(error.message)) this.connections.refreshNodes(); // the next reads follow the slot
+        if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
         const failure = this.closed ? undefined : this.connections.transportError('read', error);
         this.finish(keys, (requests) => {
           for (const request of requests) {
