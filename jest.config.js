@@ -6,9 +6,9 @@ module.exports = {
   // Examples and specs import the package by name, as users do; in the repository that is the source.
   moduleNameMapper: {
     '^rx-redis-events$': '<rootDir>/src/index.ts',
-    '^rx-redis-events/testing$': '<rootDir>/src/testing/index.ts',
-    '^rx-redis-events/http$': '<rootDir>/src/http/index.ts',
-    '^rx-redis-events/nestjs$': '<rootDir>/src/nestjs/index.ts',
+    '^rx-redis-events/testing$': '<rootDir>/src/tools/testing/index.ts',
+    '^rx-redis-events/http$': '<rootDir>/src/tools/http/index.ts',
+    '^rx-redis-events/nestjs$': '<rootDir>/src/tools/nestjs/index.ts',
   },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
   transform: {
