@@ -1,7 +1,7 @@
-import { catchError, firstValueFrom, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
+import { AsyncSubject, catchError, defaultIfEmpty, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
-import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
+import type { PendingClaims, ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
@@ -37,8 +37,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private refillBy: number | undefined;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
-  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`). */
-  private ahead: { readonly count: number; readonly reply: Promise<ReadEntry[]> } | undefined;
+  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`); its reply is kept until taken. */
+  private ahead: { readonly count: number; readonly reply: AsyncSubject<ReadEntry[]> } | undefined;
+  /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
+  private readonly claims: PendingClaims | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
@@ -55,6 +57,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
+    this.claims = ctx.transport.capabilities.claims;
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -75,7 +78,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     if (this.gate) this.inFlight.returnUnemitted(this.gate.drain().map((delivery) => delivery.id));
     this.coroutine?.unsubscribe();
     // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
-    void this.ahead?.reply.then((entries) => this.admit(entries), () => undefined);
+    this.ahead?.reply.subscribe({ next: (entries) => this.admit(entries), error: () => undefined });
     this.ahead = undefined;
     this.reader?.close();
     this.checkSettled();
@@ -105,17 +108,18 @@ export class ConsumerLoop<T> implements ConsumerRun {
     yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    if (this.options.ordered) {
+    const { claims } = this;
+    if (claims && this.options.ordered) {
       // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
       this.takeover = true;
       this.claimCursor = '0-0';
-    } else {
+    } else if (claims) {
       yield* this.retrying(function* (this: ConsumerLoop<T>) {
-        this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
+        this.admitClaimed('own', yield* wait(claims.claimOwn(key, group, consumer, this.inFlight.room)));
       }.bind(this));
     }
     const { claimIdleAfterMs, scheduler } = this.options;
-    if (Number.isFinite(claimIdleAfterMs)) {
+    if (claims && Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
       this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
     }
@@ -141,10 +145,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
     }
     const room = this.inFlight.room;
     if (this.mustWaitForRoom(room)) return yield* this.sleep(room <= 0 ? Infinity : (this.refillBy as number) - this.options.scheduler.now());
-    if (this.claimCursor !== undefined) {
+    if (this.claims && this.claimCursor !== undefined) {
       const { claimIdleAfterMs, maxDeliveries } = this.options;
       const request = { minIdleMs: this.takeover ? 0 : claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
-      const result = yield* wait(transport.claimIdle(key, group, consumer, request));
+      const result = yield* wait(this.claims.claimIdle(key, group, consumer, request));
       this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
       if (this.claimCursor === undefined) this.takeover = false;
       return this.admitClaimed('idle', result.entries);
@@ -161,21 +165,23 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   /** How many entries one read asks for: half the window at most, so that the next read can be under way while these are handled. */
   private readSize(room: number): number {
-    return this.ctx.transport.synchronous ? room : Math.min(room, Math.ceil(this.options.maxInFlight / 2));
+    return Math.min(room, Math.ceil(this.options.maxInFlight / 2));
   }
 
   /**
    * A read that came back full suggests a backlog: the next read is sent before this one's entries
    * are decoded and handed out, so the broker works on it meanwhile. It asks only for what the window
    * has room for once `admitting` entries are counted, so `maxInFlight` still bounds what is held.
-   * Not on a synchronous (in-memory) transport, where nothing would overlap.
+   * The reply is kept in a subject, not a promise: a reader that answers at once (memory) has it there
+   * in the same frame, also in virtual time.
    */
   private readAhead(admitting: number): void {
-    if (this.ctx.transport.synchronous || this.stopped) return;
+    if (this.stopped) return;
     const count = this.readSize(this.inFlight.room - admitting);
     if (count <= 0) return;
-    const reply = firstValueFrom((this.reader as StreamReader).read(count, this.options.blockMs), { defaultValue: [] as ReadEntry[] });
-    reply.catch(() => undefined); // awaited by the next step, which retries on failure
+    const reply = new AsyncSubject<ReadEntry[]>();
+    // a failure reaches the next step through the subject, and that step retries
+    (this.reader as StreamReader).read(count, this.options.blockMs).pipe(defaultIfEmpty([] as ReadEntry[])).subscribe(reply);
     this.ahead = { count, reply };
   }
 

@@ -5,6 +5,7 @@ import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
+import type { PendingAck } from './AckCoalescer';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
 
@@ -28,8 +29,6 @@ export interface InFlightEvents<T> {
 const NACKED = -1;
 /** {@link InFlight}'s mark of a delivery with its handler for longer than `maxHandlingMs`. */
 const STUCK = -2;
-/** Being dead-lettered by a synchronous transport, which has done it when the call returns: nothing to renew. */
-const MOVING = -3;
 
 /** What {@link InFlight.leases} found: the ids whose lease to renew, and the deliveries that just became stuck. */
 export interface HeldLeases {
@@ -48,8 +47,8 @@ export class InFlight<T> implements DeliverySettler {
    * (`STUCK`: no longer renewed), or nacked and waiting for redelivery (`NACKED`).
    */
   private readonly held = new Map<string, number>();
-  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack promise: still skipped by the claim walk. */
-  private readonly acking = new Map<Promise<void>, string[]>();
+  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack they go out in: still skipped by the claim walk. */
+  private readonly acking = new Map<PendingAck, string[]>();
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
@@ -80,7 +79,7 @@ export class InFlight<T> implements DeliverySettler {
     const renew: string[] = [];
     const stuck: { id: string; handlingMs: number }[] = [];
     for (const [id, since] of this.held) {
-      if (since === STUCK || since === MOVING) continue;
+      if (since === STUCK) continue;
       if (since === NACKED || now - since <= this.options.maxHandlingMs) {
         renew.push(id);
       } else {
@@ -127,7 +126,7 @@ export class InFlight<T> implements DeliverySettler {
       if (isStopped()) return this.giveBack(entries.slice(index).map((rest) => rest.id));
       const only = entry.fields[TARGET_GROUP_FIELD];
       if (only !== undefined && only !== this.ctx.group) {
-        this.ctx.ack(key, entry.id).catch(() => undefined); // redriven for another group
+        this.ctx.ack(key, entry.id).done.catch(() => undefined); // redriven for another group
         continue;
       }
       if (entry.deliveryCount > this.options.maxDeliveries) {
@@ -171,17 +170,23 @@ export class InFlight<T> implements DeliverySettler {
     this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
     // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
-    // (a synchronous transport has it when the call returns, also in virtual time, where the promise waits)
+    // (told through the Observable: a backend that answers at once has it in the same frame, also in virtual time)
     const sharing = this.acking.get(acked);
-    if (sharing) sharing.push(id);
-    else if (!this.ctx.transport.synchronous) {
-      this.acking.set(acked, [id]);
-      const settled = () => void this.acking.delete(acked);
-      acked.then(settled, settled);
+    if (sharing) {
+      sharing.push(id);
+    } else {
+      const ids = [id];
+      this.acking.set(acked, ids);
+      const { done } = this.events;
+      acked.answered.subscribe({
+        complete: () => {
+          this.acking.delete(acked);
+          if (done) for (const doneId of ids) done(doneId);
+        },
+        error: () => void this.acking.delete(acked),
+      });
     }
-    const { done } = this.events;
-    if (done) acked.then(() => done(id), () => undefined);
-    return acked;
+    return acked.done;
   }
 
   nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void> {
@@ -226,7 +231,8 @@ export class InFlight<T> implements DeliverySettler {
     if (ids.length === 0) return;
     const idleMs = Number.isFinite(this.options.claimIdleAfterMs) ? this.options.claimIdleAfterMs : 0;
     const { key, consumer } = this.target;
-    this.ctx.transport.markIdle(key, this.ctx.group, consumer, ids, idleMs).catch(this.ctx.report);
+    // without claims (a backend that redelivers by itself) there is nothing to hand back
+    this.ctx.transport.capabilities.claims?.markIdle(key, this.ctx.group, consumer, ids, idleMs).subscribe({ error: this.ctx.report });
   }
 
   /**
@@ -235,24 +241,29 @@ export class InFlight<T> implements DeliverySettler {
    */
   private moveToDeadLetters(id: string, info: DeadLetterInfo, rejectOnFailure = false): Promise<void> {
     const { key } = this.target;
-    this.held.set(id, this.ctx.transport.synchronous ? MOVING : this.options.scheduler.now());
-    const moved = this.ctx.transport
-      .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
-      .then(
-        () => {
-          const { instrument } = this.ctx;
-          if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
-        },
-        (error: unknown) => {
-          this.ctx.report(error);
-          if (rejectOnFailure) throw error;
-        },
-      )
-      .finally(() => {
+    this.held.set(id, this.options.scheduler.now());
+    const moved = new Promise<void>((resolve, reject) => {
+      const finish = () => {
         this.held.delete(id);
         this.events.done?.(id);
         this.events.roomFreed();
+      };
+      // settled through the Observable: a backend that answers at once frees the slot in the same frame, also in virtual time
+      this.ctx.transport.deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info).subscribe({
+        complete: () => {
+          const { instrument } = this.ctx;
+          if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
+          finish();
+          resolve();
+        },
+        error: (error: unknown) => {
+          this.ctx.report(error);
+          finish();
+          if (rejectOnFailure) reject(error instanceof Error ? error : new Error(String(error)));
+          else resolve();
+        },
       });
+    });
     moved.catch(() => undefined); // reported above: a caller that does not await it must not crash the process
     return moved;
   }

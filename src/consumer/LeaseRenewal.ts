@@ -26,10 +26,10 @@ export class LeaseRenewal<T> {
     private readonly inFlight: InFlight<T>,
   ) {}
 
-  /** Starts renewing; nothing to do when `claimIdleAfterMs` is `Infinity` (nobody claims). Idempotent. */
+  /** Starts renewing; nothing to do when `claimIdleAfterMs` is `Infinity` (nobody claims) or the backend cannot renew. Idempotent. */
   start(): void {
     const { claimIdleAfterMs, scheduler } = this.options;
-    if (this.timer || !Number.isFinite(claimIdleAfterMs)) return;
+    if (this.timer || !Number.isFinite(claimIdleAfterMs) || !this.ctx.transport.capabilities.renewal) return;
     const period = Math.max(1, Math.floor(claimIdleAfterMs / RENEWALS_PER_CLAIM_IDLE));
     this.timer = timer(period, period, scheduler).subscribe(() => this.renew());
   }
@@ -47,15 +47,19 @@ export class LeaseRenewal<T> {
   private renew(): void {
     const { renew, stuck } = this.inFlight.leases(this.options.scheduler.now());
     const { instrument, transport, group, report } = this.ctx;
+    const renewal = transport.capabilities.renewal;
     const { stream, key, consumer } = this.target;
     if (instrument.on) for (const { id, handlingMs } of stuck) instrument.emit({ type: 'consumer.stuck', stream: stream.name, consumer, id, handlingMs });
     if (renew.length === 0) return this.finishing ? this.stop() : undefined;
-    if (this.renewing) return; // the previous renewal is still on its way
-    // (a synchronous transport has renewed by the time the call returns: nothing to wait for, also in virtual time)
-    this.renewing = !transport.synchronous;
-    transport
-      .renew(key, group, consumer, renew)
-      .catch(report)
-      .finally(() => (this.renewing = false));
+    if (this.renewing || !renewal) return; // the previous renewal is still on its way
+    this.renewing = true;
+    // an Observable: a backend that answers at once has renewed by the next tick, also in virtual time
+    renewal.renew(key, group, consumer, renew).subscribe({
+      error: (error: unknown) => {
+        this.renewing = false;
+        report(error);
+      },
+      complete: () => (this.renewing = false),
+    });
   }
 }

@@ -1,7 +1,7 @@
-import { firstValueFrom, from, Observable, race, timer, type Subscriber, type Subscription } from 'rxjs';
+import { firstValueFrom, forkJoin, from, map, Observable, race, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeEntry, encodeValue } from '../codec/entryCodec';
-import { AckCoalescer } from '../consumer/AckCoalescer';
+import { AckCoalescer, type PendingAck } from '../consumer/AckCoalescer';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import { ConsumerLoop } from '../consumer/ConsumerLoop';
@@ -19,7 +19,7 @@ import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { TimeoutError } from '../errors/TimeoutError';
 import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
-import { withTimeout } from '../internal/withTimeout';
+import { timeoutAfter, withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
 import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
 import { Tracing } from '../tracing/Tracing';
@@ -27,7 +27,7 @@ import type { ConnectionRole, InstrumentationEvent } from '../instrumentation/In
 import { RetentionTrimmer } from '../retention/RetentionTrimmer';
 import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
-import type { StreamTransport } from '../transport/StreamTransport';
+import { requireCapability, type StreamAdmin, type StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
 import { assertDefinition, assertSinglePartition } from './assertDefinition';
 import { describeStream } from '../describe/describeStream';
@@ -102,7 +102,8 @@ export class EventService implements AsyncDisposable {
     this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
     const openTelemetry = loadOpenTelemetry();
-    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group, transports.streams.serverOf?.bind(transports.streams)) : undefined;
+    const servers = transports.streams.capabilities.servers;
+    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -111,7 +112,7 @@ export class EventService implements AsyncDisposable {
     transports.onConnectionChange?.((connection, state) => {
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
-    this.acks = new AckCoalescer(transports.streams, this.report);
+    this.acks = new AckCoalescer(transports.streams, this.report, options.scheduler);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.context = {
@@ -139,6 +140,7 @@ export class EventService implements AsyncDisposable {
     assertDefinition(stream, 'eventStream', 'consume');
     const resolved = consumeOptionsWithDefaults(options, this.options.scheduler, this.options.maxMessageBytes);
     assertSignal(options.signal, 'consume option signal');
+    if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const name = this.names.take(stream.name);
@@ -235,11 +237,12 @@ export class EventService implements AsyncDisposable {
     // several partitions: one append per partition the call touches, sent together
     const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream), idempotency?.keys);
     const appended = batches
-      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
+      ? forkJoin(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).pipe(map((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length)))
       : streams.append(keys[0] as string, entries, request(keys[0] as string));
     let ids: string[];
     try {
-      ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+      // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
+      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs))));
       if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
@@ -263,14 +266,14 @@ export class EventService implements AsyncDisposable {
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
+    return listDeadLetters<T>(this.admin('deadLetters'), stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
   async redrive<T>(stream: EventStream<T>, options: RedriveOptions = {}): Promise<string[]> {
     this.assertOpen('redrive');
     assertDefinition(stream, 'eventStream', 'redrive');
-    return redriveDeadLetters(this.transports.streams, stream.name, this.keysOf(stream), options);
+    return redriveDeadLetters(this.admin('redrive'), stream.name, this.keysOf(stream), options);
   }
 
   /**
@@ -283,7 +286,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('describe');
     assertDefinition(stream, 'eventStream', 'describe');
     const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: this.context.deadLetterKey(key) }));
-    return describeStream(this.transports.streams, stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
+    return describeStream(this.admin('describe'), stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
   }
 
   /**
@@ -311,7 +314,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('read');
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
-    return readStream(this.transports.streams, stream, this.options.prefix + stream.name, options, this.report);
+    return readStream(this.admin('read'), stream, this.options.prefix + stream.name, options, this.report);
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
@@ -319,7 +322,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('lastId');
     assertDefinition(stream, 'eventStream', 'lastId');
     assertSinglePartition(stream, 'lastId');
-    return this.transports.streams.lastId(this.options.prefix + stream.name);
+    return this.admin('lastId').lastId(this.options.prefix + stream.name);
   }
 
   /** A producer bound to one stream. */
@@ -392,17 +395,18 @@ export class EventService implements AsyncDisposable {
   /** Removes this service's consumers that hold nothing from their groups (one that still holds entries stays, for a takeover). */
   private async leaveGroups(): Promise<void> {
     const { streams } = this.transports;
-    const left = [...this.joined].map(([key, consumers]) => streams.removeConsumers(key, this.group, [...consumers]));
+    const hygiene = streams.capabilities.hygiene;
+    if (!hygiene) return; // a backend without it keeps its consumers
+    const left = [...this.joined].map(([key, consumers]) => firstValueFrom(hygiene.removeConsumers(key, this.group, [...consumers])));
     for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') this.report(result.reason);
   }
 
-  private ack(key: string, id: string): Promise<void> {
+  private ack(key: string, id: string): PendingAck {
     if (this.state === 'closed') {
       const error = new ServiceClosedError('ack', this.group);
       this.report(error);
-      return Promise.reject(error);
+      return { answered: throwError(() => error), done: Promise.reject(error) };
     }
-    if (this.transports.streams.synchronous) return this.transports.streams.ack(key, this.group, [id]);
     return this.acks.ack(key, this.group, id);
   }
 
@@ -415,7 +419,7 @@ export class EventService implements AsyncDisposable {
     if (!durability) return;
     const { replicas, timeoutMs } = durability;
     // construction refuses durability without replicas (memory), so a transport without them counts 0
-    const confirming = this.transports.streams.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
+    const confirming = this.transports.streams.capabilities.replicas?.confirmReplicas(keys, replicas, timeoutMs) ?? Promise.resolve(0);
     // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
     const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
     if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
@@ -431,6 +435,11 @@ export class EventService implements AsyncDisposable {
     let position = this.roundRobins.get(stream.name);
     if (!position) this.roundRobins.set(stream.name, (position = { next: 0 }));
     return position;
+  }
+
+  /** The backend's admin capability, which `method` cannot do without. */
+  private admin(method: string): StreamAdmin {
+    return requireCapability(this.transports.streams, 'admin', method);
   }
 
   private assertOpen(method: string): void {

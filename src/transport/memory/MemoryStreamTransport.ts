@@ -4,13 +4,19 @@ import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
-import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
+import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
+import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { parseStreamId } from '../../internal/streamId';
 
-/** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
-export class MemoryStreamTransport implements StreamTransport {
-  readonly synchronous = true;
+/**
+ * {@link StreamTransport} over a {@link MemoryBroker}, with every capability but replicas and servers.
+ * Every operation takes effect when it is sent: an Observable's on subscription (it answers then, which
+ * keeps virtual time exact), a promise's on the call.
+ */
+export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases {
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this };
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
@@ -23,8 +29,8 @@ export class MemoryStreamTransport implements StreamTransport {
   }
 
   /** A call here is never sent twice (it takes effect before it returns): only idempotency records deduplicate. */
-  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
-    return this.run('append', () => {
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]> {
+    return this.now('append', () => {
       const stream = this.broker.stream(key);
       const { records } = this.broker;
       const idempotency = request.idempotency;
@@ -47,8 +53,8 @@ export class MemoryStreamTransport implements StreamTransport {
     return new MemoryStreamReader(this.broker, key, group, consumer);
   }
 
-  ack(key: string, group: string, ids: readonly string[]): Promise<void> {
-    return this.run('ack', () => this.broker.existingStream(key)?.ack(group, ids));
+  ack(key: string, group: string, ids: readonly string[]): Observable<void> {
+    return this.now('ack', () => this.broker.existingStream(key)?.ack(group, ids));
   }
 
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
@@ -59,24 +65,24 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.now('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
   }
 
-  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
-    return this.run('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
+  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
+    return this.now('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
   }
 
-  renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number> {
-    return this.run('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
+  renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
+    return this.now('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
   }
 
-  removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]> {
-    return this.run('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
+  removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
+    return this.now('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
   }
 
-  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]> {
-    return this.run('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
+  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
+    return this.now('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
   }
 
-  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
-    return this.run('deadLetter', () => {
+  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean> {
+    return this.now('deadLetter', () => {
       const stream = this.broker.stream(key);
       if (!stream.pendingInfo(group, id)) return false;
       this.broker.stream(deadLetterKey).append(toDeadLetterFields(id, group, info, stream.fields(id)), this.broker.now());
