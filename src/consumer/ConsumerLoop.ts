@@ -54,6 +54,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
       roomFreed: () => (this.kick(false), this.checkSettled()),
       redeliveryDue: () => this.kick(),
+      acksAnswered: () => this.checkSettled(),
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
@@ -94,7 +95,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     return this.options.maxInFlight - this.inFlight.room;
   }
 
-  /** Resolves once every emitted delivery has been acked or nacked. */
+  /** Resolves once every emitted delivery has been acked (and the broker has answered the ack) or nacked. */
   whenSettled(): Promise<void> {
     return new Promise((resolve) => {
       this.settledWaiters.push(resolve);

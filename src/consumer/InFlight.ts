@@ -17,6 +17,8 @@ export interface InFlightEvents<T> {
   readonly roomFreed: () => void;
   /** A nacked entry is due for redelivery. */
   readonly redeliveryDue: () => void;
+  /** The broker answered acks (recorded or refused them): {@link InFlight.settled} may have changed. */
+  readonly acksAnswered: () => void;
   /**
    * An emitted entry is done with: its ack is recorded by the broker, or it was dead-lettered or taken
    * over by another consumer. (An ack the broker did not take leaves the entry pending: it is claimed
@@ -65,8 +67,12 @@ export class InFlight<T> implements DeliverySettler {
     return this.options.maxInFlight - this.held.size;
   }
 
-  /** Whether every emitted delivery has been acked or nacked. */
+  /**
+   * Whether every emitted delivery has been acked or nacked, and the broker has answered every ack:
+   * what a partition handed over waits for, so that its next owner never claims an entry acked here.
+   */
   get settled(): boolean {
+    if (this.acking.size > 0) return false;
     for (const state of this.held.values()) if (state !== NACKED) return false;
     return true;
   }
@@ -167,7 +173,6 @@ export class InFlight<T> implements DeliverySettler {
   ack(id: string): Promise<void> {
     this.held.delete(id);
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
-    this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
     // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
     // (told through the Observable: a backend that answers at once has it in the same frame, also in virtual time)
@@ -182,10 +187,15 @@ export class InFlight<T> implements DeliverySettler {
         complete: () => {
           this.acking.delete(acked);
           if (done) for (const doneId of ids) done(doneId);
+          this.events.acksAnswered();
         },
-        error: () => void this.acking.delete(acked),
+        error: () => {
+          this.acking.delete(acked);
+          this.events.acksAnswered();
+        },
       });
     }
+    this.events.roomFreed();
     return acked.done;
   }
 
