@@ -8,6 +8,7 @@ import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, Str
 import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
+import { MemoryStreamReader } from './MemoryStreamReader';
 import { parseStreamId } from '../../internal/streamId';
 
 /**
@@ -190,59 +191,5 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     } catch (error) {
       return Promise.reject(new TransportError(operation, error));
     }
-  }
-}
-
-/** A reader that waits, without timers, until the broker has entries for it or it is interrupted. */
-class MemoryStreamReader implements StreamReader {
-  private cancelWait: (() => void) | undefined;
-  private interrupted = false;
-  private closed = false;
-
-  constructor(
-    private readonly broker: MemoryBroker,
-    private readonly key: string,
-    private readonly group: string,
-    private readonly consumer: string,
-  ) {}
-
-  read(count: number, _blockMs: number): Observable<ReadEntry[]> {
-    return new Observable<ReadEntry[]>((subscriber) => {
-      const answer = (entries: ReadEntry[]) => {
-        this.cancelWait = undefined;
-        subscriber.next(entries);
-        subscriber.complete();
-      };
-      if (this.closed || this.interrupted) {
-        this.interrupted = false;
-        return answer([]);
-      }
-      const stream = this.broker.stream(this.key);
-      try {
-        const ready = stream.readNew(this.group, this.consumer, count, this.broker.now());
-        if (ready.length > 0) return answer(ready);
-      } catch (error) {
-        return subscriber.error(new TransportError('read', error));
-      }
-      const remove = stream.wait({ group: this.group, consumer: this.consumer, count, resolve: answer });
-      this.cancelWait = () => {
-        remove();
-        answer([]);
-      };
-      return () => {
-        remove();
-        this.cancelWait = undefined;
-      };
-    });
-  }
-
-  interrupt(): void {
-    if (this.cancelWait) this.cancelWait();
-    else this.interrupted = true;
-  }
-
-  close(): void {
-    this.closed = true;
-    this.cancelWait?.();
   }
 }
