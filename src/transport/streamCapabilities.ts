@@ -5,9 +5,9 @@ import type { ClaimIdleRequest, ClaimIdleResult, ReadEntry, ServerAddress, Store
 /*
  * What a stream backend can do beyond what every consumer needs (`StreamTransport`). Each capability is
  * a small interface; a backend lists those it has in `StreamTransport.capabilities`, and the code that
- * uses one looks it up there once. Redis and memory have every capability but the last two (memory has
- * no replicas and no servers). Like the core, what the consumer loop and its timers wait for is a cold
- * Observable (memory answers on subscription, so a service runs in virtual time); the rest are promises.
+ * uses one looks it up there once. Redis has every capability; memory every one but replicas and
+ * servers. Like the core, what the consumer loop and its timers wait for is a cold Observable (memory
+ * answers on subscription, so a service runs in virtual time); the rest are promises.
  */
 
 /**
@@ -61,7 +61,11 @@ export interface StreamAdmin {
   redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined>;
 }
 
-/** Membership and partition leases of ordered consumers (`consume(stream, { ordered: true })`). */
+/**
+ * Membership and partition leases of ordered consumers (`consume(stream, { ordered: true })`, which also
+ * needs {@link PendingClaims}: a partition's new owner takes over its whole pending list first).
+ * Promises: an ordered consumer's heartbeats wait for them, so under `TestScheduler.run` they wait for the end of the flush.
+ */
 export interface PartitionLeases {
   /**
    * Registers `member` in the membership set at `membersKey` for `ttlMs` (by the store's clock), drops
