@@ -126,4 +126,22 @@ describe('virtual time - a service on the memory broker', () => {
       testScheduler.schedule(() => expect(broker.existingStream('orders:{orders}:dlq')?.length).toBe(1), 50);
     });
   });
+
+  it('virtual time - an ack made after the flush (an async handler that settles later) still reaches the broker, and close() resolves', async () => {
+    let service: ReturnType<typeof createEventService> | undefined;
+    let broker: MemoryBroker | undefined;
+    const acks: Promise<void>[] = [];
+    testScheduler.run(() => {
+      ({ broker } = setUp());
+      service = createEventService({ group: 'billing', consumer: 'billing', broker, scheduler: testScheduler });
+      void service.produce(Orders, 1);
+      const subscription = service.consume(Orders, { from: 'start' }).subscribe((d) => void Promise.resolve().then(() => acks.push(d.ack())));
+      testScheduler.schedule(() => subscription.unsubscribe(), 10);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks).toHaveLength(1);
+    await acks[0];
+    expect(broker?.existingStream('orders')?.pendingIds('billing')).toEqual([]);
+    await service?.close();
+  });
 });

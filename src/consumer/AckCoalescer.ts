@@ -28,10 +28,10 @@ interface Lane {
 }
 
 /**
- * Sends acks as few `XACK`s as possible: the acks queued until the scheduler runs the next task (after
- * the current synchronous work; in the same frame under a `TestScheduler`) go out together, and while
- * one `XACK` of a stream and group is on its way, the next acks of that stream and group gather for the
- * following one. Acking a batch of 1000 costs one round trip; a slow handler acking one event at a time
+ * Sends acks as few `XACK`s as possible: the acks queued until the scheduler runs its next task go out
+ * together (with `asapScheduler`, as the service uses it: after the current synchronous work, which is a
+ * microtask, or under `TestScheduler.run` the same virtual frame), and while one `XACK` of a stream and
+ * group is on its way, the next acks of that stream and group gather for the following one. Acking a batch of 1000 costs one round trip; a slow handler acking one event at a time
  * costs about one `XACK` per round trip, not per event.
  */
 export class AckCoalescer {

@@ -1,4 +1,4 @@
-import { firstValueFrom, forkJoin, from, map, Observable, race, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
+import { asapScheduler, firstValueFrom, forkJoin, from, map, Observable, race, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeEntry, encodeValue } from '../codec/entryCodec';
 import { AckCoalescer, type PendingAck } from '../consumer/AckCoalescer';
@@ -112,7 +112,9 @@ export class EventService implements AsyncDisposable {
     transports.onConnectionChange?.((connection, state) => {
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
-    this.acks = new AckCoalescer(transports.streams, this.report, options.scheduler);
+    // asap, not options.scheduler: after the current synchronous work, which under TestScheduler.run is the
+    // same virtual frame, and outside it a microtask, so an ack made after the flush (an async handler's) still goes out
+    this.acks = new AckCoalescer(transports.streams, this.report, asapScheduler);
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.context = {
