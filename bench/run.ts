@@ -14,6 +14,7 @@ import { latencyScenario } from './scenarios/latency';
 import { memoryScenario } from './scenarios/memory';
 import { produceScenario } from './scenarios/produce';
 import { leasesScenario } from './scenarios/leases';
+import { schemaScenario } from './scenarios/schema';
 
 /**
  * `npm run bench`: starts a private redis-server, runs every scenario against it in this one
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   cluster: clusterScenario,
   forward: forwardScenario,
   leases: leasesScenario,
+  schema: schemaScenario,
 };
 
 function selected(): string[] {

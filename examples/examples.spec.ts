@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import { createEventService, MemoryBroker } from 'rx-redis-events';
-import { startRedisServer, type RedisServer } from '../spec/support/redisServer';
+import { eventually, sleep } from '../spec/support/eventually';
+import type { RedisServer } from '../spec/support/redisServer';
+import { useRedisServer } from '../spec/support/useRedisServer';
 import { main as broadcastCancel } from './broadcast-cancel';
 import { main as comingFrom } from './coming-from';
 import { main as jobEvents } from './job-events';
@@ -16,17 +18,14 @@ import { main as nestjsOrders } from './nestjs-orders';
 import { main as tracing } from './tracing';
 import { main as exactlyOnce } from './exactly-once';
 import { main as honoSse } from './hono-sse';
+import { main as validation } from './validation';
 
 const quiet = () => undefined;
 
 describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
-  const env = () => ({ redisUrl: server?.url, log: quiet });
+  const env = () => ({ redisUrl: redis?.server.url, log: quiet });
 
   it('job-events - the immediate consumer handles every started event, the batched one every finished event', async () => {
     const summary = await jobEvents(env());
@@ -61,6 +60,19 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
     expect(await exactlyOnce(env())).toEqual({ producedCalls: 26, repeatsAnsweredWithFirstId: true, orders: 20, invoices: 20, errors: 0 });
   });
 
+  it('validation - produce refuses the invalid call whole, the unchecked entry is dead-lettered as invalid, consumers and listeners get the schema output', async () => {
+    expect(await validation(env())).toEqual({
+      refused: { index: 1, issues: [{ message: 'Too small: expected number to be >0', path: ['total'] }], streamLength: 0 },
+      billed: [
+        { orderId: 'o1', total: 20, currency: 'EUR' },
+        { orderId: 'o3', total: 7, currency: 'EUR' },
+      ],
+      deadLetter: { reason: 'invalid', error: 'total: Invalid input: expected number, received string' },
+      alerts: [3, 4],
+      droppedAlerts: 1,
+    });
+  });
+
   it('load-balancing - billing instances share the events, each group gets all of them', async () => {
     const summary = await loadBalancing(env());
     expect(summary).toEqual({
@@ -86,14 +98,10 @@ describe.each(['memory', 'redis'] as const)('examples (%s)', (backend) => {
 });
 
 describe.each(['memory', 'redis'] as const)('examples/nestjs-orders (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('nestjs-orders - billing bills every order once (o3 on its second delivery), answers a total and a tracking, and the filter shapes the error', async () => {
-    expect(await nestjsOrders({ redisUrl: server?.url, log: quiet })).toEqual({
+    expect(await nestjsOrders({ redisUrl: redis?.server.url, log: quiet })).toEqual({
       billed: 5,
       datesRestored: 5,
       o3BilledOnDelivery: 2,
@@ -107,14 +115,10 @@ describe.each(['memory', 'redis'] as const)('examples/nestjs-orders (%s)', (back
 });
 
 describe.each(['memory', 'redis'] as const)('examples/hono-sse (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('hono-sse - the Hono app streams one job over Fetch SSE; a reconnect with Last-Event-ID gets exactly the rest', async () => {
-    expect(await honoSse({ redisUrl: server?.url, log: quiet })).toEqual({
+    expect(await honoSse({ redisUrl: redis?.server.url, log: quiet })).toEqual({
       contentType: 'text/event-stream; charset=utf-8',
       firstVisit: [0, 50],
       afterReconnect: [100],
@@ -136,10 +140,10 @@ describe('README', () => {
     return lines.some((_, start) => dedent(lines.slice(start, start + size)) === wanted);
   };
 
-  it('quotes the examples - every ts block is found, up to indentation, in the example named before it', () => {
+  it('quotes the examples - every ts block is found, up to indentation, in the example (or spec) named before it', () => {
     let file: string | undefined;
     const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`(examples\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    for (const [, named, block] of read('README.md').matchAll(/`((?:examples|spec)\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
       if (block === undefined) continue;
       expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
@@ -150,14 +154,10 @@ describe('README', () => {
 });
 
 describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('quick-start - the first program of the README runs as it stands and prints what billing got', async () => {
-    const run = spawnExample('quick-start.mts', server);
+    const run = spawnExample('quick-start.mts', redis?.server);
     expect(await run.exited).toBe(0);
     expect(run.output().split('\n')).toEqual([
       'billing heard: prices change at midnight',
@@ -165,8 +165,8 @@ describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
       'placedAt is a Date again: true',
       '',
     ]);
-    if (server) {
-      const admin = new Redis(server.url);
+    if (redis) {
+      const admin = new Redis(redis.server.url);
       expect(await admin.xlen('orders.placed')).toBe(3);
       expect(((await admin.xpending('orders.placed', 'billing')) as [number])[0]).toBe(0);
       await admin.quit();
@@ -175,16 +175,12 @@ describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
 });
 
 describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('graceful-shutdown - on SIGTERM the handlers in flight finish, every handled event is acked, the process exits 0', async () => {
-    const { child, exited, output: outputNow } = spawnExample('graceful-shutdown.ts', server);
-    while (!outputNow().includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { child, exited, output: outputNow } = spawnExample('graceful-shutdown.ts', redis?.server);
+    await eventually('the example to print ready', () => outputNow().includes('ready'), { timeoutMs: 20_000, intervalMs: 20 });
+    await sleep(1000);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const output = outputNow();
@@ -194,8 +190,8 @@ describe.each(['memory', 'redis'] as const)('graceful-shutdown (%s)', (backend) 
     expect(Number(closing?.[1])).toBeLessThanOrEqual(4);
     expect(Number(closed?.[1])).toBeGreaterThanOrEqual(4);
     expect(closed?.[2]).toBe(closed?.[1]);
-    if (server) {
-      const admin = new Redis(server.url);
+    if (redis) {
+      const admin = new Redis(redis.server.url);
       const [key] = await admin.keys('example:*:ticks');
       const pending = (await admin.xpending(key as string, 'worker')) as [number];
       expect(pending[0]).toBe(0);
@@ -224,14 +220,10 @@ function spawnExample(file: string, server: RedisServer | undefined) {
 }
 
 describe.each(['memory', 'redis'] as const)('examples/metrics (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('metrics - a scrape shows the instrumentation counters and the describe gauges of the run', async () => {
-    const { samples } = await metrics({ redisUrl: server?.url, log: quiet });
+    const { samples } = await metrics({ redisUrl: redis?.server.url, log: quiet });
     expect(samples).toEqual({
       'rx_events_delivered_total{stream="orders",group="billing"}': 10,
       'rx_events_acked_total{stream="orders",group="billing"}': 9,
@@ -246,14 +238,10 @@ describe.each(['memory', 'redis'] as const)('examples/metrics (%s)', (backend) =
 });
 
 describe.each(['memory', 'redis'] as const)('examples/sse-job-progress (%s)', (backend) => {
-  let server: RedisServer | undefined;
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
 
   it('sse-job-progress - a client follows one job over SSE, reconnects with Last-Event-ID and gets exactly the rest', async () => {
-    expect(await sseJobProgress({ redisUrl: server?.url, log: quiet })).toEqual({
+    expect(await sseJobProgress({ redisUrl: redis?.server.url, log: quiet })).toEqual({
       steps: ['queued', 'pulling image', 'running', 'uploading results', 'done'],
       percents: [0, 25, 50, 75, 100],
       datesRestored: 5,
@@ -264,7 +252,7 @@ describe.each(['memory', 'redis'] as const)('examples/sse-job-progress (%s)', (b
   });
 
   it('sse-job-progress - its server streams a job live to fetch, serves the page and the decoder, which restores Dates', async () => {
-    const options = { ...(server ? { redis: server.url } : { broker: new MemoryBroker() }), prefix: `sse-example:${Date.now()}:` };
+    const options = { ...(redis ? { redis: redis.server.url } : { broker: new MemoryBroker() }), prefix: `sse-example:${Date.now()}:` };
     const web = createEventService({ group: 'web', ...options });
     const runner = createEventService({ group: 'job-runner', ...options });
     const http = createProgressServer(web);

@@ -1,5 +1,7 @@
 export { eventStream, DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream, type EventStreamOptions, type IdempotencyOptions, type RetentionOptions } from './definitions/eventStream';
-export { broadcastStream, type BroadcastStream } from './definitions/broadcastStream';
+export { broadcastStream, type BroadcastStream, type BroadcastStreamOptions } from './definitions/broadcastStream';
+export type { StandardSchemaV1, StandardSchemaProps, StandardSchemaResult, StandardSchemaIssue, InferSchemaInput, InferSchemaOutput } from './validation/StandardSchema';
+export type { ValidationIssue } from './validation/checkValue';
 export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
@@ -7,7 +9,7 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
-export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './consumer/EventConsumer';
+export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
 export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection, type ValueOf } from './producer/forwardTo';
@@ -17,6 +19,7 @@ export { autoAck } from './operators/autoAck';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { EntryFields } from './codec/entryCodec';
+export type { Codec, StreamCodec } from './codec/codecs';
 export type { GroupStart } from './transport/StreamTransport';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
 export { DEAD_LETTER_SUFFIX } from './deadLetters/deadLetterFields';
@@ -41,4 +44,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
-export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, TimeoutError, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';

@@ -3,7 +3,7 @@ import { startRedisCluster } from '../../spec/support/redisCluster';
 import type { BenchConfig } from '../config';
 import { chunks, makeEvents, type BenchEvent } from '../payload';
 import type { BenchRedis } from '../redis';
-import { Throughput, type ScenarioResult } from '../result';
+import { formatRatio, Throughput, type ScenarioResult } from '../result';
 import { perSecond, rotate, since } from '../stats';
 
 const CHUNK = 1000;
@@ -42,6 +42,8 @@ async function produceAndConsume(redis: EventServiceOptions['redis'], partitions
   return { produce: perSecond(events.length, produceMs), consume: perSecond(events.length + 1, consumeMs) };
 }
 
+const partitionTarget = (target: string, ratio: number) => ({ target: `consume: ${target}`, measured: formatRatio(ratio), met: ratio >= 0.9 });
+
 /**
  * Scenario 7: the same produce and consume work on one server with one partition, on one server
  * with 16 partitions, and on a local Redis Cluster of 3 masters (16 partitions), in one run.
@@ -72,10 +74,13 @@ export async function clusterScenario(redis: BenchRedis, config: BenchConfig): P
   return {
     title: `7. Scale-out: ${events.length.toLocaleString('en-US')} events produced (chunks of ${CHUNK}) then consumed (autoAck), 1 server vs a 3-master cluster`,
     rows: [...names.map((name) => produce.row(`produce: ${name}`, `produce: ${SINGLE}`)), ...names.map((name) => consume.row(`consume: ${name}`, `consume: ${SINGLE}`))],
-    targets: [],
+    targets: [
+      partitionTarget(`${PARTITIONS} partitions on 1 server ≥ 0.9× 1 partition`, consume.median(`consume: ${SINGLE_PARTITIONED}`) / consume.median(`consume: ${SINGLE}`)),
+      partitionTarget(`${PARTITIONS} partitions on a 3-master cluster ≥ 0.9× 1 partition on 1 server`, consume.median(`consume: ${CLUSTER}`) / consume.median(`consume: ${SINGLE}`)),
+    ],
     notes: [
       `The cluster runs on the same 2-core machine as everything else (3 redis-server processes, no replicas, no persistence): it shows what partitioning and cluster routing cost, not what more machines give. Each ratio is against the single-partition stream on one server.`,
-      `With ${PARTITIONS} partitions a produce call is split by partition key into one append per partition (sent together), and one consumer reads every partition with a blocking reader each, so the window (maxInFlight) is shared by ${PARTITIONS} loops.`,
+      `With ${PARTITIONS} partitions a produce call is split by partition key into one append per partition (sent together), and one consumer reads every partition, each with a share of the window (maxInFlight). On one server one blocking \`XREADGROUP\` reads all ${PARTITIONS} partitions; on the cluster there is one per partition, because Redis refuses one command over keys of several slots (\`CROSSSLOT\`), and each partition is in a slot of its own.`,
     ],
   };
 }

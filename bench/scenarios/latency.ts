@@ -1,4 +1,5 @@
-import { autoAck, createEventService } from 'rx-redis-events';
+import { autoAck, createEventService, eventStream } from 'rx-redis-events';
+import type { Subscription } from 'rxjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import superjson from 'superjson';
 import type { BenchConfig } from '../config';
@@ -11,6 +12,8 @@ import { median, rotate, summariseLatency, type LatencySummary } from '../stats'
 
 const HAND = 'hand-written: XADD per event → blocking XREADGROUP COUNT 1000 BLOCK 2000 loop';
 const LIBRARY = 'library: service.produce(stream, event) → consume(stream) + autoAck()';
+const IDLE_STREAMS = 10;
+const LIBRARY_IDLE = `library: the same, the consuming service also consuming ${IDLE_STREAMS} idle streams`;
 const FLOOR = 'floor: one PING round trip per event (no stream, one connection)';
 const WARM_UP_MS = 1000;
 
@@ -107,13 +110,15 @@ function handWritten(redis: BenchRedis, prefix: string): LatencyRun {
   };
 }
 
-function library(redis: BenchRedis, prefix: string): LatencyRun {
+/** The library's consumer; with `idleStreams`, the same service also consumes that many streams nobody produces to (read by the same blocking reader). */
+function library(redis: BenchRedis, prefix: string, idleStreams = 0): LatencyRun {
   const consumer = createEventService({ group: 'latency', redis: redis.url, prefix });
   const producer = createEventService({ group: 'latency-producer', redis: redis.url, prefix });
-  let subscription: { unsubscribe(): void } | undefined;
+  let subscription: Subscription | undefined;
   return {
     start: async (handled) => {
       subscription = consumer.consume(Orders, { from: 'start' }).pipe(autoAck()).subscribe((delivery) => handled(delivery.value));
+      for (let index = 0; index < idleStreams; index++) subscription.add(consumer.consume(eventStream<BenchEvent>(`idle-${index}`)).pipe(autoAck()).subscribe());
       await producer.produce(Orders, makeEvent(-1)); // connects the producer; the consumer gets it during the warm-up
     },
     send: (event) => void producer.produce(Orders, event).catch((error: unknown) => console.error(error)),
@@ -126,10 +131,10 @@ function library(redis: BenchRedis, prefix: string): LatencyRun {
 
 /** Scenario 3: end-to-end latency at a fixed rate, stamped at produce and measured in the handler (one process). */
 export async function latencyScenario(redis: BenchRedis, config: BenchConfig): Promise<ScenarioResult> {
-  const results: Record<string, (LatencySummary & { rate: number })[]> = { [FLOOR]: [], [HAND]: [], [LIBRARY]: [] };
+  const results: Record<string, (LatencySummary & { rate: number })[]> = { [FLOOR]: [], [HAND]: [], [LIBRARY]: [], [LIBRARY_IDLE]: [] };
   for (let rep = 1; rep <= config.latencyReps; rep++) {
     await redis.flush();
-    const runs = { [FLOOR]: floor(redis), [HAND]: handWritten(redis, `bench:latency:${rep}:hand:`), [LIBRARY]: library(redis, `bench:latency:${rep}:lib:`) };
+    const runs = { [FLOOR]: floor(redis), [HAND]: handWritten(redis, `bench:latency:${rep}:hand:`), [LIBRARY]: library(redis, `bench:latency:${rep}:lib:`), [LIBRARY_IDLE]: library(redis, `bench:latency:${rep}:idle:`, IDLE_STREAMS) };
     const measured = await measureInterleaved(runs, config, rep);
     for (const [variant, summary] of Object.entries(measured)) results[variant]?.push(summary);
   }
@@ -141,16 +146,18 @@ export async function latencyScenario(redis: BenchRedis, config: BenchConfig): P
     detail: `${Math.round(stat(variant, (s) => s.count)).toLocaleString('en-US')} samples at ${Math.round(stat(variant, (s) => s.rate))}/s${config.latencyReps > 1 ? `, median of ${config.latencyReps} runs` : ''}`,
   });
   const libP99 = stat(LIBRARY, (s) => s.p99);
+  const idleP99 = stat(LIBRARY_IDLE, (s) => s.p99);
   const handP99 = stat(HAND, (s) => s.p99);
   return {
     title: `3. End-to-end latency at ${config.latencyRate.toLocaleString('en-US')} events/s for ${config.latencySeconds} s (produce → handler)`,
-    rows: [row(FLOOR), row(HAND), row(LIBRARY)],
+    rows: [row(FLOOR), row(HAND), row(LIBRARY), row(LIBRARY_IDLE)],
     targets: [
       { target: 'e2e p99 at 2k/s ≤ 2 ms', measured: formatMs(libP99), met: libP99 <= 2 },
       { target: 'e2e p99 ≤ hand-written p99 + 0.5 ms', measured: `${formatMs(libP99)} vs ${formatMs(handP99)} + 0.5 ms`, met: libP99 <= handP99 + 0.5 },
+      { target: `e2e p99 with ${IDLE_STREAMS} idle streams consumed too ≤ hand-written p99 + 0.5 ms`, measured: `${formatMs(idleP99)} vs ${formatMs(handP99)} + 0.5 ms`, met: idleP99 <= handP99 + 0.5 },
     ],
     notes: [
-      `Each event carries \`performance.timeOrigin + performance.now()\` taken when it is produced; the handler subtracts it (producer and consumer share one process). Both variants run together, sending in turns of ${SLICE_MS} ms until each has sent for ${config.latencySeconds} s, after an uncounted warm-up turn of ${WARM_UP_MS} ms each; the one not sending waits in a blocked read.`,
+      `Each event carries \`performance.timeOrigin + performance.now()\` taken when it is produced; the handler subtracts it (producer and consumer share one process). All variants run together, sending in turns of ${SLICE_MS} ms until each has sent for ${config.latencySeconds} s, after an uncounted warm-up turn of ${WARM_UP_MS} ms each; those not sending wait in a blocked read. The idle streams of the last variant are read by the same blocking \`XREADGROUP\` as the measured one (one reader per service and server).`,
       'Events are sent one by one (one produce call or XADD each) in 1 ms ticks; producer and consumer have connections of their own.',
       `The floor row sends a \`PING\` instead of each event, in the same turns: one round trip on one connection, the least any client needs, where a stream delivery takes at least two hops (the \`XADD\`, then the answer to a read blocked on another connection). Its tail shows how much of the others' comes from the machine (two processes waking each other over loopback, on shared cores).`,
     ],

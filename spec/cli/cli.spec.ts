@@ -1,8 +1,9 @@
 import { createEventService, eventStream, type Delivery, type EventService, type StreamDescription } from '../../src';
-import { collect, uniqueName, waitFor } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { version } from '../../package.json';
 import { buildCli, RunningCli, runCli, runInTerminal } from './runCli';
+import { eventually } from '../support/eventually';
 
 interface Order {
   n: number;
@@ -45,8 +46,8 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const [first, second] = await collect(service.consume(orders, { from: 'start', maxDeliveries: 1 }), 3);
     await first?.ack();
     await second?.nack();
-    await waitFor('one dead letter', async () => (await service.deadLetters(orders)).length === 1);
-    await waitFor('one pending', async () => (await service.describe(orders)).groups[0]?.pending === 1);
+    await eventually('one dead letter', async () => (await service.deadLetters(orders)).length === 1);
+    await eventually('one pending', async () => (await service.describe(orders)).groups[0]?.pending === 1);
     return { service, ids };
   }
 
@@ -156,12 +157,33 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect({ id: delivery?.id, key: delivery?.key, value: delivery?.value }).toEqual({ id, key: 'o5', value: { n: 5 } });
   }, 60_000);
 
+  it("cli - produce --codec json writes plain JSON; tail shows superjson, plain JSON and other text (raw), and acks all of it with --group", async () => {
+    const produced = await run('produce', 'lines', '{"sku":"a","qty":1}', '--codec', 'json');
+    expect(produced.code).toBe(0);
+    const [id] = produced.stdout.split('\n');
+    expect(await redis.admin.xrange(`${prefix}lines`, '-', '+')).toEqual([[id, ['v', '{"sku":"a","qty":1}']]]);
+    const other = await redis.admin.xadd(`${prefix}lines`, '*', 'v', 'b|2', 'k', 'b');
+    const [third] = await open('P').produce(eventStream<{ at: Date }>('lines'), { at: new Date(Date.UTC(2024, 0, 1)) });
+    const read = await run('tail', 'lines', '--from', 'start', '--count', '3', '--json');
+    expect(read.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+      { id, key: null, producedAt: expect.any(String) as unknown, value: { sku: 'a', qty: 1 } },
+      { id: other, key: 'b', producedAt: expect.any(String) as unknown, text: 'b|2' },
+      { id: third, key: null, producedAt: expect.any(String) as unknown, value: { at: '2024-01-01T00:00:00.000Z' } },
+    ]);
+    const consumed = await run('tail', 'lines', '--group', 'audit', '--from', 'start', '--count', '3');
+    expect(consumed.stdout.trimEnd().split('\n')).toEqual([`${id}  -  { sku: 'a', qty: 1 }`, `${other}  b  <text: 'b|2'>`, `${third}  -  { at: 2024-01-01T00:00:00.000Z }`]);
+    const description = await open('A').describe(eventStream('lines'));
+    expect({ deadLetters: description.deadLetters, pending: description.groups.map((group) => group.pending) }).toEqual({ deadLetters: 0, pending: [0] });
+    const bad = await run('produce', 'lines', '{}', '--codec', 'yaml');
+    expect({ code: bad.code, first: bad.stderr.split('\n')[0] }).toEqual({ code: 2, first: 'rx-redis-events: --codec must be superjson or json, got "yaml"' });
+  }, 60_000);
+
   it('cli - tail without a group prints events as they arrive (XREAD) and joins no group; SIGINT ends it with 0', async () => {
     const service = open('P');
     const [start] = await service.produce(orders, order(1));
     const tail = new RunningCli(cli, ['tail', 'orders', '--from', start as string, '--prefix', prefix], env());
     const ids = await service.produce(orders, order(2), order(3));
-    await waitFor('two lines', () => tail.lines.length === 2);
+    await eventually('two lines', () => tail.lines.length === 2);
     expect(tail.lines).toEqual([`${ids[0]}  o2  { n: 2, at: 2024-01-01T00:00:02.000Z }`, `${ids[1]}  o3  { n: 3, at: 2024-01-01T00:00:03.000Z }`]);
     expect(await tail.stop()).toBe(0);
     expect(await redis.admin.xinfo('GROUPS', `${prefix}orders`)).toEqual([]);
@@ -205,7 +227,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     const service = open('C');
     await service.produce(bulk, ...Array.from({ length: 150 }, (_, n) => n));
     const subscription = service.consume(bulk, { from: 'start', maxDeliveries: 1 }).subscribe((d: Delivery<number>) => void d.nack());
-    await waitFor('150 dead letters', async () => (await service.describe(bulk)).deadLetters === 150);
+    await eventually('150 dead letters', async () => (await service.describe(bulk)).deadLetters === 150);
     subscription.unsubscribe();
     const redrive = await run('dlq', 'redrive', 'bulk', '--yes');
     expect(redrive).toEqual({ code: 0, stdout: 'redriven 150 dead letters to bulk\n', stderr: 'redriven: 100/150\nredriven: 150/150\n' });

@@ -1,7 +1,8 @@
 import { createEventService, eventStream, type EventService } from '../../src';
-import { collect, uniqueName, waitFor } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { runCli, runInTerminal, useBuiltCli } from './runCli';
+import { eventually } from '../support/eventually';
 
 const orders = eventStream<{ n: number }>('orders', { key: (o) => `o${o.n}` });
 const PROMPT = 'Redrive 2 dead letters of every group back onto orders? [y/N] ';
@@ -28,7 +29,7 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     await service.produce(orders, { n: 1 }, { n: 2 }, { n: 3 });
     const deliveries = await collect(service.consume(orders, { from: 'start', maxDeliveries: 1 }), 3);
     await Promise.all(deliveries.map((delivery) => (delivery.value.n === 3 ? delivery.ack() : delivery.nack())));
-    await waitFor('two dead letters', async () => (await service.deadLetters(orders)).length === 2);
+    await eventually('two dead letters', async () => (await service.deadLetters(orders)).length === 2);
     return { service, letters: await service.deadLetters(orders) };
   }
 

@@ -1,9 +1,10 @@
 import { createEventService, eventStream, type EventService, type StreamDescription } from '../../src';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import { partitionKeys } from '../../src/partitions/streamLayout';
-import { collect, uniqueName, waitFor } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { RunningCli, runCli, useBuiltCli } from './runCli';
+import { eventually } from '../support/eventually';
 
 interface Payment {
   n: number;
@@ -40,8 +41,8 @@ describe('rx-redis-events CLI - partitioned streams (found from their keys)', ()
     const ids = await service.produce(payments, ...Array.from({ length: 40 }, (_, index) => ({ n: index + 1 })));
     const deliveries = await collect(service.consume(payments, { from: 'start', maxDeliveries: 1 }), 40);
     await Promise.all(deliveries.map((delivery) => (delivery.value.n === 5 || delivery.value.n === 17 ? delivery.nack() : delivery.ack())));
-    await waitFor('two dead letters', async () => (await service.deadLetters(payments)).length === 2);
-    await waitFor('nothing pending', async () => (await service.describe(payments)).groups[0]?.pending === 0);
+    await eventually('two dead letters', async () => (await service.deadLetters(payments)).length === 2);
+    await eventually('nothing pending', async () => (await service.describe(payments)).groups[0]?.pending === 0);
     return { service, ids };
   }
 
@@ -69,7 +70,7 @@ describe('rx-redis-events CLI - partitioned streams (found from their keys)', ()
     // after the newest entry of any partition: what is produced from now on, however long the tail takes to start
     const live = new RunningCli(cli.file, ['tail', 'payments', '--from', [...ids].sort(byId)[39] as string, '--prefix', prefix], env());
     const more = await open('producer').produce(payments, { n: 41 }, { n: 42 }, { n: 43 });
-    await waitFor('three lines', () => live.lines.length === 3, 15_000);
+    await eventually('three lines', () => live.lines.length === 3, 15_000);
     expect([...live.lines].sort()).toEqual(more.map((id, index) => `${id}  c${41 + index}  { n: ${41 + index} }`).sort());
     expect(await live.stop()).toBe(0);
 

@@ -1,6 +1,7 @@
 import { broadcastStream, createEventService } from 'rx-redis-events';
-import { uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { useRedisCluster } from '../support/useRedisCluster';
+import { eventually } from '../support/eventually';
 
 describe('cluster - broadcast order', () => {
   const fixture = useRedisCluster({ masters: 3, appendonly: false });
@@ -15,7 +16,7 @@ describe('cluster - broadcast order', () => {
       listener.listen(ticks).subscribe((n) => got.push(n));
       await listener.listening(ticks);
       for (let n = 0; n < 300; n++) await publisher.broadcast(ticks, n);
-      await waitFor('300 messages', () => got.length === 300, 10_000);
+      await eventually('300 messages', () => got.length === 300, 10_000);
       expect(got).toEqual(Array.from({ length: 300 }, (_, n) => n));
     } finally {
       await Promise.all([listener.close(), publisher.close()]);

@@ -1,9 +1,10 @@
 import type { NatMap } from 'ioredis';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { partitionKeys } from '../../src/partitions/streamLayout';
-import { sleep, uniqueName } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { startChaosProxy, type ChaosProxy } from '../faults/chaosProxy';
-import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import { useRedisCluster } from '../support/useRedisCluster';
+import { eventually, sleep } from '../support/eventually';
 
 /**
  * Issue 16 on the local cluster: a proxy in front of every master (the client reaches them through
@@ -11,18 +12,12 @@ import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
  * resets the connections 300 ms later; the cluster client sends the call's appends again.
  */
 describe('cluster - a produce reply lost on the network', () => {
-  let cluster: RedisCluster;
   const proxies: ChaosProxy[] = [];
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3 });
-  }, 45_000);
-  afterAll(async () => {
-    await Promise.all(proxies.map((proxy) => proxy.close()));
-    await cluster?.stop();
-  }, 30_000);
+  afterAll(() => Promise.all(proxies.map((proxy) => proxy.close())), 30_000); // before the cluster stops
+  const fixture = useRedisCluster({ masters: 3 });
 
   it('cluster - produce of 10 events whose replies were lost resolves with 10 ids, and the partitions hold those 10 entries once', async () => {
+    const { cluster } = fixture;
     const natMap: NatMap = {};
     for (const node of cluster.nodes) {
       const proxy = await startChaosProxy(node);
@@ -44,8 +39,7 @@ describe('cluster - a produce reply lost on the network', () => {
       let settled = false;
       const produced = service.produce(stream, ...Array.from({ length: 10 }, (_, index) => ({ n: index + 1 })));
       void produced.finally(() => (settled = true));
-      const deadline = Date.now() + 10_000;
-      while ((await total()) < 18 && Date.now() < deadline) await sleep(20);
+      await eventually('the masters to hold 18 entries', async () => (await total()) >= 18, { timeoutMs: 10_000, intervalMs: 20 });
       expect(await total()).toBe(18);
       await sleep(300);
       expect(settled).toBe(false);

@@ -2,10 +2,9 @@ import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis } from 'ioredis';
 import { createEventService, eventStream, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
+import { eventually, sleep } from '../support/eventually';
 import { useRedisCluster } from '../support/useRedisCluster';
 import { connectRedis } from '../../src/transport/redis/connect';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The ids of the clients blocked in XREADGROUP on the node on `port`. */
 async function blockedReaders(port: number): Promise<string[]> {
@@ -37,14 +36,14 @@ describe('cluster - blocking readers on a node connection that ends', () => {
       void delivery.ack();
     });
     const port = cluster.masterFor(calculateSlot(prefix + 'jobs')).port;
-    for (let i = 0; i < 100 && (await blockedReaders(port)).length === 0; i++) await sleep(50);
+    await eventually('a reader blocked on the master', async () => (await blockedReaders(port)).length > 0, { timeoutMs: 5000, intervalMs: 50 });
     const [reader] = await blockedReaders(port);
     expect(reader).toBeDefined();
     const killer = new Redis({ host: '127.0.0.1', port });
     await killer.client('KILL', 'ID', reader as string);
     killer.disconnect();
     await service.produce(stream, { n: 1 });
-    for (let i = 0; i < 100 && seen.length === 0; i++) await sleep(50);
+    await eventually('the delivery of n=1', () => seen.length > 0, { timeoutMs: 5000, intervalMs: 50 });
     expect(seen).toEqual([1]);
   });
 
@@ -62,7 +61,7 @@ describe('cluster - blocking readers on a node connection that ends', () => {
       // The pool drops a node's connection once it ends (as when its server dies); the slot map still names the node.
       const pooled = client.nodes('master').find((node) => node.options.port === master.port);
       pooled?.disconnect();
-      for (let i = 0; i < 100 && client.nodes('master').includes(pooled as Redis); i++) await sleep(20);
+      await eventually('the pool to drop the connection to the master', () => !client.nodes('master').includes(pooled as Redis), { timeoutMs: 2000, intervalMs: 20 });
       expect(client.nodes('master').map((node) => node.options.port)).not.toContain(master.port);
       expect(client.slots[slot]?.[0]).toBe(name);
       expect(connections.nodeOf(key)).toBe(name);

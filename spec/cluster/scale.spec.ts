@@ -2,7 +2,9 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
 import { ackAfter, createEventService, eventStream, isRetriable, type Delivery, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
+import { eventually, sleep } from '../support/eventually';
+import type { RedisCluster } from '../support/redisCluster';
+import { useRedisCluster } from '../support/useRedisCluster';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 
@@ -40,18 +42,8 @@ interface Handled {
 }
 
 const orderOf = (n: number): Order => ({ n, orderId: `order-${n}` });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
-
-/** Polls `probe` every 50 ms until it holds; fails after `ms` with what `detail()` says. */
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms: number, detail: () => string | Promise<string> = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${await detail()}`);
-    await sleep(50);
-  }
-}
 
 /** The longest time between two consecutive moments of `times` (sorted here), or 0. */
 function longestGap(times: readonly number[]): number {
@@ -76,18 +68,12 @@ async function withClient<R>(cluster: RedisCluster, work: (client: Cluster) => P
  * events are produced and consumed; its replica takes over.
  */
 describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consumers, a master killed', () => {
-  let cluster: RedisCluster;
   const services: EventService[] = [];
-
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  }, 45_000);
-  afterAll(async () => {
-    await Promise.allSettled(services.map((service) => service.close()));
-    await cluster?.stop();
-  }, 30_000);
+  afterAll(() => Promise.allSettled(services.map((service) => service.close())), 30_000); // before the cluster stops
+  const fixture = useRedisCluster({ masters: 3, replicasPerMaster: 1 });
 
   it('spreads the partitions over every master, shares the work, and loses no acknowledged event when a master dies', async () => {
+    const { cluster } = fixture;
     const prefix = `${uniqueName('scale')}:`;
     // idempotency keys: a batch produced again after a rejection (part of it may have reached the live masters) appends nothing twice
     const stream = eventStream<Order>('orders', { partitions: PARTITIONS, key: (order) => order.orderId, idempotency: { key: (order) => order.orderId } });
@@ -130,7 +116,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
         .subscribe();
     }
     const producer = open('shop', 'shop-1');
-    await until('every partition stream to exist', async () => sum((await cluster.keyCountPerMaster(streamKeys)).values()) === PARTITIONS, 20_000);
+    await eventually('every partition stream to exist', async () => sum((await cluster.keyCountPerMaster(streamKeys)).values()) === PARTITIONS, { timeoutMs: 20_000, intervalMs: 50 });
 
     // Produces orders first .. last in batches; a batch whose produce rejects with a retriable error is produced again.
     const acknowledgedAt = new Map<number, number>();
@@ -168,7 +154,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
 
     // The fault: the master of partition 0 is SIGKILLed while production goes on; its replica takes over.
     const production = produce(BEFORE_KILL + 1, BEFORE_KILL + DURING_FAILOVER);
-    await until('the second phase of production to be under way', () => acknowledgedAt.size >= BEFORE_KILL + KILL_AFTER, 30_000);
+    await eventually('the second phase of production to be under way', () => acknowledgedAt.size >= BEFORE_KILL + KILL_AFTER, { timeoutMs: 30_000, intervalMs: 50 });
     const victim = owners[0] as number;
     const replica = cluster.nodes.find((node) => node.replicaOf === victim)?.port;
     const lostPartitions = new Set(owners.flatMap((port, partition) => (port === victim ? [partition] : [])));
@@ -190,7 +176,7 @@ describe('cluster - scale: 16 partitions over 3 masters with replicas, 4 consume
     const pending = await withClient(cluster, async (client) => {
       const pendingNow = async () => sum(await Promise.all(keys.map(async (key) => ((await client.xpending(key, GROUP)) as [number])[0])));
       const detail = async () => `missing ${missing().length} ${JSON.stringify(missing().slice(0, 10))}, pending ${await pendingNow()}, last reported ${JSON.stringify(reported.slice(-3).map(messageOf))}`;
-      await until('every acknowledged event to be handled and acked', async () => missing().length === 0 && (await pendingNow()) === 0, 30_000, detail);
+      await eventually('every acknowledged event to be handled and acked', async () => missing().length === 0 && (await pendingNow()) === 0, { timeoutMs: 30_000, intervalMs: 50, detail });
       return pendingNow();
     });
     const drainedMs = Date.now() - producedAt;

@@ -1,6 +1,7 @@
 import { broadcastStream } from '../../src';
 import type { BackendContext } from './backend';
-import { sleep, uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** Broadcast streams: live-only delivery, one broker subscription per channel and instance. */
 export function broadcastSuite(ctx: () => BackendContext): void {
@@ -16,11 +17,11 @@ export function broadcastSuite(ctx: () => BackendContext): void {
     await Promise.all([one.listening(cancel), two.listening(cancel)]);
     await sender.broadcast(cancel, { streamId: 'a', at: new Date(1) });
     await sender.broadcast(cancel, { streamId: 'b', at: new Date(2) });
-    await waitFor('both messages in both instances', () => got.one.length === 2 && got.two.length === 2);
+    await eventually('both messages in both instances', () => got.one.length === 2 && got.two.length === 2);
     const late = one.listen(cancel).subscribe((m) => got.late.push(m.streamId));
     s2.unsubscribe();
     await sender.broadcast(cancel, { streamId: 'c', at: new Date(3) });
-    await waitFor('third message', () => got.one.length === 3);
+    await eventually('third message', () => got.one.length === 3);
     await sleep(100);
     expect(got).toEqual({ one: ['a', 'b', 'c'], two: ['a', 'b'], late: ['c'] });
     s1.unsubscribe();
@@ -34,7 +35,7 @@ export function broadcastSuite(ctx: () => BackendContext): void {
     const subscription = service.listen(cancel).subscribe((m) => got.push(m));
     await service.listening(cancel);
     await service.broadcast(cancel, { streamId: 'x', at: new Date('2020-01-01T00:00:00Z') });
-    await waitFor('message', () => got.length === 1);
+    await eventually('message', () => got.length === 1);
     expect(got[0]?.at).toEqual(new Date('2020-01-01T00:00:00Z'));
     expect(got[0]?.at).toBeInstanceOf(Date);
     subscription.unsubscribe();
@@ -51,7 +52,7 @@ export function broadcastSuite(ctx: () => BackendContext): void {
     await sleep(50);
     expect(await ctx().subscriptionCount(cancel.name)).toBe(1);
     subscriptions[2]?.unsubscribe();
-    await waitFor('no subscription', async () => (await ctx().subscriptionCount(cancel.name)) === 0);
+    await eventually('no subscription', async () => (await ctx().subscriptionCount(cancel.name)) === 0);
     const again = service.listen(cancel).subscribe();
     await service.listening(cancel);
     expect(await ctx().subscriptionCount(cancel.name)).toBe(1);

@@ -1,6 +1,7 @@
 import type { StreamCapability } from '../../src/transport/StreamTransport';
 import type { BackendContext, BackendFeatures, ConformanceBackend } from './backend';
 import { broadcastSuite } from './broadcastSuite';
+import { codecSuite } from './codecSuite';
 import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
@@ -16,6 +17,7 @@ import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
 import { signalSuite } from './signalSuite';
+import { validationSuite } from './validationSuite';
 
 /** One suite, and the optional capabilities of the stream transport its behaviours rely on. */
 interface Suite {
@@ -43,6 +45,10 @@ const SUITES: readonly Suite[] = [
   { title: 'idempotency', needs: ['claims', 'admin'], run: idempotencySuite },
   { title: 'signal', needs: ['claims', 'admin'], run: signalSuite },
   { title: 'iterate', needs: ['claims'], run: iterateSuite },
+  // stored values read back with read, dead letters listed
+  { title: 'codecs', needs: ['admin'], run: codecSuite },
+  // a consumer that stops during a validation hands the entry back (markIdle) for the next one's claim walk
+  { title: 'schemas', needs: ['claims', 'admin'], run: validationSuite },
 ];
 
 /**

@@ -1,7 +1,8 @@
 import { map, mergeMap } from 'rxjs';
 import { batch, eventStream, EventConsumer } from '../../src';
 import type { BackendContext, BackendFeatures } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** Batching, UCloud-style consumers and ack coalescing, on a live service. */
 export function consumerSuite(ctx: () => BackendContext, features: BackendFeatures): void {
@@ -22,7 +23,7 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
     expect(batches.map((b) => b.values.length)).toEqual([10, 10, 5]);
     expect(batches.flatMap((b) => b.values)).toEqual(Array.from({ length: 25 }, (_, index) => index));
     expect(batches[2]?.after).toBeLessThan(1500);
-    await waitFor('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await eventually('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
   });
 
   it('EventConsumer.Immediate - true acks; false and throwing give the event back for redelivery', async () => {
@@ -43,8 +44,8 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
       { from: 'start' },
     );
     await service.produce(numbers, 0, 1, 2);
-    await waitFor('five calls', () => calls.length === 5);
-    await waitFor('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await eventually('five calls', () => calls.length === 5);
+    await eventually('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
     expect([...calls].sort()).toEqual(['0#1', '1#1', '1#2', '2#1', '2#2']);
   });
 
@@ -61,10 +62,10 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
       { from: 'start' },
     );
     await service.produce(numbers, 1, 2, 3, 4, 5, 6);
-    await waitFor('six values', () => batches.flat().length === 6);
+    await eventually('six values', () => batches.flat().length === 6);
     expect(batches.flat()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(batches.every((b) => b.length >= 1 && b.length <= 4)).toBe(true);
-    await waitFor('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await eventually('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
   });
 
   if (features.commandStats) it('acks - the acks of one tick become one XACK', async () => {

@@ -1,6 +1,7 @@
 import { eventStream, type Delivery, type GroupDescription, type StreamDescription } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 const ages = (description: StreamDescription) => description.groups.flatMap((g) => [g.oldestPendingAgeMs, ...g.consumers.map((c) => c.idleMs)]);
 
@@ -34,8 +35,8 @@ export function describeSuite(ctx: () => BackendContext): void {
     await deliveries[3]?.nack();
     // B holds a full window of 4 and reads no further
     await collect(b.consume(numbers, { from: 'start', maxInFlight: 4 }), 4);
-    await waitFor('A settled', async () => (await ctx().pendingCount(numbers.name, 'A')) === 3);
-    await waitFor('B holds 4', async () => (await ctx().pendingCount(numbers.name, 'B')) === 4);
+    await eventually('A settled', async () => (await ctx().pendingCount(numbers.name, 'A')) === 3);
+    await eventually('B holds 4', async () => (await ctx().pendingCount(numbers.name, 'B')) === 4);
 
     const description = await b.describe(numbers);
     const group = (name: string, rest: Omit<GroupDescription, 'name' | 'oldestPendingAgeMs' | 'consumers'>, consumer: string, pending: number) => ({
@@ -69,7 +70,7 @@ export function describeSuite(ctx: () => BackendContext): void {
     // a window of one: the consumer reads one entry at a time and nothing more while it holds it
     const subscription = service.consume(numbers, { from: 'start', maxInFlight: 1, maxDeliveries: 1 }).subscribe((d) => seen.push(d));
     await service.produce(numbers, 1, 2);
-    await waitFor('first delivery', () => seen.length === 1);
+    await eventually('first delivery', () => seen.length === 1);
     const figures = async () => {
       const { length, deadLetters, groups } = await service.describe(numbers);
       const [group] = groups;
@@ -77,14 +78,14 @@ export function describeSuite(ctx: () => BackendContext): void {
     };
     expect(await figures()).toEqual({ length: 2, deadLetters: 0, pending: 1, lag: 1, groupDeadLetters: 0, lastDeliveredId: seen[0]?.id });
     await seen[0]?.nack(); // maxDeliveries 1: into the dead-letter stream, and the window has room for #2
-    await waitFor('second delivery', () => seen.length === 2);
+    await eventually('second delivery', () => seen.length === 2);
     expect(await figures()).toEqual({ length: 2, deadLetters: 1, pending: 1, lag: 0, groupDeadLetters: 1, lastDeliveredId: seen[1]?.id });
     await seen[1]?.ack();
     const [redriven] = await service.redrive(numbers);
-    await waitFor('redriven delivery', () => seen.length === 3);
+    await eventually('redriven delivery', () => seen.length === 3);
     expect(seen[2]?.id).toBe(redriven);
     await service.produce(numbers, 3, 4, 5);
-    await waitFor('ack of #2', async () => (await figures()).pending === 1);
+    await eventually('ack of #2', async () => (await figures()).pending === 1);
     expect(await figures()).toEqual({ length: 6, deadLetters: 0, pending: 1, lag: 3, groupDeadLetters: 0, lastDeliveredId: redriven });
     subscription.unsubscribe();
   });

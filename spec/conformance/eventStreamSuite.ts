@@ -1,7 +1,8 @@
 import { firstValueFrom, map, take, toArray } from 'rxjs';
 import { autoAck, EncodeError, eventStream, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor, waitForGroups } from './helpers';
+import { collect, uniqueName, waitForGroups } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 interface Job {
   id: number;
@@ -29,7 +30,7 @@ export function eventStreamSuite(ctx: () => BackendContext): void {
     await waitForGroups(b, jobsStream, ['A', 'B']);
     const producer = ctx().createService({ group: 'P' }).createProducer(jobsStream);
     for (const value of jobs(60)) await producer.produce(value);
-    await waitFor('60 deliveries per group', () => got.a1.length + got.a2.length === 60 && got.b.length === 60);
+    await eventually('60 deliveries per group', () => got.a1.length + got.a2.length === 60 && got.b.length === 60);
     await sleep(50);
     expect([...got.a1, ...got.a2].sort((x, y) => x - y)).toEqual(jobs(60).map((value) => value.id));
     expect(got.b).toEqual(jobs(60).map((value) => value.id));
@@ -142,7 +143,7 @@ export function eventStreamSuite(ctx: () => BackendContext): void {
     );
     expect(got.map((d) => d.deliveryCount)).toEqual([1, 2, 3]);
     expect((seen[2]?.[1] ?? 0) - (seen[1]?.[1] ?? 0)).toBeGreaterThanOrEqual(295);
-    await waitFor('ack', async () => (await ctx().pendingCount(jobsStream.name, 'A')) === 0);
+    await eventually('ack', async () => (await ctx().pendingCount(jobsStream.name, 'A')) === 0);
   });
 
   it('maxInFlight - a subscription never holds more un-acked deliveries than maxInFlight', async () => {
@@ -151,11 +152,11 @@ export function eventStreamSuite(ctx: () => BackendContext): void {
     await service.produce(jobsStream, ...jobs(50));
     const got: Delivery<Job>[] = [];
     const subscription = service.consume(jobsStream, { from: 'start', maxInFlight: 5 }).subscribe((d) => got.push(d));
-    await waitFor('5 deliveries', () => got.length === 5);
+    await eventually('5 deliveries', () => got.length === 5);
     await sleep(150);
     expect(got.length).toBe(5);
     await Promise.all(got.slice(0, 2).map((d) => d.ack()));
-    await waitFor('7 deliveries', () => got.length === 7);
+    await eventually('7 deliveries', () => got.length === 7);
     await sleep(150);
     expect(got.map((d) => d.value.id)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     subscription.unsubscribe();

@@ -1,23 +1,10 @@
 import { firstValueFrom, Observable, take, timeout, toArray } from 'rxjs';
 import type { EventService, EventStream } from '../../src';
+import { eventually } from '../support/eventually';
 
 /** Collects exactly `count` values, failing after `ms`. */
 export function collect<T>(source: Observable<T>, count: number, ms = 5000): Promise<T[]> {
   return firstValueFrom(source.pipe(take(count), toArray(), timeout(ms)));
-}
-
-/** Waits until `probe` returns true, checking every 10 ms, failing after `ms` with `what`. */
-export async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-/** Waits `ms` of real time (tests only). */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A name unique to this run. */
@@ -30,7 +17,7 @@ export function uniqueName(base: string): string {
  * reaches them (a group that starts at new entries sees only what comes after it is created).
  */
 export function waitForGroups<T>(service: EventService, stream: EventStream<T>, groups: readonly string[], ms = 5000): Promise<void> {
-  return waitFor(`groups ${groups.join(', ')} of ${stream.name}`, async () => {
+  return eventually(`groups ${groups.join(', ')} of ${stream.name}`, async () => {
     const { partitions } = await service.describe(stream);
     return partitions.every((partition) => groups.every((group) => partition.groups.some((g) => g.name === group)));
   }, ms);

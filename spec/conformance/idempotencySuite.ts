@@ -2,7 +2,8 @@ import { map } from 'rxjs';
 import { autoAck, batch, EncodeError, eventStream, forwardTo, type Delivery, type EventService, type EventStream } from '../../src';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 interface Order {
   readonly orderId: string;
@@ -101,7 +102,7 @@ export function idempotencySuite(ctx: () => BackendContext): void {
       .consume(source, { from: 'start', claimIdleAfterMs: 300 })
       .pipe(map(withLostAck), forwardTo(dying, target, project))
       .subscribe((outcome) => void (outcome.ok && firstRun.push(outcome.result)));
-    await waitFor('10 forwarded by the first instance', () => firstRun.length === 10);
+    await eventually('10 forwarded by the first instance', () => firstRun.length === 10);
     // it dies: a live consumer would go on renewing what it holds, a closed one stops after closeTimeoutMs
     first.unsubscribe();
     await dying.close();
@@ -112,7 +113,7 @@ export function idempotencySuite(ctx: () => BackendContext): void {
       .consume(source, { from: 'start', claimIdleAfterMs: 300 })
       .pipe(forwardTo(healthy, target, project))
       .subscribe((outcome) => void (outcome.ok && secondRun.push(outcome.result)));
-    await waitFor('10 forwarded again and acked', async () => secondRun.length === 10 && (await totalPending(ctx(), source, 'billing')) === 0, 10_000);
+    await eventually('10 forwarded again and acked', async () => secondRun.length === 10 && (await totalPending(ctx(), source, 'billing')) === 0, 10_000);
     second.unsubscribe();
     expect(secondRun.flat().sort()).toEqual(firstRun.flat().sort());
     expect(await totalLength(ctx(), target)).toBe(20);
@@ -140,7 +141,7 @@ export function idempotencySuite(ctx: () => BackendContext): void {
         ),
       )
       .subscribe((outcome) => (outcome.ok ? forwarded.push(...outcome.result) : failures.push(outcome.error)));
-    await waitFor('6 sources settled', async () => forwarded.length === 5 && (await ctx().pendingCount(source.name, 'copy')) === 0);
+    await eventually('6 sources settled', async () => forwarded.length === 5 && (await ctx().pendingCount(source.name, 'copy')) === 0);
     subscription.unsubscribe();
     expect(failures.map((error) => (error as Error).message)).toEqual(['not yet']);
     expect((await service.read(target, { count: 100 })).entries.map((entry) => entry.value.n).sort()).toEqual([0, 1, 2, 3, 4]);
@@ -152,7 +153,7 @@ export function idempotencySuite(ctx: () => BackendContext): void {
       .consume(source, { from: 'start' })
       .pipe(batch({ maxLatency: 20, maxBatchSize: 10 }), forwardTo(again, batched, (value) => [value, value]))
       .subscribe((outcome) => void (outcome.ok && outcomes.push(outcome.result.length)));
-    await waitFor('the batch forwarded and acked', async () => outcomes.reduce((sum, n) => sum + n, 0) === 12 && (await ctx().pendingCount(source.name, 'batched')) === 0);
+    await eventually('the batch forwarded and acked', async () => outcomes.reduce((sum, n) => sum + n, 0) === 12 && (await ctx().pendingCount(source.name, 'batched')) === 0);
     run.unsubscribe();
     expect(await ctx().streamLength(batched.name)).toBe(12);
   });

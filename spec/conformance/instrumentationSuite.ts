@@ -1,7 +1,8 @@
 import { config, throwError } from 'rxjs';
 import { eventStream, type Delivery, type InstrumentationEvent } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 interface Job {
   n: number;
@@ -40,10 +41,10 @@ export function instrumentationSuite(ctx: () => BackendContext): void {
     const got: Delivery<Job>[] = [];
     const subscription = service.consume(jobs).subscribe((delivery) => got.push(delivery));
     // the group exists before anything is produced, so retention keeps what it has not read
-    await waitFor('the group', async () => (await ctx().pendingCount(jobs.name, 'G').catch(() => -1)) === 0);
+    await eventually('the group', async () => (await ctx().pendingCount(jobs.name, 'G').catch(() => -1)) === 0);
     const ids = await service.produce(jobs, { n: 1 }, { n: 2 });
     const undecodable = await ctx().appendRaw(jobs.name, { v: '{"json":' });
-    await waitFor('two deliveries and a dead letter', () => got.length === 2 && events.some((event) => event.type === 'consumer.deadLettered'));
+    await eventually('two deliveries and a dead letter', () => got.length === 2 && events.some((event) => event.type === 'consumer.deadLettered'));
     const [first, second] = got;
     await first?.ack();
     await second?.nack({ delayMs: 5000 });
@@ -121,7 +122,7 @@ export function instrumentationSuite(ctx: () => BackendContext): void {
       await Promise.all(got.map((delivery) => delivery.ack()));
       expect(got.map((delivery) => delivery.value.n)).toEqual([1, 2]);
       expect(seen).toEqual(['producer.produced', 'consumer.delivered', 'consumer.delivered', 'consumer.acked', 'consumer.acked']);
-      await waitFor('the listener errors reported', () => reported.length === 5);
+      await eventually('the listener errors reported', () => reported.length === 5);
       expect(reported.map((error) => (error as Error).message)).toEqual(Array.from({ length: 5 }, () => 'listener bug'));
     } finally {
       config.onUnhandledError = previous;

@@ -1,6 +1,7 @@
 import { eventStream, ServiceClosedError, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { sleep, uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** `iterate`: consume as an AsyncIterable with real backpressure. */
 export function iterateSuite(ctx: () => BackendContext): void {
@@ -44,7 +45,7 @@ export function iterateSuite(ctx: () => BackendContext): void {
     }
     expect(seen).toEqual([1, 2]);
     // (not health(): as the least-privilege ACL user its CONFIG GET is refused, which the ACL run counts)
-    await waitFor('the ack of 1, the rest pending', async () => (await ctx().pendingCount(numbers.name, 'A')) === 3);
+    await eventually('the ack of 1, the rest pending', async () => (await ctx().pendingCount(numbers.name, 'A')) === 3);
     const again: number[] = [];
     for await (const delivery of service.iterate(numbers, { claimIdleAfterMs: 50 })) {
       again.push(delivery.value);
@@ -78,7 +79,7 @@ export function iterateSuite(ctx: () => BackendContext): void {
       }
       return 'ended';
     })();
-    await waitFor('two deliveries', () => seen.length === 2);
+    await eventually('two deliveries', () => seen.length === 2);
     await service.close();
     expect(await loop).toBe('ended');
     expect(seen.map((d) => d.value)).toEqual([1, 2]);

@@ -1,7 +1,8 @@
 import { filter, firstValueFrom, timer } from 'rxjs';
 import { ackAfter, batch, eventStream, type Delivery, type EventService } from '../../src';
 import type { BackendContext } from './backend';
-import { sleep, uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** Leases (a live consumer keeps what it handles), dead-lettering by the handler, and the group's consumers. */
 export function leaseSuite(ctx: () => BackendContext): void {
@@ -18,7 +19,7 @@ export function leaseSuite(ctx: () => BackendContext): void {
     const slow = (d: Delivery<number>) => (counts.push(d.deliveryCount), timer(1500));
     const subscriptions = [a, b].map((service) => service.consume(numbers, options).pipe(ackAfter(slow)).subscribe());
     await a.produce(numbers, 1, 2);
-    await waitFor('the acks', async () => counts.length > 1 && (await ctx().pendingCount(numbers.name, 'A')) === 0, 8000);
+    await eventually('the acks', async () => counts.length > 1 && (await ctx().pendingCount(numbers.name, 'A')) === 0, 8000);
     await sleep(450); // three more claim checks: nothing comes back
     expect(counts).toEqual([1, 1]);
     expect(await a.deadLetters(numbers)).toEqual([]);
@@ -34,14 +35,14 @@ export function leaseSuite(ctx: () => BackendContext): void {
     const options = { from: 'start', claimIdleAfterMs: 150, maxHandlingMs: 300 } as const;
     a.consume(numbers, options).pipe(ackAfter(hangsFirstTime('a'))).subscribe();
     await a.produce(numbers, 1);
-    await waitFor('a to start it', () => started.length === 1);
+    await eventually('a to start it', () => started.length === 1);
     b.consume(numbers, options).pipe(ackAfter(hangsFirstTime('b'))).subscribe();
     const event = await stuck;
     expect(event).toMatchObject({ type: 'consumer.stuck', group: 'A', stream: numbers.name, consumer: 'a#1' });
     expect(event.type === 'consumer.stuck' && event.handlingMs).toBeGreaterThan(300);
-    await waitFor('b to take it over', () => started.length === 2, 3000);
+    await eventually('b to take it over', () => started.length === 2, 3000);
     expect(started).toEqual(['a#1', 'b#2']);
-    await waitFor('the ack', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0, 3000);
+    await eventually('the ack', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0, 3000);
   });
 
   it('deadLetter - moves the event at once: reason rejected, the given error, the delivery count; nothing pending, the handler called once', async () => {
@@ -54,7 +55,7 @@ export function leaseSuite(ctx: () => BackendContext): void {
       else void d.deadLetter('order 7 refers to a deleted customer');
     });
     await service.produce(numbers, 7);
-    await waitFor('the dead letter', async () => (await service.deadLetters(numbers)).length === 1);
+    await eventually('the dead letter', async () => (await service.deadLetters(numbers)).length === 1);
     const [letter] = await service.deadLetters(numbers);
     expect(letter).toMatchObject({ reason: 'rejected', error: 'order 7 refers to a deleted customer', deliveryCount: 2, group: 'A', value: 7 });
     expect(await ctx().pendingCount(numbers.name, 'A')).toBe(0);
@@ -81,9 +82,9 @@ export function leaseSuite(ctx: () => BackendContext): void {
       )
       .subscribe();
     await service.produce(numbers, 1, 2, 3);
-    await waitFor('the dead letters', async () => (await service.deadLetters(numbers)).length === 3);
+    await eventually('the dead letters', async () => (await service.deadLetters(numbers)).length === 3);
     await service.produce(numbers, 4, 5, 6);
-    await waitFor('the second batch', () => handled.length === 6);
+    await eventually('the second batch', () => handled.length === 6);
     await sleep(100);
     const letters = await service.deadLetters(numbers);
     expect(letters.map((letter) => [letter.value, letter.reason, letter.error, letter.deliveryCount])).toEqual([
@@ -116,15 +117,15 @@ export function leaseSuite(ctx: () => BackendContext): void {
     await gone.produce(numbers, 1, 2, 3);
     const held: number[] = [];
     gone.consume(numbers, { from: 'start' }).subscribe((d) => held.push(d.value)); // never settled
-    await waitFor('gone to hold three', () => held.length === 3);
+    await eventually('gone to hold three', () => held.length === 3);
     await gone.close();
     const heir = ctx().createService({ group: 'A', consumer: 'heir', consumerExpiryMs: 400 });
     const handled: string[] = [];
     heir.consume(numbers, { claimIdleAfterMs: 150 }).pipe(ackAfter((d) => void handled.push(`${d.value}#${d.deliveryCount}`))).subscribe();
-    await waitFor('the heir to handle all three', () => handled.length === 3, 3000);
+    await eventually('the heir to handle all three', () => handled.length === 3, 3000);
     expect(handled.sort()).toEqual(['1#2', '2#2', '3#2']);
     expect((await consumersOf(heir, numbers)).sort()).toEqual(['gone#1', 'heir#1']); // not idle long enough yet
-    await waitFor('gone#1 to be removed', async () => (await consumersOf(heir, numbers)).length === 1, 3000);
+    await eventually('gone#1 to be removed', async () => (await consumersOf(heir, numbers)).length === 1, 3000);
     expect(await consumersOf(heir, numbers)).toEqual(['heir#1']);
     expect(await ctx().pendingCount(numbers.name, 'A')).toBe(0);
   });

@@ -1,7 +1,8 @@
 import { firstValueFrom, tap, toArray } from 'rxjs';
 import { autoAck, broadcastStream, eventStream, ServiceClosedError, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** close(): draining, completion, and what happens afterwards. */
 export function lifecycleSuite(ctx: () => BackendContext): void {
@@ -17,7 +18,7 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     const listened = firstValueFrom(service.listen(channel).pipe(toArray()));
     await service.listening(channel);
     await service.broadcast(channel, 'hello');
-    await waitFor('acks', async () => read === 2 && (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    await eventually('acks', async () => read === 2 && (await ctx().pendingCount(numbers.name, 'A')) === 0);
     await service.close();
     expect((await consumed).map((d) => d.value)).toEqual([1, 2]);
     expect(await listened).toEqual(['hello']);
@@ -30,10 +31,10 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     const held: Delivery<number>[] = [];
     let completed = false;
     service.consume(numbers, { from: 'start' }).subscribe({ next: (d) => held.push(d), complete: () => (completed = true) });
-    await waitFor('two deliveries', () => held.length === 2);
+    await eventually('two deliveries', () => held.length === 2);
     let closed = false;
     const closing = service.close().then(() => (closed = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(closed).toBe(false);
     await held[0]?.ack();
     await held[1]?.ack();

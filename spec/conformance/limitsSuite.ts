@@ -1,7 +1,8 @@
 import { firstValueFrom, from, map, toArray } from 'rxjs';
 import { autoAck, broadcastStream, DecodeError, eventStream, MessageTooLargeError, produceTo } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 interface Text {
   s: string;
@@ -53,14 +54,14 @@ export function limitsSuite(ctx: () => BackendContext): void {
     await producer.produce(texts, { s: 'fits' });
     const values = await collect(consumer.consume(texts, { from: 'start' }).pipe(autoAck(), map((d) => d.value.s)), 1);
     expect(values).toEqual(['fits']);
-    await waitFor('two dead letters', async () => (await consumer.deadLetters(texts)).length === 2);
+    await eventually('two dead letters', async () => (await consumer.deadLetters(texts)).length === 2);
     const letters = await consumer.deadLetters(texts);
     expect(letters.map((l) => ({ sourceId: l.sourceId, group: l.group, reason: l.reason, error: l.error, value: l.value, deliveryCount: l.deliveryCount }))).toEqual([
       { sourceId: rawId, group: 'A', reason: 'too-large', error: 'value field is 150 bytes, more than maxMessageBytes (100); not decoded', value: undefined, deliveryCount: 1 },
       { sourceId: bigId, group: 'A', reason: 'too-large', error: 'value field is 117 bytes, more than maxMessageBytes (100); not decoded', value: undefined, deliveryCount: 1 },
     ]);
     expect(letters[0]?.fields).toEqual({ v: notJson, k: 'raw' });
-    await waitFor('nothing pending', async () => (await ctx().pendingCount(texts.name, 'A')) === 0);
+    await eventually('nothing pending', async () => (await ctx().pendingCount(texts.name, 'A')) === 0);
   });
 
   it('limits - broadcast over the limit rejects and publishes nothing; a listener drops and reports a message over its own limit', async () => {

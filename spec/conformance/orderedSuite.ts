@@ -2,7 +2,8 @@ import type { Subscription } from 'rxjs';
 import { eventStream, type Delivery } from '../../src';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import type { BackendContext } from './backend';
-import { uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 interface Step {
   job: string;
@@ -26,13 +27,13 @@ export function orderedSuite(ctx: () => BackendContext): void {
     const got: Delivery<Step>[] = [];
     const subscription = service.consume(steps2, ordered).subscribe((delivery) => got.push(delivery));
     await service.produce(steps2, { job: 'a', n: 0 }, { job: 'a', n: 1 }, { job: 'b', n: 0 }, { job: 'a', n: 2 });
-    await waitFor('a0 and b0', () => got.length === 2);
+    await eventually('a0 and b0', () => got.length === 2);
     expect(got.map((delivery) => `${delivery.value.job}${delivery.value.n}`)).toEqual(['a0', 'b0']);
     await got[0]?.ack();
-    await waitFor('a1', () => got.length === 3);
+    await eventually('a1', () => got.length === 3);
     await got[1]?.ack();
     await got[2]?.ack();
-    await waitFor('a2', () => got.length === 4);
+    await eventually('a2', () => got.length === 4);
     expect(got.map((delivery) => `${delivery.value.job}${delivery.value.n}`)).toEqual(['a0', 'b0', 'a1', 'a2']);
     await got[3]?.ack();
     subscription.unsubscribe();
@@ -48,7 +49,7 @@ export function orderedSuite(ctx: () => BackendContext): void {
       else void delivery.ack();
     });
     await service.produce(steps2, { job: 'a', n: 0 }, { job: 'a', n: 1 }, { job: 'a', n: 2 });
-    await waitFor('four deliveries', () => seen.length === 4);
+    await eventually('four deliveries', () => seen.length === 4);
     expect(seen).toEqual(['a0#1', 'a0#2', 'a1#1', 'a2#1']);
     subscription.unsubscribe();
   });
@@ -67,12 +68,12 @@ export function orderedSuite(ctx: () => BackendContext): void {
     const producer = ctx().createService({ group: 'P' });
     const partitionsOf = (name: string, n: number) => new Set((handled[name] ?? []).filter((step) => step.n === n).map((step) => partitionOf(step.job, 4)));
     let round = 0;
-    await waitFor(
+    await eventually(
       'the partitions shared out, two each',
       async () => {
         const n = round++;
         await producer.produce(steps4, ...steps(20, 1, n));
-        await waitFor(`round ${n} handled`, () => (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === 20 * round, 5000);
+        await eventually(`round ${n} handled`, () => (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === 20 * round, 5000);
         const [x, y] = [partitionsOf('x', n), partitionsOf('y', n)];
         return x.size === 2 && y.size === 2 && [...x].every((partition) => !y.has(partition));
       },
@@ -80,7 +81,7 @@ export function orderedSuite(ctx: () => BackendContext): void {
     );
     await producer.produce(steps4, ...steps(20, 5, round));
     const total = 20 * (round + 5);
-    await waitFor('every step handled', () => (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === total, 10_000);
+    await eventually('every step handled', () => (handled.x?.length ?? 0) + (handled.y?.length ?? 0) === total, 10_000);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     for (let j = 0; j < 20; j++) {
       const job = `job-${j}`;
@@ -102,7 +103,7 @@ export function orderedSuite(ctx: () => BackendContext): void {
     const held: Delivery<Step>[] = [];
     dying.consume(steps2, ordered).subscribe((delivery) => held.push(delivery)); // never acks
     await dying.produce(steps2, ...steps(3, 3));
-    await waitFor('one event per job held', () => held.length === 3);
+    await eventually('one event per job held', () => held.length === 3);
     await dying.close(); // its deliveries stay un-acked; its lease runs out
     const heir = ctx().createService({ group: 'G', consumer: 'heir' });
     const seen: Step[] = [];
@@ -112,7 +113,7 @@ export function orderedSuite(ctx: () => BackendContext): void {
       counts.push(delivery.deliveryCount);
       void delivery.ack();
     });
-    await waitFor('all nine steps', () => seen.length === 9, 5000);
+    await eventually('all nine steps', () => seen.length === 9, 5000);
     subscription.unsubscribe();
     for (let j = 0; j < 3; j++) expect(seen.filter((step) => step.job === `job-${j}`).map((step) => step.n)).toEqual([0, 1, 2]);
     // the dying instance had read all nine (three handed out, six held back behind them): each is a second delivery

@@ -2,7 +2,8 @@ import { ackAfter, eventStream, type Delivery } from '../../src';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 interface Move {
   player: string;
@@ -66,9 +67,9 @@ export function partitionSuite(ctx: () => BackendContext): void {
         )
         .subscribe();
     const subscriptions = [consume('A', 'a1'), consume('A', 'a2'), consume('B', 'b')];
-    await waitFor('the groups', async () => (await ctx().pendingCount(partitionKeys('', moveStream)[3] as string, 'B').catch(() => -1)) === 0);
+    await eventually('the groups', async () => (await ctx().pendingCount(partitionKeys('', moveStream)[3] as string, 'B').catch(() => -1)) === 0);
     await producer.produce(moveStream, ...moves(20, 10));
-    await waitFor('200 events for each group', () => (handled.a1?.length ?? 0) + (handled.a2?.length ?? 0) === 200 && handled.b?.length === 200, 20_000);
+    await eventually('200 events for each group', () => (handled.a1?.length ?? 0) + (handled.a2?.length ?? 0) === 200 && handled.b?.length === 200, 20_000);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
     expect(handled.a1?.length).toBeGreaterThan(0);
     expect(handled.a2?.length).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import { map } from 'rxjs';
 import { ackAfter, eventStream, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, sleep, uniqueName, waitFor, waitForGroups } from './helpers';
+import { collect, uniqueName, waitForGroups } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 interface Order {
   id: number;
@@ -46,11 +47,11 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
         ),
       )
       .subscribe();
-    await waitFor('one dead letter', async () => (await service.deadLetters(orderStream)).length === 1);
+    await eventually('one dead letter', async () => (await service.deadLetters(orderStream)).length === 1);
     const [letter] = await service.deadLetters(orderStream);
     expect(letter).toMatchObject({ group: 'A', reason: 'max-deliveries', error: 'poison 3', deliveryCount: 3, key: 'o2', value: order(2) });
     expect(handled).toEqual([0, 1, 3, 4]);
-    await waitFor('nothing pending', async () => (await ctx().pendingCount(orderStream.name, 'A')) === 0);
+    await eventually('nothing pending', async () => (await ctx().pendingCount(orderStream.name, 'A')) === 0);
     subscription.unsubscribe();
   });
 
@@ -67,7 +68,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     await sleep(60);
     const heir = ctx().createService({ group: 'A' });
     const subscription = heir.consume(orderStream, { claimIdleAfterMs: 50, maxDeliveries: 2 }).subscribe();
-    await waitFor('dead letter', async () => (await heir.deadLetters(orderStream)).length === 1);
+    await eventually('dead letter', async () => (await heir.deadLetters(orderStream)).length === 1);
     const [letter] = await heir.deadLetters(orderStream);
     expect(letter).toMatchObject({ sourceId, group: 'A', reason: 'max-deliveries', deliveryCount: 2, error: 'abandoned: delivered 2 times without an ack' });
     expect(await ctx().pendingCount(orderStream.name, 'A')).toBe(0);
@@ -83,7 +84,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     await service.produce(orderStream, order(2));
     const got = await collect(service.consume(orderStream, { from: 'start' }).pipe(map((d) => (void d.ack(), d.value.id))), 2);
     expect(got).toEqual([1, 2]);
-    await waitFor('two dead letters', async () => (await service.deadLetters(orderStream)).length === 2);
+    await eventually('two dead letters', async () => (await service.deadLetters(orderStream)).length === 2);
     const letters = await service.deadLetters(orderStream);
     expect(letters.map((l) => [l.reason, l.sourceId === rawId, l.value, l.deliveryCount])).toEqual([
       ['decode', true, undefined, 1],
@@ -91,7 +92,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     ]);
     expect(letters[0]?.error).toMatch(/not valid JSON/);
     expect(letters[1]?.fields).toEqual({ other: 'format' });
-    await waitFor('nothing pending', async () => (await ctx().pendingCount(orderStream.name, 'A')) === 0);
+    await eventually('nothing pending', async () => (await ctx().pendingCount(orderStream.name, 'A')) === 0);
   });
 
   it('redrive - puts dead letters back for the group they died in only; other groups do not see them again', async () => {
@@ -113,7 +114,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     expect([again[0]?.value, again[0]?.deliveryCount, again[0]?.id]).toEqual([order(2), 1, ids[0]]);
     await again[0]?.ack();
     expect((await a.deadLetters(orderStream)).map((l) => l.value?.id)).toEqual([1]);
-    await waitFor('B acked both', async () => seenByB.length === 2 && (await ctx().pendingCount(orderStream.name, 'B')) === 0);
+    await eventually('B acked both', async () => seenByB.length === 2 && (await ctx().pendingCount(orderStream.name, 'B')) === 0);
     await sleep(150);
     expect(seenByB).toEqual([1, 2]);
     bSubscription.unsubscribe();
@@ -136,7 +137,7 @@ export function reliabilitySuite(ctx: () => BackendContext): void {
     expect(await ctx().streamLength(safe.name)).toBe(94);
     expect(await service.trim(hard)).toBe(90);
     expect(await ctx().streamLength(hard.name)).toBe(10);
-    await waitFor('the trim that follows produce', async () => (await ctx().streamLength(loose.name)) === 10);
+    await eventually('the trim that follows produce', async () => (await ctx().streamLength(loose.name)) === 10);
     expect(await service.trim(loose)).toBe(0);
   });
 

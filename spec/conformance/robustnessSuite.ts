@@ -1,7 +1,8 @@
 import { firstValueFrom, map, mergeMap } from 'rxjs';
 import { autoAck, broadcastStream, eventStream, ServiceClosedError } from '../../src';
 import type { BackendContext } from './backend';
-import { collect, uniqueName, waitFor } from './helpers';
+import { collect, uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 /** Edge cases found in review: handlers that produce, leaving mid-read, throwing listeners, use after close. */
 export function robustnessSuite(ctx: () => BackendContext): void {
@@ -20,9 +21,9 @@ export function robustnessSuite(ctx: () => BackendContext): void {
     ).subscribe();
     two.consume(numbers, { from: 'start', maxInFlight: 1 }).pipe(autoAck()).subscribe((d) => seen.two.push(d.value));
     await one.produce(numbers, 1);
-    await waitFor('the handler produced 2', () => seen.one.length === 2);
+    await eventually('the handler produced 2', () => seen.one.length === 2);
     await one.produce(numbers, 3);
-    await waitFor('three events in each group', () => seen.one.length === 3 && seen.two.length === 3, 3000);
+    await eventually('three events in each group', () => seen.one.length === 3 && seen.two.length === 3, 3000);
     expect(seen).toEqual({ one: [1, 2, 3], two: [1, 2, 3] });
   });
 

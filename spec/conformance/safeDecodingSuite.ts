@@ -1,6 +1,7 @@
 import { autoAck, eventStream } from '../../src';
 import type { BackendContext } from './backend';
-import { uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually } from '../support/eventually';
 
 /** A crafted value field and what a consumer must make of it: a delivery of exactly `value`, or a dead letter with reason `decode`. */
 type Crafted = readonly [label: string, v: string, outcome: { delivered: unknown } | 'decode'];
@@ -53,7 +54,7 @@ export function safeDecodingSuite(ctx: () => BackendContext): void {
     const got: (readonly [string, unknown])[] = [];
     const subscription = service.consume(stream, { from: 'start' }).pipe(autoAck()).subscribe((d) => got.push([d.id, d.value]));
     const deadLetterCount = cases.length - expectedDelivered.length;
-    await waitFor('every entry delivered or dead-lettered', async () => got.length === expectedDelivered.length && (await service.deadLetters(stream)).length === deadLetterCount);
+    await eventually('every entry delivered or dead-lettered', async () => got.length === expectedDelivered.length && (await service.deadLetters(stream)).length === deadLetterCount);
     subscription.unsubscribe();
     const letters = await service.deadLetters(stream);
     const outcomes = cases.map(([label], index) => {
@@ -65,6 +66,6 @@ export function safeDecodingSuite(ctx: () => BackendContext): void {
     expect(letters.every((l) => l.error.length > 0 && l.value === undefined)).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     for (const prototype of [Object.prototype, Array.prototype, Function.prototype, Map.prototype, Error.prototype]) expect(prototype).not.toHaveProperty('polluted');
-    await waitFor('nothing pending', async () => (await ctx().pendingCount(stream.name, 'A')) === 0);
+    await eventually('nothing pending', async () => (await ctx().pendingCount(stream.name, 'A')) === 0);
   });
 }

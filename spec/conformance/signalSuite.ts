@@ -1,7 +1,8 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { broadcastStream, eventStream, type Delivery } from '../../src';
 import type { BackendContext } from './backend';
-import { sleep, uniqueName, waitFor } from './helpers';
+import { uniqueName } from './helpers';
+import { eventually, sleep } from '../support/eventually';
 
 /** `signal` on consume and listen: aborting completes the Observable as unsubscribing would. */
 export function signalSuite(ctx: () => BackendContext): void {
@@ -13,7 +14,7 @@ export function signalSuite(ctx: () => BackendContext): void {
     const seen: Delivery<number>[] = [];
     let completed = false;
     service.consume(numbers, { from: 'start', signal: controller.signal }).subscribe({ next: (d) => seen.push(d), complete: () => (completed = true) });
-    await waitFor('three deliveries', () => seen.length === 3);
+    await eventually('three deliveries', () => seen.length === 3);
     await seen[0]?.ack();
     controller.abort();
     expect(completed).toBe(true);
@@ -23,7 +24,7 @@ export function signalSuite(ctx: () => BackendContext): void {
     const other = ctx().createService({ group: 'A', closeTimeoutMs: 50 });
     const again: number[] = [];
     const subscription = other.consume(numbers, { claimIdleAfterMs: 100 }).subscribe((d) => (again.push(d.value), void d.ack()));
-    await waitFor('the two un-acked', () => again.length === 2);
+    await eventually('the two un-acked', () => again.length === 2);
     expect([...again].sort()).toEqual([2, 3]);
     subscription.unsubscribe();
   });
@@ -43,12 +44,12 @@ export function signalSuite(ctx: () => BackendContext): void {
     const listened = firstValueFrom(service.listen(channel, { signal: controller.signal }).pipe(toArray()));
     await service.listening(channel);
     await service.broadcast(channel, 'before');
-    await waitFor('a subscription', async () => (await ctx().subscriptionCount(channel.name)) === 1);
+    await eventually('a subscription', async () => (await ctx().subscriptionCount(channel.name)) === 1);
     await sleep(50);
     controller.abort();
     await service.broadcast(channel, 'after');
     expect(await listened).toEqual(['before']);
-    await waitFor('no subscription', async () => (await ctx().subscriptionCount(channel.name)) === 0);
+    await eventually('no subscription', async () => (await ctx().subscriptionCount(channel.name)) === 0);
   });
 
   it('listen signal - a signal aborted already completes at once', async () => {

@@ -3,10 +3,11 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createEventService, eventStream, type EventService } from '../../src';
-import { collect, uniqueName, waitFor } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { runCli } from '../cli/runCli';
 import { useRedisServer } from '../support/useRedisServer';
-import { buildDashboardCli, eventually, launchChromium, startDashboard, type RunningDashboard } from './dashboardKit';
+import { buildDashboardCli, launchChromium, startDashboard, type RunningDashboard } from './dashboardKit';
+import { eventually, eventuallyEqual } from '../support/eventually';
 
 interface Order {
   n: number;
@@ -50,8 +51,8 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
     await redis.admin.xgroup('CREATE', `${prefix}orders`, 'audit', '0');
     const deliveries = await collect(service.consume(orders, { from: 'start', maxDeliveries: 1 }), 3);
     await Promise.all(deliveries.map((delivery) => (delivery.value.n === 2 ? delivery.nack() : delivery.ack())));
-    await waitFor('the dead letter', async () => (await service.deadLetters(orders)).length === 1);
-    await waitFor('the acks', async () => (await service.describe(orders)).groups.find((group) => group.name === 'billing')?.pending === 0);
+    await eventually('the dead letter', async () => (await service.deadLetters(orders)).length === 1);
+    await eventually('the acks', async () => (await service.describe(orders)).groups.find((group) => group.name === 'billing')?.pending === 0);
     return { service, ids };
   }
 
@@ -77,18 +78,18 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
 
     expect(await page.locator('#mode').textContent()).toBe('redrive allowed');
     // STREAM LENGTH GROUPS CONSUMERS PENDING LAG DEAD-LETTERS LAST-ID
-    await eventually(() => cells(page, 'streams', 'orders'), ['orders', '3', 'audit, billing', '1', '0', '3', '1', ids[2] as string]);
-    await eventually(() => column(page, 'tail', 'value'), [shown(3), shown(2), shown(1)]);
-    await eventually(() => column(page, 'dead-letters', 'value'), [shown(2)]);
+    await eventuallyEqual('the orders row of the streams table', () => cells(page, 'streams', 'orders'), ['orders', '3', 'audit, billing', '1', '0', '3', '1', ids[2] as string], 15_000);
+    await eventuallyEqual('the values of the tail', () => column(page, 'tail', 'value'), [shown(3), shown(2), shown(1)], 15_000);
+    await eventuallyEqual('the values of the dead letters', () => column(page, 'dead-letters', 'value'), [shown(2)], 15_000);
     const [letter] = await service.deadLetters(orders);
     expect(await cells(page, 'dead-letters', letter?.id as string)).toEqual([letter?.id, ids[1], 'billing', 'max-deliveries', '1', 'nacked', shown(2), 'Redrive']);
 
     const more = await service.produce(orders, order(4), order(5));
-    await eventually(() => cells(page, 'streams', 'orders'), ['orders', '5', 'audit, billing', '1', '0', '7', '1', more[1] as string]);
+    await eventuallyEqual('the orders row of the streams table', () => cells(page, 'streams', 'orders'), ['orders', '5', 'audit, billing', '1', '0', '7', '1', more[1] as string], 15_000);
     // GROUP CONSUMERS PENDING LAG LAST-DELIVERED OLDEST-PENDING DEAD-LETTERS
     expect(await cells(page, 'groups', 'audit')).toEqual(['audit', '0', '0', '5', '0-0', '-', '0']);
     expect(await cells(page, 'groups', 'billing')).toEqual(['billing', '1', '0', '2', ids[2], '-', '1']);
-    await eventually(() => column(page, 'tail', 'value'), [shown(5), shown(4), shown(3), shown(2), shown(1)]);
+    await eventuallyEqual('the values of the tail', () => column(page, 'tail', 'value'), [shown(5), shown(4), shown(3), shown(2), shown(1)], 15_000);
     expect(await column(page, 'tail', 'id')).toEqual([more[1], more[0], ids[2], ids[1], ids[0]]);
     expect(await cells(page, 'streams', 'payments')).toEqual(['payments', '1', '-', '0', '0', '0', '0', expect.stringMatching(/^\d+-0$/) as unknown]);
     expect(navigations).toBe(0);
@@ -102,13 +103,13 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
     const dialogs: string[] = [];
     page.once('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.accept()));
     await page.locator(`#dead-letters tbody tr[data-key="${letter?.id}"] button`).click();
-    await eventually(() => page.locator('#dead-letters tbody tr').count(), 0);
+    await eventuallyEqual('no row in the dead-letters table', () => page.locator('#dead-letters tbody tr').count(), 0, 15_000);
     expect(dialogs).toEqual([`Redrive dead letter ${letter?.id} (group billing) back onto the stream orders?`]);
     const redriven = (await redis.admin.xrevrange(`${prefix}orders`, '+', '-', 'COUNT', 1))[0]?.[0] as string;
-    await eventually(() => page.locator('#redrive-result').textContent(), `Redriven 1 dead letter to orders (new id ${redriven}).`);
+    await eventuallyEqual('the redrive result', () => page.locator('#redrive-result').textContent(), `Redriven 1 dead letter to orders (new id ${redriven}).`, 15_000);
     expect(await page.locator('#no-dead-letters').isVisible()).toBe(true);
-    await eventually(() => cells(page, 'streams', 'orders'), ['orders', '6', 'audit, billing', '1', '0', '9', '0', redriven]);
-    await eventually(() => column(page, 'tail', 'value'), [shown(2), shown(5), shown(4), shown(3), shown(2), shown(1)]);
+    await eventuallyEqual('the orders row of the streams table', () => cells(page, 'streams', 'orders'), ['orders', '6', 'audit, billing', '1', '0', '9', '0', redriven], 15_000);
+    await eventuallyEqual('the values of the tail', () => column(page, 'tail', 'value'), [shown(2), shown(5), shown(4), shown(3), shown(2), shown(1)], 15_000);
     expect(await service.deadLetters(orders)).toEqual([]);
     expect({ navigations, errors }).toEqual({ navigations: 0, errors: [] });
 

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { waitFor } from '../conformance/helpers';
 import { RunningCli } from '../cli/runCli';
+import { eventually } from '../support/eventually';
 import { chromiumLaunch } from '../support/chromium';
 
 const ROOT = join(__dirname, '../..');
@@ -35,7 +35,7 @@ export async function startDashboard(file: string, args: readonly string[]): Pro
   let exited = false;
   void cli.exited.then(() => (exited = true));
   try {
-    await waitFor('the dashboard to listen', () => cli.lines.length > 0 || exited, 15_000);
+    await eventually('the dashboard to listen', () => cli.lines.length > 0 || exited, 15_000);
   } catch (error) {
     await cli.stop('SIGKILL');
     throw error;
@@ -65,22 +65,3 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   };
 }
 
-/** Polls `read` until it equals `expected` (as `toEqual` compares), then returns; after `ms`, fails with the last value seen. */
-export async function eventually<T>(read: () => Promise<T>, expected: T, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (!equals(last, expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    last = await read();
-  }
-  expect(last).toEqual(expected);
-}
-
-function equals(a: unknown, b: unknown): boolean {
-  try {
-    expect(a).toEqual(b);
-    return true;
-  } catch {
-    return false;
-  }
-}

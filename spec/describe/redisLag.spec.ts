@@ -1,6 +1,7 @@
 import { createEventService, eventStream, type EventService } from '../../src';
-import { uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
+import { eventually } from '../support/eventually';
 
 describe('describe (redis): lag Redis does not know', () => {
   const redis = useRedisServer();
@@ -14,7 +15,7 @@ describe('describe (redis): lag Redis does not know', () => {
     const ids = await service.produce(numbers, 1, 2, 3, 4, 5);
     const seen: number[] = [];
     service.consume(numbers, { from: 'start', maxInFlight: 1 }).subscribe((d) => seen.push(d.value));
-    await waitFor('one delivery', () => seen.length === 1);
+    await eventually('one delivery', () => seen.length === 1);
     await redis.admin.xdel(prefix + 'numbers', ids[3] as string);
     const [group] = (await redis.admin.xinfo('GROUPS', prefix + 'numbers')) as unknown[][];
     expect(group?.[group.indexOf('lag') + 1]).toBeNull();

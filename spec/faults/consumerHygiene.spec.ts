@@ -1,8 +1,9 @@
 import { createEventService, eventStream, type EventService } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
-import { Fleet, range, report, until } from './harness';
+import { Fleet, range, report } from './harness';
 import type { ConsumerConfig } from './protocol';
+import { eventually, sleep } from '../support/eventually';
 
 const PROCESSES = 20;
 /** Processes alive at once: node and tsx take a second or more each to start. */
@@ -34,7 +35,7 @@ describe('faults - group hygiene', () => {
       await Promise.all(workers.map((worker) => worker.waitFor('ready', 60_000)));
       await producer.produce(stream, ...[...range(next, 10)].map((n) => ({ n })));
       next += 10;
-      await until(`round ${round}'s events processed`, () => fleet.processed('A').length === next - 1, 20_000, () => fleet.describe());
+      await eventually(`round ${round}'s events processed`, () => fleet.processed('A').length === next - 1, { timeoutMs: 20_000, detail: () => fleet.describe() });
       await Promise.all(workers.map((worker) => worker.stop()));
       expect(workers.map((worker) => worker.exit?.code)).toEqual(workers.map(() => 0));
     }
@@ -55,18 +56,18 @@ describe('faults - group hygiene', () => {
     const local = createEventService({ group: 'producer', redis: redis.server.url, prefix });
     await local.produce(stream, ...[...range(1, 20)].map((n) => ({ n })));
     await local.close();
-    await until('the victim to hold 20', () => victim.events('started').length === 20, 20_000, () => fleet.describe());
+    await eventually('the victim to hold 20', () => victim.events('started').length === 20, { timeoutMs: 20_000, detail: () => fleet.describe() });
     const survivor = fleet.spawn('survivor', { ...common, consumer: 'survivor', maxInFlight: 20, concurrency: 20 });
     await survivor.waitFor('ready', 60_000);
-    await new Promise((done) => setTimeout(done, 1500)); // longer than claimIdleAfterMs: the live victim keeps its entries
+    await sleep(1500); // longer than claimIdleAfterMs: the live victim keeps its entries
     expect(survivor.has('started')).toBe(false);
     expect(await consumersOf(key, 'A')).toEqual(expect.arrayContaining([{ name: 'victim#1', pending: 20 }]));
 
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
-    await until('the survivor to handle all 20', () => survivor.events('processed').length === 20, 15_000, () => fleet.describe());
+    await eventually('the survivor to handle all 20', () => survivor.events('processed').length === 20, { timeoutMs: 15_000, detail: () => fleet.describe() });
     const handledAt = Date.now();
-    await until('the dead consumer to be removed', async () => !(await consumersOf(key, 'A')).some((consumer) => consumer.name === 'victim#1'), 10_000, () => fleet.describe());
+    await eventually('the dead consumer to be removed', async () => !(await consumersOf(key, 'A')).some((consumer) => consumer.name === 'victim#1'), { timeoutMs: 10_000, detail: () => fleet.describe() });
     const removedAt = Date.now();
     report('group hygiene, SIGKILL with 20 held', { handled: survivor.events('processed').length, handledAfterMs: handledAt - killedAt, removedAfterMs: removedAt - killedAt });
     expect(new Set(survivor.events('processed').map((line) => line.n))).toEqual(range(1, 20));

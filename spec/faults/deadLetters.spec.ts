@@ -2,7 +2,8 @@ import { NEVER, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, type AckAfterConfig, type ConsumeOptions, type DeadLetter, type Delivery, type EventService, type EventStream } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
-import { range, report, tally, until } from './harness';
+import { range, report, tally } from './harness';
+import { eventually } from '../support/eventually';
 
 type Invoice = { n: number };
 
@@ -66,13 +67,12 @@ describe('faults - dead letters', () => {
     const b = consumeInto(serviceOf('B', prefix), stream, { maxDeliveries: 3, claimIdleAfterMs: 1000 }, () => false);
     const deadLetters = () => producer.deadLetters(stream);
     let letters: DeadLetter<Invoice>[] = [];
-    await until(
+    await eventually(
       'A to process 199 events, B 200, and 5 dead letters',
       async () => tally(succeeded(a)).distinct.size === 199 && tally(b).distinct.size === 200 && (letters = await deadLetters()).length >= 5,
-      10_000,
-      () => `A ${tally(succeeded(a)).distinct.size}, B ${tally(b).distinct.size}, dead letters ${JSON.stringify(letters)}`,
+      { timeoutMs: 10_000, detail: () => `A ${tally(succeeded(a)).distinct.size}, B ${tally(b).distinct.size}, dead letters ${JSON.stringify(letters)}` },
     );
-    await until('nothing pending', async () => (await pendingOf(key, 'A')) + (await pendingOf(key, 'B')) === 0, 3000);
+    await eventually('nothing pending', async () => (await pendingOf(key, 'A')) + (await pendingOf(key, 'B')) === 0, 3000);
 
     const poisonCalls = a.filter((call) => call.n === 50);
     report('dead letters', { produced: 200, raw: 2, 'A.processed': succeeded(a).length, 'B.processed': b.length, poisonCalls: poisonCalls.length, deadLettered: letters.length });
@@ -110,15 +110,15 @@ describe('faults - dead letters', () => {
     const poisonA = (n: number) => broken && n === 5;
     const a = consumeInto(serviceOf('A', prefix), stream, { maxDeliveries: 2 }, poisonA, { retry: { delays: [20] } });
     const b = consumeInto(serviceOf('B', prefix), stream, { maxDeliveries: 2 }, () => false);
-    await until('a dead letter of A', async () => (await producer.deadLetters(stream)).length === 1 && tally(b).distinct.size === 10, 5000);
+    await eventually('a dead letter of A', async () => (await producer.deadLetters(stream)).length === 1 && tally(b).distinct.size === 10, 5000);
     const [letter] = await producer.deadLetters(stream);
     expect(letter).toMatchObject({ sourceId: ids[4], group: 'A', reason: 'max-deliveries', deliveryCount: 2 });
 
     broken = false;
     const redriven = await producer.redrive(stream, { ids: [(letter as DeadLetter<Invoice>).id] });
     expect(redriven).toHaveLength(1);
-    await until('A to process the redriven event', () => a.some((call) => call.id === redriven[0]), 5000);
-    await until('nothing pending', async () => (await pendingOf(key, 'A')) + (await pendingOf(key, 'B')) === 0, 3000);
+    await eventually('A to process the redriven event', () => a.some((call) => call.id === redriven[0]), 5000);
+    await eventually('nothing pending', async () => (await pendingOf(key, 'A')) + (await pendingOf(key, 'B')) === 0, 3000);
 
     expect(a.filter((call) => call.n === 5).map((call) => [call.id, call.count])).toEqual([
       [ids[4], 1],
@@ -144,8 +144,8 @@ describe('faults - dead letters', () => {
       };
       subscriptions.push(serviceOf('A', prefix, consumer).consume(stream, options).pipe(ackAfter(handler, { concurrency: 4 })).subscribe());
     }
-    await until('a dead letter', async () => (await producer.deadLetters(stream)).length === 1, 5000);
-    await until('nothing pending', async () => (await pendingOf(key, 'A')) === 0, 3000);
+    await eventually('a dead letter', async () => (await producer.deadLetters(stream)).length === 1, 5000);
+    await eventually('nothing pending', async () => (await pendingOf(key, 'A')) === 0, 3000);
     const letters = await producer.deadLetters(stream);
 
     expect(calls.filter((call) => call.n === 7).map((call) => call.count)).toEqual([1, 2]);

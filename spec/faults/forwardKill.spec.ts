@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 import { partitionKeys } from '../../src/partitions/streamLayout';
 import { eventStream } from '../../src';
-import { Fleet, range, report, until, type Worker } from './harness';
+import { Fleet, range, report, type Worker } from './harness';
 import type { ForwarderConfig } from './protocol';
+import { eventually } from '../support/eventually';
 
 const EVENTS = 2000;
 const OUTPUTS = 2;
@@ -17,27 +17,17 @@ const GROUP = 'billing';
  * forwarders run. Every output must exist exactly once, and nothing stays pending.
  */
 describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
-  let server: RedisServer;
-  let admin: Redis;
   const fleet = new Fleet();
-
-  beforeAll(async () => {
-    server = await startRedisServer({ persistent: true });
-    admin = new Redis(server.url);
-    admin.on('error', () => undefined); // down while Redis restarts
-  });
-  afterAll(async () => {
-    await fleet.killAll();
-    await admin.quit();
-    await server.stop();
-  });
+  afterAll(() => fleet.killAll()); // before the server stops
+  const redis = useRedisServer({ persistent: true });
+  beforeAll(() => void redis.admin.on('error', () => undefined)); // down while Redis restarts
 
   it('faults - the target holds every expected output exactly once, and the source group has nothing pending', async () => {
     const deadline = Date.now() + 100_000;
     const left = () => Math.max(deadline - Date.now(), 1);
     const prefix = `${uniqueName('forward')}:`;
     // the producer retries a batch whose produce timed out during the restart: its idempotency keys keep the source free of duplicates
-    const common = { url: server.url, prefix, stream: 'orders', partitions: 2, produceTimeoutMs: 1000, idempotencyKeys: true };
+    const common = { url: redis.server.url, prefix, stream: 'orders', partitions: 2, produceTimeoutMs: 1000, idempotencyKeys: true };
     const forwarder = (name: string): ForwarderConfig => ({ ...common, mode: 'forward', group: GROUP, consumer: name, target: 'invoices', targetPartitions: 3, outputs: OUTPUTS, claimIdleAfterMs: 1500, maxInFlight: 50, concurrency: 4 });
     const steady = fleet.spawn('F-steady', forwarder('F-steady'));
     // the dying forwarder acks 300 ms after appending, so each kill finds sources whose outputs are written and not acked
@@ -51,25 +41,25 @@ describe('faults - forwardTo through SIGKILLs and a Redis restart', () => {
     // the same consumer name again: the restarted process takes its own pending entries back at once
     for (let kill = 1; kill <= KILLS; kill++) {
       const before = forwardedBy(dying);
-      await until(`kill ${kill}: the dying forwarder to forward 30 more`, () => forwardedBy(dying) >= before + 30 || producer.has('done'), left(), () => fleet.describe());
+      await eventually(`kill ${kill}: the dying forwarder to forward 30 more`, () => forwardedBy(dying) >= before + 30 || producer.has('done'), { timeoutMs: left(), detail: () => fleet.describe() });
       await dying.kill('SIGKILL');
-      if (kill === 2) await server.restart({ downMs: 1000 });
+      if (kill === 2) await redis.server.restart({ downMs: 1000 });
       dying = fleet.spawn(`F-dying-${kill}`, dyingForwarder());
       await dying.waitFor('ready', 20_000);
     }
-    await until('the producer to finish', () => producer.has('done'), left(), () => fleet.describe());
+    await eventually('the producer to finish', () => producer.has('done'), { timeoutMs: left(), detail: () => fleet.describe() });
     expect(fleet.produced()).toEqual(range(1, EVENTS));
 
     const source = eventStream('orders', { partitions: 2 });
     const target = eventStream('invoices', { partitions: 3 });
-    const pending = async () => (await Promise.all(partitionKeys(prefix, source).map(async (key) => ((await admin.xpending(key, GROUP)) as [number])[0]))).reduce((sum, n) => sum + n, 0);
-    const targetLength = async () => (await Promise.all(partitionKeys(prefix, target).map((key) => admin.xlen(key)))).reduce((sum, n) => sum + n, 0);
+    const pending = async () => (await Promise.all(partitionKeys(prefix, source).map(async (key) => ((await redis.admin.xpending(key, GROUP)) as [number])[0]))).reduce((sum, n) => sum + n, 0);
+    const targetLength = async () => (await Promise.all(partitionKeys(prefix, target).map((key) => redis.admin.xlen(key)))).reduce((sum, n) => sum + n, 0);
     const forwarded = () => new Set(fleet.processed(GROUP).map((line) => line.n));
-    await until('every event forwarded and acked', async () => forwarded().size === EVENTS && (await pending()) === 0, left(), () => `forwarded ${forwarded().size}, ${fleet.describe()}`);
+    await eventually('every event forwarded and acked', async () => forwarded().size === EVENTS && (await pending()) === 0, { timeoutMs: left(), detail: () => `forwarded ${forwarded().size}, ${fleet.describe()}` });
     await fleet.stopAll();
 
-    const sourceLength = (await Promise.all(partitionKeys(prefix, source).map((key) => admin.xlen(key)))).reduce((sum, n) => sum + n, 0);
-    const entries = (await Promise.all(partitionKeys(prefix, target).map((key) => admin.xrange(key, '-', '+')))).flat();
+    const sourceLength = (await Promise.all(partitionKeys(prefix, source).map((key) => redis.admin.xlen(key)))).reduce((sum, n) => sum + n, 0);
+    const entries = (await Promise.all(partitionKeys(prefix, target).map((key) => redis.admin.xrange(key, '-', '+')))).flat();
     const outputs = entries.map(([, fields]) => (JSON.parse(fields[1] as string) as { json: { n: number; part: number } }).json);
     const distinct = new Set(outputs.map(({ n, part }) => `${n}/${part}`));
     const redeliveries = fleet.processed(GROUP).filter((line) => line.count > 1).length;

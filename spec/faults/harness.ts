@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { runInThisContext } from 'node:vm';
 import type { WorkerConfig, WorkerEvent } from './protocol';
+import { eventually } from '../support/eventually';
 
 /** A line of a worker's stdout, with the time (ms since epoch) the harness received it. */
 export type Received<E extends WorkerEvent['event'] = WorkerEvent['event']> = Extract<WorkerEvent, { event: E }> & { readonly at: number };
@@ -18,15 +19,6 @@ const WORKER = resolve(__dirname, 'worker.ts');
 const hostProcess = runInThisContext('process') as NodeJS.Process;
 const alive = new Set<Child>();
 const killAll = () => alive.forEach((child) => child.kill('SIGKILL'));
-
-/** Polls `probe` every 20 ms until it holds; fails after `ms`, naming `what` and the state `detail` gives. */
-export async function until(what: string, probe: () => boolean | Promise<boolean>, ms: number, detail: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${detail() ? `: ${detail()}` : ''}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
 
 /** One worker process (`spec/faults/worker.ts`) and everything it printed. */
 export class Worker {
@@ -71,7 +63,7 @@ export class Worker {
 
   /** Resolves once the worker printed `event`; fails if it exits first or after `ms`. */
   async waitFor(event: WorkerEvent['event'], ms: number): Promise<void> {
-    await until(`${this.name} to print "${event}"`, () => this.has(event) || this.exit !== undefined, ms, () => this.describe());
+    await eventually(`${this.name} to print "${event}"`, () => this.has(event) || this.exit !== undefined, { timeoutMs: ms, detail: () => this.describe() });
     if (!this.has(event)) throw new Error(`${this.name} exited before printing "${event}": ${this.describe()}`);
   }
 

@@ -1,8 +1,9 @@
 import { createEventService, eventStream } from 'rx-redis-events';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
-import { Fleet, range, report, until, type Received, type Worker } from './harness';
+import { Fleet, range, report, type Received, type Worker } from './harness';
 import type { ConsumerConfig } from './protocol';
+import { eventually, sleep } from '../support/eventually';
 
 const CLAIM_IDLE_AFTER_MS = 1000;
 
@@ -37,7 +38,7 @@ describe('faults - leases: a live consumer keeps what it is handling', () => {
 
   it('faults - leases: two instances, claimIdleAfterMs 1 s, handlers of 4.5 s: each event is started exactly once', async () => {
     await produce(slowPrefix, 'jobs', 1, 8);
-    await until('8 events processed', () => numbered(slow, 'processed').length === 8, 15_000, () => fleet.describe());
+    await eventually('8 events processed', () => numbered(slow, 'processed').length === 8, { timeoutMs: 15_000, detail: () => fleet.describe() });
     const started = numbered(slow, 'started');
     report('leases, slow handlers', { events: 8, started: started.length, byA: slow[0]?.events('started').length ?? 0, byB: slow[1]?.events('started').length ?? 0 });
     expect(started.map((line) => line.n).sort((x, y) => x - y)).toEqual([...range(1, 8)]);
@@ -47,18 +48,18 @@ describe('faults - leases: a live consumer keeps what it is handling', () => {
 
   it('faults - leases: a consumer SIGKILLed mid-handler has its events taken over within claimIdleAfterMs + 1 s, the survivor’s are started once', async () => {
     await produce(slowPrefix, 'jobs', 101, 8);
-    await until('all 8 started', () => numbered(slow, 'started', 101).length === 8, 10_000, () => fleet.describe());
+    await eventually('all 8 started', () => numbered(slow, 'started', 101).length === 8, { timeoutMs: 10_000, detail: () => fleet.describe() });
     const unfinished = (worker: Worker) => worker.events('started').filter((line) => line.n >= 101).length;
     const [victim, survivor] = [...slow].sort((x, y) => unfinished(y) - unfinished(x)) as [Worker, Worker];
-    await new Promise((done) => setTimeout(done, 1500)); // mid-handler: 1.5 s into 4.5 s
+    await sleep(1500); // mid-handler: 1.5 s into 4.5 s
     const held = new Set(victim.events('started').filter((line) => line.n >= 101).map((line) => line.n));
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
     expect(held.size).toBeGreaterThan(0);
-    await until('the survivor to take over what the victim held', () => survivor.events('started').filter((line) => held.has(line.n)).length === held.size, 10_000, () => fleet.describe());
+    await eventually('the survivor to take over what the victim held', () => survivor.events('started').filter((line) => held.has(line.n)).length === held.size, { timeoutMs: 10_000, detail: () => fleet.describe() });
     const takenOver = survivor.events('started').filter((line) => held.has(line.n));
     const takeoverMs = Math.max(...takenOver.map((line) => line.at)) - killedAt;
-    await until('all 8 processed by the survivor', () => survivor.events('processed').filter((line) => line.n >= 101).length === 8, 10_000, () => fleet.describe());
+    await eventually('all 8 processed by the survivor', () => survivor.events('processed').filter((line) => line.n >= 101).length === 8, { timeoutMs: 10_000, detail: () => fleet.describe() });
     report('leases, SIGKILL mid-handler', { held: held.size, takenOver: takenOver.length, takeoverMs });
     expect(takenOver.map((line) => line.count)).toEqual(takenOver.map(() => 2));
     expect(takeoverMs).toBeLessThanOrEqual(CLAIM_IDLE_AFTER_MS + 1000);
@@ -69,10 +70,10 @@ describe('faults - leases: a live consumer keeps what it is handling', () => {
 
   it('faults - leases: a handler past maxHandlingMs is reported stuck and taken over', async () => {
     await produce(hungPrefix, 'jobs', 1, 1);
-    await until('a stuck report', () => hung.some((worker) => worker.has('stuck')), 10_000, () => fleet.describe());
+    await eventually('a stuck report', () => hung.some((worker) => worker.has('stuck')), { timeoutMs: 10_000, detail: () => fleet.describe() });
     const holder = hung.find((worker) => worker.has('stuck')) as Worker;
     const heir = hung.find((worker) => worker !== holder) as Worker;
-    await until('the heir to process it', () => heir.has('processed'), 10_000, () => fleet.describe());
+    await eventually('the heir to process it', () => heir.has('processed'), { timeoutMs: 10_000, detail: () => fleet.describe() });
     const [stuck] = holder.events('stuck');
     const [first] = holder.events('started');
     const [second] = heir.events('started');

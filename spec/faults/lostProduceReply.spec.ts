@@ -1,8 +1,9 @@
 import { createEventService, eventStream } from 'rx-redis-events';
 import { partitionKeys } from '../../src/partitions/streamLayout';
-import { sleep, uniqueName } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { startChaosProxy } from './chaosProxy';
+import { eventually, sleep } from '../support/eventually';
 
 /**
  * Issue 16: the server applies a produce call, its reply is lost on the wire and the connection is
@@ -27,8 +28,7 @@ describe('faults - a produce reply lost on the network', () => {
         let settled = false;
         const produced = service.produce(stream, ...Array.from({ length: 10 }, (_, index) => ({ n: index + 1 })));
         void produced.finally(() => (settled = true));
-        const deadline = Date.now() + 10_000;
-        while ((await total()) < 11 && Date.now() < deadline) await sleep(20);
+        await eventually('the server to hold 11 entries', async () => (await total()) >= 11, { timeoutMs: 10_000, intervalMs: 20 });
         expect(await total()).toBe(11); // the server applied the call...
         await sleep(300);
         expect(settled).toBe(false); // ...and the client never heard of it

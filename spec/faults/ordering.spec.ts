@@ -3,7 +3,8 @@ import { partitionKeys } from '../../src/partitions/streamLayout';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import type { ConsumerConfig } from './protocol';
-import { Fleet, report, tally, until, type Received } from './harness';
+import { Fleet, report, tally, type Received } from './harness';
+import { eventually } from '../support/eventually';
 
 const KEYS = 200;
 const PER_KEY = 50;
@@ -49,7 +50,7 @@ describe('faults - ordered consumers: an instance killed, another added', () => 
     for (let first = 0; first < TOTAL; first += 1000) await producer.produce(stream, ...Array.from({ length: 1000 }, (_, index) => ({ n: first + index })));
     await producer.close();
 
-    await until('the victim to handle 1500 events', () => victim.events('processed').length >= 1500, 30_000, () => fleet.describe());
+    await eventually('the victim to handle 1500 events', () => victim.events('processed').length >= 1500, { timeoutMs: 30_000, detail: () => fleet.describe() });
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
     const added = fleet.spawn('added', { ...common, ...tuning, consumer: 'added' });
@@ -57,7 +58,7 @@ describe('faults - ordered consumers: an instance killed, another added', () => 
 
     const keys = partitionKeys(prefix, stream);
     const pending = async () => (await Promise.all(keys.map(async (key) => ((await admin.xpending(key, 'A')) as [number])[0]))).reduce((sum, count) => sum + count, 0);
-    await until('every event handled and acked', async () => tally(fleet.processed('A')).distinct.size === TOTAL && (await pending()) === 0, 60_000, () => `${tally(fleet.processed('A')).distinct.size} of ${TOTAL}`);
+    await eventually('every event handled and acked', async () => tally(fleet.processed('A')).distinct.size === TOTAL && (await pending()) === 0, { timeoutMs: 60_000, detail: () => `${tally(fleet.processed('A')).distinct.size} of ${TOTAL}` });
     const doneAt = Date.now();
     await Promise.all([...survivors, added].map((worker) => worker.stop()));
 

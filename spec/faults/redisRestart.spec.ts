@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { uniqueName } from '../conformance/helpers';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
-import { difference, Fleet, range, report, tally, until, type Received, type Worker } from './harness';
+import type { RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
+import { difference, Fleet, range, report, tally, type Received, type Worker } from './harness';
+import { eventually } from '../support/eventually';
 
 const PRODUCERS = 3;
 const PER_PRODUCER = 1500;
@@ -29,22 +31,15 @@ interface Outcome {
  * fsync always) while 3 producers and 4 consumers in 2 groups run.
  */
 describe('faults - Redis restart under load', () => {
-  let server: RedisServer;
-  let admin: Redis;
   const fleet = new Fleet();
   let outcome: Outcome;
+  afterAll(() => fleet.killAll()); // before the server stops
+  const redis = useRedisServer({ persistent: true });
 
   beforeAll(async () => {
-    server = await startRedisServer({ persistent: true });
-    admin = new Redis(server.url);
-    admin.on('error', () => undefined); // down while Redis restarts
-    outcome = await run(server, admin, fleet);
+    redis.admin.on('error', () => undefined); // down while Redis restarts
+    outcome = await run(redis.server, redis.admin, fleet);
   }, 60_000);
-  afterAll(async () => {
-    await fleet.killAll();
-    await admin.quit();
-    await server.stop();
-  });
 
   it('faults - every event whose produce was acknowledged is processed at least once by each group', () => {
     expect(outcome.failure).toBeUndefined();
@@ -94,18 +89,19 @@ async function run(server: RedisServer, admin: Redis, fleet: Fleet): Promise<Out
   const consumed = () => GROUPS.every((group) => difference(fleet.produced(), tally(fleet.processed(group)).distinct).startsWith('missing 0 '));
   try {
     await fleet.ready();
-    await until('a third of the events to be produced and consumed', () => fleet.produced().size >= expected.size / 3 && GROUPS.every((g) => fleet.processed(g).length >= 300), left(), () => fleet.describe());
+    await eventually('a third of the events to be produced and consumed', () => fleet.produced().size >= expected.size / 3 && GROUPS.every((g) => fleet.processed(g).length >= 300), { timeoutMs: left(), detail: () => fleet.describe() });
 
     outcome.producedAtRestart = fleet.produced().size;
     await server.restart({ downMs: DOWN_MS });
     const upAt = Date.now();
 
-    await until('every producer to finish', () => producers.every((worker) => worker.has('done')), left(), () => fleet.describe());
+    await eventually('every producer to finish', () => producers.every((worker) => worker.has('done')), { timeoutMs: left(), detail: () => fleet.describe() });
     outcome.producersDone = true;
     const pendingOf = async (group: string) => ((await admin.xpending(prefix + common.stream, group)) as [number])[0];
-    await until('both groups to process everything produced', async () => consumed() && (await pendingOf('A')) === 0 && (await pendingOf('B')) === 0, left(), () =>
-      GROUPS.map((group) => `${group}: ${difference(fleet.produced(), tally(fleet.processed(group)).distinct)}`).join('; '),
-    );
+    await eventually('both groups to process everything produced', async () => consumed() && (await pendingOf('A')) === 0 && (await pendingOf('B')) === 0, {
+      timeoutMs: left(),
+      detail: () => GROUPS.map((group) => `${group}: ${difference(fleet.produced(), tally(fleet.processed(group)).distinct)}`).join('; '),
+    });
     for (const worker of consumers) {
       const first = worker.events('processed').find((line) => line.at >= upAt);
       outcome.resumeMs.set(worker.name, first ? first.at - upAt : Infinity);

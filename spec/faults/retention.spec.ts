@@ -1,8 +1,9 @@
 import { firstValueFrom, take, toArray, timeout, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, type ConsumeOptions, type Delivery, type EventService, type EventStream, type RetentionOptions } from 'rx-redis-events';
-import { sleep, uniqueName } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
-import { range, report, tally, until } from './harness';
+import { range, report, tally } from './harness';
+import { eventually, sleep } from '../support/eventually';
 
 type Entry = { n: number };
 const TOTAL = 2000;
@@ -56,14 +57,14 @@ describe('faults - retention under a slow group', () => {
     const { stream, key, ids, service, fast, entries, trim } = await setUp('safe', { maxLength: MAX_LENGTH });
     expect(await redis.admin.xlen(key)).toBe(TOTAL); // S has read nothing: the trims after produce removed nothing
     const byF = fast();
-    await until('F to process everything', () => byF.length === TOTAL, 10_000);
+    await eventually('F to process everything', () => byF.length === TOTAL, 10_000);
 
     // S reads 300 and acks 200 of them: 201..300 stay pending, 301..2000 unread.
     const slow = service('S');
     const read = await firstValueFrom(slow.consume(stream, { from: 'start', maxInFlight: 300 }).pipe(take(300), toArray(), timeout(5000)));
     expect(read.map((delivery) => delivery.value.n)).toEqual([...range(1, 300)]);
     await Promise.all(read.slice(0, 200).map((delivery) => delivery.ack()));
-    await until('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
+    await eventually('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
 
     const removedFirst = await trim();
     const left = await entries();
@@ -72,9 +73,9 @@ describe('faults - retention under a slow group', () => {
 
     // S catches up (taking over its own first subscription's pending entries) and loses nothing.
     const rest = consumeAll(slow, stream, { claimIdleAfterMs: 100 });
-    await until('S to process the rest', () => new Set(rest).size === TOTAL - 200, 10_000);
+    await eventually('S to process the rest', () => new Set(rest).size === TOTAL - 200, 10_000);
     const s = tally([...read.slice(0, 200).map((delivery) => delivery.value), ...rest.map((n) => ({ n }))]);
-    await until('S to ack everything', async () => ((await redis.admin.xpending(key, 'S')) as [number])[0] === 0, 5000);
+    await eventually('S to ack everything', async () => ((await redis.admin.xpending(key, 'S')) as [number])[0] === 0, 5000);
     const removedSecond = await trim();
     report('retention safe', { produced: TOTAL, 'F.processed': byF.length, 'S.processed': s.events, 'S.duplicates': s.duplicates, removedFirst, removedSecond, length: await redis.admin.xlen(key) });
     expect(tally(byF.map((n) => ({ n })))).toEqual({ events: TOTAL, distinct: range(1, TOTAL), duplicates: 0 });
@@ -90,7 +91,7 @@ describe('faults - retention under a slow group', () => {
     expect(await entries()).toEqual(ids.slice(TOTAL - MAX_LENGTH));
     const byF = fast();
     const byS = consumeAll(service('S'), stream, {});
-    await until('F and S to process what is left', () => byF.length === MAX_LENGTH && byS.length === MAX_LENGTH, 5000);
+    await eventually('F and S to process what is left', () => byF.length === MAX_LENGTH && byS.length === MAX_LENGTH, 5000);
     await sleep(200);
     report('retention hard limit', { produced: TOTAL, removedByTrim: removed, length: await redis.admin.xlen(key), 'F.processed': byF.length, 'S.processed': byS.length });
     expect(tally(byS.map((n) => ({ n })))).toEqual({ events: MAX_LENGTH, distinct: range(TOTAL - MAX_LENGTH + 1, MAX_LENGTH), duplicates: 0 });
@@ -101,11 +102,11 @@ describe('faults - retention under a slow group', () => {
     const { key, ids, producer, fast, stream } = await setUp('auto', { maxLength: MAX_LENGTH });
     await redis.admin.xgroup('DESTROY', key, 'S'); // only F: it acks as it goes
     const byF = fast();
-    await until('F to process everything', () => byF.length === TOTAL, 10_000);
-    await until('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
+    await eventually('F to process everything', () => byF.length === TOTAL, 10_000);
+    await eventually('F to ack everything', async () => ((await redis.admin.xpending(key, 'F')) as [number])[0] === 0, 5000);
     await sleep(1100); // past the interval between two automatic trims of one stream
     ids.push(...(await producer.produce(stream, { n: TOTAL + 1 })));
-    await until(`the stream to be cut to ${MAX_LENGTH}`, async () => (await redis.admin.xlen(key)) === MAX_LENGTH, 3000, () => 'still long');
+    await eventually(`the stream to be cut to ${MAX_LENGTH}`, async () => (await redis.admin.xlen(key)) === MAX_LENGTH, { timeoutMs: 3000, detail: () => 'still long' });
     expect(((await redis.admin.xrange(key, '-', '+', 'COUNT', 1)) as [string, string[]][])[0]?.[0]).toBe(ids[ids.length - MAX_LENGTH]);
   }, 30_000);
 
@@ -118,11 +119,11 @@ describe('faults - retention under a slow group', () => {
     services.push(service);
     const old = await service.produce(stream, ...[...range(1, 50)].map((n) => ({ n })));
     const byF = consumeAll(service, stream, {});
-    await until('F to process the first 50', () => byF.length === 50, 5000);
+    await eventually('F to process the first 50', () => byF.length === 50, 5000);
     await sleep(700);
     const recent = await service.produce(stream, ...[...range(51, 50)].map((n) => ({ n })));
     await service.trim(stream);
-    await until('F to process all 100', () => byF.length === 100, 5000);
+    await eventually('F to process all 100', () => byF.length === 100, 5000);
     expect(old).toHaveLength(50);
     expect(((await redis.admin.xrange(key, '-', '+')) as [string, string[]][]).map(([id]) => id)).toEqual(recent);
   }, 30_000);

@@ -3,7 +3,8 @@ import { ackAfter, broadcastStream, eventStream, ReplicationTimeoutError, type E
 import { createSentinelService } from '../../examples/sentinel';
 import { uniqueName } from '../conformance/helpers';
 import { startSentinelTopology, type Address, type SentinelTopology } from '../support/redisSentinel';
-import { difference, range, report, tally, until } from './harness';
+import { difference, range, report, tally } from './harness';
+import { eventually, sleep } from '../support/eventually';
 
 const EVENTS = 2000;
 const BATCH = 10;
@@ -12,7 +13,6 @@ const MAX_IN_FLIGHT = 50;
 const BROADCASTS = 100;
 const Payments = eventStream<{ n: number }>('payments');
 const Ticks = broadcastStream<{ phase: string; seq: number }>('ticks');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What one run saw; the tests below each check a part of it. */
 interface Outcome {
@@ -127,7 +127,7 @@ async function run(topology: SentinelTopology, services: EventService[]): Promis
   const producer = open('shop');
   const broadcastRound = async (phase: string) => {
     for (let seq = 1; seq <= BROADCASTS; seq++) await producer.broadcast(Ticks, { phase, seq });
-    await until(`the listener to hear the ${phase} round`, () => heard.filter((tick) => tick.phase === phase).length === BROADCASTS, left());
+    await eventually(`the listener to hear the ${phase} round`, () => heard.filter((tick) => tick.phase === phase).length === BROADCASTS, left());
   };
 
   let producing = true;
@@ -150,7 +150,7 @@ async function run(topology: SentinelTopology, services: EventService[]): Promis
 
   try {
     await broadcastRound('before');
-    await until('a third of the events to be produced and handled', () => outcome.acknowledged.size >= EVENTS / 3 && outcome.handled.length >= EVENTS / 4, left());
+    await eventually('a third of the events to be produced and handled', () => outcome.acknowledged.size >= EVENTS / 3 && outcome.handled.length >= EVENTS / 4, left());
     const old: Address = await topology.master();
     const oldServer = topology.serverAt(old);
     outcome.producedAtKill = outcome.acknowledged.size;
@@ -165,19 +165,21 @@ async function run(topology: SentinelTopology, services: EventService[]): Promis
     await topology.waitForReplica(oldServer, left());
 
     // pub/sub has no memory: probe until the listener is subscribed on the new master, then a full round
-    for (let probe = 1; !heard.some((tick) => tick.phase === 'probe'); probe++) {
-      await producer.broadcast(Ticks, { phase: 'probe', seq: probe }).catch(() => undefined);
-      await sleep(100);
-      if (Date.now() > deadline) throw new Error('the listener never heard a probe after the failover');
-    }
+    let probe = 0;
+    const heardProbe = async () => {
+      if (heard.some((tick) => tick.phase === 'probe')) return true;
+      await producer.broadcast(Ticks, { phase: 'probe', seq: ++probe }).catch(() => undefined);
+      return false;
+    };
+    await eventually('the listener to hear a probe after the failover', heardProbe, { timeoutMs: left(), intervalMs: 100 });
     await broadcastRound('after');
 
     await production;
-    await until('the consumers to handle every event', () => tally(outcome.handled).distinct.size === EVENTS, left(), () => difference(range(1, EVENTS), tally(outcome.handled).distinct));
+    await eventually('the consumers to handle every event', () => tally(outcome.handled).distinct.size === EVENTS, { timeoutMs: left(), detail: () => difference(range(1, EVENTS), tally(outcome.handled).distinct) });
     const newMaster = new Redis({ host: current.host, port: current.port });
     try {
       const key = prefix + Payments.name;
-      await until('nothing pending', async () => ((await newMaster.xpending(key, 'billing')) as [number])[0] === 0, left());
+      await eventually('nothing pending', async () => ((await newMaster.xpending(key, 'billing')) as [number])[0] === 0, left());
       outcome.pending = ((await newMaster.xpending(key, 'billing')) as [number])[0];
       outcome.stream = (await newMaster.xrange(key, '-', '+')).map(([id, fields]) => ({ id, n: (JSON.parse(fields[1] as string) as { json: { n: number } }).json.n }));
     } finally {

@@ -1,8 +1,9 @@
 import { broadcastStream, createEventService, eventStream, MemoryBroker, type Delivery, type EventService } from '../../src';
 import { createAclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
-import { uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { Redis } from 'ioredis';
+import { eventually } from '../support/eventually';
 
 const numbers = eventStream<number>('numbers');
 const cancel = broadcastStream<{ id: string }>('cancel');
@@ -13,7 +14,7 @@ async function busy(service: EventService) {
   const held: Delivery<number>[] = [];
   const consuming = service.consume(numbers, { from: 'start', maxInFlight: 5 }).subscribe((d) => held.push(d));
   const listening = service.listen(cancel).subscribe();
-  await waitFor('two deliveries', () => held.length === 2);
+  await eventually('two deliveries', () => held.length === 2);
   await service.listening(cancel);
   return { held, consuming, listening };
 }
@@ -93,7 +94,7 @@ describe('health (redis)', () => {
     const service = open(server.url);
     expect((await service.health()).connection).toBe('ready');
     await server.kill();
-    await waitFor('reconnecting', async () => (await service.health()).connection === 'reconnecting');
+    await eventually('reconnecting', async () => (await service.health()).connection === 'reconnecting');
     const { warnings } = await service.health();
     expect(warnings).toEqual([{ code: 'server-unreachable', message: "the server's settings could not be read: no answer within 500 ms" }]);
   });

@@ -3,6 +3,7 @@ import { eventStream } from 'rx-redis-events';
 import { eventStreamResponse } from 'rx-redis-events/http';
 import { readSse } from './fetchSseKit';
 import { httpBackends } from './sseTestKit';
+import { sleep } from '../support/eventually';
 
 interface Progress {
   jobId: string;
@@ -31,6 +32,23 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     await resumed.cancel();
   });
 
+  it("eventStreamResponse - the data follows the stream's codec: plain JSON for codec 'json', encode's text for a custom codec, unless encoding says otherwise", async () => {
+    const service = backend().createService();
+    const asJson = eventStream<{ sku: string; qty: number }>('lines.json', { codec: 'json' });
+    const custom = eventStream<{ sku: string; qty: number }>('lines.custom', { codec: { encode: (line) => `${line.sku}|${line.qty}`, decode: (text) => ({ sku: text.split('|')[0] as string, qty: Number(text.split('|')[1]) }) } });
+    await service.produce(asJson, { sku: 'a', qty: 1 });
+    await service.produce(custom, { sku: 'b', qty: 2 });
+    const read = async (response: Response) => {
+      const body = readSse(response);
+      const [event] = await body.readEvents(1);
+      await body.cancel();
+      return event?.data;
+    };
+    expect(await read(eventStreamResponse(request(), service, asJson, { from: 'start', pollMs: 10 }))).toBe('{"sku":"a","qty":1}');
+    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10 }))).toBe('b|2');
+    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10, encoding: 'superjson' }))).toBe('{"json":{"sku":"b","qty":2}}');
+  });
+
   it('eventStreamResponse - the body cancelled stops reading the stream', async () => {
     const service = backend().createService();
     const reads = jest.spyOn(service, 'read');
@@ -38,9 +56,9 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     await service.produce(JobProgress, progress('j2', 1));
     await body.readEvents(1);
     await body.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     const after = reads.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(reads.mock.calls.length).toBe(after);
   });
 
@@ -49,7 +67,7 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     await service.produce(JobProgress, ...Array.from({ length: 100 }, (_, n) => progress('j3', n)));
     const reads = jest.spyOn(service, 'read');
     const body = readSse(eventStreamResponse(request(), service, JobProgress, { from: 'start', pageSize: 10, pollMs: 10, heartbeatMs: 0 }));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(reads.mock.calls.length).toBe(2);
     const all = await body.readEvents(100);
     expect(all.map((event) => parse<Progress>(event.data).percent)).toEqual(Array.from({ length: 100 }, (_, n) => n));
@@ -59,7 +77,7 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
   it('eventStreamResponse - closing the service ends the body with event: end', async () => {
     const service = backend().createService();
     const body = readSse(eventStreamResponse(request(), service, JobProgress, { from: 'start', pollMs: 10 }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     await service.close();
     expect((await body.readToEnd()).map(({ event, data }) => ({ event, data: parse(data) }))).toEqual([{ event: 'end', data: { reason: 'error' } }]);
   });

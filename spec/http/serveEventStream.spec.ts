@@ -4,6 +4,7 @@ import { parse } from 'superjson';
 import { eventStream } from 'rx-redis-events';
 import { serveEventStream, type EventStreamSseConfig, type SseConnection } from 'rx-redis-events/http';
 import { httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
+import { sleep } from '../support/eventually';
 
 interface Progress {
   jobId: string;
@@ -75,7 +76,7 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
     const { service, url } = await serve({ filter: (entry) => entry.key === 'j2' });
     await service.produce(JobProgress, progress('j2', 1));
     const client = await openSse(url);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the reader has found the last id by now
+    await sleep(50); // the reader has found the last id by now
     const ids = await service.produce(JobProgress, progress('j1', 2), progress('j2', 3), progress('j1', 4), progress('j2', 5));
     const events = await client.waitForEvents(2);
     expect(events.map((event) => [event.id, parse<Progress>(event.data).percent])).toEqual([
@@ -97,7 +98,7 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
     const events = await resumed.waitForEvents(7);
     expect(events.map((event) => event.id)).toEqual([...ids.slice(4), ...more]);
     expect(events.map((event) => parse<Progress>(event.data).percent)).toEqual([4, 5, 6, 7, 8, 9, 10]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(resumed.events).toHaveLength(7); // nothing twice
     resumed.close();
   });
@@ -108,7 +109,7 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
     for (let n = 0; n < 5000; n += 500) await service.produce(JobProgress, ...Array.from({ length: 500 }, (_, k) => ({ ...progress('j1', n + k), jobId: `j1${padding}` })));
     const client = await openSse(url);
     client.pause();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     const open = connections[0] as SseConnection;
     expect(open.maxBuffered).toBeLessThanOrEqual(50);
     expect(open.sent).toBeLessThan(5000);
@@ -124,7 +125,7 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
     const errors: unknown[] = [];
     const { service, url } = await serve({ onError: (error) => errors.push(error) });
     const client = await openSse(url);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await sleep(30);
     await service.close();
     expect(await client.ended).toBe('end');
     expect(client.events.map((event) => [event.event, parse(event.data)])).toEqual([['end', { reason: 'error' }]]);

@@ -3,7 +3,8 @@ import { Subject, type Observable } from 'rxjs';
 import { parse } from 'superjson';
 import { broadcastStream } from 'rx-redis-events';
 import { serveSse, type SseConfig, type SseConnection } from 'rx-redis-events/http';
-import { eventually, httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
+import { eventuallyEqual } from '../support/eventually';
+import { httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
 
 interface Price {
   symbol: string;
@@ -65,7 +66,7 @@ describe.each(httpBackends())('http - serveSse of a broadcast stream (%s)', (_na
     expect(await backend().subscriptionCount('prices')).toBe(1);
     second.close();
     expect(await connections[1]?.closed).toBe('client-closed');
-    await eventually(() => backend().subscriptionCount('prices'), 0);
+    await eventuallyEqual('no subscription to prices', () => backend().subscriptionCount('prices'), 0);
   });
 
   it('http - plain JSON encoding and multi-line data from an encoding function', async () => {

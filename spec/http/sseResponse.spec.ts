@@ -3,7 +3,8 @@ import { parse } from 'superjson';
 import { broadcastStream } from 'rx-redis-events';
 import { sseResponse } from 'rx-redis-events/http';
 import { readSse } from './fetchSseKit';
-import { eventually, httpBackends } from './sseTestKit';
+import { eventuallyEqual } from '../support/eventually';
+import { httpBackends } from './sseTestKit';
 
 interface Price {
   symbol: string;
@@ -42,7 +43,7 @@ describe.each(httpBackends())('http - sseResponse (%s)', (_name, backend) => {
     await service.broadcast(Prices, { symbol: 'A', price: 1, at: new Date(0) });
     await body.readEvents(1);
     await body.cancel();
-    await eventually(async () => (await service.health()).listeners.length, 0);
+    await eventuallyEqual('no listener in health()', async () => (await service.health()).listeners.length, 0);
   });
 });
 

@@ -1,8 +1,7 @@
 import { get, createServer, type IncomingMessage, type Server, type ServerResponse, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { createEventService, MemoryBroker, type EventService, type EventServiceOptions } from 'rx-redis-events';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 
 /** One parsed SSE event, as `EventSource` would see it (plus the raw comment lines seen before it). */
 export interface ReceivedEvent {
@@ -111,17 +110,6 @@ export function stopServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Polls `probe` until it returns `expected` (or fails after `timeoutMs`). */
-export async function eventually<T>(probe: () => T | Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value === expected) return;
-    if (Date.now() > deadline) throw new Error(`still ${JSON.stringify(value)} after ${timeoutMs} ms, expected ${JSON.stringify(expected)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** A backend for the HTTP specs: services on a fresh key space per test, and the broker's subscription count. */
 export interface HttpBackend {
   readonly name: 'memory' | 'redis';
@@ -132,19 +120,10 @@ export interface HttpBackend {
 
 /** Registers hooks for the memory broker and a private Redis: `describe.each(httpBackends())`. */
 export function httpBackends(): [string, () => HttpBackend][] {
-  let server: RedisServer | undefined;
-  let admin: Redis | undefined;
+  const redis = useRedisServer();
   let services: EventService[] = [];
   let current: HttpBackend | undefined;
   let test = 0;
-  beforeAll(async () => {
-    server = await startRedisServer();
-    admin = new Redis(server.url);
-  });
-  afterAll(async () => {
-    await admin?.quit();
-    await server?.stop();
-  });
   afterEach(async () => {
     await Promise.all(services.map((service) => service.close()));
     services = [];
@@ -156,13 +135,13 @@ export function httpBackends(): [string, () => HttpBackend][] {
     return {
       name,
       createService: (options = {}) => {
-        const service = createEventService({ group: 'g', closeTimeoutMs: 300, prefix, ...(name === 'memory' ? { broker } : { redis: server?.url }), ...options });
+        const service = createEventService({ group: 'g', closeTimeoutMs: 300, prefix, ...(name === 'memory' ? { broker } : { redis: redis.server.url }), ...options });
         services.push(service);
         return service;
       },
       subscriptionCount: async (channel) => {
         if (name === 'memory') return broker.subscriberCount(prefix + channel);
-        const [, count] = (await admin?.pubsub('NUMSUB', prefix + channel)) as [string, number];
+        const [, count] = (await redis.admin.pubsub('NUMSUB', prefix + channel)) as [string, number];
         return Number(count);
       },
     };

@@ -5,7 +5,8 @@ import { ClientProxy, ClientsModule, EventPattern, MessagePattern, Payload } fro
 import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import { broadcastStream, EncodeError, eventStream } from 'rx-redis-events';
 import { ClientClosedError, RxRedisEventsClient } from 'rx-redis-events/nestjs';
-import { pause, Recorder, useNestApps, type Backend } from './nestApps';
+import { sleep } from '../support/eventually';
+import { Recorder, useNestApps, type Backend } from './nestApps';
 
 describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsClient (%s)', (backend) => {
   const nest = useNestApps(backend);
@@ -39,7 +40,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsClient (%s)', (bac
   it('close - a request waiting for its answer fails with ClientClosedError', async () => {
     const client = nest.client();
     const waiting = firstValueFrom(client.send('nobody.answers', 1)).then(() => undefined, (error: unknown) => error);
-    await pause(100);
+    await sleep(100);
     await client.close();
     const error = await waiting;
     expect(error).toBeInstanceOf(ClientClosedError);

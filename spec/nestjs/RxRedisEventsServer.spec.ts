@@ -5,7 +5,8 @@ import { Ctx, EventPattern, MessagePattern, Payload, RpcException } from '@nestj
 import { firstValueFrom, interval, lastValueFrom, map, take, throwError, timeout, timer, toArray, type Observable } from 'rxjs';
 import { broadcastStream, eventStream, type EventService } from 'rx-redis-events';
 import { RxRedisEventsContext, RxRedisEventsServer, type RxRedisEventsServerOptions } from 'rx-redis-events/nestjs';
-import { pause, pendingOf, Recorder, useNestApps, type Backend } from './nestApps';
+import { sleep } from '../support/eventually';
+import { pendingOf, Recorder, useNestApps, type Backend } from './nestApps';
 
 interface Order {
   orderId: string;
@@ -62,7 +63,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     const seen = handled.next(3);
     await lastValueFrom(nest.client().emit('orders.placed', order(1)));
     expect((await seen).map((h) => h.deliveryCount)).toEqual([1, 2, 3]);
-    await pause(300);
+    await sleep(300);
     await app.close();
     nest.closed(app);
     const inspector = nest.service();
@@ -80,7 +81,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     const seen = handled.next(3);
     await lastValueFrom(nest.client().emit('orders.placed', order(1)));
     expect((await seen).map((h) => h.deliveryCount)).toEqual([1, 2, 3]);
-    await pause(300);
+    await sleep(300);
     await app.close();
     nest.closed(app);
     const inspector = nest.service();
@@ -109,7 +110,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     expect(new Set(a.map((h) => h.orderId)).size).toBe(40);
     expect(b.filter((h) => h.instance === 'billing-1').length).toBeGreaterThan(0);
     expect(b.filter((h) => h.instance === 'billing-2').length).toBeGreaterThan(0);
-    await pause(200);
+    await sleep(200);
     expect([billing.all.length, audit.all.length]).toEqual([40, 40]);
   });
 
@@ -123,7 +124,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
     const seen = handled.next(1);
     await lastValueFrom(nest.client().emit('orders.placed', order(1)));
     await seen;
-    await pause(300);
+    await sleep(300);
     await app.close();
     nest.closed(app);
     expect(handled.all.map((h) => h.deliveryCount)).toEqual([1]);
@@ -195,7 +196,7 @@ describe.each(['memory', 'redis'] as Backend[])('RxRedisEventsServer (%s)', (bac
       @MessagePattern('stock.slow')
       async slow(@Payload() ms: number) {
         slowStarted.record(ms);
-        await pause(ms);
+        await sleep(ms);
         answered.record('slow');
         return 'late';
       }

@@ -5,7 +5,7 @@ import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Subject, firstValueFrom, take, timeout, toArray } from 'rxjs';
 import { createEventService, eventStream, MemoryBroker, type EventService } from 'rx-redis-events';
 import { RxRedisEventsClient, RxRedisEventsServer, type RxRedisEventsClientOptions, type RxRedisEventsServerOptions } from 'rx-redis-events/nestjs';
-import { startRedisServer, type RedisServer } from '../support/redisServer';
+import { useRedisServer } from '../support/useRedisServer';
 
 export type Backend = 'memory' | 'redis';
 
@@ -13,15 +13,11 @@ type ServerOptions = Partial<RxRedisEventsServerOptions> & { readonly group: str
 
 /** NestJS micro-services and clients of one test on one backend (a private redis-server for the file on Redis), closed after each test. */
 export function useNestApps(backend: Backend) {
-  let server: RedisServer | undefined;
+  const redis = backend === 'redis' ? useRedisServer() : undefined;
   let broker: MemoryBroker | undefined;
   let prefix = '';
   const apps: INestMicroservice[] = [];
   const closables: { close(): Promise<void> }[] = [];
-  beforeAll(async () => {
-    if (backend === 'redis') server = await startRedisServer();
-  });
-  afterAll(() => server?.stop());
   beforeEach(() => {
     broker = backend === 'memory' ? new MemoryBroker() : undefined;
     prefix = `nest:${Math.random().toString(36).slice(2)}:`;
@@ -30,7 +26,7 @@ export function useNestApps(backend: Backend) {
     await Promise.all(apps.splice(0).map((app) => app.close()));
     await Promise.all(closables.splice(0).map((closable) => closable.close()));
   });
-  const connection = () => (server ? { redis: server.url, prefix } : { broker, prefix });
+  const connection = () => (redis ? { redis: redis.server.url, prefix } : { broker, prefix });
   const startServer = async (module: Type, options: ServerOptions): Promise<{ app: INestMicroservice; server: RxRedisEventsServer }> => {
     const strategy = new RxRedisEventsServer({ ...connection(), ...options });
     const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger: false });
@@ -86,6 +82,3 @@ export async function pendingOf(service: EventService, stream: string, group: st
   const description = await service.describe(eventStream(stream));
   return description.groups.find((g) => g.name === group)?.pending ?? 0;
 }
-
-/** Waits `ms` of real time (to show that nothing more happens). */
-export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
 import { createEventService, eventStream, MemoryBroker } from '../../src';
 import { leaseKeyOf, partitionKeys } from '../../src/partitions/streamLayout';
-import { sleep, waitFor } from '../conformance/helpers';
+import { eventually, sleep } from '../support/eventually';
 
 const LEASE_MS = 300;
 
@@ -17,7 +17,7 @@ describe('ordered consumers - leases', () => {
     });
     try {
       await service.produce(steps, { n: 0 });
-      await waitFor('the first step', () => got.length === 1);
+      await eventually('the first step', () => got.length === 1);
 
       // another instance holds the lease now (as if this one had not renewed it in time)
       broker.leases.release(leaseKey, 'a#1', broker.now());
@@ -28,7 +28,7 @@ describe('ordered consumers - leases', () => {
       expect(got).toEqual([0]);
 
       broker.leases.release(leaseKey, 'intruder', broker.now());
-      await waitFor('the second step, once the lease is back', () => got.length === 2);
+      await eventually('the second step, once the lease is back', () => got.length === 2);
       expect(got).toEqual([0, 1]);
     } finally {
       subscription.unsubscribe();

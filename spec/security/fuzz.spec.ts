@@ -4,10 +4,11 @@ import { runInNewContext } from 'node:vm';
 import { parse } from 'superjson';
 import { eventStream, type EventService } from '../../src';
 import type { BackendContext, ConformanceBackend } from '../conformance/backend';
-import { sleep, uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { memoryBackend } from '../conformance/memoryBackend';
 import { redisBackend } from '../conformance/redisBackend';
 import { anyEntry, FUZZ_GROUP, FUZZ_MAX_BYTES, type Fields } from './fuzzEntries';
+import { eventually, sleep } from '../support/eventually';
 
 /** What became of one appended entry. */
 type Outcome = { delivered: unknown; key: string | undefined } | { deadLettered: string } | 'skipped';
@@ -55,7 +56,7 @@ async function runThrough(ctx: BackendContext, service: EventService, entries: r
     error: (error: unknown) => failures.push(error),
   });
   let letters = await service.deadLetters(stream, { limit: 10_000 });
-  await waitFor(
+  await eventually(
     `${entries.length} entries settled`,
     async () => {
       letters = await service.deadLetters(stream, { limit: 10_000 });

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { firstValueFrom, map, timeout } from 'rxjs';
 import { autoAck, broadcastStream, createEventService, eventStream, TransportError, type EventService, type RedisUrlOptions } from '../../src';
-import { collect, sleep, uniqueName } from '../conformance/helpers';
+import { collect, uniqueName } from '../conformance/helpers';
 import { createAclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { createTlsFiles, type TlsFiles } from '../support/tlsFiles';
 import { tlsListener } from '../support/tlsRedisServer';
+import { sleep } from '../support/eventually';
 
 /** A TLS-only redis-server that requires client certificates, with a CA and certificates made by openssl for this file. */
 describe('security - TLS', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { eventually } from './eventually';
 import { startRedisCluster, type RedisClusterNode } from './redisCluster';
 import { useRedisCluster } from './useRedisCluster';
 
@@ -23,15 +24,6 @@ async function onNode(node: RedisClusterNode, ...commands: string[][]): Promise<
     return replies;
   } finally {
     await redis.quit();
-  }
-}
-
-/** Polls `check` every 100 ms until it holds (at most `timeoutMs`). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() >= deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -97,7 +89,7 @@ describe('startRedisCluster: 3 masters, appendonly', () => {
     expect(pidGone(pid)).toBe(true);
     // Without a replica to take over, the others mark it failed and the cluster goes down (after the 2 s node timeout).
     const other = cluster.masterFor(SLOT.b);
-    await eventually(async () => (await clusterInfo(other)).includes('cluster_state:fail\r\n'));
+    await eventually('the other master to see cluster_state:fail', async () => (await clusterInfo(other)).includes('cluster_state:fail\r\n'), { timeoutMs: 10_000, intervalMs: 100 });
 
     await cluster.restartNode(port);
     const again = cluster.masterFor(SLOT.a);

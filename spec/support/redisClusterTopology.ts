@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { eventually } from './eventually';
 
 /** An inclusive range of hash slots, `[first, last]`. */
 export type SlotRange = readonly [first: number, last: number];
@@ -19,7 +20,6 @@ export interface ClusterNodeView {
 export const SLOT_COUNT = 16384;
 const HOST = '127.0.0.1';
 const UNHEALTHY = new Set(['fail', 'fail?', 'handshake', 'noaddr']);
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Parses a `CLUSTER NODES` reply (slots being migrated, `[slot->-id]`, are left out). */
 export function parseClusterNodes(text: string): ClusterNodeView[] {
@@ -107,11 +107,14 @@ export async function checkCluster(ports: readonly number[]): Promise<ClusterNod
 
 /** Polls {@link checkCluster} every 100 ms until the cluster is ok; throws with the last reason after `timeoutMs`. */
 export async function waitForClusterOk(ports: readonly number[], timeoutMs: number): Promise<ClusterNodeView[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let view: ClusterNodeView[] = [];
+  let reason = 'not checked yet';
+  const ok = async () => {
     const result = await checkCluster(ports);
-    if (typeof result !== 'string') return result;
-    if (Date.now() >= deadline) throw new Error(`Redis Cluster not ok within ${timeoutMs} ms: ${result}`);
-    await delay(100);
-  }
+    if (typeof result === 'string') reason = result;
+    else view = result;
+    return typeof result !== 'string';
+  };
+  await eventually('the Redis Cluster to be ok', ok, { timeoutMs, intervalMs: 100, detail: () => reason });
+  return view;
 }

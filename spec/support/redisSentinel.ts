@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { eventually } from './eventually';
 import { PLAIN, startRedisServer, type RedisListener, type RedisServer } from './redisServer';
 
 /** A master's address as Sentinel gives it. */
@@ -46,16 +47,10 @@ export interface SentinelTopology {
 const QUORUM = 2;
 const SENTINELS = 3;
 const READY_TIMEOUT_MS = 20_000;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 50 ms until it holds; fails after `ms`, naming `what` and the last state `detail` gives. */
-async function poll(what: string, probe: () => Promise<boolean>, ms: number, detail: () => string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}: ${detail()}`);
-    await delay(50);
-  }
-}
+/** Polled every 50 ms: each check opens connections of its own. */
+const POLL_MS = 50;
+/** A check that fails (a server down, a sentinel busy) counts as not yet. */
+const orFalse = (probe: () => Promise<boolean>) => () => probe().catch(() => false);
 
 /** One command on a short-lived connection (no retries: a server that is down fails the call). */
 async function ask(address: Address, ...command: [string, ...(string | number)[]]): Promise<unknown> {
@@ -82,7 +77,7 @@ async function replicationOf(address: Address): Promise<Map<string, string>> {
 export async function startReplica(master: RedisServer, extraArgs: readonly string[] = []): Promise<RedisServer> {
   const replica = await startRedisServer({ args: ['--replicaof', master.host, String(master.port), ...extraArgs] });
   try {
-    await poll('the replica to be online', async () => [...(await replicationOf(master)).values()].some((value) => value.includes(`port=${replica.port},state=online`)), READY_TIMEOUT_MS, () => `master ${master.port}, replica ${replica.port}`);
+    await eventually('the replica to be online', orFalse(async () => [...(await replicationOf(master)).values()].some((value) => value.includes(`port=${replica.port},state=online`))), { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, detail: () => `master ${master.port}, replica ${replica.port}` });
   } catch (error) {
     await replica.stop();
     throw error;
@@ -143,15 +138,14 @@ export async function startSentinelTopology(options: SentinelTopologyOptions = {
       return flat[flat.indexOf(key) + 1];
     };
     let last = '';
-    await poll(
+    await eventually(
       'every sentinel to see the replica and the other sentinels',
-      async () => {
+      orFalse(async () => {
         const views = await Promise.all(sentinelAddresses.map((address) => ask(address, 'SENTINEL', 'MASTER', name)));
         last = JSON.stringify(views.map((view) => ({ replicas: field(view, 'num-slaves'), others: field(view, 'num-other-sentinels'), flags: field(view, 'flags') })));
         return views.every((view) => field(view, 'num-slaves') === '1' && field(view, 'num-other-sentinels') === String(SENTINELS - 1) && field(view, 'flags') === 'master');
-      },
-      READY_TIMEOUT_MS,
-      () => last,
+      }),
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_MS, detail: () => last },
     );
     const masterSeenBy = async (address: Address): Promise<Address> => {
       const [host, port] = (await ask(address, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as [string, string];
@@ -179,31 +173,29 @@ export async function startSentinelTopology(options: SentinelTopologyOptions = {
       },
       waitForFailover: async (previous, timeoutMs = 20_000) => {
         let seen: Address[] = [];
-        await poll(
+        await eventually(
           'a failover',
-          async () => {
+          orFalse(async () => {
             seen = await Promise.all(sentinelAddresses.map(masterSeenBy));
             const [first] = seen;
             if (!first || seen.some((address) => address.port !== first.port) || first.port === previous.port) return false;
             return (await replicationOf(first)).get('role') === 'master';
-          },
-          timeoutMs,
-          () => JSON.stringify(seen),
+          }),
+          { timeoutMs, intervalMs: POLL_MS, detail: () => JSON.stringify(seen) },
         );
         return seen[0] as Address;
       },
       waitForReplica: async (server, timeoutMs = 20_000) => {
         let state = '';
-        await poll(
+        await eventually(
           `${server.port} to replicate the current master`,
-          async () => {
+          orFalse(async () => {
             const master = await topology.master();
             const info = await replicationOf(server);
             state = `role ${info.get('role')} of ${info.get('master_port')} link ${info.get('master_link_status')}; master ${master.port}`;
             return info.get('role') === 'slave' && Number(info.get('master_port')) === master.port && info.get('master_link_status') === 'up';
-          },
-          timeoutMs,
-          () => state,
+          }),
+          { timeoutMs, intervalMs: POLL_MS, detail: () => state },
         );
       },
       stop: stopAll,

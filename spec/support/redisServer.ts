@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { runInThisContext } from 'node:vm';
+import { eventually, sleep } from './eventually';
 
 /** A private, throwaway redis-server bound to 127.0.0.1. */
 export interface RedisServer {
@@ -78,7 +79,6 @@ const RESERVED_PORT = 6379;
 const ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 10_000;
 const NON_FATAL = new Set<NodeJS.Signals>(['SIGSTOP', 'SIGCONT', 'SIGTSTP', 'SIGWINCH', 'SIGCHLD', 'SIGURG']);
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // Jest gives each test file a copy of `process` whose 'exit' never fires; hook the host's real one
 // so a test file that crashes (or forgets stop()) never leaks a redis-server.
@@ -148,15 +148,14 @@ async function launch(listener: RedisListener, port: number, dir: string, extra:
   child.stdout.on('data', (chunk: Buffer) => log(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => log(chunk.toString()));
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!exited && Date.now() < deadline) {
-    if (await answersPing(listener, port, child.pid ?? -1)) return { child, exit, exited: () => exited };
-    await delay(20);
+  try {
+    await eventually(`redis-server on port ${port} to answer PING`, async () => exited || (await answersPing(listener, port, child.pid ?? -1)), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 20 });
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exit;
+    throw error;
   }
-  if (exited) return undefined;
-  child.kill('SIGKILL');
-  await exit;
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms`);
+  return exited ? undefined : { child, exit, exited: () => exited };
 }
 
 /** Sends SIGTERM (SIGKILL after 5 s) and waits for the process to exit. */
@@ -208,12 +207,12 @@ function handle(listener: RedisListener, port: number, dir: string, first: Launc
   const restart = async ({ downMs = 0, args = [] }: { downMs?: number; args?: readonly string[] } = {}): Promise<void> => {
     if (stopping) throw new Error('redis-server: restart() after stop()');
     await terminate(current);
-    if (downMs > 0) await delay(downMs);
+    if (downMs > 0) await sleep(downMs);
     // The port is ours, but a socket of the old process may linger a moment: try again briefly.
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const launched = await launch(listener, port, dir, [...extra, ...args], log);
       if (launched) return void (current = launched);
-      await delay(100 * attempt);
+      await sleep(100 * attempt);
     }
     throw new Error(`redis-server could not start again on port ${port}`);
   };

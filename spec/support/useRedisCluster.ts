@@ -8,7 +8,9 @@ export interface RedisClusterFixture {
 }
 
 /** Starting a cluster takes a few seconds (more with replicas on a busy machine). */
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 45_000;
+/** Stopping one waits for every node to exit (SIGKILL after 5 s each). */
+const STOP_TIMEOUT_MS = 30_000;
 
 /** Registers the hooks that start and stop a private Redis Cluster; read `cluster`/`client` inside tests. */
 export function useRedisCluster(options?: RedisClusterOptions): RedisClusterFixture {
@@ -22,7 +24,7 @@ export function useRedisCluster(options?: RedisClusterOptions): RedisClusterFixt
     // disconnect, not quit: a test may have stopped the cluster already.
     client?.disconnect();
     await cluster?.stop();
-  });
+  }, STOP_TIMEOUT_MS);
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('useRedisCluster: the cluster is only there inside tests');
     return value;

@@ -4,9 +4,10 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ackAfter, eventStream, type Delivery } from '../../src';
 import type { BackendContext, ConformanceBackend } from '../conformance/backend';
-import { uniqueName, waitFor } from '../conformance/helpers';
+import { uniqueName } from '../conformance/helpers';
 import { memoryBackend } from '../conformance/memoryBackend';
 import { redisBackend } from '../conformance/redisBackend';
+import { eventually } from '../support/eventually';
 
 interface Job {
   n: number;
@@ -78,8 +79,8 @@ describe.each<[string, () => ConformanceBackend]>([
       ids = await producer.produce(jobs, { n: 1 }, { n: 2 });
       request.end();
     });
-    await waitFor('both groups handled both events', () => handledIn.A?.length === 2 && handledIn.B?.length === 2);
-    await waitFor('every span ended', () => exporter.getFinishedSpans().length === 1 + 1 + 4 + 4);
+    await eventually('both groups handled both events', () => handledIn.A?.length === 2 && handledIn.B?.length === 2);
+    await eventually('every span ended', () => exporter.getFinishedSpans().length === 1 + 1 + 4 + 4);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
 
     const spans = exporter.getFinishedSpans();
@@ -133,7 +134,7 @@ describe.each<[string, () => ConformanceBackend]>([
       [id = ''] = await service.produce(jobs, { n: 1 });
       request.end();
     });
-    await waitFor('two consumer spans', () => exporter.getFinishedSpans().filter((span) => span.name === `process ${jobs.name}`).length === 2);
+    await eventually('two consumer spans', () => exporter.getFinishedSpans().filter((span) => span.name === `process ${jobs.name}`).length === 2);
     subscription.unsubscribe();
     const spans = exporter.getFinishedSpans();
     const sent = spans.filter((span) => span.name === `send ${jobs.name}`);
@@ -154,10 +155,10 @@ describe.each<[string, () => ConformanceBackend]>([
       .consume(jobs, { from: 'start' })
       .pipe(ackAfter((delivery: Delivery<Job>) => void values.push(delivery.value.n)))
       .subscribe();
-    await waitFor('the event', () => values.length === 1);
+    await eventually('the event', () => values.length === 1);
     subscription.unsubscribe();
     expect(values).toEqual([7]);
-    await waitFor('the consumer span', () => exporter.getFinishedSpans().length === 1);
+    await eventually('the consumer span', () => exporter.getFinishedSpans().length === 1);
     expect(exporter.getFinishedSpans().map((span) => [span.name, span.kind, span.attributes, span.parentSpanContext, span.links, span.status])).toEqual([
       [`process ${jobs.name}`, SpanKind.CONSUMER, processAttributes(ctx, jobs.name, 'A', id, 1), undefined, [], { code: SpanStatusCode.OK }],
     ]);

@@ -5,9 +5,14 @@ import { DecodeError } from '../errors/DecodeError';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
+import type { StandardSchemaV1 } from '../validation/StandardSchema';
+import { validateMessages } from '../validation/validateMessages';
 
 interface Channel {
+  readonly codec: BroadcastStream<unknown>['codec'];
   readonly shared: Observable<unknown>;
+  /** The messages validated by each schema a definition of this channel has, shared as well. */
+  readonly validated: WeakMap<StandardSchemaV1, Observable<unknown>>;
   subscriber?: Subscriber<unknown>;
   ready?: Promise<void>;
 }
@@ -30,10 +35,16 @@ export class BroadcastHub {
   listen<T>(broadcast: BroadcastStream<T>): Observable<T> {
     let channel = this.channels.get(broadcast.name);
     if (!channel) {
-      channel = this.createChannel(broadcast.name);
+      channel = this.createChannel(broadcast);
       this.channels.set(broadcast.name, channel);
+    } else if (channel.codec !== broadcast.codec) {
+      throw new TypeError(`rx-redis-events: broadcast "${broadcast.name}" is listened to with another codec already in this service; every definition of a channel needs the same codec`);
     }
-    return channel.shared as Observable<T>;
+    const { schema } = broadcast;
+    if (!schema) return channel.shared as Observable<T>;
+    let validated = channel.validated.get(schema);
+    if (!validated) channel.validated.set(schema, (validated = channel.shared.pipe(validateMessages(schema, broadcast.name, this.report), share())));
+    return validated as Observable<T>;
   }
 
   /** Resolves once the broker subscription of `broadcast` is active; rejects when nobody listens to it. */
@@ -55,9 +66,11 @@ export class BroadcastHub {
     for (const channel of this.channels.values()) channel.subscriber?.complete();
   }
 
-  private createChannel(name: string): Channel {
+  private createChannel({ name, codec }: BroadcastStream<unknown>): Channel {
     const address = this.prefix + name;
     const channel: Channel = {
+      codec,
+      validated: new WeakMap(),
       shared: new Observable<unknown>((subscriber) => {
         if (this.closedBy) return subscriber.error(this.closedBy());
         channel.subscriber = subscriber;
@@ -66,7 +79,7 @@ export class BroadcastHub {
             if (exceedsBytes(payload, this.maxMessageBytes)) {
               throw new DecodeError(name, '(broadcast)', `the message is ${utf8Bytes(payload)} bytes, more than maxMessageBytes (${this.maxMessageBytes}); dropped undecoded`);
             }
-            subscriber.next(decodeValue(name, '(broadcast)', payload));
+            subscriber.next(decodeValue(name, '(broadcast)', payload, codec));
           } catch (error) {
             this.report(error);
           }

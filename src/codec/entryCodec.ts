@@ -3,13 +3,14 @@ import { DecodeError } from '../errors/DecodeError';
 import { EncodeError } from '../errors/EncodeError';
 import { MessageTooLargeError } from '../errors/MessageTooLargeError';
 import type { EventStream } from '../definitions/eventStream';
+import { decodeOther, encodeOther, type StreamCodec } from './codecs';
 import { fastDeserialize, fastStringify } from './fastJson';
 import { findUnencodable } from './findUnencodable';
 import { exceedsBytes, utf8Bytes } from './messageSize';
 import { NOT_KNOWN, parseWithKnownMeta, rememberMeta } from './knownMeta';
 import { findUnsafeKey, mayHoldUnsafeKey } from './unsafeKeys';
 
-/** Field holding the superjson-encoded value. */
+/** Field holding the encoded value (superjson text by default; see the stream's codec). */
 export const VALUE_FIELD = 'v';
 /** Field holding the partition key, when the stream has a key selector. */
 export const KEY_FIELD = 'k';
@@ -22,7 +23,7 @@ export type EntryFields = Readonly<Record<string, string>>;
  * (or a {@link MessageTooLargeError} when the encoded value takes more than `maxBytes` UTF-8 bytes).
  */
 export function encodeEntry<T>(stream: EventStream<T>, value: T, maxBytes = Infinity): EntryFields {
-  const fields: Record<string, string> = { [VALUE_FIELD]: encodeValue(stream.name, value, maxBytes) };
+  const fields: Record<string, string> = { [VALUE_FIELD]: encodeValue(stream.name, value, maxBytes, stream.codec) };
   if (stream.key) {
     let key: unknown;
     try {
@@ -37,12 +38,12 @@ export function encodeEntry<T>(stream: EventStream<T>, value: T, maxBytes = Infi
 }
 
 /**
- * Encodes a value as superjson text (the same text superjson writes, faster for plain data), or throws
- * an {@link EncodeError} naming `streamName`, or a {@link MessageTooLargeError} when the text takes
- * more than `maxBytes` UTF-8 bytes.
+ * Encodes a value with `codec`: by default as superjson text (the same text superjson writes, faster
+ * for plain data). Throws an {@link EncodeError} naming `streamName`, or a {@link MessageTooLargeError}
+ * when the text takes more than `maxBytes` UTF-8 bytes.
  */
-export function encodeValue(streamName: string, value: unknown, maxBytes = Infinity): string {
-  const text = fastStringify(value) ?? slowStringify(streamName, value);
+export function encodeValue(streamName: string, value: unknown, maxBytes = Infinity, codec: StreamCodec<unknown> = 'superjson'): string {
+  const text = codec === 'superjson' ? (fastStringify(value) ?? slowStringify(streamName, value)) : encodeOther(codec, streamName, value);
   if (exceedsBytes(text, maxBytes)) throw new MessageTooLargeError(streamName, utf8Bytes(text), maxBytes);
   return text;
 }
@@ -57,24 +58,25 @@ function slowStringify(streamName: string, value: unknown): string {
   }
 }
 
-/** Decodes entry fields into a value and key, or throws a {@link DecodeError}. */
-export function decodeEntry<T>(streamName: string, id: string, fields: EntryFields): { value: T; key: string | undefined } {
-  return { value: decodeValueOf<T>(streamName, id, fields), key: fields[KEY_FIELD] };
+/** Decodes entry fields into a value (with `codec`, superjson by default) and key, or throws a {@link DecodeError}. */
+export function decodeEntry<T>(streamName: string, id: string, fields: EntryFields, codec: StreamCodec<T> = 'superjson'): { value: T; key: string | undefined } {
+  return { value: decodeValueOf<T>(streamName, id, fields, codec), key: fields[KEY_FIELD] };
 }
 
-/** Decodes the value of entry fields, or throws a {@link DecodeError}. */
-export function decodeValueOf<T>(streamName: string, id: string, fields: EntryFields): T {
+/** Decodes the value of entry fields (with `codec`, superjson by default), or throws a {@link DecodeError}. */
+export function decodeValueOf<T>(streamName: string, id: string, fields: EntryFields, codec: StreamCodec<T> = 'superjson'): T {
   const raw = fields[VALUE_FIELD];
   if (raw === undefined) throw new DecodeError(streamName, id, `field "${VALUE_FIELD}" is missing`);
-  return decodeValue<T>(streamName, id, raw);
+  return decodeValue<T>(streamName, id, raw, codec);
 }
 
 /**
- * Decodes one superjson string, or throws a {@link DecodeError}. Never runs code from the document
+ * Decodes one text with `codec` (superjson by default), or throws a {@link DecodeError}. For superjson, never runs code from the document
  * and never writes into a shared prototype: a document holding a `__proto__`, `constructor` or
  * `prototype` key anywhere (which superjson never writes) is refused as a whole.
  */
-export function decodeValue<T>(streamName: string, id: string, raw: string): T {
+export function decodeValue<T>(streamName: string, id: string, raw: string, codec: StreamCodec<T> = 'superjson'): T {
+  if (codec !== 'superjson') return decodeOther<T>(codec, streamName, id, raw);
   const mayBeUnsafe = mayHoldUnsafeKey(raw);
   if (!mayBeUnsafe) {
     const value = parseWithKnownMeta(raw);

@@ -1,19 +1,28 @@
-import { AsyncSubject, catchError, defaultIfEmpty, Observable, of, Subscription, timer, type Subscriber } from 'rxjs';
-import { RxRedisEventsError } from '../errors/RxRedisEventsError';
-import { runCoroutine, wait, type Awaitable, type Coroutine } from '../internal/coroutine';
+import { AsyncSubject, defaultIfEmpty, Observable, Subscription, timer, type Subscriber } from 'rxjs';
+import { runCoroutine, wait, type Coroutine } from '../internal/coroutine';
 import type { PendingClaims, ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
-import { KeyGate } from '../ordering/KeyGate';
+import type { DeliveryGate } from './DeliveryGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
+import { RefillPacing } from './RefillPacing';
+import { ClaimWalk } from './ClaimWalk';
+import { Retrying } from './Retrying';
 import { expireIdleConsumers } from './consumerExpiry';
 
-const MAX_RETRY_PAUSE_MS = 1000;
-/** Longest a consumer whose window was full waits for more room before it reads what is free. */
-const REFILL_PAUSE_MS = 20;
+/** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
+export interface ConsumerLoopHooks<T> {
+  /** Stands between the window and the subscriber. Without one, deliveries are emitted at once. */
+  readonly gate?: DeliveryGate<T>;
+  /**
+   * What the loop claims first, once its group exists and its reader is open, before it reads
+   * anything new. Without it, the loop takes back what its consumer still holds (`claimOwn`).
+   */
+  readonly initialClaim?: (claims: ClaimWalk) => void;
+}
 
 /**
  * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
@@ -24,31 +33,33 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private readonly inFlight: InFlight<T>;
   /** Renews what the consumer holds, until it is settled (also after `stop()`) or abandoned. */
   private readonly leases: LeaseRenewal<T>;
-  /** With `ordered`: holds back a delivery while another of its key is un-acked. */
-  private readonly gate: KeyGate<T> | undefined;
+  /** Decides when an admitted delivery goes to the subscriber (see {@link ConsumerLoopHooks.gate}). */
+  private readonly gate: DeliveryGate<T> | undefined;
   private readonly timers = new Subscription();
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
-  private claimCursor: string | undefined;
-  /** The walk that takes over a partition's whole pending list (ordered consumers, after taking its lease). */
-  private takeover = false;
-  private refilling = false;
-  private refillBy: number | undefined;
+  /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
+  private readonly pending: PendingClaims | undefined;
+  /** The walk over the group's pending list for entries other consumers left idle (only with the backend's claims). */
+  private readonly claims: ClaimWalk | undefined;
+  /** Holds reading back after the window was full, until enough of it is free. */
+  private readonly refill: RefillPacing;
+  /** Tries again what failed on the broker. */
+  private readonly retry: Retrying;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
   /** A read sent ahead while the previous one's entries were handed out (see `readAhead`); its reply is kept until taken. */
   private ahead: { readonly count: number; readonly reply: AsyncSubject<ReadEntry[]> } | undefined;
-  /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
-  private readonly claims: PendingClaims | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
     private readonly subscriber: Subscriber<Delivery<T>>,
+    private readonly hooks: ConsumerLoopHooks<T> = {},
   ) {
-    const gate = options.ordered ? new KeyGate<T>((delivery) => subscriber.next(delivery)) : undefined;
+    const gate = hooks.gate;
     this.gate = gate;
     this.inFlight = new InFlight(ctx, target, options, {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
@@ -58,7 +69,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
-    this.claims = ctx.transport.capabilities.claims;
+    this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
+    const pending = (this.pending = ctx.transport.capabilities.claims);
+    this.claims = pending && new ClaimWalk(pending, ctx.group, target, options);
+    this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.sleep(ms));
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -106,27 +120,25 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private *run(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
-    yield* this.retrying(() => wait(transport.ensureGroup(key, group, this.options.from)));
+    yield* this.retry.run(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    const { claims } = this;
-    if (claims && this.options.ordered) {
-      // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
-      this.takeover = true;
-      this.claimCursor = '0-0';
-    } else if (claims) {
-      yield* this.retrying(function* (this: ConsumerLoop<T>) {
-        this.admitClaimed('own', yield* wait(claims.claimOwn(key, group, consumer, this.inFlight.room)));
+    const { claims, pending } = this;
+    if (claims && this.hooks.initialClaim) {
+      this.hooks.initialClaim(claims);
+    } else if (pending) {
+      yield* this.retry.run(function* (this: ConsumerLoop<T>) {
+        this.admitClaimed('own', yield* wait(pending.claimOwn(key, group, consumer, this.inFlight.room)));
       }.bind(this));
     }
     const { claimIdleAfterMs, scheduler } = this.options;
     if (claims && Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
-      this.timers.add(timer(0, period, scheduler).subscribe(() => ((this.claimCursor ??= '0-0'), this.kick())));
+      this.timers.add(timer(0, period, scheduler).subscribe(() => (claims.begin(), this.kick())));
     }
     this.leases.start();
     this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
-    while (!this.stopped && !this.subscriber.closed) yield* this.retrying(() => this.step());
+    while (!this.stopped && !this.subscriber.closed) yield* this.retry.run(() => this.step());
   }
 
   private *step(): Coroutine {
@@ -145,15 +157,9 @@ export class ConsumerLoop<T> implements ConsumerRun {
       return this.admit(entries);
     }
     const room = this.inFlight.room;
-    if (this.mustWaitForRoom(room)) return yield* this.sleep(room <= 0 ? Infinity : (this.refillBy as number) - this.options.scheduler.now());
-    if (this.claims && this.claimCursor !== undefined) {
-      const { claimIdleAfterMs, maxDeliveries } = this.options;
-      const request = { minIdleMs: this.takeover ? 0 : claimIdleAfterMs, count: room, cursor: this.claimCursor, holding: this.inFlight.holding(), maxDeliveries };
-      const result = yield* wait(this.claims.claimIdle(key, group, consumer, request));
-      this.claimCursor = result.cursor === '0-0' ? undefined : result.cursor;
-      if (this.claimCursor === undefined) this.takeover = false;
-      return this.admitClaimed('idle', result.entries);
-    }
+    const pause = this.refill.pauseMs(room);
+    if (pause > 0) return yield* this.sleep(pause);
+    if (this.claims?.walking) return this.admitClaimed('idle', yield* this.claims.step(room, this.inFlight.holding()));
     const count = this.readSize(room);
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
@@ -186,27 +192,6 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.ahead = { count, reply };
   }
 
-  /**
-   * After the window was full, reading resumes once half of it is free, or `REFILL_PAUSE_MS` after
-   * the first slot freed: a slow handler then costs one read per many events, not one per event.
-   */
-  private mustWaitForRoom(room: number): boolean {
-    const { maxInFlight, scheduler } = this.options;
-    if (room <= 0) {
-      this.refilling = true;
-      this.refillBy = undefined;
-      return true;
-    }
-    if (!this.refilling) return false;
-    this.refillBy ??= scheduler.now() + REFILL_PAUSE_MS;
-    if (room >= Math.ceil(maxInFlight / 2) || scheduler.now() >= this.refillBy) {
-      this.refilling = false;
-      this.refillBy = undefined;
-      return false;
-    }
-    return true;
-  }
-
   private admitClaimed(source: 'own' | 'idle', entries: ReadEntry[]): void {
     const { instrument } = this.ctx;
     if (entries.length > 0 && instrument.on) instrument.emit({ type: 'consumer.claimed', stream: this.target.stream.name, consumer: this.target.consumer, source, ids: entries.map((entry) => entry.id) });
@@ -215,27 +200,6 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
     this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
-  }
-
-  /**
-   * Runs `work`, reporting a failure and retrying after a growing pause until it succeeds or the loop
-   * stops. A library error that is not retriable (a permission the broker refuses) ends the subscription with it.
-   */
-  private *retrying(work: () => Generator<Awaitable<unknown>, unknown, unknown>): Coroutine {
-    for (let failures = 0; !this.stopped; failures++) {
-      try {
-        yield* work();
-        return;
-      } catch (error) {
-        if (this.stopped) return;
-        if (error instanceof RxRedisEventsError && !error.retriable) throw error; // ends the subscription: retrying cannot help
-        this.ctx.report(error);
-        yield* this.sleep(Math.min(100 * 2 ** failures, MAX_RETRY_PAUSE_MS));
-        // A group that vanished (FLUSHALL, key deleted) is created again from the stream's start: nothing written since is skipped.
-        const start = /NOGROUP/.test(String(error instanceof Error && error.cause instanceof Error ? error.cause.message : error)) ? 'start' : this.options.from;
-        yield* wait(this.ctx.transport.ensureGroup(this.target.key, this.ctx.group, start).pipe(catchError(() => of(undefined))));
-      }
-    }
   }
 
   /** Waits for `ms` (through the scheduler) or until something wakes the loop. */

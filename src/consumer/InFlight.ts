@@ -4,10 +4,13 @@ import { exceedsBytes, utf8Bytes } from '../codec/messageSize';
 import { TARGET_GROUP_FIELD } from '../deadLetters/deadLetterFields';
 import { idTime } from '../internal/streamId';
 import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
+import { checkValue, describeIssues, type Checked } from '../validation/checkValue';
+import { InOrder } from '../validation/InOrder';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { PendingAck } from './AckCoalescer';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
+import { tracedSettler } from './tracedSettler';
 
 /** What {@link InFlight} tells its loop. */
 export interface InFlightEvents<T> {
@@ -54,13 +57,17 @@ export class InFlight<T> implements DeliverySettler {
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
+  /** With a schema: entries whose validation is under way, delivered in read order (held meanwhile, so they count in `maxInFlight`). */
+  private readonly checks: InOrder<T> | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
     private readonly events: InFlightEvents<T>,
-  ) {}
+  ) {
+    this.checks = target.stream.schema ? new InOrder<T>(ctx.report) : undefined;
+  }
 
   /** How many more deliveries fit in `maxInFlight`. */
   get room(): number {
@@ -124,7 +131,11 @@ export class InFlight<T> implements DeliverySettler {
     if (ids.length > 0) this.events.roomFreed();
   }
 
-  /** Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many deliveries, too large, undecodable. */
+  /**
+   * Emits read entries as deliveries, or deals with them: other groups' redriven entries, too many
+   * deliveries, too large, undecodable, refused by the stream's schema. A schema that answers with a
+   * Promise holds the entry (in `maxInFlight`) until it answers; deliveries keep the read order.
+   */
   admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
     const { stream, key } = this.target;
     for (let index = 0; index < entries.length; index++) {
@@ -148,20 +159,43 @@ export class InFlight<T> implements DeliverySettler {
       }
       let value: T;
       try {
-        value = decodeValueOf<T>(stream.name, entry.id, entry.fields);
+        value = decodeValueOf<T>(stream.name, entry.id, entry.fields, stream.codec);
       } catch (error) {
         void this.moveToDeadLetters(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
         continue;
       }
-      this.held.set(entry.id, this.options.scheduler.now());
-      const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
-      if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
-      const { tracing } = this.ctx;
-      if (tracing) {
-        tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, this, (settler) => this.events.emit(createDelivery(init, settler)));
+      if (stream.schema && this.checks) {
+        this.held.set(entry.id, this.options.scheduler.now());
+        this.checks.add(checkValue(stream.schema, value), (checked) => this.afterCheck(entry, checked, isStopped));
       } else {
-        this.events.emit(createDelivery(init, this));
+        this.deliver(entry, value);
       }
+    }
+  }
+
+  /** Delivers what the schema output, dead-letters what it refused, or gives the entry back when the consumer stopped meanwhile. */
+  private afterCheck(entry: ReadEntry, checked: Checked<T>, isStopped: () => boolean): void {
+    if (isStopped()) {
+      this.held.delete(entry.id);
+      this.giveBack([entry.id]);
+      this.events.roomFreed();
+    } else if (checked.valid) {
+      this.deliver(entry, checked.value);
+    } else {
+      void this.moveToDeadLetters(entry.id, { reason: 'invalid', error: describeIssues(checked.issues), deliveryCount: entry.deliveryCount });
+    }
+  }
+
+  private deliver(entry: ReadEntry, value: T): void {
+    const { stream } = this.target;
+    this.held.set(entry.id, this.options.scheduler.now());
+    const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
+    if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
+    const { tracing } = this.ctx;
+    if (tracing) {
+      tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, (endSpan) => this.events.emit(createDelivery(init, endSpan ? tracedSettler(this, endSpan) : this)));
+    } else {
+      this.events.emit(createDelivery(init, this));
     }
   }
 

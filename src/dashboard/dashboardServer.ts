@@ -7,6 +7,7 @@ import type { SseConnection } from '../http/SseChannel';
 import { serveSse } from '../http/serveSse';
 import type { EventService } from '../service/EventService';
 import { findStreams } from '../transport/redis/findStreams';
+import { readByTools } from '../codec/displayCodec';
 import { overview$ } from './overview';
 import type { DashboardConfig } from './protocol';
 import { redrive, sendError, serveDeadLetters, serveTail, type StreamRouteContext } from './streamRoutes';
@@ -73,9 +74,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (path === '/api/overview') return track(serveSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
     if (!route) return sendError(response, 404, 'not found');
     const name = decodeURIComponent(route[1] as string);
-    const stream = (await findStreams(options.redis, options.prefix, { name })).find((found) => found.stream.name === name)?.stream;
-    if (!stream) return sendError(response, 404, `no stream ${name} under the prefix`);
-    return serveStreamRoute(request, response, context, stream, route[2] as string, track);
+    const found = (await findStreams(options.redis, options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;
+    if (!found) return sendError(response, 404, `no stream ${name} under the prefix`);
+    return serveStreamRoute(request, response, context, readByTools(found), route[2] as string, track);
   };
 
   const server = createServer((request, response) => {

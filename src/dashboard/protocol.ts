@@ -2,7 +2,7 @@
  * What the dashboard's server and its page exchange (types only: the page imports them too).
  *
  * - `GET /api/overview`: SSE, `event: overview`, JSON data {@link Overview}, about once per poll.
- * - `GET /api/streams/<name>/tail`: SSE, `event: entry`, superjson data (the entry's value), `id:` the entry id; resumable with `Last-Event-ID`.
+ * - `GET /api/streams/<name>/tail`: SSE, `event: entry`, superjson data (the entry's value, read as superjson, else plain JSON, else its raw text), `id:` the entry id; resumable with `Last-Event-ID`.
  * - `GET /api/streams/<name>/dead-letters`: superjson {@link DeadLetterList}.
  * - `POST /api/streams/<name>/redrive` with JSON {@link RedriveRequest}: JSON {@link RedriveResult}, or 403 {@link ErrorBody} when read-only.
  */

@@ -40,7 +40,8 @@ export function sendError(response: ServerResponse, status: number, error: strin
 
 /**
  * `GET …/tail`: the stream as SSE (`event: entry`, superjson values), resumable with `Last-Event-ID`;
- * without it, from the last {@link TAIL_BACKLOG} entries on.
+ * without it, from the last {@link TAIL_BACKLOG} entries on. The dashboard cannot know a stream's
+ * codec: `stream` reads values as superjson, else plain JSON, else as their raw text (a string).
  */
 export async function serveTail(request: IncomingMessage, response: ServerResponse, context: StreamRouteContext, stream: EventStream<unknown>): Promise<SseConnection> {
   if (request.headers['last-event-id'] === undefined) {
@@ -48,7 +49,7 @@ export async function serveTail(request: IncomingMessage, response: ServerRespon
     // resume after the entry before the backlog: serveEventStream reads the header like a browser's
     if (recent.length > TAIL_BACKLOG) request.headers['last-event-id'] = recent[TAIL_BACKLOG]?.[0];
   }
-  return serveEventStream(request, response, context.service, stream, { from: 'start', event: () => 'entry', scheduler: context.scheduler, onError: context.onError });
+  return serveEventStream(request, response, context.service, stream, { from: 'start', event: () => 'entry', encoding: 'superjson', scheduler: context.scheduler, onError: context.onError });
 }
 
 /** `GET …/dead-letters`: the oldest {@link DEAD_LETTER_LIMIT} dead letters, superjson. */

@@ -1,3 +1,4 @@
+import type { StreamCodec } from '../codec/codecs';
 import { decodeEntry, KEY_FIELD, type EntryFields } from '../codec/entryCodec';
 import { idTime } from '../internal/streamId';
 import type { StoredEntry } from '../transport/StreamTransport';
@@ -5,10 +6,11 @@ import { originalFields } from './deadLetterFields';
 
 /**
  * Why an event was dead-lettered: delivered `maxDeliveries` times without an ack, impossible to
- * decode, a value field larger than `maxMessageBytes` (not decoded), or rejected by its handler
- * (`delivery.deadLetter(reason)`, `ackAfter`'s `deadLetterIf`).
+ * decode, a value field larger than `maxMessageBytes` (not decoded), refused by the stream's schema
+ * (`invalid`, the issues as its error), or rejected by its handler (`delivery.deadLetter(reason)`,
+ * `ackAfter`'s `deadLetterIf`).
  */
-export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large' | 'rejected';
+export type DeadLetterReason = 'max-deliveries' | 'decode' | 'too-large' | 'invalid' | 'rejected';
 
 /** An event in a stream's dead-letter stream (one per partition, at `deadLetterKeyOf(key)`: `<prefix><stream>:{<prefix><stream>}:dlq` unpartitioned). */
 export interface DeadLetter<T> {
@@ -19,13 +21,13 @@ export interface DeadLetter<T> {
   /** The group that gave up on it. */
   readonly group: string;
   readonly reason: DeadLetterReason;
-  /** The last handler error, what made decoding fail, or the handler's reason for rejecting it. */
+  /** The last handler error, what made decoding fail, the schema's issues (`path: message; ...`), or the handler's reason for rejecting it. */
   readonly error: string;
   /** Deliveries to the group before it was moved. */
   readonly deliveryCount: number;
   /** The partition key, if the entry had one. */
   readonly key: string | undefined;
-  /** The decoded value, or undefined when it cannot be decoded or was dead-lettered as `too-large` (never decoded). */
+  /** The decoded value (as stored: for `invalid`, what the schema refused), or undefined when it cannot be decoded or was dead-lettered as `too-large` (never decoded). */
   readonly value: T | undefined;
   /** When it was moved to the dead-letter stream. */
   readonly deadLetteredAt: Date;
@@ -33,14 +35,14 @@ export interface DeadLetter<T> {
   readonly fields: EntryFields;
 }
 
-/** Reads a dead-letter entry. */
-export function toDeadLetter<T>(streamName: string, entry: StoredEntry): DeadLetter<T> {
+/** Reads a dead-letter entry, decoding its value with the stream's `codec`. */
+export function toDeadLetter<T>(streamName: string, entry: StoredEntry, codec: StreamCodec<T> = 'superjson'): DeadLetter<T> {
   const fields = originalFields(entry.fields);
   const sourceId = entry.fields.sid ?? '';
   const reason = (entry.fields.reason ?? 'decode') as DeadLetterReason;
   let value: T | undefined;
   try {
-    value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields).value;
+    value = reason === 'too-large' ? undefined : decodeEntry<T>(streamName, sourceId, fields, codec).value;
   } catch {
     value = undefined;
   }

@@ -1,3 +1,4 @@
+import type { StreamCodec } from '../codec/codecs';
 import { assertInteger, assertName } from '../internal/validate';
 import type { StreamAdmin } from '../transport/StreamTransport';
 import { deadLetterKeyOf } from '../partitions/streamLayout';
@@ -20,14 +21,14 @@ export interface RedriveOptions {
 }
 
 /** Reads a stream's dead letters (from the dead-letter stream of each partition), oldest first. */
-export async function listDeadLetters<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number): Promise<DeadLetter<T>[]> {
-  return (await listWithKeys<T>(transport, streamName, deadLetterKeys, limit)).map(({ letter }) => letter);
+export async function listDeadLetters<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<DeadLetter<T>[]> {
+  return (await listWithKeys<T>(transport, streamName, deadLetterKeys, limit, codec)).map(({ letter }) => letter);
 }
 
-async function listWithKeys<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number): Promise<{ letter: DeadLetter<T>; partition: number }[]> {
+async function listWithKeys<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<{ letter: DeadLetter<T>; partition: number }[]> {
   assertInteger(limit, 'deadLetters option limit', 1);
   const perPartition = await Promise.all(deadLetterKeys.map((key) => transport.readDeadLetters(key, limit)));
-  const all = perPartition.flatMap((entries, partition) => entries.map((entry) => ({ letter: toDeadLetter<T>(streamName, entry), partition })));
+  const all = perPartition.flatMap((entries, partition) => entries.map((entry) => ({ letter: toDeadLetter<T>(streamName, entry, codec), partition })));
   if (deadLetterKeys.length > 1) all.sort((a, b) => compareIds(a.letter.id, b.letter.id));
   return all.slice(0, limit);
 }

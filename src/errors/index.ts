@@ -6,3 +6,4 @@ export { ServiceClosedError } from './ServiceClosedError';
 export { TransportError } from './TransportError';
 export { TimeoutError } from './TimeoutError';
 export { ReplicationTimeoutError } from './ReplicationTimeoutError';
+export { ValidationError, type ValidationPhase } from './ValidationError';

@@ -18,7 +18,9 @@
  *   events.addEventListener('progress', (message) => show(decodeEventData(message.data)));
  * </script>
  * ```
- * In an ES module, append `export { decodeEventData };`.
+ * In an ES module, append `export { decodeEventData };`. Data sent as `encoding: 'json'` (the
+ * default of `serveEventStream`/`eventStreamResponse` for a stream with `codec: 'json'`) is plain
+ * JSON: read it with `JSON.parse(message.data)`, not with this decoder.
  */
 export const SSE_DECODER_SOURCE = String.raw`function decodeEventData(text) {
   'use strict';

@@ -8,8 +8,12 @@ import { assertSinglePartition } from '../service/assertDefinition';
 import { SseChannel } from './SseChannel';
 import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
 import type { SseSink } from './SseSink';
+import type { SseEncoding } from './sseFrames';
 
-/** How an event stream is served over SSE: {@link SseConfig} (without `id`: it is the entry id; the data is the entry's value) and where reading starts and how. */
+/**
+ * How an event stream is served over SSE: {@link SseConfig} (without `id`: it is the entry id; the data is the entry's value) and where reading starts and how.
+ * Without `encoding`, the data follows the stream's codec: superjson text, plain JSON for `codec: 'json'`, or what a custom codec's `encode` writes.
+ */
 export interface EventStreamSseConfig<T> extends Omit<SseConfig<StreamEntry<T>>, 'id'> {
   /** Where a browser without `Last-Event-ID` starts: only entries added from now on (`'new'`, default), or the first entry (`'start'`). */
   readonly from?: 'start' | 'new';
@@ -34,13 +38,19 @@ export function openEventStream<T>(openSink: () => SseSink, stream: EventStream<
   assertSinglePartition(stream, method);
   if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new RangeError(`rx-redis-events: pageSize must be an integer from 1 to 10000, got ${String(pageSize)}`);
   if (!Number.isSafeInteger(pollMs) || pollMs < 1) throw new RangeError(`rx-redis-events: pollMs must be an integer ≥ 1, got ${String(pollMs)}`);
-  const resolved = sseConfigWithDefaults<StreamEntry<T>>({ ...sse, maxBufferedEvents: Math.max(pageSize, sse.maxBufferedEvents ?? 0) });
+  const resolved = sseConfigWithDefaults<StreamEntry<T>>({ ...sse, encoding: sse.encoding ?? encodingOf(stream), maxBufferedEvents: Math.max(pageSize, sse.maxBufferedEvents ?? 0) });
   const channel = new SseChannel(openSink(), resolved);
   const send = (entry: StreamEntry<T>) => ({ id: entry.id, event: resolved.event?.(entry), value: entry.value });
   return {
     channel,
     start: (service, lastEventId) => void pump(channel, service, stream, { lastEventId, start, filter, send, pageSize, pollMs, scheduler: resolved.scheduler, report: resolved.onError }),
   };
+}
+
+/** The data encoding that follows the stream's codec: superjson, plain JSON, or the text of its own `encode`. */
+function encodingOf<T>(stream: EventStream<T>): SseEncoding {
+  const { codec = 'superjson' } = stream;
+  return typeof codec === 'string' ? codec : (value) => codec.encode(value as T);
 }
 
 /** A `Last-Event-ID` header's value, when it is an entry id (anything else is ignored). */

@@ -1,4 +1,5 @@
 import type { Delivery } from '../consumer/Delivery';
+import type { DeliveryGate } from '../consumer/DeliveryGate';
 
 /**
  * Hands out deliveries so that events with the same key are handled one at a time, in the order
@@ -7,7 +8,7 @@ import type { Delivery } from '../consumer/Delivery';
  * (dead-lettered, taken over). A nacked delivery keeps its key busy until it comes back and is
  * acked, so nothing of that key overtakes it. Deliveries without a key pass at once.
  */
-export class KeyGate<T> {
+export class KeyGate<T> implements DeliveryGate<T> {
   /** Key → id of the delivery being handled. */
   private readonly busy = new Map<string, string>();
   /** Id being handled → its key. */

@@ -7,6 +7,7 @@ import type { Delivery } from '../consumer/Delivery';
 import type { EventStream } from '../definitions/eventStream';
 import { leaseKeyOf } from '../partitions/streamLayout';
 import { requireCapability, type PartitionLeases } from '../transport/StreamTransport';
+import { KeyGate } from './KeyGate';
 
 /** Heartbeats (membership and lease renewals) per lease time: a live owner renews several times before its lease could run out. */
 const BEATS_PER_LEASE = 4;
@@ -106,7 +107,12 @@ export class OrderedConsumer<T> implements ConsumerRun {
 
   private take(key: string): void {
     if (this.stopped) return void this.leases.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
-    const loop = new ConsumerLoop<T>(this.ctx, { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer }, this.options, this.subscriber);
+    const target = { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer };
+    const loop = new ConsumerLoop<T>(this.ctx, target, this.options, this.subscriber, {
+      gate: new KeyGate<T>((delivery) => this.subscriber.next(delivery)),
+      // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
+      initialClaim: (claims) => claims.begin(0),
+    });
     this.owned.set(key, loop);
     loop.start();
   }

@@ -1,25 +1,17 @@
-import { asapScheduler, firstValueFrom, forkJoin, from, map, Observable, race, throwError, timer, type Subscriber, type Subscription } from 'rxjs';
+import { firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
-import { encodeEntry, encodeValue } from '../codec/entryCodec';
-import { AckCoalescer, type PendingAck } from '../consumer/AckCoalescer';
+import { encodeValue } from '../codec/entryCodec';
+import { ConsumerAcks } from '../consumer/ConsumerAcks';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
-import { ConsumerLoop } from '../consumer/ConsumerLoop';
-import type { ConsumerContext } from '../consumer/ConsumerContext';
 import type { Delivery } from '../consumer/Delivery';
-import type { EventConsumer } from '../consumer/EventConsumer';
+import type { EventConsumer } from '../operators/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
-import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
-import { OrderedConsumer } from '../ordering/OrderedConsumer';
-import type { ConsumerRun } from '../consumer/ConsumerRun';
-import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
+import { deadLetterKeyOf, partitionKeys } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
-import { TimeoutError } from '../errors/TimeoutError';
-import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
-import { timeoutAfter, withTimeout } from '../internal/withTimeout';
 import { Instrument } from '../instrumentation/Instrument';
 import { loadOpenTelemetry } from '../tracing/loadOpenTelemetry';
 import { Tracing } from '../tracing/Tracing';
@@ -34,15 +26,16 @@ import { describeStream } from '../describe/describeStream';
 import type { StreamDescription } from '../describe/StreamDescription';
 import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
-import { ConsumerNames } from './ConsumerNames';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
-import { ProducerSequences } from '../producer/ProducerSequences';
+import { ConsumeSubscriptions } from './ConsumeSubscriptions';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
-import { appendRequest } from '../producer/appendRequest';
+import { ProducePath } from '../producer/ProducePath';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
+import { outputsToWrite } from '../validation/validateCall';
+import { isPromiseLike } from '../validation/checkValue';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -73,22 +66,13 @@ export class EventService implements AsyncDisposable {
   readonly instrumentation$: Observable<InstrumentationEvent>;
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closing: Promise<void> | undefined;
-  private readonly acks: AckCoalescer;
+  private readonly acks: ConsumerAcks;
   private readonly hub: BroadcastHub;
-  private readonly loops = new Map<ConsumerRun, Subscriber<Delivery<unknown>>>();
-  /** Active consume subscriptions, for `health()`. */
-  private readonly subscriptions = new Map<ConsumerRun, { readonly stream: string; readonly consumer: string }>();
-  private readonly names: ConsumerNames;
-  /** The consumers this service joined groups with, by stream key: `close()` removes those that hold nothing. */
-  private readonly joined = new Map<string, Set<string>>();
-  private readonly context: ConsumerContext;
+  private readonly consumers: ConsumeSubscriptions;
   private readonly retention: RetentionTrimmer;
   private readonly instrument: Instrument;
-  private readonly roundRobins = new Map<string, { next: number }>();
-  /** This instance's idempotent producer. */
-  private readonly producers = new ProducerSequences();
-  /** Trace propagation, when `@opentelemetry/api` is installed. */
-  private readonly tracing: Tracing | undefined;
+  /** Writes what `produce` is given. */
+  private readonly producing: ProducePath;
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
@@ -99,11 +83,11 @@ export class EventService implements AsyncDisposable {
   ) {
     this.group = options.group;
     this.consumer = options.consumer;
-    this.names = new ConsumerNames(options.consumer);
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
     const openTelemetry = loadOpenTelemetry();
+    // trace propagation, when `@opentelemetry/api` is installed
     const servers = transports.streams.capabilities.servers;
-    this.tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
+    const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -112,21 +96,11 @@ export class EventService implements AsyncDisposable {
     transports.onConnectionChange?.((connection, state) => {
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
-    // asap, not options.scheduler: after the current synchronous work, which under TestScheduler.run is the
-    // same virtual frame, and outside it a microtask, so an ack made after the flush (an async handler's) still goes out
-    this.acks = new AckCoalescer(transports.streams, this.report, asapScheduler);
+    this.acks = new ConsumerAcks(transports.streams, options.group, this.report, () => this.state === 'closed');
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
-    this.context = {
-      transport: transports.streams,
-      ack: (key, id) => this.ack(key, id),
-      deadLetterKey: deadLetterKeyOf,
-      group: options.group,
-      report: this.report,
-      instrument,
-      tracing: this.tracing,
-      consumerExpiryMs: options.consumerExpiryMs,
-    };
+    this.producing = new ProducePath(options, { transport: transports.streams, tracing, instrument, retention: this.retention });
+    this.consumers = new ConsumeSubscriptions(options, { transport: transports.streams, acks: this.acks, report: this.report, instrument, tracing });
   }
 
   /**
@@ -145,30 +119,7 @@ export class EventService implements AsyncDisposable {
     if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
-      const name = this.names.take(stream.name);
-      const keys = this.keysOf(stream);
-      for (const key of keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
-      // every partition is read by a loop of its own; they share the window
-      const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
-      const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
-        ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.group), perPartition, subscriber)]
-        : keys.map((key, partition) => new ConsumerLoop<T>(this.context, { stream, key, partition, consumer: name.name }, perPartition, subscriber));
-      for (const loop of loops) {
-        this.loops.set(loop, subscriber);
-        this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
-        loop.start();
-      }
-      return () => {
-        for (const loop of loops) {
-          this.subscriptions.delete(loop);
-          loop.stop();
-        }
-        // Deliveries already emitted may still be in a handler: close() waits for them too.
-        void Promise.all(loops.map((loop) => loop.whenSettled())).then(() => {
-          for (const loop of loops) this.loops.delete(loop);
-          name.release();
-        });
-      };
+      return this.consumers.start(stream, resolved, subscriber);
     });
     return untilAborted(deliveries, options.signal);
   }
@@ -194,8 +145,11 @@ export class EventService implements AsyncDisposable {
   }
 
   /**
-   * Appends the events in order; resolves with their entry ids once the broker has them all. Nothing
-   * is written if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
+   * Appends the events in order; resolves with their entry ids once the broker has them all. With a
+   * schema (`eventStream`'s `schema` option) every event is validated first and the schema's output is
+   * written (its transforms and defaults applied); an invalid event rejects the call with a
+   * `ValidationError` (its index in the call and the issues) and nothing of the call is written. Nothing
+   * is written either if any event cannot be encoded (`EncodeError`, also for an idempotency key selector
    * that throws or returns a non-string) or encodes to more than `maxMessageBytes`
    * (`MessageTooLargeError`): every event of the call is encoded and checked before the first is
    * written. Rejects with a retriable `TimeoutError` when the broker does not answer within
@@ -213,11 +167,13 @@ export class EventService implements AsyncDisposable {
    * `idempotency` option); an event whose key was produced within the window is
    * not appended and its original id is answered in its place.
    */
-  async produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]> {
+  async produce<T>(stream: EventStream<T>, ...events: NoInfer<T>[]): Promise<string[]> {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events));
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.producing.write(stream, values, idempotencyKeysOf(stream, values));
   }
 
   /** `produce` with idempotency keys given by the caller (`forwardTo`); the stream's own selector wins. @internal */
@@ -225,35 +181,9 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('produce');
     assertDefinition(stream, 'eventStream', 'produce');
     if (events.length === 0) return [];
-    return this.write(stream, events, idempotencyKeysOf(stream, events) ?? given);
-  }
-
-  private async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
-    const encoded = events.map((event) => encodeEntry(stream, event, this.options.maxMessageBytes));
-    const keys = this.keysOf(stream);
-    const trace = this.tracing?.startProduce(stream.name, keys, events.length);
-    const entries = trace && Object.keys(trace.fields).length > 0 ? encoded.map((fields) => ({ ...fields, ...trace.fields })) : encoded;
-    const { produceTimeoutMs, scheduler } = this.options;
-    const { streams } = this.transports;
-    const request = (key: string, positions?: readonly number[]) => appendRequest(this.producers.of(key), key, idempotency, positions);
-    // several partitions: one append per partition the call touches, sent together
-    const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream), idempotency?.keys);
-    const appended = batches
-      ? forkJoin(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).pipe(map((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length)))
-      : streams.append(keys[0] as string, entries, request(keys[0] as string));
-    let ids: string[];
-    try {
-      // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
-      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs))));
-      if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
-    } catch (error) {
-      trace?.end(error);
-      throw error;
-    }
-    trace?.end();
-    if (this.instrument.on) this.instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
-    for (const key of batches ? batches.map((batch) => batch.key) : keys) this.retention.afterProduce(stream as EventStream<unknown>, key);
-    return ids;
+    const checked = outputsToWrite(stream, events);
+    const values = isPromiseLike(checked) ? await checked : checked;
+    return this.producing.write(stream, values, idempotencyKeysOf(stream, values) ?? given);
   }
 
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
@@ -268,7 +198,7 @@ export class EventService implements AsyncDisposable {
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    return listDeadLetters<T>(this.admin('deadLetters'), stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000);
+    return listDeadLetters<T>(this.admin('deadLetters'), stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000, stream.codec);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
@@ -287,7 +217,7 @@ export class EventService implements AsyncDisposable {
   async describe<T>(stream: EventStream<T>): Promise<StreamDescription> {
     this.assertOpen('describe');
     assertDefinition(stream, 'eventStream', 'describe');
-    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: this.context.deadLetterKey(key) }));
+    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: deadLetterKeyOf(key) }));
     return describeStream(this.admin('describe'), stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
   }
 
@@ -301,7 +231,7 @@ export class EventService implements AsyncDisposable {
   async health(): Promise<ServiceHealth> {
     this.assertOpen('health');
     const warnings = await checkServer(this.transports.streams, this.options.produceTimeoutMs, this.options.scheduler);
-    const consumers = [...this.subscriptions].map(([loop, { stream, consumer }]) => ({ stream, consumer, inFlight: loop.inFlightCount }));
+    const consumers = this.consumers.active();
     const listeners = this.hub.activeChannels().map((channel) => ({ channel }));
     return { connection: this.transports.streams.connectionState(), consumers, listeners, warnings };
   }
@@ -352,11 +282,17 @@ export class EventService implements AsyncDisposable {
     return this.hub.listening(broadcast);
   }
 
-  /** Publishes a message to every live listener of the broadcast stream, in every service; a message over `maxMessageBytes` is refused with `MessageTooLargeError`. */
-  async broadcast<T>(broadcast: BroadcastStream<T>, message: T): Promise<void> {
+  /**
+   * Publishes a message to every live listener of the broadcast stream, in every service; a message
+   * over `maxMessageBytes` is refused with `MessageTooLargeError`. With a schema, the message is
+   * validated first (a `ValidationError` otherwise, nothing published) and its output is published.
+   */
+  async broadcast<T>(broadcast: BroadcastStream<T>, message: NoInfer<T>): Promise<void> {
     this.assertOpen('broadcast');
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
-    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, message, this.options.maxMessageBytes));
+    const checked = outputsToWrite(broadcast, [message], 'broadcast');
+    const [value] = isPromiseLike(checked) ? await checked : checked;
+    await this.transports.pubsub.publish(this.options.prefix + broadcast.name, encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
   }
 
   /**
@@ -378,65 +314,24 @@ export class EventService implements AsyncDisposable {
 
   private async shutDown(): Promise<void> {
     this.state = 'closing';
-    const loops = [...this.loops];
-    for (const [loop] of loops) loop.stop();
+    this.consumers.stop();
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
-    const settled = from(Promise.all(loops.map(([loop]) => loop.whenSettled())));
+    const settled = from(this.consumers.whenSettled());
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    for (const [loop] of loops) loop.abandon(); // deliveries not settled in time go idle and are taken over
+    this.consumers.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
     await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    await firstValueFrom(race(from(this.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
-    for (const [, subscriber] of loops) subscriber.complete();
+    this.consumers.complete();
     this.instrument.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
-  }
-
-  /** Removes this service's consumers that hold nothing from their groups (one that still holds entries stays, for a takeover). */
-  private async leaveGroups(): Promise<void> {
-    const { streams } = this.transports;
-    const hygiene = streams.capabilities.hygiene;
-    if (!hygiene) return; // a backend without it keeps its consumers
-    const left = [...this.joined].map(([key, consumers]) => firstValueFrom(hygiene.removeConsumers(key, this.group, [...consumers])));
-    for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') this.report(result.reason);
-  }
-
-  private ack(key: string, id: string): PendingAck {
-    if (this.state === 'closed') {
-      const error = new ServiceClosedError('ack', this.group);
-      this.report(error);
-      return { answered: throwError(() => error), done: Promise.reject(error) };
-    }
-    return this.acks.ack(key, this.group, id);
-  }
-
-  /**
-   * With `durability`: resolves once `WAIT` confirms that enough replicas of each master written to
-   * have the entries just appended to `keys`, and rejects with `ReplicationTimeoutError` otherwise.
-   */
-  private async replicated(stream: string, keys: readonly string[]): Promise<void> {
-    const { durability, produceTimeoutMs, scheduler } = this.options;
-    if (!durability) return;
-    const { replicas, timeoutMs } = durability;
-    // construction refuses durability without replicas (memory), so a transport without them counts 0
-    const confirming = this.transports.streams.capabilities.replicas?.confirmReplicas(keys, replicas, timeoutMs) ?? Promise.resolve(0);
-    // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
-    const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
-    if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */
   private keysOf(stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
     return partitionKeys(this.options.prefix, stream);
-  }
-
-  /** Where round robin over a stream's partitions continues, for events without a partition key. */
-  private roundRobin(stream: Pick<EventStream<unknown>, 'name'>): { next: number } {
-    let position = this.roundRobins.get(stream.name);
-    if (!position) this.roundRobins.set(stream.name, (position = { next: 0 }));
-    return position;
   }
 
   /** The backend's admin capability, which `method` cannot do without. */

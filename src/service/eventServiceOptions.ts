@@ -41,7 +41,7 @@ export interface EventServiceOptions {
    */
   readonly prefix?: string;
   /**
-   * Largest encoded event, in UTF-8 bytes of its superjson text (the entry's `v` field, or the
+   * Largest encoded event, in UTF-8 bytes of its text in the stream's codec (the entry's `v` field, or the
    * broadcast message). `produce` and `broadcast` reject a larger one with a `MessageTooLargeError`
    * and write nothing of the call (in a multi-value `produce` or a `produceTo` batch, no value of it);
    * a consumer moves an entry whose value field is larger to the dead-letter stream with reason

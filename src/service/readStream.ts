@@ -48,7 +48,7 @@ export async function readStream<T>(transport: StreamAdmin, stream: EventStream<
   for (const entry of await transport.readAfter(key, after, count)) {
     next = entry.id;
     try {
-      const { value, key: partitionKey } = decodeEntry<T>(stream.name, entry.id, entry.fields);
+      const { value, key: partitionKey } = decodeEntry<T>(stream.name, entry.id, entry.fields, stream.codec);
       entries.push({ id: entry.id, value, key: partitionKey, producedAt: idTime(entry.id) });
     } catch (error) {
       report(error);

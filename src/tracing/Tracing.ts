@@ -1,7 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import { inspect } from 'node:util';
 import type { EntryFields } from '../codec/entryCodec';
-import type { DeliverySettler } from '../consumer/Delivery';
 import type { ServerAddress } from '../transport/StreamTransport';
 import type { OpenTelemetryApi } from './loadOpenTelemetry';
 
@@ -43,10 +42,10 @@ export class Tracing {
 
   /**
    * Runs `emit` (handing the delivery to the subscriber) inside a consumer span for the entry of
-   * `key`, so the handler's synchronous part and what it starts run in that span's context; the
-   * settler it hands over ends the span when the delivery is settled.
+   * `key`, so the handler's synchronous part and what it starts run in that span's context; `emit`
+   * gets what ends the span with the delivery's outcome (`undefined` when nothing records the span).
    */
-  deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, settler: DeliverySettler, emit: (settler: DeliverySettler) => void): void {
+  deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, emit: (endSpan: ((error?: unknown) => void) | undefined) => void): void {
     const { api } = this;
     const parent = fields.traceparent === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
     const producer = api.trace.getSpanContext(parent);
@@ -58,22 +57,8 @@ export class Tracing {
     };
     const span = api.trace.getTracer(TRACER_NAME).startSpan(`process ${stream}`, { kind: api.SpanKind.CONSUMER, attributes, links: producer ? [{ context: producer }] : [] }, parent);
     // no SDK records it and no trace to continue: nothing to end or to make active
-    if (!producer && !span.isRecording()) return emit(settler);
-    const traced: DeliverySettler = {
-      ack: (entryId, count) => {
-        this.end(span);
-        return settler.ack(entryId, count);
-      },
-      nack: (entryId, count, delayMs, error) => {
-        this.end(span, error ?? 'nacked');
-        return settler.nack(entryId, count, delayMs, error);
-      },
-      deadLetter: (entryId, count, reason) => {
-        this.end(span, reason ?? 'rejected');
-        return settler.deadLetter(entryId, count, reason);
-      },
-    };
-    api.context.with(api.trace.setSpan(parent, span), () => emit(traced));
+    if (!producer && !span.isRecording()) return emit(undefined);
+    api.context.with(api.trace.setSpan(parent, span), () => emit((error) => this.end(span, error)));
   }
 
   /** The attributes of every span: the operation, the stream and, on Redis, the server when all `keys` are on one. */

@@ -1,6 +1,7 @@
 import { broadcastStream, createEventService, eventStream, type InstrumentationEvent } from 'rx-redis-events';
-import { uniqueName, waitFor } from '../../conformance/helpers';
+import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
+import { eventually } from '../../support/eventually';
 
 describe('redis transport - connection events', () => {
   const redis = useRedisServer();
@@ -16,7 +17,7 @@ describe('redis transport - connection events', () => {
     const listening = service.listen(news).subscribe();
     await service.listening(news);
     await service.produce(stream, 1);
-    await waitFor('the first event', () => got.length === 1);
+    await eventually('the first event', () => got.length === 1);
 
     const admin = redis.admin;
     const adminId = String(await admin.client('ID'));
@@ -24,13 +25,13 @@ describe('redis transport - connection events', () => {
     expect(others).toHaveLength(3); // the service's command, reader and subscriber connections
     for (const id of others) await admin.client('KILL', 'ID', id);
 
-    await waitFor('three connections restored', () => events.filter((event) => event.type === 'connection.restored').length === 3, 10_000);
+    await eventually('three connections restored', () => events.filter((event) => event.type === 'connection.restored').length === 3, 10_000);
     const summary = events.map((event) => `${event.type} ${'connection' in event ? event.connection : ''}`);
     expect([...summary].sort()).toEqual(['connection.lost command', 'connection.lost reader', 'connection.lost subscriber', 'connection.restored command', 'connection.restored reader', 'connection.restored subscriber']);
     for (const role of ['command', 'reader', 'subscriber']) expect(summary.indexOf(`connection.lost ${role}`)).toBeLessThan(summary.indexOf(`connection.restored ${role}`));
 
     await service.produce(stream, 2);
-    await waitFor('the event after the outage', () => got.length === 2, 10_000);
+    await eventually('the event after the outage', () => got.length === 2, 10_000);
     expect(got).toEqual([1, 2]);
     subscription.unsubscribe();
     listening.unsubscribe();

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
-import { autoAck, createEventService, eventStream } from '../../../src';
-import { collect, uniqueName, waitFor } from '../../conformance/helpers';
+import { autoAck, broadcastStream, createEventService, eventStream } from '../../../src';
+import { collect, uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
+import { eventually } from '../../support/eventually';
 
 /** Redis-only behaviour: connections per reader, and clients passed in by the user. */
 describe('redis transport - connections', () => {
@@ -14,11 +15,46 @@ describe('redis transport - connections', () => {
     await service.produce(stream, 1);
     const base = await clients();
     const subscriptions = [1, 2, 3].map(() => service.consume(stream, { from: 'start' }).pipe(autoAck()).subscribe());
-    await waitFor('three reader connections', async () => (await clients()) === base + 3);
+    await eventually('three reader connections', async () => (await clients()) === base + 3);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
-    await waitFor('reader connections released', async () => (await clients()) === base);
+    await eventually('reader connections released', async () => (await clients()) === base);
     await service.close();
     expect(await clients()).toBe(1);
+  });
+
+  it('redis transport - a service consuming 3 streams, one of 16 partitions, holds 2 connections: commands and one blocking reader over all 18 keys', async () => {
+    const prefix = uniqueName('p') + ':';
+    const streams = [eventStream<number>(uniqueName('a')), eventStream<number>(uniqueName('b')), eventStream<number>(uniqueName('c'), { partitions: 16 })];
+    const producer = createEventService({ group: 'producer', redis: redis.server.url, prefix });
+    await producer.health(); // the producer's connection is up before counting
+    const base = await clients();
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix });
+    try {
+      const seen = new Map<string, number[]>();
+      const subscriptions = streams.map((stream) =>
+        service
+          .consume(stream, { from: 'start' })
+          .pipe(autoAck())
+          .subscribe((delivery) => seen.set(stream.name, [...(seen.get(stream.name) ?? []), delivery.value])),
+      );
+      const values = Array.from({ length: 32 }, (_, index) => index);
+      for (const stream of streams) await producer.produce(stream, ...values);
+      await eventually('every event of the 3 streams', () => streams.every((stream) => seen.get(stream.name)?.length === values.length));
+      for (const stream of streams) expect([...(seen.get(stream.name) ?? [])].sort((a, b) => a - b)).toEqual(values);
+      expect((await clients()) - base).toBe(2);
+      const blocked = String(await redis.admin.client('LIST')).split('\n').filter((line: string) => / cmd=xreadgroup\b/.test(line));
+      expect(blocked).toHaveLength(1);
+      // a listener adds the one pub/sub connection
+      const listening = service.listen(broadcastStream<number>(uniqueName('live'))).subscribe();
+      await eventually('the subscriber connection', async () => (await clients()) - base === 3);
+      listening.unsubscribe();
+      subscriptions.forEach((subscription) => subscription.unsubscribe());
+      await service.close();
+      expect((await clients()) - base).toBe(0);
+    } finally {
+      await service.close();
+      await producer.close();
+    }
   });
 
   it('redis transport - a blocked read is interrupted at once when a nack comes due, not after blockMs', async () => {
@@ -31,7 +67,7 @@ describe('redis transport - connections', () => {
       if (d.deliveryCount === 1) void d.nack({ delayMs: 100 });
       else void d.ack();
     });
-    await waitFor('redelivery', () => seen.length === 2, 5000);
+    await eventually('redelivery', () => seen.length === 2, 5000);
     expect(seen.map((s) => s.count)).toEqual([1, 2]);
     expect((seen[1]?.at ?? 0) - (seen[0]?.at ?? 0)).toBeLessThan(2000);
     subscription.unsubscribe();

@@ -1,6 +1,7 @@
 import { autoAck, createEventService, eventStream, isRetriable, TimeoutError } from 'rx-redis-events';
-import { sleep, uniqueName, waitFor } from '../../conformance/helpers';
+import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
+import { eventually, sleep } from '../../support/eventually';
 
 describe('redis transport - outages', () => {
   const redis = useRedisServer();
@@ -33,11 +34,11 @@ describe('redis transport - outages', () => {
     const subscription = service.consume(stream).pipe(autoAck()).subscribe((d) => got.push(d.value));
     await sleep(100);
     await service.produce(stream, 1);
-    await waitFor('first event', () => got.length === 1);
+    await eventually('first event', () => got.length === 1);
     await vanish(prefix + stream.name);
     await sleep(300);
     await service.produce(stream, 2, 3);
-    await waitFor('events after the stream vanished', () => got.length === 3, 5000);
+    await eventually('events after the stream vanished', () => got.length === 3, 5000);
     expect(got).toEqual([1, 2, 3]);
     subscription.unsubscribe();
     await service.close();

@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import { createEventService } from '../../service/createEventService';
 import type { EventService } from '../../service/EventService';
+import { readByTools } from '../../codec/displayCodec';
 import { eventStream, type EventStream } from '../../definitions/eventStream';
 import type { DiscoveredStream } from '../../partitions/discoverStreams';
 import { findStreams } from '../../transport/redis/findStreams';
@@ -48,7 +49,7 @@ export class StreamNotFound extends Error {
 export async function existingStream(redis: Redis | Cluster, prefix: string, name: string): Promise<DiscoveredStream> {
   const [found] = await findStreams(redis, prefix, { name });
   if (!found) throw new StreamNotFound(name, prefix);
-  return found;
+  return { ...found, stream: readByTools(found.stream) };
 }
 
 /** The definition of a stream named on the command line; an invalid name is a usage error. */

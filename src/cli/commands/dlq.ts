@@ -90,7 +90,7 @@ export const dlq: Command = async ({ args, env, io, interrupted }) => {
 async function readOne(redis: Redis | Cluster, prefix: string, stream: EventStream<unknown>, id: string): Promise<DeadLetter<unknown> | undefined> {
   const replies = await Promise.all(partitionKeys(prefix, stream).map((key) => redis.xrange(deadLetterKeyOf(key), id, id, 'COUNT', 1)));
   const entry = replies.flatMap((reply) => toStoredEntries(reply))[0];
-  return entry && toDeadLetter<unknown>(stream.name, entry);
+  return entry && toDeadLetter<unknown>(stream.name, entry, stream.codec);
 }
 
 async function redriveChunks(redrive: (stream: EventStream<unknown>, options: { ids: string[] }) => Promise<string[]>, stream: EventStream<unknown>, chosen: readonly DeadLetter<unknown>[], progress: Progress): Promise<string[]> {

@@ -1,8 +1,10 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { inspect } from 'node:util';
-import { decodeEntry, type EntryFields } from '../../codec/entryCodec';
-import type { EventStream } from '../../definitions/eventStream';
+import { displayValue } from '../../codec/displayCodec';
+import { VALUE_FIELD } from '../../codec/entryCodec';
+import type { Codec } from '../../codec/codecs';
+import { eventStream, type EventStream } from '../../definitions/eventStream';
 import type { EventService } from '../../service/EventService';
 import { idTime } from '../../internal/streamId';
 import { partitionKeys } from '../../partitions/streamLayout';
@@ -15,7 +17,9 @@ export const TAIL_USAGE = `Usage: rx-redis-events tail <stream> [--from start|ne
 
 Prints the stream's events as they arrive, decoded: one line each (id, key, value), or with --json
 one JSON document per line ({ id, key, producedAt, value }). Runs until interrupted (Ctrl-C), or
-until --count events were printed.
+until --count events were printed. tail cannot know a stream's codec: a value is decoded as superjson
+(the default codec), else as plain JSON (codec 'json'), else shown as its raw text (a custom codec:
+<text: ...>, or "text" instead of "value" with --json).
   --from start|new|<id>  where to begin (default new): the first entry, only entries added from now
                          on, or the entries after <id>
   --group <g>            consume as group <g> (created at --from if it does not exist) and ack each
@@ -26,8 +30,15 @@ the prefix is an error (exit 1).`;
 
 const OPTIONS = { from: { type: 'string' }, group: { type: 'string' }, count: { type: 'string' } } as const;
 
-/** One event to print: decoded already (consumed), or its stored fields (read). */
-type Printed = { readonly id: string; readonly key: string | undefined } & ({ readonly value: unknown } | { readonly fields: EntryFields });
+/** One event to print: its value field as stored (undefined when the entry has none). */
+interface Printed {
+  readonly id: string;
+  readonly key: string | undefined;
+  readonly raw: string | undefined;
+}
+
+/** Hands the value field to tail as it is stored: tail decodes it as {@link displayValue} does, whatever the codec was. */
+const STORED_TEXT: Codec<string> = { encode: (text) => text, decode: (text) => text };
 
 /** `tail <stream>`: prints events as they arrive. */
 export const tail: Command = async ({ args, env, io, interrupted }) => {
@@ -45,7 +56,7 @@ export const tail: Command = async ({ args, env, io, interrupted }) => {
     io,
     async (redis, { prefix }, service) => {
       const { stream } = await existingStream(redis, prefix, name);
-      const print = printer(stream, io, values.json === true, escapesOn(io.out, env));
+      const print = printer(io, values.json === true, escapesOn(io.out, env));
       const keys = partitionKeys(prefix, stream);
       if (group === undefined) return readOnly(redis, keys, from, count, print, interrupted);
       io.err.write(`tail: consuming as group ${JSON.stringify(group)} (consumer tail#1): each event printed is acked for that group\n`);
@@ -100,7 +111,7 @@ async function readLoop(connection: Redis, keys: readonly string[], last: string
     for (const [key, entries] of (reply ?? []) as [string, unknown][]) {
       for (const entry of toStoredEntries(entries)) {
         if (budget.left <= 0 || budget.stopped) return;
-        print({ id: entry.id, key: entry.fields.k, fields: entry.fields });
+        print({ id: entry.id, key: entry.fields.k, raw: entry.fields[VALUE_FIELD] });
         last[keys.indexOf(key)] = entry.id;
         budget.left--;
       }
@@ -121,10 +132,11 @@ function consumeAs(service: EventService, stream: EventStream<unknown>, from: 's
   return new Promise<void>((resolve, reject) => {
     let printed = 0;
     // never hold more than will be printed: what is read is printed and acked
-    const subscription = service.consume(stream, { from, maxInFlight: Math.min(count, 1000) }).subscribe({
+    const stored = eventStream<string>(stream.name, { partitions: stream.partitions, codec: STORED_TEXT });
+    const subscription = service.consume(stored, { from, maxInFlight: Math.min(count, 1000) }).subscribe({
       next: (delivery) => {
         if (printed >= count) return;
-        print({ id: delivery.id, key: delivery.key, value: delivery.value });
+        print({ id: delivery.id, key: delivery.key, raw: delivery.value });
         void delivery.ack();
         if (++printed >= count) done();
       },
@@ -144,21 +156,19 @@ async function createGroupAt(redis: Redis | Cluster, key: string, group: string,
   }
 }
 
-/** Writes one event: `id  key  value` (the value as util.inspect shows it), or a JSON line. */
-function printer(stream: EventStream<unknown>, io: Output, asJson: boolean, colors: boolean): (event: Printed) => void {
+/** Writes one event: `id  key  value` (the value as util.inspect shows it; text no codec reads as `<text: …>`), or a JSON line. */
+function printer(io: Output, asJson: boolean, colors: boolean): (event: Printed) => void {
+  const inspected = (value: unknown) => inspect(value, { depth: null, breakLength: Infinity, colors });
   return (event) => {
-    let value: unknown;
-    let error: string | undefined;
-    try {
-      value = 'value' in event ? event.value : decodeEntry(stream.name, event.id, event.fields).value;
-    } catch (decodeError) {
-      error = decodeError instanceof Error ? decodeError.message : String(decodeError);
-    }
+    const shown = event.raw === undefined ? undefined : displayValue('', event.id, event.raw);
     if (asJson) {
-      io.out.write(`${json({ id: event.id, key: event.key, producedAt: idTime(event.id).toISOString(), ...(error === undefined ? { value } : { error }) })}\n`);
+      const body = shown === undefined ? { error: MISSING } : 'value' in shown ? { value: shown.value } : { text: shown.text };
+      io.out.write(`${json({ id: event.id, key: event.key, producedAt: idTime(event.id).toISOString(), ...body })}\n`);
     } else {
-      const shown = error === undefined ? inspect(value, { depth: null, breakLength: Infinity, colors }) : `<not decodable: ${error}>`;
-      io.out.write(`${event.id}  ${event.key ?? '-'}  ${shown}\n`);
+      const text = shown === undefined ? `<not decodable: ${MISSING}>` : 'value' in shown ? inspected(shown.value) : `<text: ${inspected(shown.text)}>`;
+      io.out.write(`${event.id}  ${event.key ?? '-'}  ${text}\n`);
     }
   };
 }
+
+const MISSING = `field "${VALUE_FIELD}" is missing`;

@@ -12,6 +12,7 @@ import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
 import { RedisStreamReader } from './RedisStreamReader';
+import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import { describeRedisStream } from './describeRedisStream';
@@ -20,16 +21,19 @@ import { connectionState, readServerWarnings } from './redisHealth';
 import { ReplicaWaits } from './replicaWaits';
 import { serverAddressOf } from './serverAddress';
 
+/** How long entries a reader read but nobody asked for again count as idle (below the clock's value, which XCLAIM requires). */
+const HANDED_BACK_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
+
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
 
 /**
  * {@link StreamTransport} over Redis Streams, with every capability: `XADD`, `XACK`, `XCLAIM` and the
- * scripts on one command connection, blocking `XREADGROUP`s on reader connections.
+ * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
  */
 export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
   readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this };
-  private readonly readers = new Set<StreamReader>();
+  private readonly readers: GroupReaders;
   private readonly replicaWaits = new ReplicaWaits();
 
   /**
@@ -39,7 +43,10 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   constructor(
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
-  ) {}
+  ) {
+    // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
+    this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
+  }
 
   serverOf(key: string): ServerAddress | undefined {
     return serverAddressOf(this.connections, key);
@@ -61,9 +68,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
-    const reader = new RedisStreamReader(this.connections, key, group, consumer, () => this.readers.delete(reader), this.scheduler);
-    this.readers.add(reader);
-    return reader;
+    return new RedisStreamReader(this.readers, key, group, consumer, this.scheduler);
   }
 
   ack(key: string, group: string, ids: readonly string[]): Observable<void> {
@@ -173,7 +178,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   async close(): Promise<void> {
-    for (const reader of [...this.readers]) reader.close();
+    this.readers.close();
     await this.connections.close();
   }
 

@@ -37,16 +37,30 @@ function text(bytes: Buffer): string {
   return bytes.toString();
 }
 
+/** The entries an `XREADGROUP` reply holds for one of its streams. */
+export interface StreamEntries {
+  readonly key: string;
+  readonly entries: ReadEntry[];
+}
+
 /**
- * Entries of a single-stream `XREADGROUP` reply read as bytes (`callBuffer`), all first deliveries:
- * decoded in one pass (with string replies, ioredis would first turn every bulk string of the nested
- * reply into a string, and the entries would be built in a second walk). The reply is a list of
- * `[key, entries]` pairs in RESP2; in RESP3 (ioredis 6's default protocol) it is a map, which
- * ioredis' `legacy` reply mapping flattens to `[key, entries]`.
+ * The entries of an `XREADGROUP` reply over one or more streams, read as bytes (`callBuffer`), all
+ * first deliveries, by stream in reply order: decoded in one pass (with string replies, ioredis would
+ * first turn every bulk string of the nested reply into a string, and the entries would be built in a
+ * second walk). The reply is a list of `[key, entries]` pairs in RESP2; in RESP3 (ioredis 6's default
+ * protocol) it is a map, which ioredis' `legacy` reply mapping flattens to `[key, entries, key, entries, …]`.
+ * A timed-out read (`null`) holds nothing.
  */
-export function toReadEntriesFromBytes(reply: unknown): ReadEntry[] {
-  const streams = reply as [key: Buffer, entries: RawBufferEntry[]][] | [key: Buffer, entries: RawBufferEntry[]] | null;
-  const entries = streams && (Buffer.isBuffer(streams[0]) ? (streams[1] as RawBufferEntry[] | undefined) : streams[0]?.[1]);
+export function toReadEntriesByStream(reply: unknown): StreamEntries[] {
+  if (!Array.isArray(reply) || reply.length === 0) return [];
+  const out: StreamEntries[] = [];
+  const add = (key: Buffer, entries: RawBufferEntry[] | null | undefined) => out.push({ key: key.toString(), entries: toEntries(entries) });
+  if (Buffer.isBuffer(reply[0])) for (let index = 0; index + 1 < reply.length; index += 2) add(reply[index] as Buffer, reply[index + 1] as RawBufferEntry[]);
+  else for (const [key, entries] of reply as [Buffer, RawBufferEntry[]][]) add(key, entries);
+  return out;
+}
+
+function toEntries(entries: readonly RawBufferEntry[] | null | undefined): ReadEntry[] {
   const out: ReadEntry[] = [];
   if (!entries) return out;
   for (const [id, flat] of entries) {

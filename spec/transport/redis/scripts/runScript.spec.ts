@@ -1,5 +1,5 @@
-import { luaScript, runScript } from '../../../src/transport/redis/scripts/runScript';
-import type { RedisClient } from '../../../src/transport/redis/connect';
+import { luaScript, runScript } from '../../../../src/transport/redis/scripts/runScript';
+import type { RedisClient } from '../../../../src/transport/redis/connect';
 
 /** A client whose EVALSHA fails with `message`; records what ran. */
 function failingClient(message: string): { client: RedisClient; ran: string[] } {

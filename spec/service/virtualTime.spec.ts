@@ -1,5 +1,6 @@
 import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
+import { z } from 'zod';
 import { ackAfter, batch, createEventService, eventStream, MemoryBroker, type Delivery } from 'rx-redis-events';
 
 /** A whole service on the memory broker, driven by a TestScheduler: every timer and delivery in virtual frames. */
@@ -143,5 +144,21 @@ describe('virtual time - a service on the memory broker', () => {
     await acks[0];
     expect(broker?.existingStream('orders')?.pendingIds('billing')).toEqual([]);
     await service?.close();
+  });
+
+  it('virtual time - a synchronous schema keeps deliveries in the frame they are produced; an invalid entry is dead-lettered in its frame', () => {
+    let deadLetters: string[] = [];
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { service, broker } = setUp();
+      const Checked = eventStream('checked', { schema: z.object({ n: z.number().int() }) });
+      const writer = service('writer');
+      const billing = service('billing');
+      const unchecked = eventStream<{ n: unknown }>('checked');
+      cold('-a-b-c').subscribe((letter) => void writer.produce(unchecked, { n: letter === 'b' ? 'two' : letter === 'a' ? 1 : 3 }));
+      const seen = billing.consume(Checked, { from: 'start' }).pipe(map((d) => (void d.ack(), d.value.n)));
+      expectObservable(seen, '^ 999ms !').toBe('-a---c', { a: 1, c: 3 });
+      testScheduler.schedule(() => (deadLetters = broker.existingStream('checked:{checked}:dlq')?.range(10).map((entry) => entry.fields.reason ?? '') ?? []), 500);
+    });
+    expect(deadLetters).toEqual(['invalid']);
   });
 });

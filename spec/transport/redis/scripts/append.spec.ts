@@ -1,4 +1,4 @@
-import { APPEND_CHUNK, appendCalls } from '../../src/transport/redis/scripts/append';
+import { APPEND_CHUNK, appendCalls } from '../../../../src/transport/redis/scripts/append';
 
 describe('appendCalls', () => {
   it('sends the field names once per call and then the values of each entry in turn', () => {

@@ -1,8 +1,8 @@
 import type { OperatorFunction } from 'rxjs';
-import { ackAfter } from '../operators/ackAfter';
-import { batch, type BatchConfig } from '../operators/batch';
+import type { Delivery } from '../consumer/Delivery';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
-import type { Delivery } from './Delivery';
+import { ackAfter } from './ackAfter';
+import { batch, type BatchConfig } from './batch';
 
 /** A UCloud-style consumer: the operator pipeline that `EventService.subscribe` puts behind `consume`. */
 export interface EventConsumer<T> {

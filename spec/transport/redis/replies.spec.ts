@@ -1,8 +1,23 @@
-import { toReadEntriesFromBytes } from '../../src/transport/redis/replies';
+import { toReadEntriesByStream } from '../../../src/transport/redis/replies';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
+/** The entries of a reply over one stream. */
+const toReadEntriesFromBytes = (reply: unknown) => toReadEntriesByStream(reply).flatMap((stream) => stream.entries);
 
-describe('toReadEntriesFromBytes', () => {
+describe('toReadEntriesByStream', () => {
+  it('reads a reply over several streams by stream, in reply order, in RESP2 (pairs) and RESP3 (flattened map) shape', () => {
+    const first = [[bytes('1-0'), [bytes('v'), bytes('{"json":1}')]]];
+    const second = [[bytes('2-0'), [bytes('v'), bytes('{"json":2}')]], [bytes('2-1'), [bytes('v'), bytes('{"json":3}')]]];
+    const expected = [
+      { key: 'a', entries: [{ id: '1-0', fields: { v: '{"json":1}' }, deliveryCount: 1 }] },
+      { key: 'b:{p1-0}', entries: [{ id: '2-0', fields: { v: '{"json":2}' }, deliveryCount: 1 }, { id: '2-1', fields: { v: '{"json":3}' }, deliveryCount: 1 }] },
+    ];
+    expect(toReadEntriesByStream([[bytes('a'), first], [bytes('b:{p1-0}'), second]])).toEqual(expected);
+    expect(toReadEntriesByStream([bytes('a'), first, bytes('b:{p1-0}'), second])).toEqual(expected);
+    expect(toReadEntriesByStream([bytes('a'), null])).toEqual([{ key: 'a', entries: [] }]);
+  });
+
+
   it('turns an XREADGROUP reply of bulk strings into entries, first deliveries, in reply order', () => {
     const reply = [
       [

@@ -1,0 +1,142 @@
+import { Redis } from 'ioredis';
+import { firstValueFrom, type Observable } from 'rxjs';
+import { connectRedis } from '../../../src/transport/redis/connect';
+import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
+import type { ReadEntry } from '../../../src/transport/StreamTransport';
+import { uniqueName } from '../../conformance/helpers';
+import { eventually } from '../../support/eventually';
+import { useRedisServer } from '../../support/useRedisServer';
+
+/** One consumer's reads of several keys through the transport's shared blocking reader. */
+describe('redis transport - one blocking reader per consumer and server', () => {
+  const redis = useRedisServer();
+  let transport: RedisStreamTransport;
+  let monitor: Redis;
+  let commands: string[];
+
+  beforeEach(async () => {
+    transport = new RedisStreamTransport(connectRedis(redis.server.url));
+    commands = [];
+    monitor = await new Redis(redis.server.url, { lazyConnect: true }).monitor(); // a connection of its own, in MONITOR mode
+    monitor.on('monitor', (_time: string, [name, ...args]: string[]) => commands.push([String(name).toUpperCase(), ...args].join(' ')));
+  });
+  afterEach(async () => {
+    monitor.disconnect();
+    await transport.close();
+  });
+
+  const keysOf = async (count: number) => {
+    const base = uniqueName('g');
+    const keys = Array.from({ length: count }, (_, index) => `${base}:${index}`);
+    for (const key of keys) await firstValueFrom(transport.ensureGroup(key, 'G', 'new'), { defaultValue: undefined });
+    return keys;
+  };
+  const pending = (read: Observable<ReadEntry[]>) => {
+    const result: { entries?: ReadEntry[] } = {};
+    const promise = firstValueFrom(read).then((entries) => (result.entries = entries));
+    return { result, promise };
+  };
+  const reads = () => commands.filter((command) => command.startsWith('XREADGROUP'));
+  /** CLIENT UNBLOCK calls so far (an admin command: MONITOR does not show it). */
+  const unblocks = async () => Number(/cmdstat_client\|unblock:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
+
+  it('reads every key of a consumer with one XREADGROUP, each read answered with its own key\'s entries', async () => {
+    const keys = await keysOf(3);
+    const readers = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const waiting = readers.map((reader) => pending(reader.read(10, 5000)));
+    await eventually('the shared read', () => reads().length === 1);
+    expect(reads()).toHaveLength(1);
+    expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 10 BLOCK 4\\d{3} STREAMS ${keys.join(' ')} > > >$`));
+    await redis.admin.xadd(keys[1] as string, '1-1', 'v', 'one');
+    await redis.admin.xadd(keys[2] as string, '1-2', 'v', 'two');
+    await Promise.all([waiting[1]?.promise, waiting[2]?.promise]);
+    expect(waiting[1]?.result.entries).toEqual([{ id: '1-1', fields: { v: 'one' }, deliveryCount: 1 }]);
+    expect(waiting[2]?.result.entries).toEqual([{ id: '1-2', fields: { v: 'two' }, deliveryCount: 1 }]);
+    expect(waiting[0]?.result.entries).toBeUndefined();
+    readers.forEach((reader) => reader.close());
+    expect(await waiting[0]?.promise).toEqual([]);
+  });
+
+  it('asks for the smallest count any waiting read asked for, and for the earliest deadline', async () => {
+    const keys = await keysOf(2);
+    const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const first = pending(a!.read(50, 4000));
+    const second = pending(b!.read(5, 3000));
+    await eventually('the shared read', () => reads().length === 1);
+    expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
+    a!.close();
+    b!.close();
+    await Promise.all([first.promise, second.promise]);
+  });
+
+  it('a read of a key the blocked read does not cover ends that read (CLIENT UNBLOCK) and joins the next, at once', async () => {
+    const [a, b] = (await keysOf(2)).map((key) => transport.openReader(key, 'G', 'c#1'));
+    const first = pending(a!.read(10, 10_000));
+    await eventually('the first read', () => reads().length === 1);
+    const unblocked = await unblocks();
+    const started = Date.now();
+    const second = pending(b!.read(10, 10_000));
+    await eventually('the read over both keys', () => reads().length === 2, 2000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await unblocks()) - unblocked).toBe(1);
+    expect(reads()[1]).toMatch(/STREAMS \S+ \S+ > >$/);
+    expect(first.result.entries).toBeUndefined(); // the first read still waits
+    a!.close();
+    b!.close();
+    await Promise.all([first.promise, second.promise]);
+  });
+
+  it('an interrupt answers its read [] at once and leaves the shared read alone; entries that read brings for that key go to its next read', async () => {
+    const keys = await keysOf(2);
+    const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const first = pending(a!.read(10, 10_000));
+    const other = pending(b!.read(10, 10_000));
+    await eventually('the shared read', () => reads().length === 1);
+    const unblocked = await unblocks();
+    a!.interrupt();
+    expect(await first.promise).toEqual([]);
+    await redis.admin.xadd(keys[0] as string, '5-1', 'v', 'kept');
+    await eventually('the read over both keys to end', () => reads().length === 2);
+    expect((await unblocks()) - unblocked).toBe(0);
+    expect(reads()[1]).toMatch(new RegExp(`STREAMS ${keys[1]} >$`)); // the interrupted key waits for nothing now
+    expect(await firstValueFrom(a!.read(10, 10_000))).toEqual([{ id: '5-1', fields: { v: 'kept' }, deliveryCount: 1 }]);
+    expect(reads()).toHaveLength(2); // answered from what was kept, without a read
+    a!.close();
+    b!.close();
+    await other.promise;
+  });
+
+  it('entries read for a reader that closed before asking again are handed back idle, for any claim walk', async () => {
+    const keys = await keysOf(2);
+    const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const first = pending(a!.read(10, 10_000));
+    const other = pending(b!.read(10, 10_000));
+    await eventually('the shared read', () => reads().length === 1);
+    a!.interrupt();
+    await first.promise;
+    await redis.admin.xadd(keys[0] as string, '6-1', 'v', 'unread');
+    await eventually('the read to end', () => reads().length === 2);
+    a!.close();
+    await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
+    const [[id, consumer, idle, deliveries]] = (await redis.admin.xpending(keys[0] as string, 'G', '-', '+', 10)) as [[string, string, number, number]];
+    expect([id, consumer, deliveries]).toEqual(['6-1', 'c#1', 1]);
+    expect(idle).toBeGreaterThan(364 * 24 * 60 * 60 * 1000);
+    b!.close();
+    await other.promise;
+  });
+
+  it('two consumers of one group read on two connections; the last reader of a consumer closing closes its connection', async () => {
+    const clients = async () => Number(/connected_clients:(\d+)/.exec(await redis.admin.info('clients'))?.[1]);
+    const [key] = await keysOf(1);
+    const base = await clients();
+    const one = transport.openReader(key as string, 'G', 'c#1');
+    const two = transport.openReader(key as string, 'G', 'c#2');
+    const reads2 = [pending(one.read(1, 10_000)), pending(two.read(1, 10_000))];
+    await eventually('two readers', async () => (await clients()) === base + 2);
+    one.close();
+    await eventually('one reader', async () => (await clients()) === base + 1);
+    two.close();
+    await eventually('no reader', async () => (await clients()) === base);
+    expect(await Promise.all(reads2.map((read) => read.promise))).toEqual([[], []]);
+  });
+});
