@@ -1,9 +1,18 @@
 import type { EventService, EventServiceOptions } from '../../src';
+import type { StreamCapability, StreamTransport } from '../../src/transport/StreamTransport';
 
 /** What a backend can do, for tests that only make sense on some backends. */
 export interface BackendFeatures {
   /** The backend can count server-side commands (to check ack coalescing). */
   readonly commandStats: boolean;
+  /** The optional capabilities its stream transport declares (`StreamTransport.capabilities`): a suite that relies on one runs only with it. */
+  readonly capabilities: readonly StreamCapability[];
+}
+
+/** The capabilities `transport` declares, by name. */
+export function declaredCapabilities(transport: StreamTransport): StreamCapability[] {
+  const { capabilities } = transport;
+  return (Object.keys(capabilities) as StreamCapability[]).filter((name) => capabilities[name] !== undefined).sort();
 }
 
 /** One test's view of a backend: services on a fresh key space, and probes into the broker. */

@@ -1,5 +1,6 @@
 import { createEventService, MemoryBroker, type EventService } from '../../src';
-import type { ConformanceBackend } from './backend';
+import { MemoryStreamTransport } from '../../src/transport/memory/MemoryStreamTransport';
+import { declaredCapabilities, type ConformanceBackend } from './backend';
 
 /** The in-memory broker: a fresh broker per test. */
 export function memoryBackend(): ConformanceBackend {
@@ -7,7 +8,7 @@ export function memoryBackend(): ConformanceBackend {
   let services: EventService[] = [];
   return {
     name: 'memory',
-    features: { commandStats: false },
+    features: { commandStats: false, capabilities: declaredCapabilities(new MemoryStreamTransport(broker)) },
     start: () => Promise.resolve(),
     stop: () => Promise.resolve(),
     context: () => {

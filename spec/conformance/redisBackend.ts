@@ -3,6 +3,7 @@ import { createEventService, type EventService, type RedisClientLike } from '../
 import { createAclUser, type AclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import type { ConformanceBackend } from './backend';
+import { redisCapabilities } from './redisCapabilities';
 import { uniqueName } from './helpers';
 import { streamProbes } from './streamProbes';
 
@@ -33,7 +34,7 @@ export function redisBackend({ user, client }: RedisBackendOptions = {}): Confor
   };
   return {
     name: `redis${user ? ` as ACL user ${user.user}` : ''}${client ? ` with ${client.name} passed in` : ''}`,
-    features: { commandStats: true },
+    features: { commandStats: true, capabilities: redisCapabilities() },
     start: async () => {
       server = await startRedisServer();
       admin = new Redis(server.url);

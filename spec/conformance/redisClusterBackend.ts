@@ -2,6 +2,7 @@ import type { Cluster } from 'ioredis';
 import { createEventService, type EventService } from '../../src';
 import { startRedisCluster, type RedisCluster } from '../support/redisCluster';
 import type { ConformanceBackend } from './backend';
+import { redisCapabilities } from './redisCapabilities';
 import { uniqueName } from './helpers';
 import { streamProbes } from './streamProbes';
 
@@ -21,7 +22,7 @@ export function redisClusterBackend(): ConformanceBackend {
   };
   return {
     name: 'redis cluster',
-    features: { commandStats: true },
+    features: { commandStats: true, capabilities: redisCapabilities() },
     start: async () => {
       cluster = await startRedisCluster({ masters: 3 });
       admin = cluster.client();

@@ -1,82 +1,71 @@
-import { firstValueFrom, from, take, tap, toArray, VirtualTimeScheduler, type Observable } from 'rxjs';
-import { eventStream, MemoryBroker, type Delivery } from '../../src';
+import { firstValueFrom, take, tap, toArray, type SchedulerLike } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { eventStream, MemoryBroker } from '../../src';
 import { EventService } from '../../src/service/EventService';
 import { eventServiceOptionsWithDefaults } from '../../src/service/eventServiceOptions';
 import { MemoryPubSubTransport } from '../../src/transport/memory/MemoryPubSubTransport';
 import { MemoryStreamTransport } from '../../src/transport/memory/MemoryStreamTransport';
-import type { ReadEntry, StreamReader, StreamTransport } from '../../src/transport/StreamTransport';
 
 const Jobs = eventStream<{ n: number }>('jobs');
 
-/** What the loop asked of the reader, and what it had handed out by then. */
-interface ReadLog {
-  readonly counts: number[];
-  /** Deliveries emitted when each read was sent. */
-  readonly emittedAtRead: number[];
+/** What the loop asked of the memory transport: each read's count, and each ack call's ids. */
+interface TransportLog {
+  readonly reads: number[];
+  readonly acks: number[];
 }
 
-/**
- * The memory transport as a network transport looks to the loop: not synchronous, and every read
- * answers in a later microtask. Records each read's count.
- */
-function asynchronousTransport(broker: MemoryBroker, log: ReadLog, emitted: () => number): StreamTransport {
-  const inner = new MemoryStreamTransport(broker);
-  const transport: StreamTransport = Object.create(inner) as StreamTransport;
-  Object.defineProperty(transport, 'synchronous', { value: false });
-  transport.openReader = (key, group, consumer) => {
-    const reader = inner.openReader(key, group, consumer);
-    const wrapped: StreamReader = {
-      read: (count: number, blockMs: number): Observable<ReadEntry[]> => {
-        log.counts.push(count);
-        log.emittedAtRead.push(emitted());
-        return from(firstValueFrom(reader.read(count, blockMs)));
-      },
-      interrupt: () => reader.interrupt(),
-      close: () => reader.close(),
-    };
-    return wrapped;
+/** A service on the memory transport as it is; the transport's reads and acks are only recorded on their way through. */
+function memoryService(broker: MemoryBroker, scheduler: SchedulerLike | undefined, log: TransportLog): EventService {
+  const streams = new MemoryStreamTransport(broker);
+  const openReader = streams.openReader.bind(streams);
+  streams.openReader = (key, group, consumer) => {
+    const reader = openReader(key, group, consumer);
+    const read = reader.read.bind(reader);
+    reader.read = (count, blockMs) => (log.reads.push(count), read(count, blockMs));
+    return reader;
   };
-  return transport;
+  const ack = streams.ack.bind(streams);
+  streams.ack = (key, group, ids) => (log.acks.push(ids.length), ack(key, group, ids));
+  const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50, ...(scheduler ? { scheduler } : {}) });
+  return new EventService(options, { streams, pubsub: new MemoryPubSubTransport(broker) });
 }
 
-describe('consumer read-ahead (asynchronous transports)', () => {
-  let service: EventService | undefined;
-  afterEach(async () => {
-    await service?.close();
-    service = undefined;
+describe('consumer read-ahead (memory backend)', () => {
+  it('read-ahead - the next read is sent before a full read is handed out, and maxInFlight still bounds what is held', () => {
+    const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const log: TransportLog = { reads: [], acks: [] };
+    const readsAt: Record<number, number[]> = {};
+    const handedOut: string[] = [];
+    testScheduler.run(({ cold }) => {
+      const broker = new MemoryBroker({ scheduler: testScheduler });
+      const service = memoryService(broker, testScheduler, log);
+      void service.produce(Jobs, ...Array.from({ length: 30 }, (_, n) => ({ n })));
+      const held: { ack(): Promise<void> }[] = [];
+      const deliveries = service.consume(Jobs, { from: 'start', maxInFlight: 10, claimIdleAfterMs: Infinity });
+      const subscription = deliveries.subscribe((delivery) => {
+        held.push(delivery);
+        handedOut.push(`${testScheduler.now()}:${delivery.value.n}`);
+      });
+      // at frame 10, the first five are acked: half the window is free, so the loop reads again at once
+      cold('10ms a').subscribe(() => held.slice(0, 5).forEach((delivery) => void delivery.ack()));
+      for (const frame of [1, 11]) testScheduler.schedule(() => (readsAt[frame] = [...log.reads]), frame);
+      testScheduler.schedule(() => subscription.unsubscribe(), 100);
+    });
+    // the window of ten at frame 0, then five more in the frame the acks freed half of it
+    expect(handedOut).toEqual([...Array.from({ length: 10 }, (_, n) => `0:${n}`), ...Array.from({ length: 5 }, (_, n) => `10:${n + 10}`)]);
+    // reads of half the window: the second is sent before the first's five are handed out, then the window is full
+    expect(readsAt[1]).toEqual([5, 5]);
+    // the refill after the acks: one read of five (the window then is full again, so none ahead)
+    expect(readsAt[11]).toEqual([5, 5, 5]);
+    // the five acks of frame 10 went out together
+    expect(log.acks).toEqual([5]);
   });
 
-  async function setUp(backlog: number): Promise<{ service: EventService; log: ReadLog; emitted: Delivery<{ n: number }>[] }> {
+  it('read-ahead - a backlog drained with acks arrives complete and in order, its acks coalesced', async () => {
     const broker = new MemoryBroker();
-    const log: ReadLog = { counts: [], emittedAtRead: [] };
-    const emitted: Delivery<{ n: number }>[] = [];
-    // virtual time that never advances: the refill pause (20 ms) cannot end early on a busy machine
-    const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50, scheduler: new VirtualTimeScheduler() });
-    service = new EventService(options, { streams: asynchronousTransport(broker, log, () => emitted.length), pubsub: new MemoryPubSubTransport(broker) });
-    await service.produce(Jobs, ...Array.from({ length: backlog }, (_, n) => ({ n })));
-    return { service, log, emitted };
-  }
-
-  it('read-ahead - the next read is sent before a full read is handed out, and maxInFlight still bounds what is held', async () => {
-    const { service, log, emitted } = await setUp(30);
-    const subscription = service.consume(Jobs, { from: 'start', maxInFlight: 10, claimIdleAfterMs: Infinity }).subscribe((delivery) => emitted.push(delivery));
-    await new Promise((resolve) => setImmediate(resolve));
-    // reads of half the window; the second is sent before the first's 5 are handed out; then the window is full
-    expect(log.counts).toEqual([5, 5]);
-    expect(log.emittedAtRead).toEqual([0, 0]);
-    expect(emitted.map((delivery) => delivery.value.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-
-    // acking five frees half the window: the loop reads again (refill)
-    await Promise.all(emitted.slice(0, 5).map((delivery) => delivery.ack()));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(log.counts).toEqual([5, 5, 5]);
-    expect(emitted.map((delivery) => delivery.value.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
-    subscription.unsubscribe();
-    await Promise.all(emitted.map((delivery) => delivery.ack())); // close() then has nothing to wait for (its timer is virtual)
-  });
-
-  it('read-ahead - a backlog drained with acks arrives complete and in order', async () => {
-    const { service, log } = await setUp(1000);
+    const log: TransportLog = { reads: [], acks: [] };
+    const service = memoryService(broker, undefined, log);
+    await service.produce(Jobs, ...Array.from({ length: 1000 }, (_, n) => ({ n })));
     const values = await firstValueFrom(
       service.consume(Jobs, { from: 'start', maxInFlight: 64, claimIdleAfterMs: Infinity }).pipe(
         tap((delivery) => void delivery.ack()),
@@ -85,6 +74,10 @@ describe('consumer read-ahead (asynchronous transports)', () => {
       ),
     );
     expect(values.map((delivery) => delivery.value.n)).toEqual(Array.from({ length: 1000 }, (_, n) => n));
-    expect(log.counts.slice(0, 3)).toEqual([32, 32, 32]);
+    expect(log.reads.slice(0, 3)).toEqual([32, 32, 32]);
+    await service.close();
+    // the memory backend answers each read at once, so the whole backlog was handed out in one task: one ack call
+    expect(log.acks).toEqual([1000]);
+    expect(broker.existingStream('jobs')?.pendingIds('g')).toEqual([]);
   });
 });

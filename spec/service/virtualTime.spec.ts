@@ -99,6 +99,53 @@ describe('virtual time - a service on the memory broker', () => {
     expect(deadLettered).toBe(1);
   });
 
+  it('virtual time - produce takes the produce timeout: the memory broker answers before its timer starts, so a flush past produceTimeoutMs rejects nothing', async () => {
+    const outcomes: Promise<string>[] = [];
+    testScheduler.run(({ cold }) => {
+      const { broker } = setUp();
+      // produceTimeoutMs is 100: the flush runs 1000 frames past each produce
+      const timed = createEventService({ group: 'shop', consumer: 'shop', broker, scheduler: testScheduler, produceTimeoutMs: 100 });
+      cold('a 999ms b').subscribe(() => outcomes.push(timed.produce(Orders, 1).then((ids) => `ok ${ids.length}`, (error: Error) => error.name)));
+      testScheduler.schedule(() => undefined, 2000);
+    });
+    expect(await Promise.all(outcomes)).toEqual(['ok 1', 'ok 1']);
+  });
+
+  it('virtual time - a dead-lettered delivery frees its slot in the same frame: with maxInFlight 1 the next event follows at once', () => {
+    testScheduler.run(({ expectObservable }) => {
+      const { service, broker } = setUp();
+      const billing = service('billing');
+      void billing.produce(Orders, -1, 2, 3);
+      const seen = billing.consume(Orders, { from: 'start', maxInFlight: 1 }).pipe(
+        map((d: Delivery<number>) => {
+          if (d.value < 0) void d.deadLetter('negative');
+          else void d.ack();
+          return d.value;
+        }),
+      );
+      expectObservable(seen, '^ 99ms !').toBe('(abc)', { a: -1, b: 2, c: 3 });
+      testScheduler.schedule(() => expect(broker.existingStream('orders:{orders}:dlq')?.length).toBe(1), 50);
+    });
+  });
+
+  it('virtual time - an ack made after the flush (an async handler that settles later) still reaches the broker, and close() resolves', async () => {
+    let service: ReturnType<typeof createEventService> | undefined;
+    let broker: MemoryBroker | undefined;
+    const acks: Promise<void>[] = [];
+    testScheduler.run(() => {
+      ({ broker } = setUp());
+      service = createEventService({ group: 'billing', consumer: 'billing', broker, scheduler: testScheduler });
+      void service.produce(Orders, 1);
+      const subscription = service.consume(Orders, { from: 'start' }).subscribe((d) => void Promise.resolve().then(() => acks.push(d.ack())));
+      testScheduler.schedule(() => subscription.unsubscribe(), 10);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks).toHaveLength(1);
+    await acks[0];
+    expect(broker?.existingStream('orders')?.pendingIds('billing')).toEqual([]);
+    await service?.close();
+  });
+
   it('virtual time - a synchronous schema keeps deliveries in the frame they are produced; an invalid entry is dead-lettered in its frame', () => {
     let deadLetters: string[] = [];
     testScheduler.run(({ cold, expectObservable }) => {

@@ -1,57 +1,74 @@
+import { AsyncSubject, lastValueFrom, type Observable, type SchedulerLike } from 'rxjs';
 import type { StreamTransport } from '../transport/StreamTransport';
 
-/** Acks waiting to be sent together, and the promise their callers hold. */
-interface PendingAcks {
-  readonly ids: string[];
+/** Acks that go out together in one `XACK`, as the callers of each hold them. */
+export interface PendingAck {
+  /**
+   * Completes once the broker has recorded the acks (in the same frame as it answers, also in virtual
+   * time), errors with the transport's error when it refused them. Subscribing late replays the answer.
+   */
+  readonly answered: Observable<void>;
+  /** The same answer as a promise, for `Delivery.ack()`; a rejection nobody awaits is reported, never unhandled. */
   readonly done: Promise<void>;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+}
+
+/** Acks waiting to be sent together. */
+interface QueuedAcks extends PendingAck {
+  readonly ids: string[];
+  readonly answer: AsyncSubject<void>;
 }
 
 /** The acks of one stream and group: at most one `XACK` in flight, the next ones gathering meanwhile. */
 interface Lane {
   readonly key: string;
   readonly group: string;
-  queued: PendingAcks | undefined;
-  sending: Promise<void> | undefined;
+  queued: QueuedAcks | undefined;
+  /** The acks whose `XACK` is on its way. */
+  sending: QueuedAcks | undefined;
 }
 
 /**
- * Sends acks as few `XACK`s as possible: the acks of one tick go out together (after the current
- * synchronous work), and while one `XACK` of a stream and group is on its way, the next acks of
- * that stream and group gather for the following one. Acking a batch of 1000 costs one round
- * trip; a slow handler acking one event at a time costs about one `XACK` per round trip, not per event.
+ * Sends acks as few `XACK`s as possible: the acks queued until the scheduler runs its next task go out
+ * together (with `asapScheduler`, as the service uses it: after the current synchronous work, which is a
+ * microtask, or under `TestScheduler.run` the same virtual frame), and while one `XACK` of a stream and
+ * group is on its way, the next acks of that stream and group gather for the following one. Acking a batch of 1000 costs one round trip; a slow handler acking one event at a time
+ * costs about one `XACK` per round trip, not per event.
  */
 export class AckCoalescer {
   private readonly lanes = new Map<string, Map<string, Lane>>();
   private scheduled = false;
 
+  /**
+   * @param transport Where the acks go.
+   * @param report Told about a failed ack nobody awaits.
+   * @param scheduler When queued acks are sent: its next task (`schedule(work)` without delay).
+   */
   constructor(
     private readonly transport: StreamTransport,
     private readonly report: (error: unknown) => void,
+    private readonly scheduler: SchedulerLike,
   ) {}
 
-  /** Queues an ack; resolves once the broker has recorded it. */
-  ack(key: string, group: string, id: string): Promise<void> {
+  /** Queues an ack; what it returns answers once the broker has recorded it (shared by the acks sent with it). */
+  ack(key: string, group: string, id: string): PendingAck {
     const lane = this.lane(key, group);
     if (!lane.queued) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      const answer = new AsyncSubject<void>();
+      const done = lastValueFrom(answer, { defaultValue: undefined });
       // A caller that does not await its ack must not crash the process; the failure is reported instead.
       done.catch((error: unknown) => this.report(error));
-      lane.queued = { ids: [], done, resolve, reject };
+      lane.queued = { ids: [], answer, answered: answer.asObservable(), done };
       if (!lane.sending) this.schedule();
     }
     lane.queued.ids.push(id);
-    return lane.queued.done;
+    return lane.queued;
   }
 
   /** Sends everything queued and waits until every ack is answered (rejections are left to their callers). */
   async flush(): Promise<void> {
     for (;;) {
       this.send();
-      const sending = [...this.allLanes()].flatMap((lane) => (lane.sending ? [lane.sending] : []));
+      const sending = [...this.allLanes()].flatMap((lane) => (lane.sending ? [lane.sending.done] : []));
       if (sending.length === 0) return;
       await Promise.allSettled(sending);
     }
@@ -72,7 +89,7 @@ export class AckCoalescer {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    this.scheduler.schedule(() => {
       this.scheduled = false;
       this.send();
     });
@@ -84,13 +101,20 @@ export class AckCoalescer {
       const batch = lane.queued;
       if (!batch || lane.sending) continue;
       lane.queued = undefined;
-      lane.sending = this.transport
-        .ack(lane.key, lane.group, batch.ids)
-        .then(batch.resolve, batch.reject)
-        .finally(() => {
-          lane.sending = undefined;
-          if (lane.queued) this.schedule();
-        });
+      lane.sending = batch;
+      const answered = (settle: () => void) => {
+        lane.sending = undefined;
+        if (lane.queued) this.schedule();
+        settle();
+      };
+      this.transport.ack(lane.key, lane.group, batch.ids).subscribe({
+        error: (error: unknown) => answered(() => batch.answer.error(error)),
+        complete: () =>
+          answered(() => {
+            batch.answer.next();
+            batch.answer.complete();
+          }),
+      });
     }
   }
 }

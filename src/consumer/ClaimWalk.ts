@@ -1,7 +1,7 @@
 import { wait, type Awaitable } from '../internal/coroutine';
-import type { ReadEntry } from '../transport/StreamTransport';
+import type { PendingClaims, ReadEntry } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
-import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
+import type { ConsumerTarget } from './ConsumerContext';
 
 /**
  * One consumer's walk over its group's pending list, a step at a time (`claimIdle`), taking over
@@ -14,8 +14,13 @@ export class ClaimWalk {
   /** How long an entry must have been idle to be taken on the walk under way. */
   private minIdleMs: number | undefined;
 
+  /**
+   * @param claims The backend's claims (a backend without them redelivers by itself and has no walk).
+   * @param group The group whose pending list is walked.
+   */
   constructor(
-    private readonly ctx: ConsumerContext,
+    private readonly claims: PendingClaims,
+    private readonly group: string,
     private readonly target: Pick<ConsumerTarget<unknown>, 'key' | 'consumer'>,
     private readonly options: ResolvedConsumeOptions,
   ) {}
@@ -34,11 +39,10 @@ export class ClaimWalk {
 
   /** One step of the walk under way: takes up to `count` entries that this consumer is not `holding`. */
   *step(count: number, holding: readonly string[]): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
-    const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
     const { claimIdleAfterMs, maxDeliveries } = this.options;
     const request = { minIdleMs: this.minIdleMs ?? claimIdleAfterMs, count, cursor: this.cursor as string, holding, maxDeliveries };
-    const result = yield* wait(transport.claimIdle(key, group, consumer, request));
+    const result = yield* wait(this.claims.claimIdle(key, this.group, consumer, request));
     this.cursor = result.cursor === '0-0' ? undefined : result.cursor;
     if (this.cursor === undefined) this.minIdleMs = undefined;
     return result.entries;

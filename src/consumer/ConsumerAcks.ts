@@ -1,32 +1,33 @@
+import { asapScheduler, throwError } from 'rxjs';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
 import type { StreamTransport } from '../transport/StreamTransport';
-import { AckCoalescer } from './AckCoalescer';
+import { AckCoalescer, type PendingAck } from './AckCoalescer';
 
 /**
  * The acks of one service's consumers, on their way to the transport: coalesced (see
- * {@link AckCoalescer}), sent one by one on a synchronous transport, refused with
- * `ServiceClosedError` once the service is closed.
+ * {@link AckCoalescer}) on every backend, refused with `ServiceClosedError` once the service is closed.
  */
 export class ConsumerAcks {
   private readonly coalescer: AckCoalescer;
 
   constructor(
-    private readonly transport: StreamTransport,
+    transport: StreamTransport,
     private readonly group: string,
     private readonly report: (error: unknown) => void,
     private readonly closed: () => boolean,
   ) {
-    this.coalescer = new AckCoalescer(transport, report);
+    // asap, not the service's scheduler: after the current synchronous work, which under TestScheduler.run is the
+    // same virtual frame, and outside it a microtask, so an ack made after the flush (an async handler's) still goes out
+    this.coalescer = new AckCoalescer(transport, report, asapScheduler);
   }
 
-  /** Acknowledges one entry of the stream stored under `key` for the group. */
-  ack(key: string, id: string): Promise<void> {
+  /** Acknowledges one entry of the stream stored under `key` for the group; what it returns answers once the broker has it. */
+  ack(key: string, id: string): PendingAck {
     if (this.closed()) {
       const error = new ServiceClosedError('ack', this.group);
       this.report(error);
-      return Promise.reject(error);
+      return { answered: throwError(() => error), done: Promise.reject(error) };
     }
-    if (this.transport.synchronous) return this.transport.ack(key, this.group, [id]);
     return this.coalescer.ack(key, this.group, id);
   }
 

@@ -2,12 +2,13 @@ import type { EventStream } from '../definitions/eventStream';
 import type { Instrument } from '../instrumentation/Instrument';
 import type { Tracing } from '../tracing/Tracing';
 import type { StreamTransport } from '../transport/StreamTransport';
+import type { PendingAck } from './AckCoalescer';
 
 /** What a consumer loop needs from its service. */
 export interface ConsumerContext {
   readonly transport: StreamTransport;
   /** Acknowledges one entry of the stream stored under `key` for the group (coalesced). */
-  readonly ack: (key: string, id: string) => Promise<void>;
+  readonly ack: (key: string, id: string) => PendingAck;
   /** The dead-letter stream's key for a stream's key. */
   readonly deadLetterKey: (key: string) => string;
   readonly group: string;

@@ -1,6 +1,6 @@
-import { firstValueFrom, Observable, Subscription, timer, type Subscriber } from 'rxjs';
+import { AsyncSubject, defaultIfEmpty, Observable, Subscription, timer, type Subscriber } from 'rxjs';
 import { runCoroutine, wait, type Coroutine } from '../internal/coroutine';
-import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
+import type { PendingClaims, ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
@@ -39,16 +39,18 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
   private wake: (() => void) | undefined;
-  /** The walk over the group's pending list for entries other consumers left idle. */
-  private readonly claims: ClaimWalk;
+  /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
+  private readonly pending: PendingClaims | undefined;
+  /** The walk over the group's pending list for entries other consumers left idle (only with the backend's claims). */
+  private readonly claims: ClaimWalk | undefined;
   /** Holds reading back after the window was full, until enough of it is free. */
   private readonly refill: RefillPacing;
   /** Tries again what failed on the broker. */
   private readonly retry: Retrying;
   private stopped = false;
   private settledWaiters: (() => void)[] = [];
-  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`). */
-  private ahead: { readonly count: number; readonly reply: Promise<ReadEntry[]> } | undefined;
+  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`); its reply is kept until taken. */
+  private ahead: { readonly count: number; readonly reply: AsyncSubject<ReadEntry[]> } | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
@@ -63,11 +65,13 @@ export class ConsumerLoop<T> implements ConsumerRun {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
       roomFreed: () => (this.kick(false), this.checkSettled()),
       redeliveryDue: () => this.kick(),
+      acksAnswered: () => this.checkSettled(),
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
     this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
-    this.claims = new ClaimWalk(ctx, target, options);
+    const pending = (this.pending = ctx.transport.capabilities.claims);
+    this.claims = pending && new ClaimWalk(pending, ctx.group, target, options);
     this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.sleep(ms));
   }
 
@@ -89,7 +93,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     if (this.gate) this.inFlight.returnUnemitted(this.gate.drain().map((delivery) => delivery.id));
     this.coroutine?.unsubscribe();
     // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
-    void this.ahead?.reply.then((entries) => this.admit(entries), () => undefined);
+    this.ahead?.reply.subscribe({ next: (entries) => this.admit(entries), error: () => undefined });
     this.ahead = undefined;
     this.reader?.close();
     this.checkSettled();
@@ -105,7 +109,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     return this.options.maxInFlight - this.inFlight.room;
   }
 
-  /** Resolves once every emitted delivery has been acked or nacked. */
+  /** Resolves once every emitted delivery has been acked (and the broker has answered the ack) or nacked. */
   whenSettled(): Promise<void> {
     return new Promise((resolve) => {
       this.settledWaiters.push(resolve);
@@ -119,17 +123,18 @@ export class ConsumerLoop<T> implements ConsumerRun {
     yield* this.retry.run(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
     this.reader = transport.openReader(key, group, consumer);
-    if (this.hooks.initialClaim) {
-      this.hooks.initialClaim(this.claims);
-    } else {
+    const { claims, pending } = this;
+    if (claims && this.hooks.initialClaim) {
+      this.hooks.initialClaim(claims);
+    } else if (pending) {
       yield* this.retry.run(function* (this: ConsumerLoop<T>) {
-        this.admitClaimed('own', yield* wait(transport.claimOwn(key, group, consumer, this.inFlight.room)));
+        this.admitClaimed('own', yield* wait(pending.claimOwn(key, group, consumer, this.inFlight.room)));
       }.bind(this));
     }
     const { claimIdleAfterMs, scheduler } = this.options;
-    if (Number.isFinite(claimIdleAfterMs)) {
+    if (claims && Number.isFinite(claimIdleAfterMs)) {
       const period = Math.max(claimIdleAfterMs / 2, 50);
-      this.timers.add(timer(0, period, scheduler).subscribe(() => (this.claims.begin(), this.kick())));
+      this.timers.add(timer(0, period, scheduler).subscribe(() => (claims.begin(), this.kick())));
     }
     this.leases.start();
     this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
@@ -154,7 +159,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const room = this.inFlight.room;
     const pause = this.refill.pauseMs(room);
     if (pause > 0) return yield* this.sleep(pause);
-    if (this.claims.walking) return this.admitClaimed('idle', yield* this.claims.step(room, this.inFlight.holding()));
+    if (this.claims?.walking) return this.admitClaimed('idle', yield* this.claims.step(room, this.inFlight.holding()));
     const count = this.readSize(room);
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
@@ -167,21 +172,23 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   /** How many entries one read asks for: half the window at most, so that the next read can be under way while these are handled. */
   private readSize(room: number): number {
-    return this.ctx.transport.synchronous ? room : Math.min(room, Math.ceil(this.options.maxInFlight / 2));
+    return Math.min(room, Math.ceil(this.options.maxInFlight / 2));
   }
 
   /**
    * A read that came back full suggests a backlog: the next read is sent before this one's entries
    * are decoded and handed out, so the broker works on it meanwhile. It asks only for what the window
    * has room for once `admitting` entries are counted, so `maxInFlight` still bounds what is held.
-   * Not on a synchronous (in-memory) transport, where nothing would overlap.
+   * The reply is kept in a subject, not a promise: a reader that answers at once (memory) has it there
+   * in the same frame, also in virtual time.
    */
   private readAhead(admitting: number): void {
-    if (this.ctx.transport.synchronous || this.stopped) return;
+    if (this.stopped) return;
     const count = this.readSize(this.inFlight.room - admitting);
     if (count <= 0) return;
-    const reply = firstValueFrom((this.reader as StreamReader).read(count, this.options.blockMs), { defaultValue: [] as ReadEntry[] });
-    reply.catch(() => undefined); // awaited by the next step, which retries on failure
+    const reply = new AsyncSubject<ReadEntry[]>();
+    // a failure reaches the next step through the subject, and that step retries
+    (this.reader as StreamReader).read(count, this.options.blockMs).pipe(defaultIfEmpty([] as ReadEntry[])).subscribe(reply);
     this.ahead = { count, reply };
   }
 

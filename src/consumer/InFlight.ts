@@ -7,6 +7,7 @@ import type { DeadLetterInfo, ReadEntry } from '../transport/StreamTransport';
 import { checkValue, describeIssues, type Checked } from '../validation/checkValue';
 import { InOrder } from '../validation/InOrder';
 import type { ResolvedConsumeOptions } from './consumeOptions';
+import type { PendingAck } from './AckCoalescer';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
 import { tracedSettler } from './tracedSettler';
@@ -19,6 +20,8 @@ export interface InFlightEvents<T> {
   readonly roomFreed: () => void;
   /** A nacked entry is due for redelivery. */
   readonly redeliveryDue: () => void;
+  /** The broker answered acks (recorded or refused them): {@link InFlight.settled} may have changed. */
+  readonly acksAnswered: () => void;
   /**
    * An emitted entry is done with: its ack is recorded by the broker, or it was dead-lettered or taken
    * over by another consumer. (An ack the broker did not take leaves the entry pending: it is claimed
@@ -31,8 +34,6 @@ export interface InFlightEvents<T> {
 const NACKED = -1;
 /** {@link InFlight}'s mark of a delivery with its handler for longer than `maxHandlingMs`. */
 const STUCK = -2;
-/** Being dead-lettered by a synchronous transport, which has done it when the call returns: nothing to renew. */
-const MOVING = -3;
 
 /** What {@link InFlight.leases} found: the ids whose lease to renew, and the deliveries that just became stuck. */
 export interface HeldLeases {
@@ -51,8 +52,8 @@ export class InFlight<T> implements DeliverySettler {
    * (`STUCK`: no longer renewed), or nacked and waiting for redelivery (`NACKED`).
    */
   private readonly held = new Map<string, number>();
-  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack promise: still skipped by the claim walk. */
-  private readonly acking = new Map<Promise<void>, string[]>();
+  /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack they go out in: still skipped by the claim walk. */
+  private readonly acking = new Map<PendingAck, string[]>();
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
@@ -73,8 +74,12 @@ export class InFlight<T> implements DeliverySettler {
     return this.options.maxInFlight - this.held.size;
   }
 
-  /** Whether every emitted delivery has been acked or nacked. */
+  /**
+   * Whether every emitted delivery has been acked or nacked, and the broker has answered every ack:
+   * what a partition handed over waits for, so that its next owner never claims an entry acked here.
+   */
   get settled(): boolean {
+    if (this.acking.size > 0) return false;
     for (const state of this.held.values()) if (state !== NACKED) return false;
     return true;
   }
@@ -87,7 +92,7 @@ export class InFlight<T> implements DeliverySettler {
     const renew: string[] = [];
     const stuck: { id: string; handlingMs: number }[] = [];
     for (const [id, since] of this.held) {
-      if (since === STUCK || since === MOVING) continue;
+      if (since === STUCK) continue;
       if (since === NACKED || now - since <= this.options.maxHandlingMs) {
         renew.push(id);
       } else {
@@ -138,7 +143,7 @@ export class InFlight<T> implements DeliverySettler {
       if (isStopped()) return this.giveBack(entries.slice(index).map((rest) => rest.id));
       const only = entry.fields[TARGET_GROUP_FIELD];
       if (only !== undefined && only !== this.ctx.group) {
-        this.ctx.ack(key, entry.id).catch(() => undefined); // redriven for another group
+        this.ctx.ack(key, entry.id).done.catch(() => undefined); // redriven for another group
         continue;
       }
       if (entry.deliveryCount > this.options.maxDeliveries) {
@@ -202,20 +207,30 @@ export class InFlight<T> implements DeliverySettler {
   ack(id: string): Promise<void> {
     this.held.delete(id);
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
-    this.events.roomFreed();
     const acked = this.ctx.ack(this.target.key, id);
     // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
-    // (a synchronous transport has it when the call returns, also in virtual time, where the promise waits)
+    // (told through the Observable: a backend that answers at once has it in the same frame, also in virtual time)
     const sharing = this.acking.get(acked);
-    if (sharing) sharing.push(id);
-    else if (!this.ctx.transport.synchronous) {
-      this.acking.set(acked, [id]);
-      const settled = () => void this.acking.delete(acked);
-      acked.then(settled, settled);
+    if (sharing) {
+      sharing.push(id);
+    } else {
+      const ids = [id];
+      this.acking.set(acked, ids);
+      const { done } = this.events;
+      acked.answered.subscribe({
+        complete: () => {
+          this.acking.delete(acked);
+          if (done) for (const doneId of ids) done(doneId);
+          this.events.acksAnswered();
+        },
+        error: () => {
+          this.acking.delete(acked);
+          this.events.acksAnswered();
+        },
+      });
     }
-    const { done } = this.events;
-    if (done) acked.then(() => done(id), () => undefined);
-    return acked;
+    this.events.roomFreed();
+    return acked.done;
   }
 
   nack(id: string, deliveryCount: number, delayMs: number, error?: unknown): Promise<void> {
@@ -260,7 +275,8 @@ export class InFlight<T> implements DeliverySettler {
     if (ids.length === 0) return;
     const idleMs = Number.isFinite(this.options.claimIdleAfterMs) ? this.options.claimIdleAfterMs : 0;
     const { key, consumer } = this.target;
-    this.ctx.transport.markIdle(key, this.ctx.group, consumer, ids, idleMs).catch(this.ctx.report);
+    // without claims (a backend that redelivers by itself) there is nothing to hand back
+    this.ctx.transport.capabilities.claims?.markIdle(key, this.ctx.group, consumer, ids, idleMs).subscribe({ error: this.ctx.report });
   }
 
   /**
@@ -269,24 +285,29 @@ export class InFlight<T> implements DeliverySettler {
    */
   private moveToDeadLetters(id: string, info: DeadLetterInfo, rejectOnFailure = false): Promise<void> {
     const { key } = this.target;
-    this.held.set(id, this.ctx.transport.synchronous ? MOVING : this.options.scheduler.now());
-    const moved = this.ctx.transport
-      .deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info)
-      .then(
-        () => {
-          const { instrument } = this.ctx;
-          if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
-        },
-        (error: unknown) => {
-          this.ctx.report(error);
-          if (rejectOnFailure) throw error;
-        },
-      )
-      .finally(() => {
+    this.held.set(id, this.options.scheduler.now());
+    const moved = new Promise<void>((resolve, reject) => {
+      const finish = () => {
         this.held.delete(id);
         this.events.done?.(id);
         this.events.roomFreed();
+      };
+      // settled through the Observable: a backend that answers at once frees the slot in the same frame, also in virtual time
+      this.ctx.transport.deadLetter(key, this.ctx.deadLetterKey(key), this.ctx.group, id, info).subscribe({
+        complete: () => {
+          const { instrument } = this.ctx;
+          if (instrument.on) instrument.emit({ type: 'consumer.deadLettered', stream: this.target.stream.name, consumer: this.target.consumer, id, reason: info.reason, deliveryCount: info.deliveryCount });
+          finish();
+          resolve();
+        },
+        error: (error: unknown) => {
+          this.ctx.report(error);
+          finish();
+          if (rejectOnFailure) reject(error instanceof Error ? error : new Error(String(error)));
+          else resolve();
+        },
       });
+    });
     moved.catch(() => undefined); // reported above: a caller that does not await it must not crash the process
     return moved;
   }

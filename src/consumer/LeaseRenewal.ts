@@ -1,6 +1,7 @@
 import { timer, type Subscription } from 'rxjs';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
+import type { EntryRenewal } from '../transport/StreamTransport';
 import type { InFlight } from './InFlight';
 
 /** Renewals per `claimIdleAfterMs`: a live consumer renews several times before an entry it holds could be claimed. */
@@ -14,6 +15,8 @@ const RENEWALS_PER_CLAIM_IDLE = 3;
  * out from then on. A consumer that dies stops renewing, and its entries go idle as before.
  */
 export class LeaseRenewal<T> {
+  /** The backend's renewal, when it has one: without, nothing is renewed (nor, on such a backend, claimed). */
+  private readonly renewal: EntryRenewal | undefined;
   private timer: Subscription | undefined;
   private renewing = false;
   /** The loop stopped reading: renewal ends once nothing is left to renew. */
@@ -24,12 +27,14 @@ export class LeaseRenewal<T> {
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
     private readonly inFlight: InFlight<T>,
-  ) {}
+  ) {
+    this.renewal = ctx.transport.capabilities.renewal;
+  }
 
-  /** Starts renewing; nothing to do when `claimIdleAfterMs` is `Infinity` (nobody claims). Idempotent. */
+  /** Starts renewing; nothing to do when `claimIdleAfterMs` is `Infinity` (nobody claims) or the backend cannot renew. Idempotent. */
   start(): void {
     const { claimIdleAfterMs, scheduler } = this.options;
-    if (this.timer || !Number.isFinite(claimIdleAfterMs)) return;
+    if (this.timer || !Number.isFinite(claimIdleAfterMs) || !this.renewal) return;
     const period = Math.max(1, Math.floor(claimIdleAfterMs / RENEWALS_PER_CLAIM_IDLE));
     this.timer = timer(period, period, scheduler).subscribe(() => this.renew());
   }
@@ -46,16 +51,20 @@ export class LeaseRenewal<T> {
 
   private renew(): void {
     const { renew, stuck } = this.inFlight.leases(this.options.scheduler.now());
-    const { instrument, transport, group, report } = this.ctx;
+    const { instrument, group, report } = this.ctx;
+    const { renewal } = this;
     const { stream, key, consumer } = this.target;
     if (instrument.on) for (const { id, handlingMs } of stuck) instrument.emit({ type: 'consumer.stuck', stream: stream.name, consumer, id, handlingMs });
     if (renew.length === 0) return this.finishing ? this.stop() : undefined;
-    if (this.renewing) return; // the previous renewal is still on its way
-    // (a synchronous transport has renewed by the time the call returns: nothing to wait for, also in virtual time)
-    this.renewing = !transport.synchronous;
-    transport
-      .renew(key, group, consumer, renew)
-      .catch(report)
-      .finally(() => (this.renewing = false));
+    if (this.renewing || !renewal) return; // the previous renewal is still on its way
+    this.renewing = true;
+    // an Observable: a backend that answers at once has renewed when subscribe returns, also in virtual time
+    renewal.renew(key, group, consumer, renew).subscribe({
+      error: (error: unknown) => {
+        this.renewing = false;
+        report(error);
+      },
+      complete: () => (this.renewing = false),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { timer, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subscription, timer, type SchedulerLike } from 'rxjs';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 
 /** Sweeps per `consumerExpiryMs`. */
@@ -13,14 +13,19 @@ const SWEEPS_PER_EXPIRY = 2;
  */
 export function expireIdleConsumers<T>(ctx: ConsumerContext, target: ConsumerTarget<T>, scheduler: SchedulerLike): Subscription {
   const { consumerExpiryMs, transport, group, report } = ctx;
+  const hygiene = transport.capabilities.hygiene;
   const period = Math.max(1, Math.floor(consumerExpiryMs / SWEEPS_PER_EXPIRY));
   let sweeping = false;
+  if (!hygiene) return Subscription.EMPTY; // a backend without it keeps its consumers
   return timer(period, period, scheduler).subscribe(() => {
     if (sweeping) return;
-    sweeping = !transport.synchronous; // a synchronous transport is done when the call returns, also in virtual time
-    transport
-      .expireConsumers(target.key, group, consumerExpiryMs, [target.consumer])
-      .catch(report)
-      .finally(() => (sweeping = false));
+    sweeping = true;
+    hygiene.expireConsumers(target.key, group, consumerExpiryMs, [target.consumer]).subscribe({
+      error: (error: unknown) => {
+        sweeping = false;
+        report(error);
+      },
+      complete: () => (sweeping = false),
+    });
   });
 }

@@ -1,6 +1,6 @@
 import type { StreamCodec } from '../codec/codecs';
 import { assertInteger, assertName } from '../internal/validate';
-import type { StreamTransport } from '../transport/StreamTransport';
+import type { StreamAdmin } from '../transport/StreamTransport';
 import { deadLetterKeyOf } from '../partitions/streamLayout';
 import { toDeadLetter, type DeadLetter } from './DeadLetter';
 
@@ -21,11 +21,11 @@ export interface RedriveOptions {
 }
 
 /** Reads a stream's dead letters (from the dead-letter stream of each partition), oldest first. */
-export async function listDeadLetters<T>(transport: StreamTransport, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<DeadLetter<T>[]> {
+export async function listDeadLetters<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<DeadLetter<T>[]> {
   return (await listWithKeys<T>(transport, streamName, deadLetterKeys, limit, codec)).map(({ letter }) => letter);
 }
 
-async function listWithKeys<T>(transport: StreamTransport, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<{ letter: DeadLetter<T>; partition: number }[]> {
+async function listWithKeys<T>(transport: StreamAdmin, streamName: string, deadLetterKeys: readonly string[], limit: number, codec: StreamCodec<T> = 'superjson'): Promise<{ letter: DeadLetter<T>; partition: number }[]> {
   assertInteger(limit, 'deadLetters option limit', 1);
   const perPartition = await Promise.all(deadLetterKeys.map((key) => transport.readDeadLetters(key, limit)));
   const all = perPartition.flatMap((entries, partition) => entries.map((entry) => ({ letter: toDeadLetter<T>(streamName, entry, codec), partition })));
@@ -43,7 +43,7 @@ function compareIds(a: string, b: string): number {
  * Puts dead letters back on their source stream, each addressed to the group it died in (other
  * groups skip it), one atomic move per dead letter. Resolves with the new entry ids.
  */
-export async function redriveDeadLetters(transport: StreamTransport, streamName: string, keys: readonly string[], options: RedriveOptions): Promise<string[]> {
+export async function redriveDeadLetters(transport: StreamAdmin, streamName: string, keys: readonly string[], options: RedriveOptions): Promise<string[]> {
   if (options.ids !== undefined && (!Array.isArray(options.ids) || options.ids.some((id) => typeof id !== 'string'))) {
     throw new TypeError('rx-redis-events: redrive option ids must be an array of dead-letter ids (strings)');
   }

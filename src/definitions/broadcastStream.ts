@@ -3,6 +3,19 @@ import { assertName } from '../internal/validate';
 import type { StandardSchemaV1 } from '../validation/StandardSchema';
 import { schemaOption } from './schema';
 
+/** Options of {@link broadcastStream}. */
+export interface BroadcastStreamOptions<T> {
+  /** How messages are written: `'superjson'` (default), `'json'` (plain JSON, for services in other languages) or your own `{ encode, decode }`. */
+  readonly codec?: StreamCodec<T>;
+  /**
+   * A Standard Schema v1 validator (zod 4, valibot, arktype...); the messages' type is its output.
+   * `broadcast` validates the message before publishing it (a `ValidationError` otherwise) and
+   * publishes the schema's output; a listener validates each message it receives, emits the output,
+   * and drops and reports (`onError`, `service.error`) an invalid one. The schema must accept its own output.
+   */
+  readonly schema?: StandardSchemaV1<unknown, T>;
+}
+
 /**
  * The definition of a broadcast channel (Redis pub/sub): every live listener gets every message,
  * listeners that are offline never see it.
@@ -17,19 +30,6 @@ export interface BroadcastStream<T> {
   readonly schema?: StandardSchemaV1<unknown, T>;
   /** Phantom field carrying the message type; always `undefined` at run time. */
   readonly __type?: T;
-}
-
-/** Options of {@link broadcastStream}. */
-export interface BroadcastStreamOptions<T> {
-  /** How messages are written: `'superjson'` (default), `'json'` (plain JSON, for services in other languages) or your own `{ encode, decode }`. */
-  readonly codec?: StreamCodec<T>;
-  /**
-   * A Standard Schema v1 validator (zod 4, valibot, arktype...); the messages' type is its output.
-   * `broadcast` validates the message before publishing it (a `ValidationError` otherwise) and
-   * publishes the schema's output; a listener validates each message it receives, emits the output,
-   * and drops and reports (`onError`, `service.error`) an invalid one. The schema must accept its own output.
-   */
-  readonly schema?: StandardSchemaV1<unknown, T>;
 }
 
 /**

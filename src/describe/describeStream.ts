@@ -2,7 +2,7 @@ import { DEAD_LETTER_FIELDS } from '../codec/entryFields';
 import type { EventStream } from '../definitions/eventStream';
 import { compareStreamIds, idTime, parseStreamId } from '../internal/streamId';
 import type { StreamSnapshot } from '../transport/StreamSnapshot';
-import type { StreamTransport } from '../transport/StreamTransport';
+import type { StreamAdmin } from '../transport/StreamTransport';
 import type { GroupDescription, PartitionDescription, StreamDescription } from './StreamDescription';
 
 /** Most dead letters read to count them per group. */
@@ -18,7 +18,7 @@ export interface DescribeTarget {
  * Describes a stream through the transport, one snapshot per partition, with dead letters counted per
  * group and ages of the oldest pending entries measured at `now`; the top level sums the partitions.
  */
-export async function describeStream(transport: StreamTransport, stream: EventStream<unknown>, targets: readonly DescribeTarget[], now: () => number): Promise<StreamDescription> {
+export async function describeStream(transport: StreamAdmin, stream: EventStream<unknown>, targets: readonly DescribeTarget[], now: () => number): Promise<StreamDescription> {
   const partitions = await Promise.all(targets.map((target) => describePartition(transport, target, now)));
   const ids = partitions.flatMap((p) => [p.firstId, p.lastId]).filter((id): id is string => id !== undefined).sort(byId);
   return {
@@ -33,7 +33,7 @@ export async function describeStream(transport: StreamTransport, stream: EventSt
   };
 }
 
-async function describePartition(transport: StreamTransport, target: DescribeTarget, now: () => number): Promise<PartitionDescription & { deadLetters: number }> {
+async function describePartition(transport: StreamAdmin, target: DescribeTarget, now: () => number): Promise<PartitionDescription & { deadLetters: number }> {
   const snapshot = await transport.describe(target.key, target.deadLetterKey);
   const perGroup = await deadLettersPerGroup(transport, target.deadLetterKey, snapshot.deadLetters);
   const at = now();
@@ -85,7 +85,7 @@ function sum(values: readonly number[]): number {
 }
 
 /** Dead letters per group name, or `undefined` when there are too many to read. */
-async function deadLettersPerGroup(transport: StreamTransport, deadLetterKey: string, total: StreamSnapshot['deadLetters']): Promise<Map<string, number> | undefined> {
+async function deadLettersPerGroup(transport: StreamAdmin, deadLetterKey: string, total: StreamSnapshot['deadLetters']): Promise<Map<string, number> | undefined> {
   const counts = new Map<string, number>();
   if (total === 0) return counts;
   if (total > DEAD_LETTER_COUNT_LIMIT) return undefined;

@@ -1,4 +1,4 @@
-import { timer, type SchedulerLike } from 'rxjs';
+import { throwError, timeout, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 
 /** Settles like `work`, or rejects with `onTimeout()` when `work` takes longer than `ms` on `scheduler`. */
 export function withTimeout<R>(work: Promise<R>, ms: number, scheduler: SchedulerLike, onTimeout: () => Error): Promise<R> {
@@ -7,4 +7,9 @@ export function withTimeout<R>(work: Promise<R>, ms: number, scheduler: Schedule
     const alarm = timer(ms, scheduler).subscribe(() => reject(onTimeout()));
     work.finally(() => alarm.unsubscribe()).then(resolve, reject);
   });
+}
+
+/** Errors with `onTimeout()` when the source has not emitted within `ms` on `scheduler`; an infinite `ms` waits as long as it takes. */
+export function timeoutAfter<R>(ms: number, scheduler: SchedulerLike, onTimeout: () => Error): MonoTypeOperatorFunction<R> {
+  return (source) => (Number.isFinite(ms) ? source.pipe(timeout({ first: ms, scheduler, with: () => throwError(onTimeout) })) : source);
 }

@@ -6,6 +6,7 @@ import type { ConsumerRun } from '../consumer/ConsumerRun';
 import type { Delivery } from '../consumer/Delivery';
 import type { EventStream } from '../definitions/eventStream';
 import { leaseKeyOf } from '../partitions/streamLayout';
+import { requireCapability, type PartitionLeases } from '../transport/StreamTransport';
 import { KeyGate } from './KeyGate';
 
 /** Heartbeats (membership and lease renewals) per lease time: a live owner renews several times before its lease could run out. */
@@ -27,6 +28,8 @@ export class OrderedConsumer<T> implements ConsumerRun {
   private readonly releasing = new Set<Promise<void>>();
   private readonly beats = new Subscription();
   private readonly leaseMs: number;
+  /** The backend's membership and partition leases. */
+  private readonly leases: PartitionLeases;
   private beating = false;
   private stopped = false;
 
@@ -40,6 +43,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
     private readonly subscriber: Subscriber<Delivery<T>>,
   ) {
     this.leaseMs = options.claimIdleAfterMs;
+    this.leases = requireCapability(ctx.transport, 'partitionLeases', 'consume with ordered');
   }
 
   /** Joins the group's ordered consumers and starts taking partitions. */
@@ -54,7 +58,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
     this.stopped = true;
     this.beats.unsubscribe();
     for (const [key, loop] of this.owned) this.handOver(key, loop);
-    this.ctx.transport.leave(this.membersKey, this.consumer).catch(this.ctx.report);
+    this.leases.leave(this.membersKey, this.consumer).catch(this.ctx.report);
   }
 
   /** Stops renewing the entries of every partition's deliveries still unsettled. Idempotent. */
@@ -78,8 +82,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
     if (this.beating || this.stopped) return;
     this.beating = true;
     try {
-      const { transport } = this.ctx;
-      const members = await transport.heartbeat(this.membersKey, this.consumer, this.leaseMs);
+      const members = await this.leases.heartbeat(this.membersKey, this.consumer, this.leaseMs);
       if (this.stopped) return;
       const assigned = new Set(this.keys.filter((_, partition) => members[partition % members.length] === this.consumer));
       for (const [key, loop] of [...this.owned]) {
@@ -99,11 +102,11 @@ export class OrderedConsumer<T> implements ConsumerRun {
   }
 
   private lease(key: string): Promise<boolean> {
-    return this.ctx.transport.acquireLease(leaseKeyOf(key, this.ctx.group), this.consumer, this.leaseMs);
+    return this.leases.acquireLease(leaseKeyOf(key, this.ctx.group), this.consumer, this.leaseMs);
   }
 
   private take(key: string): void {
-    if (this.stopped) return void this.ctx.transport.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
+    if (this.stopped) return void this.leases.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
     const target = { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer };
     const loop = new ConsumerLoop<T>(this.ctx, target, this.options, this.subscriber, {
       gate: new KeyGate<T>((delivery) => this.subscriber.next(delivery)),
@@ -122,7 +125,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
       .whenSettled()
       .then(() => {
         this.handingOver.delete(key);
-        return this.ctx.transport.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer);
+        return this.leases.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer);
       })
       .catch(this.ctx.report);
     this.releasing.add(released);

@@ -1,10 +1,10 @@
-import type { SchedulerLike } from 'rxjs';
+import { firstValueFrom, forkJoin, map, type SchedulerLike } from 'rxjs';
 import { encodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
 import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
 import { TimeoutError } from '../errors/TimeoutError';
 import type { Instrument } from '../instrumentation/Instrument';
-import { withTimeout } from '../internal/withTimeout';
+import { timeoutAfter, withTimeout } from '../internal/withTimeout';
 import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import { partitionKeys } from '../partitions/streamLayout';
 import type { RetentionTrimmer } from '../retention/RetentionTrimmer';
@@ -61,11 +61,12 @@ export class ProducePath {
     // several partitions: one append per partition the call touches, sent together
     const batches = keys.length === 1 ? undefined : routeToPartitions(keys, entries, this.roundRobin(stream), idempotency?.keys);
     const appended = batches
-      ? Promise.all(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).then((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length))
+      ? forkJoin(batches.map((batch) => streams.append(batch.key, batch.entries, request(batch.key, batch.positions)))).pipe(map((idsPerBatch) => idsInCallOrder(batches, idsPerBatch, entries.length)))
       : streams.append(keys[0] as string, entries, request(keys[0] as string));
     let ids: string[];
     try {
-      ids = await (streams.synchronous ? appended : withTimeout(appended, produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs)));
+      // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
+      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs))));
       if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
@@ -87,7 +88,7 @@ export class ProducePath {
     if (!durability) return;
     const { replicas, timeoutMs } = durability;
     // construction refuses durability without replicas (memory), so a transport without them counts 0
-    const confirming = this.parts.transport.confirmReplicas?.(keys, replicas, timeoutMs) ?? Promise.resolve(0);
+    const confirming = this.parts.transport.capabilities.replicas?.confirmReplicas(keys, replicas, timeoutMs) ?? Promise.resolve(0);
     // the server answers by timeoutMs; produceTimeoutMs more for a master that does not answer at all
     const acknowledged = await withTimeout(confirming, timeoutMs + produceTimeoutMs, scheduler, () => new ReplicationTimeoutError(stream, replicas, 0, timeoutMs));
     if (acknowledged < replicas) throw new ReplicationTimeoutError(stream, replicas, acknowledged, timeoutMs);

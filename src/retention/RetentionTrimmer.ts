@@ -1,7 +1,7 @@
 import type { SchedulerLike } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import type { Instrument } from '../instrumentation/Instrument';
-import type { StreamTransport } from '../transport/StreamTransport';
+import { requireCapability, type StreamTransport } from '../transport/StreamTransport';
 
 /** Least time between two automatic trims of one stream, in ms. */
 export const AUTO_TRIM_INTERVAL_MS = 1000;
@@ -22,11 +22,11 @@ export class RetentionTrimmer {
   ) {}
 
   /** Trims one partition (`key`) now, `maxLength` split evenly over the partitions; resolves with the number of entries removed (0 for a stream without retention). */
-  trim(stream: EventStream<unknown>, key: string): Promise<number> {
+  async trim(stream: EventStream<unknown>, key: string): Promise<number> {
     const retention = stream.retention;
-    if (!retention) return Promise.resolve(0);
+    if (!retention) return 0;
     this.lastRun.set(key, this.scheduler.now());
-    const trimmed = this.transport.trim(key, {
+    const trimmed = requireCapability(this.transport, 'admin', 'trim').trim(key, {
       ...(retention.maxLength !== undefined ? { maxLength: Math.ceil(retention.maxLength / stream.partitions) } : {}),
       ...(retention.maxAge !== undefined ? { minTimestampMs: this.scheduler.now() - retention.maxAge } : {}),
       unsafe: retention.unsafeHardLimit === true,

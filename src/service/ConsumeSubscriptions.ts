@@ -1,4 +1,4 @@
-import type { Subscriber, TeardownLogic } from 'rxjs';
+import { firstValueFrom, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { ConsumerAcks } from '../consumer/ConsumerAcks';
 import type { ConsumerContext } from '../consumer/ConsumerContext';
 import { ConsumerLoop } from '../consumer/ConsumerLoop';
@@ -116,7 +116,9 @@ export class ConsumeSubscriptions {
   /** Removes this service's consumers that hold nothing from their groups (one that still holds entries stays, for a takeover). */
   async leaveGroups(): Promise<void> {
     const { transport, report } = this.context;
-    const left = [...this.joined].map(([key, consumers]) => transport.removeConsumers(key, this.options.group, [...consumers]));
+    const hygiene = transport.capabilities.hygiene;
+    if (!hygiene) return; // a backend without it keeps its consumers
+    const left = [...this.joined].map(([key, consumers]) => firstValueFrom(hygiene.removeConsumers(key, this.options.group, [...consumers])));
     for (const result of await Promise.allSettled(left)) if (result.status === 'rejected') report(result.reason);
   }
 }

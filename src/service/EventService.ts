@@ -19,7 +19,7 @@ import type { ConnectionRole, InstrumentationEvent } from '../instrumentation/In
 import { RetentionTrimmer } from '../retention/RetentionTrimmer';
 import type { EventProducer } from '../producer/EventProducer';
 import type { PubSubTransport } from '../transport/PubSubTransport';
-import type { StreamTransport } from '../transport/StreamTransport';
+import { requireCapability, type StreamAdmin, type StreamTransport } from '../transport/StreamTransport';
 import type { ResolvedEventServiceOptions } from './eventServiceOptions';
 import { assertDefinition, assertSinglePartition } from './assertDefinition';
 import { describeStream } from '../describe/describeStream';
@@ -86,7 +86,8 @@ export class EventService implements AsyncDisposable {
     const instrument = (this.instrument = new Instrument(options.group, options.scheduler));
     const openTelemetry = loadOpenTelemetry();
     // trace propagation, when `@opentelemetry/api` is installed
-    const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, transports.streams.serverOf?.bind(transports.streams)) : undefined;
+    const servers = transports.streams.capabilities.servers;
+    const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
     this.report = (error) => {
       options.onError(error);
@@ -115,6 +116,7 @@ export class EventService implements AsyncDisposable {
     assertDefinition(stream, 'eventStream', 'consume');
     const resolved = consumeOptionsWithDefaults(options, this.options.scheduler, this.options.maxMessageBytes);
     assertSignal(options.signal, 'consume option signal');
+    if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       return this.consumers.start(stream, resolved, subscriber);
@@ -196,14 +198,14 @@ export class EventService implements AsyncDisposable {
   async deadLetters<T>(stream: EventStream<T>, options: DeadLettersOptions = {}): Promise<DeadLetter<T>[]> {
     this.assertOpen('deadLetters');
     assertDefinition(stream, 'eventStream', 'deadLetters');
-    return listDeadLetters<T>(this.transports.streams, stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000, stream.codec);
+    return listDeadLetters<T>(this.admin('deadLetters'), stream.name, this.keysOf(stream).map(deadLetterKeyOf), options.limit ?? 1000, stream.codec);
   }
 
   /** Puts dead letters (all, or those chosen by `ids`/`group`) back on the stream, each for the group it died in; resolves with the new ids. */
   async redrive<T>(stream: EventStream<T>, options: RedriveOptions = {}): Promise<string[]> {
     this.assertOpen('redrive');
     assertDefinition(stream, 'eventStream', 'redrive');
-    return redriveDeadLetters(this.transports.streams, stream.name, this.keysOf(stream), options);
+    return redriveDeadLetters(this.admin('redrive'), stream.name, this.keysOf(stream), options);
   }
 
   /**
@@ -216,7 +218,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('describe');
     assertDefinition(stream, 'eventStream', 'describe');
     const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: deadLetterKeyOf(key) }));
-    return describeStream(this.transports.streams, stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
+    return describeStream(this.admin('describe'), stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
   }
 
   /**
@@ -244,7 +246,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('read');
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
-    return readStream(this.transports.streams, stream, streamKeyOf(this.options.prefix, stream), options, this.report);
+    return readStream(this.admin('read'), stream, streamKeyOf(this.options.prefix, stream), options, this.report);
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
@@ -252,7 +254,7 @@ export class EventService implements AsyncDisposable {
     this.assertOpen('lastId');
     assertDefinition(stream, 'eventStream', 'lastId');
     assertSinglePartition(stream, 'lastId');
-    return this.transports.streams.lastId(streamKeyOf(this.options.prefix, stream));
+    return this.admin('lastId').lastId(streamKeyOf(this.options.prefix, stream));
   }
 
   /** A producer bound to one stream. */
@@ -330,6 +332,11 @@ export class EventService implements AsyncDisposable {
   /** The Redis keys of the stream's partitions under this service's prefix. */
   private keysOf(stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
     return partitionKeys(this.options.prefix, stream);
+  }
+
+  /** The backend's admin capability, which `method` cannot do without. */
+  private admin(method: string): StreamAdmin {
+    return requireCapability(this.transports.streams, 'admin', method);
   }
 
   private assertOpen(method: string): void {

@@ -1,7 +1,7 @@
 import { decodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
 import { idTime, parseStreamId } from '../internal/streamId';
-import type { StreamTransport } from '../transport/StreamTransport';
+import type { StreamAdmin } from '../transport/StreamTransport';
 
 /** Options of `EventService.read`. */
 export interface ReadOptions {
@@ -38,7 +38,7 @@ const MAX_READ_COUNT = 10_000;
  * Reads one page of `key` after `options.after`, decoded; an entry that cannot be decoded is
  * skipped and handed to `report` (a consumer group dead-letters it).
  */
-export async function readStream<T>(transport: StreamTransport, stream: EventStream<T>, key: string, options: ReadOptions, report: (error: unknown) => void): Promise<ReadPage<T>> {
+export async function readStream<T>(transport: StreamAdmin, stream: EventStream<T>, key: string, options: ReadOptions, report: (error: unknown) => void): Promise<ReadPage<T>> {
   const after = options.after ?? '0-0';
   const count = options.count ?? 100;
   if (typeof after !== 'string' || !parseStreamId(after)) throw new TypeError(`rx-redis-events: read needs an entry id such as 1700000000000-0 as "after", got ${JSON.stringify(after)}`);

@@ -136,6 +136,26 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await other.promise;
   });
 
+  it('entries the read under way brings for a reader that closed are handed back idle, not kept for the next reader of that key', async () => {
+    const keys = await keysOf(2);
+    const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
+    const first = pending(a!.read(10, 10_000));
+    const other = pending(b!.read(10, 10_000));
+    await eventually('the shared read', () => reads().length === 1);
+    a!.close(); // as a consumer loop that stops (its partition handed over) while the shared read goes on
+    expect(await first.promise).toEqual([]);
+    await redis.admin.xadd(keys[0] as string, '7-1', 'v', 'late');
+    await eventually('the read to end', () => reads().length === 2);
+    await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 7-1 IDLE`)));
+    // a later loop of the same consumer for that key (the partition came back) reads only what is new
+    const again = transport.openReader(keys[0] as string, 'G', 'c#1');
+    expect(await firstValueFrom(again.read(10, 200))).toEqual([]);
+    expect(reads()).toHaveLength(3);
+    again.close();
+    b!.close();
+    await other.promise;
+  });
+
   it('two consumers of one group read on two connections; the last reader of a consumer closing closes its connection', async () => {
     const clients = async () => Number(/connected_clients:(\d+)/.exec(await redis.admin.info('clients'))?.[1]);
     const [key] = await keysOf(1);

@@ -1,3 +1,4 @@
+import { firstValueFrom } from 'rxjs';
 import { createEventService, eventStream } from 'rx-redis-events';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
@@ -47,7 +48,7 @@ describe('redis transport - batched append', () => {
     // runs of each shape, including one longer than a script call, and shapes that change every entry
     const entries = [...Array.from({ length: APPEND_CHUNK + 3 }, (_, n) => ({ v: `run-${n}` })), ...Array.from({ length: 40 }, (_, n) => ({ ...shapes[n % shapes.length], n: String(n) }))];
     const producer = { producer: new ProducerSequences().of(key) };
-    const ids = await transport.append(key, entries, producer);
+    const ids = await firstValueFrom(transport.append(key, entries, producer));
     const stored = await redis.admin.xrange(key, '-', '+');
     expect(ids).toHaveLength(entries.length);
     expect(stored.map(([id]) => id)).toEqual(ids);
@@ -55,7 +56,7 @@ describe('redis transport - batched append', () => {
     // uniform chunks of three and four fields (the script's general shared-names branch)
     for (const width of [3, 4]) {
       const uniform = Array.from({ length: 7 }, (_, n) => Object.fromEntries(Array.from({ length: width }, (__, f) => [`f${f}`, `${n}.${f}`])));
-      const more = await transport.append(key, uniform, producer);
+      const more = await firstValueFrom(transport.append(key, uniform, producer));
       const added = await redis.admin.xrange(key, `(${ids[ids.length - 1] as string}`, '+');
       expect(added.slice(-7).map(([id]) => id)).toEqual(more);
       expect(added.slice(-7).map(([, flat]) => flat)).toEqual(uniform.map((fields) => Object.entries(fields).flat()));
@@ -73,16 +74,16 @@ describe('redis transport - batched append', () => {
     // entries big enough that one call spans several milliseconds (ids of new milliseconds start at -0)
     const entries = Array.from({ length: 2 * APPEND_CHUNK + 10 }, (_, n) => ({ v: `${n}:${'x'.repeat(200)}` }));
     sequence = 1;
-    const first = await transport.append(key, entries.slice(0, APPEND_CHUNK), { producer });
+    const first = await firstValueFrom(transport.append(key, entries.slice(0, APPEND_CHUNK), { producer }));
     sequence = 1;
-    const again = await transport.append(key, entries.slice(0, APPEND_CHUNK), { producer });
+    const again = await firstValueFrom(transport.append(key, entries.slice(0, APPEND_CHUNK), { producer }));
     expect(again).toEqual(first);
     expect(new Set(first.map((id) => id.split('-')[0])).size).toBeGreaterThan(1);
     // two chunks (sequences 2 and 3), then both sent again
     sequence = 2;
-    const second = await transport.append(key, entries.slice(APPEND_CHUNK), { producer });
+    const second = await firstValueFrom(transport.append(key, entries.slice(APPEND_CHUNK), { producer }));
     sequence = 2;
-    expect(await transport.append(key, entries.slice(APPEND_CHUNK), { producer })).toEqual(second);
+    expect(await firstValueFrom(transport.append(key, entries.slice(APPEND_CHUNK), { producer }))).toEqual(second);
     expect(second).toHaveLength(APPEND_CHUNK + 10);
     expect(await redis.admin.xlen(key)).toBe(2 * APPEND_CHUNK + 10);
     expect((await redis.admin.xrange(key, '-', '+')).map(([id]) => id)).toEqual([...first, ...second]);
@@ -98,7 +99,7 @@ describe('redis transport - batched append', () => {
     const key = uniqueName('memory');
     const producer = new ProducerSequences().of(key);
     const calls: string[][] = [];
-    for (let call = 0; call < PRODUCER_MEMORY_CALLS + 6; call++) calls.push(await transport.append(key, [{ v: String(call) }, { v: `${call}b` }], { producer }));
+    for (let call = 0; call < PRODUCER_MEMORY_CALLS + 6; call++) calls.push(await firstValueFrom(transport.append(key, [{ v: String(call) }, { v: `${call}b` }], { producer })));
     expect(await redis.admin.hlen(producer.memoryKey)).toBe(PRODUCER_MEMORY_CALLS);
     expect(await redis.admin.hexists(producer.memoryKey, '6')).toBe(0);
     expect(await redis.admin.hexists(producer.memoryKey, '7')).toBe(1);

@@ -1,17 +1,23 @@
 import { Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
-import { TransportError } from '../../errors/TransportError';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
-import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
+import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
+import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
-import { MissingGroupError } from './MemoryStream';
+import { MemoryStreamReader } from './MemoryStreamReader';
+import { memoryTransportError } from './memoryTransportError';
 import { parseStreamId } from '../../internal/streamId';
 
-/** {@link StreamTransport} over a {@link MemoryBroker}: every operation takes effect synchronously. */
-export class MemoryStreamTransport implements StreamTransport {
-  readonly synchronous = true;
+/**
+ * {@link StreamTransport} over a {@link MemoryBroker}, with every capability but replicas and servers.
+ * Every operation takes effect when it is sent: an Observable's on subscription (it answers then, which
+ * keeps virtual time exact), a promise's on the call.
+ */
+export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases {
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this };
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
@@ -24,8 +30,8 @@ export class MemoryStreamTransport implements StreamTransport {
   }
 
   /** A call here is never sent twice (it takes effect before it returns): only idempotency records deduplicate. */
-  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
-    return this.run('append', () => {
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]> {
+    return this.now('append', () => {
       const stream = this.broker.stream(key);
       const { records } = this.broker;
       const idempotency = request.idempotency;
@@ -48,8 +54,8 @@ export class MemoryStreamTransport implements StreamTransport {
     return new MemoryStreamReader(this.broker, key, group, consumer);
   }
 
-  ack(key: string, group: string, ids: readonly string[]): Promise<void> {
-    return this.run('ack', () => this.broker.existingStream(key)?.ack(group, ids));
+  ack(key: string, group: string, ids: readonly string[]): Observable<void> {
+    return this.now('ack', () => this.broker.existingStream(key)?.ack(group, ids));
   }
 
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
@@ -60,24 +66,24 @@ export class MemoryStreamTransport implements StreamTransport {
     return this.now('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
   }
 
-  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
-    return this.run('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
+  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
+    return this.now('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
   }
 
-  renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number> {
-    return this.run('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
+  renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
+    return this.now('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
   }
 
-  removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]> {
-    return this.run('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
+  removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
+    return this.now('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
   }
 
-  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]> {
-    return this.run('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
+  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
+    return this.now('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
   }
 
-  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
-    return this.run('deadLetter', () => {
+  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean> {
+    return this.now('deadLetter', () => {
       const stream = this.broker.stream(key);
       if (!stream.pendingInfo(group, id)) return false;
       this.broker.stream(deadLetterKey).append(toDeadLetterFields(id, group, info, stream.fields(id)), this.broker.now());
@@ -186,63 +192,4 @@ export class MemoryStreamTransport implements StreamTransport {
       return Promise.reject(memoryTransportError(operation, error));
     }
   }
-}
-
-/** A reader that waits, without timers, until the broker has entries for it or it is interrupted. */
-class MemoryStreamReader implements StreamReader {
-  private cancelWait: (() => void) | undefined;
-  private interrupted = false;
-  private closed = false;
-
-  constructor(
-    private readonly broker: MemoryBroker,
-    private readonly key: string,
-    private readonly group: string,
-    private readonly consumer: string,
-  ) {}
-
-  read(count: number, _blockMs: number): Observable<ReadEntry[]> {
-    return new Observable<ReadEntry[]>((subscriber) => {
-      const answer = (entries: ReadEntry[]) => {
-        this.cancelWait = undefined;
-        subscriber.next(entries);
-        subscriber.complete();
-      };
-      if (this.closed || this.interrupted) {
-        this.interrupted = false;
-        return answer([]);
-      }
-      const stream = this.broker.stream(this.key);
-      try {
-        const ready = stream.readNew(this.group, this.consumer, count, this.broker.now());
-        if (ready.length > 0) return answer(ready);
-      } catch (error) {
-        return subscriber.error(memoryTransportError('read', error));
-      }
-      const remove = stream.wait({ group: this.group, consumer: this.consumer, count, resolve: answer });
-      this.cancelWait = () => {
-        remove();
-        answer([]);
-      };
-      return () => {
-        remove();
-        this.cancelWait = undefined;
-      };
-    });
-  }
-
-  interrupt(): void {
-    if (this.cancelWait) this.cancelWait();
-    else this.interrupted = true;
-  }
-
-  close(): void {
-    this.closed = true;
-    this.cancelWait?.();
-  }
-}
-
-/** The {@link TransportError} of a failed operation: `NOGROUP` for a missing group, as Redis would say. */
-function memoryTransportError(operation: string, error: unknown): TransportError {
-  return new TransportError(operation, error, error instanceof MissingGroupError ? { code: 'NOGROUP' } : {});
 }

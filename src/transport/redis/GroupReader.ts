@@ -37,6 +37,8 @@ export class GroupReader {
   private readonly waiting = new Map<string, ReadRequest[]>();
   /** Entries read for a key whose request was gone when they came. */
   private readonly kept = new Map<string, ReadEntry[]>();
+  /** Keys released while the read under way covers them: what it brings for them is handed back, not kept. */
+  private readonly released = new Set<string>();
   /** The keys of the read under way (`undefined`: none under way). */
   private reading: ReadonlySet<string> | undefined;
   private unblocking = false;
@@ -71,6 +73,7 @@ export class GroupReader {
   /** Asks for up to `request.count` new entries of `request.key`; answered from what was kept at once, or by a read. */
   request(request: ReadRequest): void {
     if (this.closed) return request.answer([]);
+    this.released.delete(request.key);
     const kept = this.kept.get(request.key);
     if (kept) {
       const entries = kept.splice(0, request.count);
@@ -94,8 +97,13 @@ export class GroupReader {
     if (queue.length === 0) this.waiting.delete(request.key);
   }
 
-  /** Hands back what was kept for `key` (its consumer loop ended). */
+  /**
+   * Hands back what was kept for `key` (its consumer loop ended), and what the read under way brings
+   * for it: kept, it would answer a later loop of this consumer for the key (after another consumer
+   * took the key's entries over and handled them), out of order.
+   */
   release(key: string): void {
+    if (this.reading?.has(key)) this.released.add(key);
     const kept = this.kept.get(key);
     if (!kept) return;
     this.kept.delete(key);
@@ -236,6 +244,7 @@ export class GroupReader {
       for (const key of keys) {
         const snapshot = [...(this.waiting.get(key) ?? [])];
         this.dropAnswered(key, snapshot, settle(snapshot, key));
+        this.released.delete(key);
       }
       this.expire();
     } finally {
@@ -248,6 +257,10 @@ export class GroupReader {
   private answerFrom(requests: readonly ReadRequest[], key: string, entries: ReadEntry[] | undefined): number {
     if (!entries || entries.length === 0) return 0;
     const [first] = requests;
+    if (first === undefined && this.released.has(key)) {
+      this.unread(key, entries.map((entry) => entry.id));
+      return 0;
+    }
     if (first === undefined) {
       const kept = this.kept.get(key);
       if (kept) kept.push(...entries);

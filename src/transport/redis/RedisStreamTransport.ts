@@ -1,6 +1,8 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
-import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, StreamReader, StreamTransport, TrimLimits } from '../StreamTransport';
+import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
+import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
+import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
@@ -26,9 +28,12 @@ const HANDED_BACK_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
 
-/** {@link StreamTransport} over Redis Streams: `XADD`, `XREADGROUP`, `XACK`, `XCLAIM` on one command connection, and one blocking reader connection per consumer and server (see `GroupReaders`). */
-export class RedisStreamTransport implements StreamTransport {
-  readonly synchronous = false;
+/**
+ * {@link StreamTransport} over Redis Streams, with every capability: `XADD`, `XACK`, `XCLAIM` and the
+ * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
+ */
+export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this };
   private readonly readers: GroupReaders;
   private readonly replicaWaits = new ReplicaWaits();
 
@@ -41,7 +46,7 @@ export class RedisStreamTransport implements StreamTransport {
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
-    this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).catch(() => undefined));
+    this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
 
   serverOf(key: string): ServerAddress | undefined {
@@ -59,17 +64,18 @@ export class RedisStreamTransport implements StreamTransport {
     });
   }
 
-  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
-    return this.guard('append', () => appendOnce(this.connections.command, key, entries, request));
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]> {
+    return defer(() => this.guard('append', () => appendOnce(this.connections.command, key, entries, request)));
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
     return new RedisStreamReader(this.readers, key, group, consumer, this.scheduler);
   }
 
-  async ack(key: string, group: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.guard('ack', () => this.connections.command.xack(key, group, ...ids));
+  ack(key: string, group: string, ids: readonly string[]): Observable<void> {
+    return defer(async () => {
+      if (ids.length > 0) await this.guard('ack', () => this.connections.command.xack(key, group, ...ids));
+    });
   }
 
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
@@ -84,28 +90,27 @@ export class RedisStreamTransport implements StreamTransport {
     });
   }
 
-  async markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.guard('markIdle', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids, 'IDLE', Math.floor(idleMs), 'JUSTID'));
+  markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
+    return defer(async () => {
+      if (ids.length > 0) await this.guard('markIdle', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids, 'IDLE', Math.floor(idleMs), 'JUSTID'));
+    });
   }
 
-  async renew(key: string, group: string, consumer: string, ids: readonly string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    return Number(await this.script('renew', RENEW, [key], [group, consumer, ...ids]));
+  renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
+    return defer(async () => (ids.length === 0 ? 0 : Number(await this.script('renew', RENEW, [key], [group, consumer, ...ids]))));
   }
 
-  async removeConsumers(key: string, group: string, consumers: readonly string[]): Promise<string[]> {
-    if (consumers.length === 0) return [];
-    return (await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[];
+  removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
+    return defer(async () => (consumers.length === 0 ? [] : ((await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[])));
   }
 
-  async expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Promise<string[]> {
-    return (await this.script('expireConsumers', EXPIRE_CONSUMERS, [key], [group, Math.floor(idleMs), ...keep])) as string[];
+  expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
+    return defer(async () => (await this.script('expireConsumers', EXPIRE_CONSUMERS, [key], [group, Math.floor(idleMs), ...keep])) as string[]);
   }
 
-  async deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Promise<boolean> {
+  deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean> {
     const args = [group, id, info.reason, info.error, info.deliveryCount];
-    return (await this.script('deadLetter', DEAD_LETTER, [key, deadLetterKey], args)) === 1;
+    return defer(async () => (await this.script('deadLetter', DEAD_LETTER, [key, deadLetterKey], args)) === 1);
   }
 
   async readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
