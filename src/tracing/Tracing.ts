@@ -44,7 +44,10 @@ export class Tracing {
    */
   deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, emit: (endSpan: ((error?: unknown) => void) | undefined) => void): void {
     const { api } = this;
-    const parent = fields[TRACEPARENT_FIELD] === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
+    const continues = fields[TRACEPARENT_FIELD] !== undefined;
+    // no trace to continue and no SDK to record a span: the delivery costs nothing more (the common case without tracing set up)
+    if (!continues && !this.sdkRegistered()) return emit(undefined);
+    const parent = continues ? api.propagation.extract(api.ROOT_CONTEXT, fields) : api.ROOT_CONTEXT;
     const producer = api.trace.getSpanContext(parent);
     const attributes: Attributes = {
       ...this.common('process', stream, [key]),
@@ -56,6 +59,16 @@ export class Tracing {
     // no SDK records it and no trace to continue: nothing to end or to make active
     if (!producer && !span.isRecording()) return emit(undefined);
     api.context.with(api.trace.setSpan(parent, span), () => emit((error) => this.end(span, error)));
+  }
+
+  /**
+   * Whether an SDK is registered: without one the global provider is the API's proxy with no delegate,
+   * whose spans record nothing (checked at each delivery, since an application may register its SDK
+   * after creating the service).
+   */
+  private sdkRegistered(): boolean {
+    const provider = this.api.trace.getTracerProvider();
+    return !(provider instanceof this.api.ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
   }
 
   /** The attributes of every span: the operation, the stream and, on Redis, the server when all `keys` are on one. */
