@@ -44,6 +44,8 @@ export class GroupReader {
   private unblocking = false;
   /** The last read left keys out (see {@link nextRead}). */
   private partial = false;
+  /** While a read's answers are handed out: the keys answered whose loops have not asked again yet. */
+  private awaited: Set<string> | undefined;
   /** Answers are being handed out: a request made meanwhile is sent with the next read, after them. */
   private answering = false;
   private startQueued = false;
@@ -85,6 +87,9 @@ export class GroupReader {
     else this.waiting.set(request.key, [request]);
     if (this.reading) {
       if (!this.reading.has(request.key)) this.unblock();
+    } else if (this.answering) {
+      // the last loop answered by this read asks again (a read ahead, before it decodes what it got): read now, while they decode
+      if (this.awaited?.delete(request.key) && this.awaited.size === 0) this.start(true);
     } else this.queueStart();
   }
 
@@ -166,8 +171,9 @@ export class GroupReader {
     });
   }
 
-  private start(): void {
-    if (this.closed || this.reading || this.answering || this.waiting.size === 0) return;
+  /** Sends the next read, unless one is under way or nobody waits (or answers are being handed out, unless `early`). */
+  private start(early = false): void {
+    if (this.closed || this.reading || (this.answering && !early) || this.waiting.size === 0) return;
     this.reconnectIfEnded();
     // a connection that is reconnecting may not have said 'close' yet: it is not ready for a read
     if (this.reader.connection.status !== 'ready') this.clientId = undefined;
@@ -195,17 +201,20 @@ export class GroupReader {
           connection.disconnect(true);
         }
         const byKey = new Map(toReadEntriesByStream(reply).map((stream) => [stream.key, stream.entries]));
-        this.finish(keys, (requests, key) => this.answerFrom(requests, key, byKey.get(key)));
+        this.awaited = new Set(keys.filter((key) => (byKey.get(key)?.length ?? 0) > 0 && this.waiting.has(key)));
+        this.finish(keys, (key) => this.answerFrom(key, byKey.get(key)));
       },
       (error: unknown) => {
         if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
         const failure = this.closed ? undefined : this.connections.transportError('read', error);
-        this.finish(keys, (requests) => {
+        this.awaited = undefined;
+        this.finish(keys, (key) => {
+          const requests = this.waiting.get(key) ?? [];
+          this.waiting.delete(key);
           for (const request of requests) {
             if (failure) request.fail(failure);
             else request.answer([]);
           }
-          return requests.length;
         });
       },
     );
@@ -236,48 +245,45 @@ export class GroupReader {
     return { keys: chosen.map((key) => key.key), count, deadline, partial: chosen.length < wanted.length };
   }
 
-  /** Ends the read over `keys`: hands out what it brought (`settle` answers a key's requests, returning how many), answers expired requests, starts the next read. */
-  private finish(keys: readonly string[], settle: (requests: ReadRequest[], key: string) => number): void {
+  /**
+   * Ends the read over `keys`: hands out what it brought (`settle` answers a key's requests), answers
+   * expired requests, and starts the next read, unless the loops it answered asked again meanwhile
+   * and it is under way already.
+   */
+  private finish(keys: readonly string[], settle: (key: string) => void): void {
     this.reading = undefined;
     this.answering = true;
     try {
       for (const key of keys) {
-        const snapshot = [...(this.waiting.get(key) ?? [])];
-        this.dropAnswered(key, snapshot, settle(snapshot, key));
+        settle(key);
         this.released.delete(key);
       }
       this.expire();
     } finally {
       this.answering = false;
+      this.awaited = undefined;
     }
     this.start();
   }
 
-  /** Answers the oldest request of `key` with the entries the read brought for it, or keeps them when none waits; returns how many requests were answered. */
-  private answerFrom(requests: readonly ReadRequest[], key: string, entries: ReadEntry[] | undefined): number {
-    if (!entries || entries.length === 0) return 0;
-    const [first] = requests;
-    if (first === undefined && this.released.has(key)) {
-      this.unread(key, entries.map((entry) => entry.id));
-      return 0;
-    }
-    if (first === undefined) {
+  /**
+   * Answers the oldest request of `key` with the entries the read brought for it (no more than it
+   * asked for: the rest is kept), or keeps them when none waits, or hands them back when the key was
+   * released. The request leaves the queue before it is answered, so its loop can ask again at once.
+   */
+  private answerFrom(key: string, entries: ReadEntry[] | undefined): void {
+    if (!entries || entries.length === 0) return;
+    const queue = this.waiting.get(key);
+    const first = queue?.shift();
+    if (queue?.length === 0) this.waiting.delete(key);
+    if (first === undefined && this.released.has(key)) return this.unread(key, entries.map((entry) => entry.id));
+    const rest = first === undefined ? entries : entries.slice(first.count);
+    if (rest.length > 0) {
       const kept = this.kept.get(key);
-      if (kept) kept.push(...entries);
-      else this.kept.set(key, entries);
-      return 0;
+      if (kept) kept.push(...rest);
+      else this.kept.set(key, rest);
     }
-    first.answer(entries);
-    return 1;
-  }
-
-  /** Removes the first `settled` of the requests of `key` that were waiting when the read ended (those made while answering stay). */
-  private dropAnswered(key: string, snapshot: readonly ReadRequest[], settled: number): void {
-    if (settled === 0) return;
-    const gone = new Set(snapshot.slice(0, settled));
-    const rest = (this.waiting.get(key) ?? []).filter((request) => !gone.has(request));
-    if (rest.length > 0) this.waiting.set(key, rest);
-    else this.waiting.delete(key);
+    first?.answer(rest.length > 0 ? entries.slice(0, first.count) : entries);
   }
 
   /** Answers `[]` to requests whose deadline passed. */
