@@ -192,7 +192,7 @@ export class InFlight<T> implements DeliverySettler {
     const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
     const { tracing } = this.ctx;
-    if (tracing) {
+    if (tracing?.spans(entry.fields)) {
       tracing.deliver(stream.name, this.target.key, entry.id, entry.deliveryCount, entry.fields, (endSpan) => this.events.emit(createDelivery(init, endSpan ? tracedSettler(this, endSpan) : this)));
     } else {
       this.events.emit(createDelivery(init, this));

@@ -38,16 +38,22 @@ export class Tracing {
   }
 
   /**
+   * Whether a delivery of an entry with `fields` gets a consumer span ({@link deliver}): when it
+   * carries a trace to continue, or an SDK is registered to record one. Otherwise the delivery costs
+   * nothing more (the common case without tracing set up).
+   */
+  spans(fields: EntryFields): boolean {
+    return fields[TRACEPARENT_FIELD] !== undefined || this.sdkRegistered();
+  }
+
+  /**
    * Runs `emit` (handing the delivery to the subscriber) inside a consumer span for the entry of
    * `key`, so the handler's synchronous part and what it starts run in that span's context; `emit`
    * gets what ends the span with the delivery's outcome (`undefined` when nothing records the span).
    */
   deliver(stream: string, key: string, id: string, deliveryCount: number, fields: EntryFields, emit: (endSpan: ((error?: unknown) => void) | undefined) => void): void {
     const { api } = this;
-    const continues = fields[TRACEPARENT_FIELD] !== undefined;
-    // no trace to continue and no SDK to record a span: the delivery costs nothing more (the common case without tracing set up)
-    if (!continues && !this.sdkRegistered()) return emit(undefined);
-    const parent = continues ? api.propagation.extract(api.ROOT_CONTEXT, fields) : api.ROOT_CONTEXT;
+    const parent = fields[TRACEPARENT_FIELD] === undefined ? api.ROOT_CONTEXT : api.propagation.extract(api.ROOT_CONTEXT, fields);
     const producer = api.trace.getSpanContext(parent);
     const attributes: Attributes = {
       ...this.common('process', stream, [key]),
