@@ -67,11 +67,6 @@ export class GroupReader {
     this.reader = this.open();
   }
 
-  /** The server the reader is connected to. */
-  get node(): string {
-    return this.reader.node;
-  }
-
   /** Asks for up to `request.count` new entries of `request.key`; answered from what was kept at once, or by a read. */
   request(request: ReadRequest): void {
     if (this.closed) return request.answer([]);
@@ -113,11 +108,6 @@ export class GroupReader {
     if (!kept) return;
     this.kept.delete(key);
     this.unread(key, kept.map((entry) => entry.id));
-  }
-
-  /** Whether some request waits or entries are kept: a reader without either can be closed. */
-  get idle(): boolean {
-    return this.waiting.size === 0 && this.kept.size === 0;
   }
 
   /** Closes the connection; waiting requests are answered `[]`. Idempotent. */
