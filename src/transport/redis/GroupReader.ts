@@ -44,7 +44,7 @@ export class GroupReader {
   private unblocking = false;
   /** The last read left keys out (see {@link nextRead}). */
   private partial = false;
-  /** While a read's answers are handed out: the keys answered whose loops have not asked again yet. */
+  /** While a read's answers are handed out, until the next read is sent: the keys it answers. */
   private awaited: Set<string> | undefined;
   /** Answers are being handed out: a request made meanwhile is sent with the next read, after them. */
   private answering = false;
@@ -83,8 +83,11 @@ export class GroupReader {
     if (this.reading) {
       if (!this.reading.has(request.key)) this.unblock();
     } else if (this.answering) {
-      // the last loop answered by this read asks again (a read ahead, before it decodes what it got): read now, while they decode
-      if (this.awaited?.delete(request.key) && this.awaited.size === 0) this.start(true);
+      // a loop this read answered asks again (a read ahead, before it decodes what it got): read now, while the loops decode
+      if (this.awaited?.has(request.key)) {
+        this.awaited = undefined;
+        this.start(true);
+      }
     } else this.queueStart();
   }
 
