@@ -249,7 +249,8 @@ export class GroupReader {
     try {
       for (const key of keys) {
         settle(key);
-        this.released.delete(key);
+        // a key released while a read sent early covers it stays marked for that read
+        if (!this.isReading(key)) this.released.delete(key);
       }
       this.expire();
     } finally {
@@ -277,6 +278,11 @@ export class GroupReader {
       else this.kept.set(key, rest);
     }
     first?.answer(rest.length > 0 ? entries.slice(0, first.count) : entries);
+  }
+
+  /** Whether the read under way (if any) covers `key`. */
+  private isReading(key: string): boolean {
+    return this.reading?.has(key) === true;
   }
 
   /** Answers `[]` to requests whose deadline passed. */
