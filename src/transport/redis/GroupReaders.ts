@@ -54,11 +54,6 @@ export class GroupReaders {
     }
   }
 
-  /** How many readers (connections) are open. */
-  get size(): number {
-    return this.readers.size;
-  }
-
   /** Closes every reader. */
   close(): void {
     this.ended = true;
