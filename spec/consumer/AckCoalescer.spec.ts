@@ -1,14 +1,17 @@
 import { asyncScheduler, from, of, throwError, VirtualTimeScheduler, type Observable } from 'rxjs';
 import { AckCoalescer } from '../../src/consumer/AckCoalescer';
 import { TransportError } from '../../src/errors/TransportError';
-import type { StreamTransport } from '../../src/transport/StreamTransport';
+import type { AckBatch, StreamTransport } from '../../src/transport/StreamTransport';
+
+/** One recorded ack call: the group, and each stream's ids. */
+type AckCall = [string, [string, string[]][]];
 
 /** A transport whose acks are recorded and answer with `answer()` (at once by default). */
-function fakeTransport(answer: () => Observable<void> = () => of(undefined)): { transport: StreamTransport; calls: [string, string, string[]][] } {
-  const calls: [string, string, string[]][] = [];
+function fakeTransport(answer: () => Observable<void> = () => of(undefined)): { transport: StreamTransport; calls: AckCall[] } {
+  const calls: AckCall[] = [];
   const transport = {
-    ack: (key: string, group: string, ids: readonly string[]) => {
-      calls.push([key, group, [...ids]]);
+    ack: (group: string, batches: readonly AckBatch[]) => {
+      calls.push([group, batches.map(({ key, ids }) => [key, [...ids]])]);
       return answer();
     },
   } as unknown as StreamTransport;
@@ -16,7 +19,7 @@ function fakeTransport(answer: () => Observable<void> = () => of(undefined)): { 
 }
 
 describe('AckCoalescer', () => {
-  it('AckCoalescer - the acks queued before the scheduler runs its next task become one call per stream and group', async () => {
+  it('AckCoalescer - the acks queued before the scheduler runs its next task become one call per group, over every stream', async () => {
     const scheduler = new VirtualTimeScheduler();
     const { transport, calls } = fakeTransport();
     const acks = new AckCoalescer(transport, () => undefined, scheduler);
@@ -25,16 +28,15 @@ describe('AckCoalescer', () => {
     expect(calls).toEqual([]);
     scheduler.flush();
     expect(calls).toEqual([
-      ['s1', 'g', ['1-0', '2-0']],
-      ['s2', 'g', ['3-0']],
-      ['s1', 'h', ['4-0']],
+      ['g', [['s1', ['1-0', '2-0']], ['s2', ['3-0']]]],
+      ['h', [['s1', ['4-0']]]],
     ]);
     await Promise.all(pending.map((ack) => ack.done));
     const next = acks.ack('s1', 'g', '5-0');
     scheduler.flush();
     await next.done;
-    expect(calls.length).toBe(4);
-    expect(calls[3]).toEqual(['s1', 'g', ['5-0']]);
+    expect(calls.length).toBe(3);
+    expect(calls[2]).toEqual(['g', [['s1', ['5-0']]]]);
   });
 
   it('AckCoalescer - an answer that comes at once completes `answered` in the same task, before any promise settles', () => {
@@ -49,13 +51,15 @@ describe('AckCoalescer', () => {
     expect(seen).toEqual(['answered', 'replayed']);
   });
 
-  it('AckCoalescer - a failed ack rejects its callers and is reported once per batch', async () => {
+  it('AckCoalescer - a failed ack rejects its callers and is reported once per call', async () => {
     const { transport } = fakeTransport(() => throwError(() => new TransportError('ack', new Error('down'))));
     const reported: unknown[] = [];
     const acks = new AckCoalescer(transport, (error) => reported.push(error), asyncScheduler);
     const first = acks.ack('s', 'g', '1-0');
     const second = acks.ack('s', 'g', '2-0');
+    const other = acks.ack('t', 'g', '3-0');
     await expect(first.done).rejects.toThrow(TransportError);
+    await expect(other.done).rejects.toThrow(TransportError);
     await expect(second.done).rejects.toThrow(TransportError);
     await acks.flush();
     expect(reported.length).toBe(1);
@@ -66,10 +70,10 @@ describe('AckCoalescer', () => {
     const acks = new AckCoalescer(transport, () => undefined, new VirtualTimeScheduler());
     void acks.ack('s', 'g', '1-0');
     await acks.flush();
-    expect(calls).toEqual([['s', 'g', ['1-0']]]);
+    expect(calls).toEqual([['g', [['s', ['1-0']]]]]);
   });
 
-  it('AckCoalescer - while an XACK is on its way, later acks of that stream and group gather into the next one', async () => {
+  it("AckCoalescer - while the acks of a stream are on their way, its later acks gather into the next call; another stream's go at once", async () => {
     const answers: (() => void)[] = [];
     const { transport, calls } = fakeTransport(() => from(new Promise<void>((resolve) => answers.push(resolve))));
     const scheduler = new VirtualTimeScheduler();
@@ -77,15 +81,20 @@ describe('AckCoalescer', () => {
     const first = acks.ack('s', 'g', '1-0');
     scheduler.flush();
     const later = [2, 3, 4].map((n) => acks.ack('s', 'g', `${n}-0`));
+    const elsewhere = acks.ack('t', 'g', '5-0');
     scheduler.flush();
-    expect(calls.map(([, , ids]) => ids)).toEqual([['1-0']]);
+    expect(calls).toEqual([
+      ['g', [['s', ['1-0']]]],
+      ['g', [['t', ['5-0']]]],
+    ]);
     answers.shift()?.();
     await first.done;
     scheduler.flush();
-    expect(calls.map(([, , ids]) => ids)).toEqual([['1-0'], ['2-0', '3-0', '4-0']]);
+    expect(calls.slice(2)).toEqual([['g', [['s', ['2-0', '3-0', '4-0']]]]]);
     answers.shift()?.();
-    await Promise.all(later.map((ack) => ack.done));
+    answers.shift()?.();
+    await Promise.all([...later, elsewhere].map((ack) => ack.done));
     await acks.flush();
-    expect(calls.length).toBe(2);
+    expect(calls.length).toBe(3);
   });
 });

@@ -25,7 +25,7 @@ function memoryService(broker: MemoryBroker, scheduler: SchedulerLike | undefine
     return reader;
   };
   const ack = streams.ack.bind(streams);
-  streams.ack = (key, group, ids) => (log.acks.push(ids.length), ack(key, group, ids));
+  streams.ack = (group, batches) => (log.acks.push(batches.reduce((sum, batch) => sum + batch.ids.length, 0)), ack(group, batches));
   const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50, ...(scheduler ? { scheduler } : {}) });
   return new EventService(options, { streams, pubsub: new MemoryPubSubTransport(broker) });
 }

@@ -21,7 +21,7 @@ function coreOnly(broker: MemoryBroker): StreamTransport {
     ensureGroup: (key, group, start) => full.ensureGroup(key, group, start),
     append: (key, entries, request) => full.append(key, entries, request),
     openReader: (key, group, consumer) => full.openReader(key, group, consumer),
-    ack: (key, group, ids) => full.ack(key, group, ids),
+    ack: (group, batches) => full.ack(group, batches),
     claimIds: (key, group, consumer, ids) => full.claimIds(key, group, consumer, ids),
     deadLetter: (key, deadLetterKey, group, id, info) => full.deadLetter(key, deadLetterKey, group, id, info),
     connectionState: () => full.connectionState(),

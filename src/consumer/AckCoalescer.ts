@@ -1,7 +1,7 @@
 import { AsyncSubject, lastValueFrom, type Observable, type SchedulerLike } from 'rxjs';
 import type { StreamTransport } from '../transport/StreamTransport';
 
-/** Acks that go out together in one `XACK`, as the callers of each hold them. */
+/** Acks of one stream that go out together, as the callers of each hold them. */
 export interface PendingAck {
   /**
    * Completes once the broker has recorded the acks (in the same frame as it answers, also in virtual
@@ -18,21 +18,23 @@ interface QueuedAcks extends PendingAck {
   readonly answer: AsyncSubject<void>;
 }
 
-/** The acks of one stream and group: at most one `XACK` in flight, the next ones gathering meanwhile. */
+/** The acks of one stream and group: at most one batch on its way, the next ones gathering meanwhile. */
 interface Lane {
   readonly key: string;
   readonly group: string;
   queued: QueuedAcks | undefined;
-  /** The acks whose `XACK` is on its way. */
+  /** The acks on their way. */
   sending: QueuedAcks | undefined;
 }
 
 /**
- * Sends acks as few `XACK`s as possible: the acks queued until the scheduler runs its next task go out
- * together (with `asapScheduler`, as the service uses it: after the current synchronous work, which is a
- * microtask, or under `TestScheduler.run` the same virtual frame), and while one `XACK` of a stream and
- * group is on its way, the next acks of that stream and group gather for the following one. Acking a batch of 1000 costs one round trip; a slow handler acking one event at a time
- * costs about one `XACK` per round trip, not per event.
+ * Sends acks in as few round trips as possible: the acks queued until the scheduler runs its next task
+ * go out together, one transport call per group over every stream that has acks (with `asapScheduler`,
+ * as the service uses it: after the current synchronous work, which is a microtask, or under
+ * `TestScheduler.run` the same virtual frame), and while the acks of a stream and group are on their
+ * way, the next acks of that stream and group gather for the following call. Acking a batch of 1000, or
+ * the batches of 16 partitions read together, costs one round trip; a slow handler acking one event at
+ * a time costs about one call per round trip, not per event.
  */
 export class AckCoalescer {
   private readonly lanes = new Map<string, Map<string, Lane>>();
@@ -40,7 +42,7 @@ export class AckCoalescer {
 
   /**
    * @param transport Where the acks go.
-   * @param report Told about a failed ack nobody awaits.
+   * @param report Told about each failed call, once (its callers' promises reject as well).
    * @param scheduler When queued acks are sent: its next task (`schedule(work)` without delay).
    */
   constructor(
@@ -55,8 +57,8 @@ export class AckCoalescer {
     if (!lane.queued) {
       const answer = new AsyncSubject<void>();
       const done = lastValueFrom(answer, { defaultValue: undefined });
-      // A caller that does not await its ack must not crash the process; the failure is reported instead.
-      done.catch((error: unknown) => this.report(error));
+      // A caller that does not await its ack must not crash the process; the failure is reported instead (once per call, in `sendLanes`).
+      done.catch(() => undefined);
       lane.queued = { ids: [], answer, answered: answer.asObservable(), done };
       if (!lane.sending) this.schedule();
     }
@@ -95,26 +97,39 @@ export class AckCoalescer {
     });
   }
 
-  /** Sends the queued acks of every lane that has no `XACK` in flight. */
+  /** Sends the queued acks of every lane that has none on its way: one call per group, over every stream with acks. */
   private send(): void {
-    for (const lane of this.allLanes()) {
-      const batch = lane.queued;
-      if (!batch || lane.sending) continue;
+    for (const [group, byKey] of this.lanes) {
+      const lanes: Lane[] = [];
+      for (const lane of byKey.values()) if (lane.queued && !lane.sending) lanes.push(lane);
+      if (lanes.length > 0) this.sendLanes(group, lanes);
+    }
+  }
+
+  private sendLanes(group: string, lanes: readonly Lane[]): void {
+    const batches = lanes.map((lane) => {
+      const batch = lane.queued as QueuedAcks;
       lane.queued = undefined;
       lane.sending = batch;
-      const answered = (settle: () => void) => {
+      return batch;
+    });
+    const answered = (settle: (batch: QueuedAcks) => void) => {
+      lanes.forEach((lane, index) => {
         lane.sending = undefined;
         if (lane.queued) this.schedule();
-        settle();
-      };
-      this.transport.ack(lane.key, lane.group, batch.ids).subscribe({
-        error: (error: unknown) => answered(() => batch.answer.error(error)),
-        complete: () =>
-          answered(() => {
-            batch.answer.next();
-            batch.answer.complete();
-          }),
+        settle(batches[index] as QueuedAcks);
       });
-    }
+    };
+    this.transport.ack(group, lanes.map((lane, index) => ({ key: lane.key, ids: (batches[index] as QueuedAcks).ids }))).subscribe({
+      error: (error: unknown) => {
+        this.report(error);
+        answered((batch) => batch.answer.error(error));
+      },
+      complete: () =>
+        answered((batch) => {
+          batch.answer.next();
+          batch.answer.complete();
+        }),
+    });
   }
 }

@@ -2,9 +2,9 @@ import type { Observable } from 'rxjs';
 import type { EntryFields } from '../codec/entryFields';
 import type { ConnectionState, HealthWarning } from '../health/ServiceHealth';
 import type { StreamCapabilities, StreamCapability } from './streamCapabilities';
-import type { AppendRequest, DeadLetterInfo, GroupStart, ReadEntry } from './streamEntries';
+import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStart, ReadEntry } from './streamEntries';
 
-export type { AppendIdempotency, AppendProducer, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
+export type { AckBatch, AppendIdempotency, AppendProducer, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
 export type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities, StreamCapability } from './streamCapabilities';
 
 /**
@@ -50,8 +50,12 @@ export interface StreamTransport {
   append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]>;
   /** Opens a blocking reader for `consumer` of `group`. */
   openReader(key: string, group: string, consumer: string): StreamReader;
-  /** **Cold**: acknowledges entries for the group; unknown or already acked ids are ignored. */
-  ack(key: string, group: string, ids: readonly string[]): Observable<void>;
+  /**
+   * **Cold**: acknowledges entries of one or more streams for the group, in one round trip where the
+   * backend can; unknown or already acked ids are ignored. Every batch is tried; the call errors with the
+   * first refusal (the other batches may be recorded).
+   */
+  ack(group: string, batches: readonly AckBatch[]): Observable<void>;
   /** **Cold**: takes back the given ids for redelivery to `consumer`, counting a new delivery: only those still pending for it (not acked, not taken over). */
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]>;
   /** **Cold**: atomically copies a pending entry to `deadLetterKey` (with `info`) and acks it; emits false when it is no longer pending. */

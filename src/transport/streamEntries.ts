@@ -9,6 +9,12 @@ export interface StoredEntry {
   readonly fields: EntryFields;
 }
 
+/** The ids of one stream to acknowledge in an `ack` call. */
+export interface AckBatch {
+  readonly key: string;
+  readonly ids: readonly string[];
+}
+
 /** An entry handed to a consumer, with how many times it has been delivered (this time included). */
 export interface ReadEntry extends StoredEntry {
   readonly deliveryCount: number;

@@ -4,7 +4,7 @@ import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLett
 import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { MemoryStreamReader } from './MemoryStreamReader';
@@ -54,8 +54,10 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     return new MemoryStreamReader(this.broker, key, group, consumer);
   }
 
-  ack(key: string, group: string, ids: readonly string[]): Observable<void> {
-    return this.now('ack', () => this.broker.existingStream(key)?.ack(group, ids));
+  ack(group: string, batches: readonly AckBatch[]): Observable<void> {
+    return this.now('ack', () => {
+      for (const { key, ids } of batches) this.broker.existingStream(key)?.ack(group, ids);
+    });
   }
 
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {

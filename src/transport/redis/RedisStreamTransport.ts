@@ -1,13 +1,13 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
-import { EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
+import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
@@ -72,9 +72,19 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     return new RedisStreamReader(this.readers, key, group, consumer, this.scheduler);
   }
 
-  ack(key: string, group: string, ids: readonly string[]): Observable<void> {
+  ack(group: string, batches: readonly AckBatch[]): Observable<void> {
     return defer(async () => {
-      if (ids.length > 0) await this.guard('ack', () => this.connections.command.xack(key, group, ...ids));
+      const acking = batches.filter((batch) => batch.ids.length > 0);
+      const { command, cluster } = this.connections;
+      if (acking.length === 1 || (cluster && acking.length > 0)) {
+        // one XACK per stream: on a cluster each goes to the master of its slot (a script cannot span slots)
+        const outcomes = await Promise.allSettled(acking.map(({ key, ids }) => this.guard('ack', () => command.xack(key, group, ...ids))));
+        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (refused) throw refused.reason;
+      } else if (acking.length > 1) {
+        // on one server, the acks of every stream in one command
+        await this.script('ack', ACK, acking.map((batch) => batch.key), [group, ...acking.map((batch) => batch.ids.length), ...acking.flatMap((batch) => batch.ids)]);
+      }
     });
   }
 

@@ -1,6 +1,27 @@
 import { luaScript } from './runScript';
 
 /**
+ * Acknowledges entries of several streams for one group (the keys of one server, never of several
+ * slots of a cluster). Every stream is tried; the first refusal (a key that is not a stream) is the reply, after
+ * the others were acked. Returns how many entries were acked.
+ * KEYS: streams; ARGV: group, then one id count per stream, then the ids of each stream in turn.
+ */
+export const ACK = luaScript(`
+local group, acked, failed = ARGV[1], 0, nil
+local first = #KEYS + 2
+for i, key in ipairs(KEYS) do
+  local last = first + tonumber(ARGV[i + 1]) - 1
+  for from = first, last, 1000 do
+    local reply = redis.pcall('XACK', key, group, unpack(ARGV, from, math.min(from + 999, last)))
+    if type(reply) == 'table' and reply.err then failed = failed or reply else acked = acked + reply end
+  end
+  first = last + 1
+end
+if failed then return failed end
+return acked
+`);
+
+/**
  * Renews the lease of entries a consumer holds: of the given ids, those in the consumer's own
  * pending list get their idle time reset (`XCLAIM … 0 … JUSTID`: no delivery counted); ids pending
  * for another consumer (taken over) or no longer pending are left alone. Returns how many were renewed.
