@@ -1,7 +1,7 @@
 import { lastValueFrom } from 'rxjs';
 import { TransportError } from '../../../src/errors/TransportError';
 import { connectRedis } from '../../../src/transport/redis/connect';
-import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
+import { ACK_SCRIPT_IDS, ackScriptCalls, RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
 import { useRedisServer } from '../../support/useRedisServer';
 
 describe('RedisStreamTransport', () => {
@@ -18,7 +18,9 @@ describe('RedisStreamTransport', () => {
   /** Appends `count` entries to `key`, reads them all for group `g` (consumer `c`) and returns their ids. */
   async function pending(key: string, count: number): Promise<string[]> {
     await redis.admin.xgroup('CREATE', key, 'g', '0', 'MKSTREAM');
-    for (let n = 0; n < count; n++) await redis.admin.xadd(key, '*', 'v', String(n));
+    const appends = redis.admin.pipeline();
+    for (let n = 0; n < count; n++) appends.xadd(key, '*', 'v', String(n));
+    await appends.exec();
     const reply = (await redis.admin.xreadgroup('GROUP', 'g', 'c', 'STREAMS', key, '>')) as [string, [string, string[]][]][];
     return (reply[0]?.[1] ?? []).map(([id]) => id);
   }
@@ -45,6 +47,19 @@ describe('RedisStreamTransport', () => {
     expect([await pendingCount('s1'), await pendingCount('s2'), await pendingCount('s3')]).toEqual([0, 0, 0]);
     expect(await scripts()).toBe(1);
     expect(await calls('xack')).toBe(4); // 3, then 1200 in two chunks of at most 1000, then 1: inside the one script
+  });
+
+  it(`ack - a call over streams of more than ${ACK_SCRIPT_IDS} ids in all is split between streams`, async () => {
+    const batch = (key: string, count: number) => ({ key, ids: Array.from({ length: count }, (_, n) => `${n + 1}-0`) });
+    const sizes = (calls: ReturnType<typeof ackScriptCalls>) => calls.map((call) => call.map((one) => `${one.key}:${one.ids.length}`));
+    expect(sizes(ackScriptCalls([batch('a', 6000), batch('b', 4000), batch('c', 1), batch('d', 12000), batch('e', 2)]))).toEqual([['a:6000', 'b:4000'], ['c:1'], ['d:12000'], ['e:2']]);
+    const batches = [
+      { key: 's1', ids: await pending('s1', 7000) },
+      { key: 's2', ids: await pending('s2', 7000) },
+    ];
+    await lastValueFrom(transport.ack('g', batches), { defaultValue: undefined });
+    expect([await pendingCount('s1'), await pendingCount('s2')]).toEqual([0, 0]);
+    expect(await scripts()).toBe(2);
   });
 
   it('ack - one stream is one XACK, and a batch without ids sends nothing', async () => {

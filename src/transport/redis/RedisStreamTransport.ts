@@ -25,6 +25,27 @@ import { serverAddressOf } from './serverAddress';
 /** How long entries a reader read but nobody asked for again count as idle (below the clock's value, which XCLAIM requires). */
 const HANDED_BACK_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 
+/** About the most ids one ack script is given: a call over more streams is split between streams. */
+export const ACK_SCRIPT_IDS = 10_000;
+
+/** The ack batches split into script calls of about {@link ACK_SCRIPT_IDS} ids each (a stream's ids stay in one call). */
+export function ackScriptCalls(batches: readonly AckBatch[]): AckBatch[][] {
+  const calls: AckBatch[][] = [];
+  let call: AckBatch[] = [];
+  let ids = 0;
+  for (const batch of batches) {
+    if (call.length > 0 && ids + batch.ids.length > ACK_SCRIPT_IDS) {
+      calls.push(call);
+      call = [];
+      ids = 0;
+    }
+    call.push(batch);
+    ids += batch.ids.length;
+  }
+  if (call.length > 0) calls.push(call);
+  return calls;
+}
+
 /** Most entries one trim scans to find what the length limit allows. */
 const TRIM_SCAN = 10_000;
 
@@ -82,8 +103,12 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
         const refused = outcomes.find((outcome) => outcome.status === 'rejected');
         if (refused) throw refused.reason;
       } else if (acking.length > 1) {
-        // on one server, the acks of every stream in one command
-        await this.script('ack', ACK, acking.map((batch) => batch.key), [group, ...acking.map((batch) => batch.ids.length), ...acking.flatMap((batch) => batch.ids)]);
+        // on one server, the acks of every stream in one command (a few commands for very many ids, so that no script holds the server long)
+        const outcomes = await Promise.allSettled(
+          ackScriptCalls(acking).map((call) => this.script('ack', ACK, call.map((batch) => batch.key), [group, ...call.map((batch) => batch.ids.length), ...call.flatMap((batch) => batch.ids)])),
+        );
+        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (refused) throw refused.reason;
       }
     });
   }
