@@ -107,20 +107,20 @@ export class AckCoalescer {
   }
 
   private sendLanes(group: string, lanes: readonly Lane[]): void {
-    const batches = lanes.map((lane) => {
+    const sending = lanes.map((lane) => {
       const batch = lane.queued as QueuedAcks;
       lane.queued = undefined;
       lane.sending = batch;
-      return batch;
+      return { lane, batch };
     });
     const answered = (settle: (batch: QueuedAcks) => void) => {
-      lanes.forEach((lane, index) => {
+      for (const { lane, batch } of sending) {
         lane.sending = undefined;
         if (lane.queued) this.schedule();
-        settle(batches[index] as QueuedAcks);
-      });
+        settle(batch);
+      }
     };
-    this.transport.ack(group, lanes.map((lane, index) => ({ key: lane.key, ids: (batches[index] as QueuedAcks).ids }))).subscribe({
+    this.transport.ack(group, sending.map(({ lane, batch }) => ({ key: lane.key, ids: batch.ids }))).subscribe({
       error: (error: unknown) => {
         this.report(error);
         answered((batch) => batch.answer.error(error));

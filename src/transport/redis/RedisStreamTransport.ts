@@ -97,19 +97,15 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     return defer(async () => {
       const acking = batches.filter((batch) => batch.ids.length > 0);
       const { command, cluster } = this.connections;
-      if (acking.length === 1 || (cluster && acking.length > 0)) {
-        // one XACK per stream: on a cluster each goes to the master of its slot (a script cannot span slots)
-        const outcomes = await Promise.allSettled(acking.map(({ key, ids }) => this.guard('ack', () => command.xack(key, group, ...ids))));
-        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
-        if (refused) throw refused.reason;
-      } else if (acking.length > 1) {
-        // on one server, the acks of every stream in one command (a few commands for very many ids, so that no script holds the server long)
-        const outcomes = await Promise.allSettled(
-          ackScriptCalls(acking).map((call) => this.script('ack', ACK, call.map((batch) => batch.key), [group, ...call.map((batch) => batch.ids.length), ...call.flatMap((batch) => batch.ids)])),
-        );
-        const refused = outcomes.find((outcome) => outcome.status === 'rejected');
-        if (refused) throw refused.reason;
-      }
+      // one XACK per stream for a single stream, and on a cluster (a script cannot span slots); else one
+      // script over every stream (a few for very many ids, so that no script holds the server long)
+      const calls =
+        acking.length === 1 || cluster
+          ? acking.map(({ key, ids }) => this.guard('ack', () => command.xack(key, group, ...ids)))
+          : ackScriptCalls(acking).map((call) => this.script('ack', ACK, call.map((batch) => batch.key), [group, ...call.map((batch) => batch.ids.length), ...call.flatMap((batch) => batch.ids)]));
+      if (calls.length === 1) return void (await calls[0]);
+      const refused = (await Promise.allSettled(calls)).find((outcome) => outcome.status === 'rejected');
+      if (refused) throw refused.reason;
     });
   }
 
