@@ -38,6 +38,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private readonly timers = new Subscription();
   private coroutine: Subscription | undefined;
   private reader: StreamReader | undefined;
+  /** Resolves once the closed reader can bring nothing more (see `StreamReader.close`). */
+  private readerClosed: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
   private readonly pending: PendingClaims | undefined;
@@ -95,7 +97,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
     this.ahead?.reply.subscribe({ next: (entries) => this.admit(entries), error: () => undefined });
     this.ahead = undefined;
-    this.reader?.close();
+    if (this.reader) this.readerClosed = this.reader.close();
     this.checkSettled();
   }
 
@@ -109,12 +111,15 @@ export class ConsumerLoop<T> implements ConsumerRun {
     return this.options.maxInFlight - this.inFlight.room;
   }
 
-  /** Resolves once every emitted delivery has been acked (and the broker has answered the ack) or nacked. */
+  /**
+   * Resolves once every emitted delivery has been acked (and the broker has answered the ack) or
+   * nacked, and, after `stop()`, once no read can still bring the consumer entries.
+   */
   whenSettled(): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise<void>((resolve) => {
       this.settledWaiters.push(resolve);
       this.checkSettled();
-    });
+    }).then(() => this.readerClosed);
   }
 
   private *run(): Coroutine {

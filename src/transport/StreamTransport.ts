@@ -20,8 +20,12 @@ export interface StreamReader {
   read(count: number, blockMs: number): Observable<ReadEntry[]>;
   /** Makes the pending (or else the next) `read` resolve `[]` now. */
   interrupt(): void;
-  /** Releases the reader; a pending `read` resolves `[]`. Idempotent. */
-  close(): void;
+  /**
+   * Releases the reader; a pending `read` resolves `[]`. Idempotent. The promise resolves once no read
+   * sent before can still bring the consumer entries of the key, so that the key can then pass to
+   * another consumer (an ordered consumer's partition lease) without a later entry overtaking one.
+   */
+  close(): Promise<void>;
 }
 
 /**

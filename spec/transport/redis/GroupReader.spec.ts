@@ -53,8 +53,31 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     expect(waiting[1]?.result.entries).toEqual([{ id: '1-1', fields: { v: 'one' }, deliveryCount: 1 }]);
     expect(waiting[2]?.result.entries).toEqual([{ id: '1-2', fields: { v: 'two' }, deliveryCount: 1 }]);
     expect(waiting[0]?.result.entries).toBeUndefined();
-    readers.forEach((reader) => reader.close());
+    readers.forEach((reader) => void reader.close());
     expect(await waiting[0]?.promise).toEqual([]);
+  });
+
+  it('closing a reader ends the read under way that covers its key, and resolves once it has answered: no later entry of the key reaches that consumer', async () => {
+    const [a, b] = await keysOf(2);
+    const first = transport.openReader(a as string, 'G', 'c#1');
+    const other = transport.openReader(b as string, 'G', 'c#1');
+    const waiting = [pending(first.read(10, 5000)), pending(other.read(10, 5000))];
+    await eventually('the shared read', () => reads().length === 1);
+    const unblocksBefore = await unblocks();
+    const started = Date.now();
+    await first.close();
+    expect(Date.now() - started).toBeLessThan(2500); // the blocked read was ended, not waited out (BLOCK 5000)
+    expect(await unblocks()).toBe(unblocksBefore + 1);
+    expect(await waiting[0]?.promise).toEqual([]);
+    // another consumer takes the key over (an ordered consumer's partition passing on): the next entry is its, not c#1's
+    const next = transport.openReader(a as string, 'G', 'c#2');
+    const taken = pending(next.read(10, 5000));
+    await eventually('the reads of c#1 (again, without the closed key) and c#2', () => reads().length === 3);
+    await redis.admin.xadd(a as string, '1-1', 'v', 'one');
+    expect(await taken.promise).toEqual([{ id: '1-1', fields: { v: 'one' }, deliveryCount: 1 }]);
+    expect(await redis.admin.xpending(a as string, 'G', '-', '+', 10, 'c#1')).toEqual([]);
+    await Promise.all([other.close(), next.close()]);
+    expect(await waiting[1]?.promise).toEqual([]);
   });
 
   it('asks each key for no more than it asked for: the smallest count of those asking for at least half the largest, and the earliest deadline', async () => {
@@ -64,8 +87,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const second = pending(b!.read(30, 3000));
     await eventually('the shared read', () => reads().length === 1);
     expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 30 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
-    a!.close();
-    b!.close();
+    void a!.close();
+    void b!.close();
     await Promise.all([first.promise, second.promise]);
   });
 
@@ -76,7 +99,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await eventually('the two reads', () => reads().length === 2);
     expect(reads()[0]).toBe(`XREADGROUP GROUP G c#1 COUNT 40 STREAMS ${keys[0]} ${keys[1]} > >`);
     expect(reads()[1]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK \\d+ STREAMS ${keys.join(' ')} > > >$`));
-    [a, b, c].forEach((reader) => reader!.close());
+    [a, b, c].forEach((reader) => void reader!.close());
     expect(await Promise.all(reads3.map((read) => read.promise))).toEqual([[], [], []]);
   });
 
@@ -92,8 +115,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     expect((await unblocks()) - unblocked).toBe(1);
     expect(reads()[1]).toMatch(/STREAMS \S+ \S+ > >$/);
     expect(first.result.entries).toBeUndefined(); // the first read still waits
-    a!.close();
-    b!.close();
+    void a!.close();
+    void b!.close();
     await Promise.all([first.promise, second.promise]);
   });
 
@@ -112,8 +135,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     expect(reads()[1]).toMatch(new RegExp(`STREAMS ${keys[1]} >$`)); // the interrupted key waits for nothing now
     expect(await firstValueFrom(a!.read(10, 10_000))).toEqual([{ id: '5-1', fields: { v: 'kept' }, deliveryCount: 1 }]);
     expect(reads()).toHaveLength(2); // answered from what was kept, without a read
-    a!.close();
-    b!.close();
+    void a!.close();
+    void b!.close();
     await other.promise;
   });
 
@@ -127,32 +150,31 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await first.promise;
     await redis.admin.xadd(keys[0] as string, '6-1', 'v', 'unread');
     await eventually('the read to end', () => reads().length === 2);
-    a!.close();
+    void a!.close();
     await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
     const [[id, consumer, idle, deliveries]] = (await redis.admin.xpending(keys[0] as string, 'G', '-', '+', 10)) as [[string, string, number, number]];
     expect([id, consumer, deliveries]).toEqual(['6-1', 'c#1', 1]);
     expect(idle).toBeGreaterThan(364 * 24 * 60 * 60 * 1000);
-    b!.close();
+    void b!.close();
     await other.promise;
   });
 
-  it('entries the read under way brings for a reader that closed are handed back idle, not kept for the next reader of that key', async () => {
+  it('a reader that closes while the shared read goes on for other keys leaves its key unread: an entry appended after goes to the next reader of the key', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
     const first = pending(a!.read(10, 10_000));
     const other = pending(b!.read(10, 10_000));
     await eventually('the shared read', () => reads().length === 1);
-    a!.close(); // as a consumer loop that stops (its partition handed over) while the shared read goes on
+    await a!.close(); // as a consumer loop that stops (its partition handed over) while the shared read goes on
     expect(await first.promise).toEqual([]);
+    await eventually('the shared read again, without the closed key', () => reads().length === 2);
+    expect(reads()[1]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 10 BLOCK \\d+ STREAMS ${keys[1]} >$`));
     await redis.admin.xadd(keys[0] as string, '7-1', 'v', 'late');
-    await eventually('the read to end', () => reads().length === 2);
-    await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 7-1 IDLE`)));
-    // a later loop of the same consumer for that key (the partition came back) reads only what is new
+    // a later loop of the same consumer for that key (the partition came back) gets it as a first delivery
     const again = transport.openReader(keys[0] as string, 'G', 'c#1');
-    expect(await firstValueFrom(again.read(10, 200))).toEqual([]);
-    expect(reads()).toHaveLength(3);
-    again.close();
-    b!.close();
+    expect(await firstValueFrom(again.read(10, 2000))).toEqual([{ id: '7-1', fields: { v: 'late' }, deliveryCount: 1 }]);
+    expect(commands.filter((command) => command.startsWith('XCLAIM'))).toEqual([]);
+    await Promise.all([again.close(), b!.close()]);
     await other.promise;
   });
 
@@ -164,9 +186,9 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const two = transport.openReader(key as string, 'G', 'c#2');
     const reads2 = [pending(one.read(1, 10_000)), pending(two.read(1, 10_000))];
     await eventually('two readers', async () => (await clients()) === base + 2);
-    one.close();
+    void one.close();
     await eventually('one reader', async () => (await clients()) === base + 1);
-    two.close();
+    void two.close();
     await eventually('no reader', async () => (await clients()) === base);
     expect(await Promise.all(reads2.map((read) => read.promise))).toEqual([[], []]);
   });

@@ -27,7 +27,7 @@ describe('redis transport - reader timers', () => {
     await read;
     expect(result).toEqual([]);
     expect(scheduler.now()).toBe(2000);
-    reader.close();
+    void reader.close();
     await connections.close();
   });
 });

@@ -52,8 +52,9 @@ export class MemoryStreamReader implements StreamReader {
     else this.interrupted = true;
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
     this.cancelWait?.();
+    return Promise.resolve(); // a read answers at once: none is under way
   }
 }

@@ -39,6 +39,8 @@ export class GroupReader {
   private readonly kept = new Map<string, ReadEntry[]>();
   /** Keys released while the read under way covers them: what it brings for them is handed back, not kept. */
   private readonly released = new Set<string>();
+  /** Told once the read under way has answered (or failed): the releases that waited for it. */
+  private afterRead: (() => void)[] = [];
   /** The keys of the read under way (`undefined`: none under way). */
   private reading: ReadonlySet<string> | undefined;
   private unblocking = false;
@@ -103,14 +105,24 @@ export class GroupReader {
   /**
    * Hands back what was kept for `key` (its consumer loop ended), and what the read under way brings
    * for it: kept, it would answer a later loop of this consumer for the key (after another consumer
-   * took the key's entries over and handled them), out of order.
+   * took the key's entries over and handled them), out of order. A read under way that covers the key
+   * is ended (`CLIENT UNBLOCK`); the promise resolves once it has answered, so that from then on no
+   * entry of the key can reach this consumer (another one that takes the key over then finds in the
+   * group's pending list everything this one was given, before it reads anything new).
    */
-  release(key: string): void {
-    if (this.reading?.has(key)) this.released.add(key);
+  release(key: string): Promise<void> {
+    let answered = Promise.resolve();
+    if (this.reading?.has(key)) {
+      this.released.add(key);
+      answered = new Promise((resolve) => this.afterRead.push(resolve));
+      this.unblock();
+    }
     const kept = this.kept.get(key);
-    if (!kept) return;
-    this.kept.delete(key);
-    this.unread(key, kept.map((entry) => entry.id));
+    if (kept) {
+      this.kept.delete(key);
+      this.unread(key, kept.map((entry) => entry.id));
+    }
+    return answered;
   }
 
   /** Closes the connection; waiting requests are answered `[]`. Idempotent. */
@@ -118,7 +130,7 @@ export class GroupReader {
     if (this.closed) return;
     this.closed = true;
     this.readyAlarm?.unsubscribe();
-    for (const key of [...this.kept.keys()]) this.release(key);
+    for (const key of [...this.kept.keys()]) void this.release(key);
     const waiting = [...this.waiting.values()].flat();
     this.waiting.clear();
     for (const request of waiting) request.answer([]);
@@ -245,6 +257,8 @@ export class GroupReader {
    */
   private finish(keys: readonly string[], settle: (key: string) => void): void {
     this.reading = undefined;
+    const releases = this.afterRead;
+    this.afterRead = [];
     this.answering = true;
     try {
       for (const key of keys) {
@@ -257,6 +271,7 @@ export class GroupReader {
       this.answering = false;
       this.awaited = undefined;
     }
+    for (const resolve of releases) resolve();
     this.start();
   }
 

@@ -13,6 +13,8 @@ export class RedisStreamReader implements StreamReader {
   private waiting: ReadRequest | undefined;
   private interrupted = false;
   private closed = false;
+  /** Resolves once no read sent for this key can still bring it entries (see `close`). */
+  private released = Promise.resolve();
 
   constructor(
     private readonly readers: GroupReaders,
@@ -61,16 +63,17 @@ export class RedisStreamReader implements StreamReader {
     request.answer([]);
   }
 
-  close(): void {
-    if (this.closed) return;
+  close(): Promise<void> {
+    if (this.closed) return this.released;
     this.closed = true;
     this.interrupt();
     this.interrupted = false;
     const reader = this.current;
     this.current = undefined;
-    if (!reader) return;
-    reader.release(this.key);
+    if (!reader) return this.released;
+    this.released = reader.release(this.key);
     this.readers.leave(this, reader);
+    return this.released;
   }
 
   /** The group reader of the key's server now: on a cluster, another one once the key's slot moved. */
@@ -79,7 +82,7 @@ export class RedisStreamReader implements StreamReader {
     const previous = this.current;
     this.current = reader;
     if (previous && previous !== reader) {
-      previous.release(this.key);
+      void previous.release(this.key);
       this.readers.leave(this, previous);
     }
     return reader;
