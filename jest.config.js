@@ -11,6 +11,8 @@ module.exports = {
     '^rx-redis-events/nestjs$': '<rootDir>/src/tools/nestjs/index.ts',
   },
   globalSetup: '<rootDir>/spec/support/requireRedisServer.js',
+  // a spec file that fails before closing what it opened still lets Jest exit
+  setupFilesAfterEnv: ['<rootDir>/spec/support/closeLeftovers.ts'],
   transform: {
     '^.+\\.[tj]s$': [
       'ts-jest',

@@ -3,6 +3,7 @@ import { collect, uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
 import { runCli, runInTerminal, useBuiltCli } from './runCli';
 import { eventually } from '../../support/eventually';
+import { monitorCommands } from '../../support/monitorCommands';
 
 const orders = eventStream<{ n: number }>('orders', { key: (o) => `o${o.n}` });
 const PROMPT = 'Redrive 2 dead letters of every group back onto orders? [y/N] ';
@@ -73,16 +74,15 @@ describe('rx-redis-events CLI - dlq: redrive asks first, --dry-run, and show rea
     const key = `${prefix}orders:{${prefix}orders}:dlq`;
     expect(await redis.admin.xlen(key)).toBe(2);
 
-    const monitor = await redis.admin.monitor();
-    const reads: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => void (args[0]?.toLowerCase() === 'xrange' && args[1] === key && reads.push(args))); // the dead-letter stream's reads only
+    const monitor = await monitorCommands(redis.server);
     try {
       const second = letters[1]?.id as string;
       const show = await run('dlq', 'show', 'orders', second);
       expect({ code: show.code, first: show.stdout.split('\n')[0] }).toEqual({ code: 0, first: `id             ${second}` });
-      expect(reads.map(([command, ...args]) => [command?.toLowerCase(), ...args])).toEqual([['xrange', key, second, second, 'COUNT', '1']]);
+      const reads = monitor.commands.filter(([command, read]) => command === 'XRANGE' && read === key); // the dead-letter stream's reads only
+      expect(reads).toEqual([['XRANGE', key, second, second, 'COUNT', '1']]);
     } finally {
-      monitor.disconnect();
+      monitor.close();
     }
   }, 60_000);
 });

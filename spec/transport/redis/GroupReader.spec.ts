@@ -1,29 +1,29 @@
-import { Redis } from 'ioredis';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
 import type { ReadEntry } from '../../../src/transport/StreamTransport';
 import { uniqueName } from '../../conformance/helpers';
 import { eventually } from '../../support/eventually';
+import { monitorCommands, type CommandMonitor } from '../../support/monitorCommands';
 import { useRedisServer } from '../../support/useRedisServer';
 
 /** One consumer's reads of several keys through the transport's shared blocking reader. */
 describe('redis transport - one blocking reader per consumer and server', () => {
   const redis = useRedisServer();
   let transport: RedisStreamTransport;
-  let monitor: Redis;
-  let commands: string[];
+  let monitor: CommandMonitor | undefined;
 
   beforeEach(async () => {
+    monitor = await monitorCommands(redis.server);
     transport = new RedisStreamTransport(connectRedis(redis.server.url));
-    commands = [];
-    monitor = await new Redis(redis.server.url, { lazyConnect: true }).monitor(); // a connection of its own, in MONITOR mode
-    monitor.on('monitor', (_time: string, [name, ...args]: string[]) => commands.push([String(name).toUpperCase(), ...args].join(' ')));
   });
   afterEach(async () => {
-    monitor.disconnect();
-    await transport.close();
+    monitor?.close();
+    monitor = undefined;
+    await transport?.close();
   });
+  /** The commands the server ran in this test, each as one line. */
+  const commandLines = () => (monitor?.commands ?? []).map((words) => words.join(' '));
 
   const keysOf = async (count: number) => {
     const base = uniqueName('g');
@@ -36,7 +36,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const promise = firstValueFrom(read).then((entries) => (result.entries = entries));
     return { result, promise };
   };
-  const reads = () => commands.filter((command) => command.startsWith('XREADGROUP'));
+  const reads = () => commandLines().filter((command) => command.startsWith('XREADGROUP'));
   /** CLIENT UNBLOCK calls so far (an admin command: MONITOR does not show it). */
   const unblocks = async () => Number(/cmdstat_client\|unblock:calls=(\d+)/.exec(await redis.admin.info('commandstats'))?.[1] ?? 0);
 
@@ -151,7 +151,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await redis.admin.xadd(keys[0] as string, '6-1', 'v', 'unread');
     await eventually('the read to end', () => reads().length === 2);
     void a!.close();
-    await eventually('the entry handed back', () => commands.some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
+    await eventually('the entry handed back', () => commandLines().some((command) => command.startsWith(`XCLAIM ${keys[0]} G c#1 0 6-1 IDLE`)));
     const [[id, consumer, idle, deliveries]] = (await redis.admin.xpending(keys[0] as string, 'G', '-', '+', 10)) as [[string, string, number, number]];
     expect([id, consumer, deliveries]).toEqual(['6-1', 'c#1', 1]);
     expect(idle).toBeGreaterThan(364 * 24 * 60 * 60 * 1000);
@@ -173,7 +173,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     // a later loop of the same consumer for that key (the partition came back) gets it as a first delivery
     const again = transport.openReader(keys[0] as string, 'G', 'c#1');
     expect(await firstValueFrom(again.read(10, 2000))).toEqual([{ id: '7-1', fields: { v: 'late' }, deliveryCount: 1 }]);
-    expect(commands.filter((command) => command.startsWith('XCLAIM'))).toEqual([]);
+    expect(commandLines().filter((command) => command.startsWith('XCLAIM'))).toEqual([]);
     await Promise.all([again.close(), b!.close()]);
     await other.promise;
   });

@@ -64,21 +64,19 @@ describe('redis transport - batched append', () => {
     await connections.close();
   });
 
-  it('idempotent append - a call sent again with its sequence appends nothing and answers the first ids, across many milliseconds and chunks', async () => {
+  it('idempotent append - a call sent again with its sequence appends nothing and answers the first ids, across chunks', async () => {
     const connections = connectRedis(redis.server.url);
     const transport = new RedisStreamTransport(connections);
     const key = uniqueName('resent');
     // sends every call with the sequence set here, as a client's resend does
     let sequence = 0;
     const producer: AppendProducer = { memoryKey: `${key}:{${key}}:producer:test`, nextSequence: () => sequence++ };
-    // entries big enough that one call spans several milliseconds (ids of new milliseconds start at -0)
     const entries = Array.from({ length: 2 * APPEND_CHUNK + 10 }, (_, n) => ({ v: `${n}:${'x'.repeat(200)}` }));
     sequence = 1;
     const first = await firstValueFrom(transport.append(key, entries.slice(0, APPEND_CHUNK), { producer }));
     sequence = 1;
     const again = await firstValueFrom(transport.append(key, entries.slice(0, APPEND_CHUNK), { producer }));
     expect(again).toEqual(first);
-    expect(new Set(first.map((id) => id.split('-')[0])).size).toBeGreaterThan(1);
     // two chunks (sequences 2 and 3), then both sent again
     sequence = 2;
     const second = await firstValueFrom(transport.append(key, entries.slice(APPEND_CHUNK), { producer }));
@@ -90,6 +88,21 @@ describe('redis transport - batched append', () => {
     // the memory: one field per remembered call, expiring
     expect(await redis.admin.hlen(producer.memoryKey)).toBe(3);
     expect(await redis.admin.pttl(producer.memoryKey)).toBeGreaterThan(PRODUCER_MEMORY_MS - 60_000);
+    await connections.close();
+  });
+
+  it('idempotent append - a call sent again whose first ids spanned several milliseconds answers each of them', async () => {
+    // Whether one script's appends span milliseconds is the server's choice (newer servers give a whole
+    // script one time), so the memory of such a call is laid down here: its first id, then the index and
+    // id of each entry that started a new millisecond.
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('spanned');
+    const producer: AppendProducer = { memoryKey: `${key}:{${key}}:producer:test`, nextSequence: () => 4 };
+    await redis.admin.hset(producer.memoryKey, '4', '7,1000-5,3,1001-0,6,1004-0');
+    const entries = Array.from({ length: 7 }, (_, n) => ({ v: String(n) }));
+    expect(await firstValueFrom(transport.append(key, entries, { producer }))).toEqual(['1000-5', '1000-6', '1001-0', '1001-1', '1001-2', '1004-0', '1004-1']);
+    expect(await redis.admin.exists(key)).toBe(0);
     await connections.close();
   });
 
