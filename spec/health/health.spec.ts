@@ -3,9 +3,12 @@ import { createAclUser } from '../support/acl';
 import { startRedisServer, type RedisServer } from '../support/redisServer';
 import { uniqueName } from '../conformance/helpers';
 import { Redis } from 'ioredis';
+import { execFileSync } from 'node:child_process';
 import { eventually } from '../support/eventually';
 
 const numbers = eventStream<number>('numbers');
+/** The server the specs start, as its binary names itself (`Redis server v=7.0.15 …` → `redis 7.0.15`). */
+const SERVER = ((version) => `${version?.[1]?.toLowerCase()} ${version?.[2]}`)(/^(\w+) server v=(\S+)/.exec(execFileSync('redis-server', ['--version'], { encoding: 'utf8' })));
 const cancel = broadcastStream<{ id: string }>('cancel');
 
 /** Holds two deliveries of `numbers` un-acked and listens to `cancel`; returns the subscriptions. */
@@ -22,14 +25,14 @@ async function busy(service: EventService) {
 describe('health (memory)', () => {
   it('health - on a broker given: always ready, no warnings; lists active consume and listen subscriptions with deliveries in flight', async () => {
     const service = createEventService({ group: 'A', consumer: 'api', broker: new MemoryBroker(), closeTimeoutMs: 10 });
-    expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [] });
+    expect(await service.health()).toEqual({ connection: 'ready', server: 'memory', consumers: [], listeners: [], warnings: [] });
     const { held, consuming, listening } = await busy(service);
-    expect(await service.health()).toEqual({ connection: 'ready', consumers: [{ stream: 'numbers', consumer: 'api#1', inFlight: 2 }], listeners: [{ channel: 'cancel' }], warnings: [] });
+    expect(await service.health()).toEqual({ connection: 'ready', server: 'memory', consumers: [{ stream: 'numbers', consumer: 'api#1', inFlight: 2 }], listeners: [{ channel: 'cancel' }], warnings: [] });
     await held[0]?.ack();
     expect((await service.health()).consumers).toEqual([{ stream: 'numbers', consumer: 'api#1', inFlight: 1 }]);
     consuming.unsubscribe();
     listening.unsubscribe();
-    expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [] });
+    expect(await service.health()).toEqual({ connection: 'ready', server: 'memory', consumers: [], listeners: [], warnings: [] });
     await service.close();
     await expect(service.health()).rejects.toThrow('health');
   });
@@ -60,6 +63,7 @@ describe('health (redis)', () => {
     const health = await service.health();
     expect(health).toEqual({
       connection: 'ready',
+      server: SERVER,
       consumers: [{ stream: 'numbers', consumer: 'api#1', inFlight: 2 }],
       listeners: [{ channel: 'cancel' }],
       warnings: [
@@ -73,7 +77,7 @@ describe('health (redis)', () => {
 
   it('health - AOF on with noeviction: no warning; volatile-lru warns about keys with a TTL', async () => {
     const safe = await start(['--maxmemory-policy', 'noeviction'], true);
-    expect(await open(safe.url).health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [] });
+    expect(await open(safe.url).health()).toEqual({ connection: 'ready', server: SERVER, consumers: [], listeners: [], warnings: [] });
     const volatile = await start(['--maxmemory-policy', 'volatile-lru'], true);
     expect((await open(volatile.url).health()).warnings.map((warning) => warning.code)).toEqual(['eviction-policy']);
   });
@@ -95,7 +99,8 @@ describe('health (redis)', () => {
     expect((await service.health()).connection).toBe('ready');
     await server.kill();
     await eventually('reconnecting', async () => (await service.health()).connection === 'reconnecting');
-    const { warnings } = await service.health();
+    const { server: unknown, warnings } = await service.health();
+    expect(unknown).toBeUndefined();
     expect(warnings).toEqual([{ code: 'server-unreachable', message: "the server's settings could not be read: no answer within 500 ms" }]);
   });
 });

@@ -25,7 +25,7 @@ function coreOnly(broker: MemoryBroker): StreamTransport {
     claimIds: (key, group, consumer, ids) => full.claimIds(key, group, consumer, ids),
     deadLetter: (key, deadLetterKey, group, id, info) => full.deadLetter(key, deadLetterKey, group, id, info),
     connectionState: () => full.connectionState(),
-    serverWarnings: () => full.serverWarnings(),
+    serverReport: () => full.serverReport(),
     close: () => full.close(),
   };
 }

@@ -39,10 +39,22 @@ export interface ListenerHealth {
   readonly channel: string;
 }
 
+/** What the health check read of the server: who it is, and the warnings that matter for data safety. */
+export interface ServerReport {
+  /**
+   * The server's product and version, as `INFO server` names them: `redis 8.6.3`, `valkey 9.1.2`;
+   * `memory` for the in-memory broker; `undefined` when the server did not answer.
+   */
+  readonly server: string | undefined;
+  readonly warnings: readonly HealthWarning[];
+}
+
 /** What `EventService.health()` reports. */
 export interface ServiceHealth {
   /** The command connection's state. */
   readonly connection: ConnectionState;
+  /** The server's product and version (`redis 8.6.3`, `valkey 9.1.2`), `memory` for the in-memory broker, `undefined` when the server did not answer. */
+  readonly server: string | undefined;
   /** Active consume subscriptions. */
   readonly consumers: readonly ConsumerHealth[];
   /** Active listen subscriptions. */

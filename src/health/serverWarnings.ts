@@ -5,7 +5,7 @@ export const MIN_REDIS_VERSION = '7.0.0';
 
 /** What the health check read from the server; `undefined` where it could not be read. */
 export interface ServerSettings {
-  /** `INFO server`'s `redis_version`. */
+  /** The version of Redis the server speaks: `INFO server`'s `redis_version` (Valkey reports the Redis version it is compatible with). */
   readonly version: string | undefined;
   /** `CONFIG GET appendonly`, `save` and `maxmemory-policy`; `undefined` when `CONFIG` was refused. */
   readonly config: { readonly appendonly: string; readonly save: string; readonly maxmemoryPolicy: string } | undefined;

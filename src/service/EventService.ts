@@ -230,10 +230,10 @@ export class EventService implements AsyncDisposable {
    */
   async health(): Promise<ServiceHealth> {
     this.assertOpen('health');
-    const warnings = await checkServer(this.transports.streams, this.options.produceTimeoutMs, this.options.scheduler);
+    const { server, warnings } = await checkServer(this.transports.streams, this.options.produceTimeoutMs, this.options.scheduler);
     const consumers = this.consumers.active();
     const listeners = this.hub.activeChannels().map((channel) => ({ channel }));
-    return { connection: this.transports.streams.connectionState(), consumers, listeners, warnings };
+    return { connection: this.transports.streams.connectionState(), server, consumers, listeners, warnings };
   }
 
   /**

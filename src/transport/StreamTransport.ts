@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { EntryFields } from '../codec/entryFields';
-import type { ConnectionState, HealthWarning } from '../health/ServiceHealth';
+import type { ConnectionState, ServerReport } from '../health/ServiceHealth';
 import type { StreamCapabilities, StreamCapability } from './streamCapabilities';
 import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStart, ReadEntry } from './streamEntries';
 
@@ -66,8 +66,8 @@ export interface StreamTransport {
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean>;
   /** The state of the command connection now. */
   connectionState(): ConnectionState;
-  /** Reads the server's settings that matter for data safety (persistence, eviction, version) as warnings. */
-  serverWarnings(): Promise<HealthWarning[]>;
+  /** Reads who the server is, and its settings that matter for data safety (persistence, eviction, version) as warnings. */
+  serverReport(): Promise<ServerReport>;
   /** Releases connections this transport opened. */
   close(): Promise<void>;
 }

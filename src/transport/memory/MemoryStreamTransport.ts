@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
-import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
+import type { ConnectionState, HealthWarning, ServerReport } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
 import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
@@ -164,9 +164,9 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     return 'ready';
   }
 
-  /** The warnings it was made with. */
-  serverWarnings(): Promise<HealthWarning[]> {
-    return Promise.resolve([...this.warnings]);
+  /** `memory`, with the warnings it was made with. */
+  serverReport(): Promise<ServerReport> {
+    return Promise.resolve({ server: 'memory', warnings: [...this.warnings] });
   }
 
   close(): Promise<void> {

@@ -17,8 +17,8 @@ import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import { describeRedisStream } from './describeRedisStream';
-import type { ConnectionState, HealthWarning } from '../../health/ServiceHealth';
-import { connectionState, readServerWarnings } from './redisHealth';
+import type { ConnectionState, ServerReport } from '../../health/ServiceHealth';
+import { connectionState, readServerReport } from './redisHealth';
 import { ReplicaWaits } from './replicaWaits';
 import { serverAddressOf } from './serverAddress';
 
@@ -205,8 +205,8 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     return connectionState(this.connections.command);
   }
 
-  serverWarnings(): Promise<HealthWarning[]> {
-    return this.guard('health', () => readServerWarnings(this.connections.command));
+  serverReport(): Promise<ServerReport> {
+    return this.guard('health', () => readServerReport(this.connections.command));
   }
 
   async close(): Promise<void> {
