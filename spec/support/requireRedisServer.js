@@ -1,4 +1,5 @@
-// Jest globalSetup: the Redis specs start private redis-server processes, so fail fast (never skip) without one.
+// Jest globalSetup: the Redis specs start private redis-server processes, so fail fast (never skip) without one,
+// and say which server they run on (scripts/fetch-server.sh puts a newer one first on PATH).
 const { spawnSync } = require('node:child_process');
 
 module.exports = async () => {
@@ -9,4 +10,5 @@ module.exports = async () => {
         'install it (Debian/Ubuntu: apt-get install redis-server, macOS: brew install redis) and run npm test again',
     );
   }
+  console.log(`\nspecs start private servers of: ${probe.stdout.split(' sha=')[0].trim()}`);
 };
