@@ -296,6 +296,20 @@ export class EventService implements AsyncDisposable {
   }
 
   /**
+   * Resolves once the service's command connection to the broker is ready (at once on the in-memory
+   * broker). Rejects with a `TransportError` naming the server (`host:port`, a socket path or a
+   * cluster's seed nodes, never a password), its `cause` the last connection error (`ECONNREFUSED`,
+   * `ENOTFOUND`, ...), when it is not ready within `connectTimeoutMs` (code `CONNECTION`); and at once
+   * when it cannot be: code `WRONGPASS`/`NOAUTH` (credentials refused), `TLS` (certificate or
+   * handshake refused), `DATABASE` (the server refuses to select the URL's database). Nothing waits
+   * for it: `produce` and `consume` may be called before, and wait for the connection themselves.
+   */
+  async ready(): Promise<void> {
+    this.assertOpen('ready');
+    await firstValueFrom(this.transports.streams.ready(this.options.connectTimeoutMs), { defaultValue: undefined });
+  }
+
+  /**
    * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked
    * (their leases renewed meanwhile), flushes acks, removes this service's consumers that hold nothing
    * from their groups, completes every `consume` and `listen` Observable and disconnects. Deliveries not
