@@ -9,6 +9,7 @@ import type { EventConsumer } from '../operators/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
+import { isTransportError } from '../errors/TransportError';
 import { channelOf, deadLetterKeyOf, partitionKeys, streamKeyOf } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
@@ -89,11 +90,18 @@ export class EventService implements AsyncDisposable {
     const servers = transports.streams.capabilities.servers;
     const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
+    // a lost connection is reported once, not at every retry of every loop, until a connection is back
+    let lossReported = false;
     this.report = (error) => {
+      if (isTransportError(error, 'CONNECTION')) {
+        if (lossReported) return;
+        lossReported = true;
+      }
       options.onError(error);
       if (instrument.on) instrument.emit({ type: 'service.error', error });
     };
     transports.onConnectionChange?.((connection, state) => {
+      if (state === 'restored') lossReported = false;
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
     this.acks = new ConsumerAcks(transports.streams, options.group, this.report, () => this.state === 'closed');
@@ -335,7 +343,8 @@ export class EventService implements AsyncDisposable {
     this.consumers.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
     await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    // unreachable, it cannot leave the groups: its consumers are left for the other instances' expiry
+    if (!this.transports.streams.unreachable()) await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
     this.consumers.complete();
