@@ -66,7 +66,9 @@ export class TransportError extends RxRedisEventsError {
   readonly server: string | undefined;
 
   constructor(operation: string, cause: unknown, options: TransportErrorOptions = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // by shape: a socket error may come from another realm (a test runner's sandbox), where instanceof Error is false
+    const message = (cause as { message?: unknown } | null | undefined)?.message;
+    const reason = typeof message === 'string' ? message : String(cause);
     const broker = options.server === undefined ? 'the broker' : `the broker at ${options.server}`;
     super(`${broker} failed during ${operation}: ${reason}`, { retriable: options.retriable ?? true, cause });
     this.operation = operation;
