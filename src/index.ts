@@ -44,4 +44,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
-export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, type Unreachable, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';

@@ -82,7 +82,7 @@ describe('security - TLS', () => {
     const outcomes = [produced, consumed, listened, broadcast] as TransportError[];
     expect(outcomes.map((error) => error instanceof TransportError && !error.retriable)).toEqual([true, true, true, true]);
     expect(outcomes.map((error) => error.code)).toEqual(['TLS', 'TLS', 'TLS', 'TLS']);
-    expect(outcomes.map((error) => error.message)).toEqual(['append', 'ensureGroup', 'subscribe', 'publish'].map((operation) => `the broker failed during ${operation}: ${failure}`));
+    expect(outcomes.map((error) => error.message)).toEqual(['append', 'ensureGroup', 'subscribe', 'publish'].map((operation) => `the broker at 127.0.0.1:${server.port} failed during ${operation}: ${failure}`));
     await sleep(200); // no reconnect attempts, nothing retried in the background
     expect(reported).toEqual([]);
   });

@@ -28,6 +28,21 @@ describe('createEventService - backend', () => {
     expect(services).toEqual([]);
   });
 
+  it.each([
+    ['a typo in the scheme', 'redis//127.0.0.1:6379', '"redis//127.0.0.1:6379"'],
+    ['another scheme', 'http://127.0.0.1:6379', '"http://127.0.0.1:6379"'],
+    ['another scheme with a password (not shown)', 'http://user:secret@127.0.0.1:6379', '"http://user:***@127.0.0.1:6379"'],
+    ['a bare port', '6379', '"6379"'],
+    ['a protocol-relative URL', '//127.0.0.1:6379', '"//127.0.0.1:6379"'],
+  ])('createEventService - a redis URL with %s is a TypeError naming redis, before any connection', (_what, url, shown) => {
+    const problem = `must be a redis:// or rediss:// URL or a Unix socket path, got ${shown}`;
+    const run = () => open({ group: 'A', redis: url });
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow(`rx-redis-events: createEventService option redis ${problem}`);
+    expect(() => open({ group: 'A', redis: { url } })).toThrow(`rx-redis-events: createEventService option redis .url ${problem}`);
+    expect(services).toEqual([]);
+  });
+
   it('createEventService - with neither redis nor broker it runs in memory, and health() always warns memory-broker', async () => {
     const service = open({ group: 'A' });
     expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [MEMORY_BROKER] });

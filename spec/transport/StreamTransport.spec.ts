@@ -25,6 +25,8 @@ function coreOnly(broker: MemoryBroker): StreamTransport {
     claimIds: (key, group, consumer, ids) => full.claimIds(key, group, consumer, ids),
     deadLetter: (key, deadLetterKey, group, id, info) => full.deadLetter(key, deadLetterKey, group, id, info),
     connectionState: () => full.connectionState(),
+    ready: () => full.ready(),
+    unreachable: () => full.unreachable(),
     serverReport: () => full.serverReport(),
     close: () => full.close(),
   };

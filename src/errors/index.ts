@@ -4,6 +4,6 @@ export { DecodeError } from './DecodeError';
 export { MessageTooLargeError } from './MessageTooLargeError';
 export { ServiceClosedError } from './ServiceClosedError';
 export { TransportError, type TransportErrorCode, type TransportErrorOptions } from './TransportError';
-export { TimeoutError } from './TimeoutError';
+export { TimeoutError, type Unreachable } from './TimeoutError';
 export { ReplicationTimeoutError } from './ReplicationTimeoutError';
 export { ValidationError, type ValidationPhase } from './ValidationError';

@@ -66,7 +66,7 @@ export class ProducePath {
     let ids: string[];
     try {
       // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
-      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs))));
+      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs, streams.unreachable()))));
       if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);

@@ -9,6 +9,7 @@ import type { EventConsumer } from '../operators/EventConsumer';
 import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
+import { isTransportError } from '../errors/TransportError';
 import { channelOf, deadLetterKeyOf, partitionKeys, streamKeyOf } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
@@ -89,11 +90,18 @@ export class EventService implements AsyncDisposable {
     const servers = transports.streams.capabilities.servers;
     const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
+    // a lost connection is reported once, not at every retry of every loop, until a connection is back
+    let lossReported = false;
     this.report = (error) => {
+      if (isTransportError(error, 'CONNECTION')) {
+        if (lossReported) return;
+        lossReported = true;
+      }
       options.onError(error);
       if (instrument.on) instrument.emit({ type: 'service.error', error });
     };
     transports.onConnectionChange?.((connection, state) => {
+      if (state === 'restored') lossReported = false;
       if (instrument.on) instrument.emit({ type: state === 'lost' ? 'connection.lost' : 'connection.restored', connection });
     });
     this.acks = new ConsumerAcks(transports.streams, options.group, this.report, () => this.state === 'closed');
@@ -296,6 +304,20 @@ export class EventService implements AsyncDisposable {
   }
 
   /**
+   * Resolves once the service's command connection to the broker is ready (at once on the in-memory
+   * broker). Rejects with a `TransportError` naming the server (`host:port`, a socket path or a
+   * cluster's seed nodes, never a password), its `cause` the last connection error (`ECONNREFUSED`,
+   * `ENOTFOUND`, ...), when it is not ready within `connectTimeoutMs` (code `CONNECTION`); and at once
+   * when it cannot be: code `WRONGPASS`/`NOAUTH` (credentials refused), `TLS` (certificate or
+   * handshake refused), `DATABASE` (the server refuses to select the URL's database). Nothing waits
+   * for it: `produce` and `consume` may be called before, and wait for the connection themselves.
+   */
+  async ready(): Promise<void> {
+    this.assertOpen('ready');
+    await firstValueFrom(this.transports.streams.ready(this.options.connectTimeoutMs), { defaultValue: undefined });
+  }
+
+  /**
    * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked
    * (their leases renewed meanwhile), flushes acks, removes this service's consumers that hold nothing
    * from their groups, completes every `consume` and `listen` Observable and disconnects. Deliveries not
@@ -321,7 +343,8 @@ export class EventService implements AsyncDisposable {
     this.consumers.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back
     await firstValueFrom(race(from(this.acks.flush()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
-    await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
+    // unreachable, it cannot leave the groups: its consumers are left for the other instances' expiry
+    if (!this.transports.streams.unreachable()) await firstValueFrom(race(from(this.consumers.leaveGroups()), timer(this.options.closeTimeoutMs, this.options.scheduler)));
     await this.retention.idle();
     this.state = 'closed';
     this.consumers.complete();

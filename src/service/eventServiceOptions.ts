@@ -54,6 +54,12 @@ export interface EventServiceOptions {
   /** How long `close()` waits for in-flight deliveries to be settled, in ms. Default 10000. */
   readonly closeTimeoutMs?: number;
   /**
+   * How long `ready()` waits for the command connection, in ms, before it rejects with a
+   * `TransportError` (code `CONNECTION`) naming the server and the last connection error. 1 or more,
+   * or `Infinity`. Default 10000.
+   */
+  readonly connectTimeoutMs?: number;
+  /**
    * Consumers of this service's groups (on the streams it consumes) that hold no pending entry and
    * have been idle (no read, no claim) for longer than this, in ms, are removed from the group now and
    * then: consumers of instances that are gone, also those that died holding entries once the claim
@@ -83,6 +89,7 @@ export interface EventServiceOptions {
 export const DEFAULT_EVENT_SERVICE_OPTIONS = Object.freeze({
   prefix: '',
   closeTimeoutMs: 10_000,
+  connectTimeoutMs: 10_000,
   produceTimeoutMs: 5000,
   consumerExpiryMs: 3_600_000,
   maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
@@ -97,6 +104,7 @@ export interface ResolvedEventServiceOptions {
   readonly consumer: string;
   readonly prefix: string;
   readonly closeTimeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly produceTimeoutMs: number;
   readonly consumerExpiryMs: number;
   readonly maxMessageBytes: number;
@@ -117,6 +125,8 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertPrefix(prefix, 'createEventService option prefix');
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
   assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.connectTimeoutMs;
+  assertDuration(connectTimeoutMs, 'createEventService option connectTimeoutMs', 1, true);
   const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
   assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
   const consumerExpiryMs = options.consumerExpiryMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.consumerExpiryMs;
@@ -136,6 +146,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     consumer,
     prefix,
     closeTimeoutMs,
+    connectTimeoutMs,
     produceTimeoutMs,
     consumerExpiryMs,
     maxMessageBytes,

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { EntryFields } from '../codec/entryFields';
+import type { Unreachable } from '../errors/TimeoutError';
 import type { ConnectionState, ServerReport } from '../health/ServiceHealth';
 import type { StreamCapabilities, StreamCapability } from './streamCapabilities';
 import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStart, ReadEntry } from './streamEntries';
@@ -66,6 +67,14 @@ export interface StreamTransport {
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean>;
   /** The state of the command connection now. */
   connectionState(): ConnectionState;
+  /**
+   * **Cold**: completes once the command connection is ready (in memory, at once); errors with a
+   * `TransportError` naming the server when it is not within `timeoutMs`, or as soon as it cannot be
+   * (refused credentials or certificate, a database the server will not select).
+   */
+  ready(timeoutMs: number): Observable<void>;
+  /** The server and the last error its connection met, while the command connection is not ready (never in memory). */
+  unreachable(): Unreachable | undefined;
   /** Reads who the server is, and its settings that matter for data safety (persistence, eviction, version) as warnings. */
   serverReport(): Promise<ServerReport>;
   /** Releases connections this transport opened. */

@@ -107,6 +107,18 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'rx-redis-events: cannot connect to redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n' });
   }, 60_000);
 
+  it('cli - a database the server refuses (db 99 of 16): one line naming it on stderr, exit 1, nothing listed from db 0', async () => {
+    const dbPrefix = `${uniqueName('cli-db')}:`;
+    await redis.admin.xadd(`${dbPrefix}orders`, '*', 'v', '1'); // in db 0, which must not be listed
+    try {
+      const url = `${redis.server.url}/99`;
+      const result = await runCli(cli, ['streams', '--url', url, '--prefix', dbPrefix]);
+      expect(result).toEqual({ code: 1, stdout: '', stderr: `rx-redis-events: cannot connect to ${url}: the server refused to select database 99 (SELECT 99: ERR DB index is out of range); nothing was read or written in another database\n` });
+    } finally {
+      await redis.admin.del(`${dbPrefix}orders`);
+    }
+  }, 60_000);
+
   it('cli - streams lists the streams under the prefix with length, groups and dead letters (dlq keys counted, not listed)', async () => {
     await scenario();
     await open('other').produce(eventStream<number>('elsewhere'), 1); // same server, same prefix: listed

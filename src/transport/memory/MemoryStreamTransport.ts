@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, of } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning, ServerReport } from '../../health/ServiceHealth';
@@ -162,6 +162,15 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
 
   connectionState(): ConnectionState {
     return 'ready';
+  }
+
+  /** At once: the broker is in this process. */
+  ready(): Observable<void> {
+    return of(undefined);
+  }
+
+  unreachable(): undefined {
+    return undefined;
   }
 
   /** `memory`, with the warnings it was made with. */

@@ -1,5 +1,6 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
+import type { Unreachable } from '../../errors/TimeoutError';
 import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
 import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
@@ -203,6 +204,14 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
 
   connectionState(): ConnectionState {
     return connectionState(this.connections.command);
+  }
+
+  ready(timeoutMs: number): Observable<void> {
+    return this.connections.ready(timeoutMs, this.scheduler);
+  }
+
+  unreachable(): Unreachable | undefined {
+    return this.connections.unreachable();
   }
 
   serverReport(): Promise<ServerReport> {

@@ -1,16 +1,16 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { Unreachable } from '../../errors/TimeoutError';
 import { TransportError } from '../../errors/TransportError';
 import type { ConnectionRole } from '../../instrumentation/InstrumentationEvent';
-import { redisTransportError } from './redisErrors';
+import { ConnectionWatch, type ConnectionStateListener } from './connectionWatch';
 import { redisOptionKind, type RedisConnectionOption, type RedisOptionKind } from './redisOption';
-import { tlsFailure } from './tlsFailure';
 
 /** A connection that routes commands: one server, or a cluster (by key slot). */
 export type RedisClient = Redis | Cluster;
 
-/** Told when a connection is lost (ioredis starts reconnecting) and when it is ready again. */
-export type ConnectionStateListener = (role: ConnectionRole, state: 'lost' | 'restored') => void;
+export type { ConnectionStateListener } from './connectionWatch';
 
 /** A connection for blocking reads of one key, on the server that holds the key. */
 export interface ReaderConnection {
@@ -54,9 +54,14 @@ export interface RedisConnections {
   onStateChange(listener: ConnectionStateListener): void;
   /**
    * The `TransportError` for an operation that failed with `error`: once a connection met a TLS
-   * failure (and stopped reconnecting), it names that failure and is not retriable.
+   * failure or a refused database (and stopped reconnecting), it names that failure and is not
+   * retriable; while the server cannot be reached, it names the server and the last connection error.
    */
   transportError(operation: string, error: unknown): TransportError;
+  /** The server and the last error of the command connection, when it is not ready now. */
+  unreachable(): Unreachable | undefined;
+  /** **Cold**: completes once the command connection is ready; errors with a `TransportError` naming the server otherwise (see `ConnectionWatch.ready`). */
+  ready(timeoutMs: number, scheduler: SchedulerLike): Observable<void>;
   /** Closes the command connection if the library created it; a client passed in by the user stays open. */
   close(): Promise<void>;
 }
@@ -72,37 +77,10 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
   const chosen = redisOptionKind(option);
   const adopted = chosen.kind === 'client' || chosen.kind === 'cluster';
   const command = adopted ? (chosen.client as unknown as RedisClient) : open(chosen);
-  let failure: Error | undefined;
-  let stateListener: ConnectionStateListener | undefined;
-  // ioredis emits 'reconnecting' only for a connection it did not close on purpose; 'ready' follows once it is back
-  const followState = <C extends RedisClient>(connection: C, role: ConnectionRole): C => {
-    let lost = false;
-    connection.on('reconnecting', () => {
-      if (lost) return;
-      lost = true;
-      stateListener?.(role, 'lost');
-    });
-    connection.on('ready', () => {
-      if (!lost) return;
-      lost = false;
-      stateListener?.(role, 'restored');
-    });
-    return connection;
-  };
-  // Failures surface through the commands that fail (and are retried or reported); without a
-  // listener ioredis would print every reconnect attempt as an unhandled error event. A TLS failure
-  // would come back at every attempt: the connection gives up, and its commands fail naming it.
-  const watch = <C extends RedisClient>(connection: C): C => {
-    connection.on('error', (error: unknown) => {
-      const tls = tlsFailure(error);
-      if (!tls) return;
-      failure ??= tls;
-      connection.disconnect();
-    });
-    return connection;
-  };
-  if (!adopted) watch(command);
-  followState(command, 'command');
+  const watch = new ConnectionWatch(command);
+  const watched = <C extends RedisClient>(connection: C, role: ConnectionRole): C => watch.follow(watch.giveUpOnFatal(connection), role);
+  if (!adopted) watch.giveUpOnFatal(command);
+  watch.follow(command, 'command');
   const cluster = command.isCluster ? (command as Cluster) : undefined;
   return {
     command,
@@ -111,15 +89,15 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
       const name = cluster?.slots[calculateSlot(channel)]?.[0];
       return (cluster && name !== undefined ? poolMaster(cluster, name) : undefined) ?? command;
     },
-    duplicateSubscriber: () => followState(watch(command.duplicate()), 'subscriber'),
+    duplicateSubscriber: () => watched(command.duplicate(), 'subscriber'),
     openReader: (key, overrides) => {
       if (!cluster) {
         const server = command as Redis;
-        return { connection: followState(watch(server.duplicate(overrides)), 'reader'), node: SINGLE_SERVER, unblock: (id) => server.client('UNBLOCK', id) };
+        return { connection: watched(server.duplicate(overrides), 'reader'), node: SINGLE_SERVER, unblock: (id) => server.client('UNBLOCK', id) };
       }
       const { name, connection } = clusterReader(cluster, key, overrides);
       return {
-        connection: followState(watch(connection), 'reader'),
+        connection: watched(connection, 'reader'),
         node: name,
         // through the cluster's connection to that master as it is now (the pool replaces it after a loss); without one the read ends by its BLOCK time
         unblock: async (id) => poolMaster(cluster, name)?.client('UNBLOCK', id),
@@ -132,8 +110,10 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
     },
     nodeOf: (key) => (cluster ? (cluster.slots[calculateSlot(key)]?.[0] ?? UNKNOWN_NODE) : SINGLE_SERVER),
     refreshNodes: () => cluster?.refreshSlotsCache(),
-    onStateChange: (listener) => void (stateListener = listener),
-    transportError: (operation, error) => redisTransportError(operation, failure ?? error),
+    onStateChange: (listener) => watch.onStateChange(listener),
+    transportError: (operation, error) => watch.transportError(operation, error),
+    unreachable: () => watch.unreachable(),
+    ready: (timeoutMs, scheduler) => watch.ready(timeoutMs, scheduler),
     close: async () => {
       if (!adopted) await quietly(command);
     },

@@ -1,4 +1,5 @@
 import { TransportError, type TransportErrorCode } from '../../errors/TransportError';
+import { DatabaseRefusedError } from './databaseRefusal';
 import { tlsFailure } from './tlsFailure';
 
 /** How the Redis transport classifies a failure. */
@@ -13,7 +14,7 @@ const REPLY_CODES: ReadonlySet<TransportErrorCode> = new Set<TransportErrorCode>
   'CLUSTERDOWN', 'LOADING', 'BUSY', 'BUSYGROUP', 'MASTERDOWN', 'NOREPLICAS', 'NOSCRIPT',
 ]);
 /** Replies that trying again cannot fix: a missing permission, failed authentication, a key of another type. */
-const PERMANENT: ReadonlySet<TransportErrorCode> = new Set<TransportErrorCode>(['NOPERM', 'NOAUTH', 'WRONGPASS', 'WRONGTYPE', 'TLS']);
+const PERMANENT: ReadonlySet<TransportErrorCode> = new Set<TransportErrorCode>(['NOPERM', 'NOAUTH', 'WRONGPASS', 'WRONGTYPE', 'TLS', 'DATABASE']);
 /** Node's codes of a socket that could not connect or was lost. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
 /** What ioredis says when a command cannot be sent or its connection was given up on. */
@@ -24,7 +25,7 @@ const REPLY_CODE = /(?:^|Last error: )([A-Z]+)(?:\s|$)/;
 /**
  * Classifies a failure met by the Redis client: an error reply by its code, a lost or refused
  * connection as `CONNECTION`, a command timeout as `TIMEOUT`, a refused certificate or TLS handshake
- * as `TLS`; anything else is `UNKNOWN` (retriable).
+ * as `TLS`, a database the server would not select as `DATABASE`; anything else is `UNKNOWN` (retriable).
  */
 export function classifyRedisError(error: unknown): RedisFailure {
   if (error instanceof TransportError) return { code: error.code, retriable: error.retriable };
@@ -34,6 +35,7 @@ export function classifyRedisError(error: unknown): RedisFailure {
 
 function codeOf(error: unknown): TransportErrorCode {
   if (!isErrorLike(error)) return 'UNKNOWN';
+  if (error instanceof DatabaseRefusedError) return 'DATABASE';
   if (tlsFailure(error) ?? tlsFailure(error.cause)) return 'TLS'; // the failure itself, or connect's error naming it
   const reply = REPLY_CODE.exec(error.message)?.[1] as TransportErrorCode | undefined;
   if (reply !== undefined && REPLY_CODES.has(reply)) return reply;
@@ -52,9 +54,9 @@ export function isErrorLike(value: unknown): value is Error {
   return value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string');
 }
 
-/** The {@link TransportError} for `operation` that failed with `error`, classified. */
-export function redisTransportError(operation: string, error: unknown): TransportError {
-  return new TransportError(operation, error, classifyRedisError(error));
+/** The {@link TransportError} for `operation` that failed with `error`, classified; naming `server` when given. */
+export function redisTransportError(operation: string, error: unknown, server?: string): TransportError {
+  return new TransportError(operation, error, { ...classifyRedisError(error), ...(server === undefined ? {} : { server }) });
 }
 
 /** True when the Redis client's `error` is an error reply of `code` (for the transport's own recovery: `BUSYGROUP`, `NOSCRIPT`, ...). */

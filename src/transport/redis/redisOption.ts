@@ -70,7 +70,7 @@ const CLUSTER_METHODS = ['nodes', 'refreshSlotsCache'] as const;
  */
 export function redisOptionKind(value: unknown, name = 'createEventService option redis'): RedisOptionKind {
   const refuse = (problem: string) => new TypeError(`rx-redis-events: ${name} ${problem}`);
-  if (typeof value === 'string' && value !== '') return { kind: 'url', url: value, options: {} };
+  if (typeof value === 'string' && value !== '') return { kind: 'url', url: checkedUrl(value, refuse, ''), options: {} };
   if (typeof value !== 'object' || value === null) {
     const hint = value === undefined || value === '' ? ' (an unset environment variable? leave redis out for the in-memory broker)' : '';
     throw refuse(`must be a URL, ioredis options or an ioredis client, got ${value === undefined ? 'undefined' : JSON.stringify(value)}${hint}`);
@@ -93,9 +93,26 @@ export function redisOptionKind(value: unknown, name = 'createEventService optio
   if ('url' in record) {
     const { url, ...options } = record;
     if (typeof url !== 'string' || url === '') throw refuse(`.url must be a Redis URL, got ${url === undefined ? 'undefined' : JSON.stringify(url)}`);
-    return { kind: 'url', url, options };
+    return { kind: 'url', url: checkedUrl(url, refuse, '.url'), options };
   }
   return { kind: 'options', options: value };
+}
+
+/** `redis://` or `rediss://` (any case, as ioredis reads them), or a Unix socket path (`/run/redis.sock`, not `//host`). */
+const ACCEPTED_URL = /^(rediss?:\/\/|\/(?!\/))/i;
+
+/**
+ * `url` when ioredis would read it as a server's address; anything else (a typo such as `redis//host`,
+ * another scheme, a bare port) would connect somewhere the user did not mean, or to localhost.
+ */
+function checkedUrl(url: string, refuse: (problem: string) => TypeError, field: string): string {
+  if (ACCEPTED_URL.test(url)) return url;
+  throw refuse(`${field === '' ? '' : `${field} `}must be a redis:// or rediss:// URL or a Unix socket path, got ${JSON.stringify(redactUrl(url))}`);
+}
+
+/** `url` with any password in it replaced by `***`, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/:[^:/@]+@/, ':***@');
 }
 
 /** The data members of a client that `record` lacks. */

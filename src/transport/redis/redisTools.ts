@@ -4,6 +4,7 @@ import { TransportError } from '../../errors/TransportError';
 import type { StoredEntry } from '../StreamTransport';
 import { openClient, type RedisClient } from './connect';
 import { findStreams } from './findStreams';
+import { databaseRefusal, type DatabaseRefusedError } from './databaseRefusal';
 import { isErrorLike, isRedisReply, redisTransportError } from './redisErrors';
 import type { RedisClientLike, RedisConnectionOption } from './redisOption';
 import { toStoredEntries } from './replies';
@@ -46,17 +47,25 @@ export interface RedisTools {
  * is ready: a tool should say that Redis cannot be reached and stop, not wait.
  *
  * @throws TransportError of code `CONNECTION` (or `TLS`, ...) when `failFast` and the connection
- *   ends before it is ready; its `cause` is what the client met (the last node's error on a cluster).
+ *   ends before it is ready; its `cause` is what the client met (the last node's error on a cluster);
+ *   of code `DATABASE` when the server refuses to select the URL's database (the connection then
+ *   closes, with or without `failFast`, rather than go on in database 0).
  */
 export async function openRedisTools(option: RedisConnectionOption, { failFast = true } = {}): Promise<RedisTools> {
   const client = openClient(failFast ? withoutRetries(option) : option);
   let failure: unknown;
-  client.on('error', (error: unknown) => void (failure ??= error)); // later failures surface through the commands
+  let refused: DatabaseRefusedError | undefined;
+  client.on('error', (error: unknown) => {
+    failure ??= error; // later failures surface through the commands
+    refused ??= databaseRefusal(error);
+    if (refused) client.disconnect(); // ioredis would go on in database 0
+  });
   if (!failFast) return redisTools(client);
   const ready = await new Promise<boolean>((resolve) => {
     client.once('ready', () => resolve(true));
     client.once('end', () => resolve(false));
   });
+  if (refused) throw new TransportError('connect', refused, { code: 'DATABASE', retriable: false });
   if (!ready) {
     if (client.status !== 'end') client.disconnect(); // once ended, disconnecting again would leave ioredis' socket timer running
     const cause = isErrorLike(failure) ? ((failure as Error & { lastNodeError?: Error }).lastNodeError ?? failure) : new Error('connection closed');
