@@ -45,8 +45,8 @@ describe('createEventService - backend', () => {
 
   it('createEventService - with neither redis nor broker it runs in memory, and health() always warns memory-broker', async () => {
     const service = open({ group: 'A' });
-    expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [MEMORY_BROKER] });
-    expect(await service.health()).toEqual({ connection: 'ready', consumers: [], listeners: [], warnings: [MEMORY_BROKER] });
+    expect(await service.health()).toEqual({ connection: 'ready', server: 'memory', consumers: [], listeners: [], warnings: [MEMORY_BROKER] });
+    expect(await service.health()).toEqual({ connection: 'ready', server: 'memory', consumers: [], listeners: [], warnings: [MEMORY_BROKER] });
     const brokerUnset = open({ group: 'B', broker: undefined });
     expect((await brokerUnset.health()).warnings).toEqual([MEMORY_BROKER]);
   });
