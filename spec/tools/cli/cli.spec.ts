@@ -200,6 +200,18 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(description.groups.map(({ name, pending, lag, consumers }) => ({ name, pending, lag, consumers: consumers.map((c) => c.name) }))).toEqual([{ name: 'audit', pending: 0, lag: 0, consumers: [] }]); // its consumer held nothing, so closing removed it
   }, 60_000);
 
+  it('cli - tail --group --count 2 reads exactly the 2 entries it prints: the 3rd is neither read nor pending', async () => {
+    const ids = await open('P').produce(orders, order(1), order(2), order(3));
+    const result = await run('tail', 'orders', '--group', 'cli-audit', '--from', 'start', '--count', '2');
+    expect({ code: result.code, stdout: result.stdout }).toEqual({
+      code: 0,
+      stdout: `${ids[0]}  o1  { n: 1, at: 2024-01-01T00:00:01.000Z }\n${ids[1]}  o2  { n: 2, at: 2024-01-01T00:00:02.000Z }\n`,
+    });
+    const [group] = (await open('A').describe(orders)).groups;
+    expect({ name: group?.name, pending: group?.pending, lag: group?.lag, lastDeliveredId: group?.lastDeliveredId }).toEqual({ name: 'cli-audit', pending: 0, lag: 1, lastDeliveredId: ids[1] });
+    expect(await redis.admin.xpending(`${prefix}orders`, 'cli-audit')).toEqual([0, null, null, null]);
+  }, 60_000);
+
   it('cli - dlq list and show the dead letters; redrive puts 150 back with progress lines on stderr', async () => {
     const { ids } = await scenario();
     const list = await run('dlq', 'list', 'orders');
