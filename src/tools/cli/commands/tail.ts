@@ -78,14 +78,16 @@ async function readOnly(redis: RedisTools, keys: readonly string[], from: string
 }
 
 /**
- * Consumes as the group and acks each event printed, reading no more than `count` entries: an entry
- * read but never printed would stay pending under tail#1 until another consumer claimed it. The
- * consumer reads while its window (`maxInFlight`) has room and an ack makes room, so an ack is held
- * back (until the end) whenever making room could bring more entries than are left to print.
+ * Consumes as the group and acks each event printed, reading no more than `count` entries from a
+ * stream of one partition: an entry read but never printed would stay pending under tail#1 until
+ * another consumer claimed it. The consumer reads while its window (`maxInFlight`) has room and an ack
+ * makes room, so an ack is held back (until the end) whenever making room could bring more entries
+ * than are left to print.
  */
 function consumeAs(service: EventService, stream: EventStream<unknown>, from: 'start' | 'new', count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const window = Math.min(count, 1000);
+    const exact = stream.partitions === 1;
     const held: Delivery<string>[] = [];
     let printed = 0;
     const stored = eventStream<string>(stream.name, { partitions: stream.partitions, codec: STORED_TEXT });
@@ -94,8 +96,10 @@ function consumeAs(service: EventService, stream: EventStream<unknown>, from: 's
         if (printed >= count) return;
         print({ id: delivery.id, key: delivery.key, raw: delivery.value });
         printed += 1;
-        // most entries still to come: printed + window - held; keep that within count
-        if (held.length < printed + window - count) held.push(delivery);
+        // most entries still to come: printed + window - held; keep that within count (one partition only:
+        // the reader of a partitioned stream shares the window between partitions by whole reads per
+        // partition, so a window held nearly full stalls it; there an ack is given at once)
+        if (exact && held.length < printed + window - count) held.push(delivery);
         else void delivery.ack();
         if (printed >= count) done();
       },
