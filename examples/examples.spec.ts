@@ -151,6 +151,16 @@ describe('README', () => {
     }
     expect(checked.length).toBeGreaterThanOrEqual(8);
   });
+
+  it('README - the first program\'s section says what prefix, from (default new) and onError are for', () => {
+    const readme = read('README.md');
+    const first = readme.slice(readme.indexOf('## First program\n'), readme.indexOf('## Run an example, run the tests\n'));
+    expect(first.split('\n').filter((line) => /^- \*\*`(prefix|from|onError)`\*\*/.test(line)).map((line) => /`(\w+)`\*\* \(([^)]*)\)/.exec(line)?.slice(1))).toEqual([
+      ['prefix', 'service option, default none'],
+      ['from', "consume option, default `'new'`"],
+      ['onError', 'service option, default `console.error`'],
+    ]);
+  });
 });
 
 describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
@@ -166,10 +176,10 @@ describe.each(['memory', 'redis'] as const)('quick-start (%s)', (backend) => {
       '',
     ]);
     if (redis) {
-      const admin = new Redis(redis.server.url);
-      expect(await admin.xlen('orders.placed')).toBe(3);
-      expect(((await admin.xpending('orders.placed', 'billing')) as [number])[0]).toBe(0);
-      await admin.quit();
+      const { admin } = redis; // the server is this describe's own: every key on it is the program's
+      expect((await admin.keys('*')).filter((key) => !key.startsWith('quick-start:'))).toEqual([]); // nothing at the root
+      expect(await admin.xlen('quick-start:orders.placed')).toBe(3);
+      expect(((await admin.xpending('quick-start:orders.placed', 'billing')) as [number])[0]).toBe(0);
     }
   }, 30_000);
 });

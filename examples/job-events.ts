@@ -81,8 +81,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
     scheduler.subscribe(
       JobEvents.started,
       EventConsumer.Immediate((job) => {
-        started.next(job); // e.g. mark the job as running
-        return true; // true acks; false or a throw gives the event back for redelivery
+        started.next(job); // e.g. mark the job as running: returning acks, a throw gives the event back for redelivery
       }),
       { from: 'start' },
     );
@@ -90,8 +89,7 @@ export async function main(env: { redisUrl?: string; log?: (line: string) => voi
     accounting.subscribe(
       JobEvents.finished,
       EventConsumer.Batched({ maxLatency: 200, maxBatchSize: 50 }, (jobs) => {
-        batches.next(jobs); // e.g. charge every job of the batch in one database call
-        return true; // acks the whole batch with one XACK
+        batches.next(jobs); // e.g. charge every job of the batch in one database call; returning acks it with one XACK
       }),
       { from: 'start' },
     );

@@ -4,10 +4,12 @@ import { firstValueFrom, map, take, toArray } from 'rxjs';
 const orders = eventStream<{ orderId: string; total: number; placedAt: Date }>('orders.placed');
 const notices = broadcastStream<{ text: string }>('notices');
 
-// Redis when REDIS_URL is set; otherwise one in-memory broker that both services share.
+// Redis when REDIS_URL is set; otherwise one in-memory broker that both services share. Every key
+// and channel is under the prefix, so the program touches nothing else on a shared Redis.
 const where = process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : { broker: new MemoryBroker() };
-const shop = createEventService({ group: 'shop', ...where });
-const billing = createEventService({ group: 'billing', ...where });
+const options = { prefix: 'quick-start:', onError: (error: unknown) => console.error('quick-start:', error), ...where };
+const shop = createEventService({ group: 'shop', ...options });
+const billing = createEventService({ group: 'billing', ...options });
 
 billing.listen(notices).subscribe(({ text }) => console.log(`billing heard: ${text}`));
 await billing.listening(notices);

@@ -9,7 +9,7 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
-export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';
+export { EventConsumer, type EventHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
 export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection, type ValueOf } from './producer/forwardTo';

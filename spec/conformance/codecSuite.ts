@@ -91,6 +91,25 @@ export function codecSuite(ctx: () => BackendContext): void {
     expect(await storedValues(service, name)).toEqual(['{"first":{"sku":"a"},"second":{"sku":"a"}}']);
   });
 
+  it('superjson codec - an instance of a class superjson does not know is an EncodeError naming the path and the class; nothing of the call is written', async () => {
+    const name = uniqueName('prices');
+    const prices = eventStream<{ price: unknown }>(name);
+    const service = ctx().createService({ group: 'A' });
+    class Money {
+      constructor(readonly cents: number) {}
+    }
+    const error = await service.produce(prices, { price: 1 }, { price: new Money(5) }).then(() => undefined, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EncodeError);
+    expect({ stream: (error as EncodeError).stream, path: (error as EncodeError).path, message: (error as EncodeError).message }).toEqual({
+      stream: name,
+      path: 'value.price',
+      message: `cannot encode the event for stream "${name}": value.price is an instance of Money, a class superjson does not know (it would arrive as a plain object, without its class): register the class with superjson.registerClass(Money) or superjson.registerCustom(...) before producing, or send a plain object; nothing was written`,
+    });
+    expect(await ctx().streamLength(name)).toBe(0);
+    await service.produce(prices, { price: { cents: 5 } }, { price: new Map([['EUR', 5n]]) });
+    expect((await service.read(prices)).entries.map((entry) => entry.value)).toEqual([{ price: { cents: 5 } }, { price: new Map([['EUR', 5n]]) }]);
+  });
+
   it('json codec - entries of another client are consumed; text that is not JSON is dead-lettered as decode and consumption goes on', async () => {
     const name = uniqueName('json');
     const stream = eventStream<unknown>(name, { codec: 'json' });

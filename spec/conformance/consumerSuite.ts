@@ -26,7 +26,7 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
     await eventually('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
   });
 
-  it('EventConsumer.Immediate - true acks; false and throwing give the event back for redelivery', async () => {
+  it('EventConsumer.Immediate - returning nothing or false acks; throwing gives the event back for redelivery', async () => {
     const numbers = stream();
     const service = ctx().createService({ group: 'A', onError: () => undefined });
     const calls: string[] = [];
@@ -37,19 +37,19 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
         const attempt = (attempts.get(n) ?? 0) + 1;
         attempts.set(n, attempt);
         calls.push(`${n}#${attempt}`);
-        if (n === 1 && attempt === 1) return false;
+        if (n === 1) return false;
         if (n === 2 && attempt === 1) throw new Error('boom');
-        return true;
       }),
       { from: 'start' },
     );
     await service.produce(numbers, 0, 1, 2);
-    await eventually('five calls', () => calls.length === 5);
+    await eventually('four calls', () => calls.length === 4);
     await eventually('acks', async () => (await ctx().pendingCount(numbers.name, 'A')) === 0);
-    expect([...calls].sort()).toEqual(['0#1', '1#1', '1#2', '2#1', '2#2']);
+    await sleep(100);
+    expect([...calls].sort()).toEqual(['0#1', '1#1', '2#1', '2#2']);
   });
 
-  it('EventConsumer.Batched - the handler gets batches; true acks the whole batch', async () => {
+  it('EventConsumer.Batched - the handler gets batches; returning acks the whole batch', async () => {
     const numbers = stream();
     const service = ctx().createService({ group: 'A' });
     const batches: number[][] = [];
@@ -57,7 +57,7 @@ export function consumerSuite(ctx: () => BackendContext, features: BackendFeatur
       numbers,
       EventConsumer.Batched({ maxLatency: 100, maxBatchSize: 4 }, (values: number[]) => {
         batches.push(values);
-        return Promise.resolve(true);
+        return Promise.resolve();
       }),
       { from: 'start' },
     );

@@ -70,4 +70,14 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     expect(() => service.createProducer(numbers)).toThrow(ServiceClosedError);
     await expect(service.close()).resolves.toBeUndefined();
   });
+
+  it('close - each method names itself in its ServiceClosedError: listening() says listening(), not listen()', async () => {
+    const channel = broadcastStream<string>(uniqueName('bc'));
+    const service = ctx().createService({ group: 'A' });
+    await service.close();
+    const failure = (method: string) => ({ name: 'ServiceClosedError', method, message: `${method}() called on the EventService of group "A" after close(); create a new service` });
+    await expect(service.listening(channel)).rejects.toMatchObject(failure('listening'));
+    await expect(firstValueFrom(service.listen(channel))).rejects.toMatchObject(failure('listen'));
+    await expect(service.broadcast(channel, 'x')).rejects.toMatchObject(failure('broadcast'));
+  });
 }

@@ -25,6 +25,21 @@ export function limitsSuite(ctx: () => BackendContext): void {
     expect(await ctx().streamLength(texts.name)).toBe(0);
   });
 
+  it('limits - broadcast of a message over maxMessageBytes rejects with MessageTooLargeError that says broadcast, and publishes nothing', async () => {
+    const big = broadcastStream<Text>(uniqueName('big.b'));
+    const service = ctx().createService({ group: 'A', maxMessageBytes: 100 });
+    const heard: Text[] = [];
+    const subscription = service.listen(big).subscribe((message) => heard.push(message));
+    await service.listening(big);
+    const published = service.broadcast(big, { s: 'x'.repeat(200) });
+    await expect(published).rejects.toMatchObject({ name: 'MessageTooLargeError', stream: big.name, bytes: 200 + ENVELOPE_BYTES, maxBytes: 100, operation: 'broadcast' });
+    await expect(published).rejects.toThrow(`cannot broadcast to "${big.name}": the encoded message is 217 bytes, more than maxMessageBytes (100); nothing was published`);
+    await service.broadcast(big, { s: 'small' });
+    await eventually('the small message', () => heard.length === 1);
+    expect(heard).toEqual([{ s: 'small' }]);
+    subscription.unsubscribe();
+  });
+
   it('limits - the limit counts UTF-8 bytes: an event of exactly maxMessageBytes is written, one character more is refused', async () => {
     const texts = stream();
     const maxMessageBytes = ENVELOPE_BYTES + 3 * 10; // ten euro signs, 3 bytes each

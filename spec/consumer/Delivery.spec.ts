@@ -104,4 +104,35 @@ describe('delivery', () => {
     await delivery.ack();
     expect(settler.ack).toHaveBeenCalledTimes(1);
   });
+
+  it('delivery - detached ack, nack and deadLetter settle their delivery (const { ack } = delivery; .then(delivery.ack))', async () => {
+    const settler = recordingSettler();
+    const [acked, nacked, dead, chained] = [init, { ...init, id: '1-1' }, { ...init, id: '1-2' }, { ...init, id: '1-3' }].map((fields) => createDelivery(fields, settler)) as [
+      ReturnType<typeof createDelivery>,
+      ReturnType<typeof createDelivery>,
+      ReturnType<typeof createDelivery>,
+      ReturnType<typeof createDelivery>,
+    ];
+    const { ack } = acked;
+    const { nack } = nacked;
+    const { deadLetter } = dead;
+    await ack();
+    await nack({ delayMs: 50 });
+    await deadLetter('gone');
+    await Promise.resolve().then(chained.ack);
+    expect(ack()).toBe(acked.ack()); // still the first settle: detached or not, the same promise
+    expect(settler.ack.mock.calls).toStrictEqual([
+      ['1700000000000-3', 2],
+      ['1-3', 2],
+    ]);
+    expect(settler.nack.mock.calls).toStrictEqual([['1-1', 2, 50, undefined]]);
+    expect(settler.deadLetter.mock.calls).toStrictEqual([['1-2', 2, 'gone']]);
+  });
+
+  it('delivery - a detached method is the same function each time it is read', () => {
+    const delivery = createDelivery(init, recordingSettler());
+    expect(delivery.ack).toBe(delivery.ack);
+    expect(delivery.nack).toBe(delivery.nack);
+    expect(delivery.deadLetter).toBe(delivery.deadLetter);
+  });
 });

@@ -145,4 +145,20 @@ describe('batch', () => {
     expect(create).toThrow(TypeError);
     expect(create).toThrow('batch needs { maxLatency, maxBatchSize }');
   });
+
+  it('batch - detached ack, nack and deadLetter of a batch settle every delivery of it', () => {
+    testScheduler.run((helpers) => {
+      const source = fakeDeliveries(helpers, '-a-b-c-d|', VALUES);
+      const settle = (b: DeliveryBatch<number>, index: number) => {
+        const { ack, nack, deadLetter } = b;
+        return index === 0 ? ack() : index === 1 ? nack({ delayMs: 7 }) : deadLetter('gone');
+      };
+      const batches = source.pipe(batch({ maxLatency: 100, maxBatchSize: 1, scheduler: testScheduler }), map(settle));
+      helpers.expectObservable(batches.pipe(map(() => 'x'))).toBe('-x-x-x-x|');
+      expectAcks(source).toBe('-a');
+      expectNacks(source).toBe('---b', { b: 7 });
+      expectDeadLetters(source).toBe('-----c-d', { c: 'gone', d: 'gone' });
+    });
+  });
 });
+

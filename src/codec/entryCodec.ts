@@ -35,11 +35,11 @@ export function encodeEntry<T>(stream: EventStream<T>, value: T, maxBytes = Infi
 /**
  * Encodes a value with `codec`: by default as superjson text (the same text superjson writes, faster
  * for plain data). Throws an {@link EncodeError} naming `streamName`, or a {@link MessageTooLargeError}
- * when the text takes more than `maxBytes` UTF-8 bytes.
+ * when the text takes more than `maxBytes` UTF-8 bytes (its message says `operation`: produce or broadcast).
  */
-export function encodeValue(streamName: string, value: unknown, maxBytes = Infinity, codec: StreamCodec<unknown> = 'superjson'): string {
+export function encodeValue(streamName: string, value: unknown, maxBytes = Infinity, codec: StreamCodec<unknown> = 'superjson', operation: 'produce' | 'broadcast' = 'produce'): string {
   const text = codec === 'superjson' ? (fastStringify(value) ?? slowStringify(streamName, value)) : encodeOther(codec, streamName, value);
-  if (exceedsBytes(text, maxBytes)) throw new MessageTooLargeError(streamName, utf8Bytes(text), maxBytes);
+  if (exceedsBytes(text, maxBytes)) throw new MessageTooLargeError(streamName, utf8Bytes(text), maxBytes, operation);
   return text;
 }
 

@@ -1,6 +1,10 @@
+import { classNameOf, isPlainObject } from './plainObjects';
+import { superjsonHandling } from './superjsonClasses';
+
 /**
- * Looks for a part of `value` that superjson would drop silently (functions, symbols) and returns
- * its property path and a description of the problem, or `undefined` when the whole value encodes.
+ * Looks for a part of `value` that superjson would drop or change silently (functions, symbols, an
+ * instance of a class superjson does not know, which would arrive as a plain object) and returns its
+ * property path and a description of the problem, or `undefined` when the whole value encodes.
  * Shared and circular references are fine: superjson restores them.
  */
 export function findUnencodable(value: unknown, path = 'value', seen = new Set<object>()): { path: string; problem: string } | undefined {
@@ -35,9 +39,22 @@ export function findUnencodable(value: unknown, path = 'value', seen = new Set<o
     }
     return undefined;
   }
+  if (!isPlainObject(object)) {
+    const handling = superjsonHandling(object);
+    if (handling === 'whole') return undefined;
+    if (handling === 'unknown') return { path, problem: unknownClass(object) };
+  }
   for (const key of Object.keys(object)) {
     const found = findUnencodable((object as Record<string, unknown>)[key], `${path}.${key}`, seen);
     if (found) return found;
   }
   return undefined;
+}
+
+/** `is an instance of Money, a class superjson does not know…`: what is wrong, and how to register it. */
+function unknownClass(object: object): string {
+  const name = classNameOf(object);
+  const what = name ? `an instance of ${name}, a class superjson does not know` : 'an object whose prototype superjson does not know';
+  const register = `superjson.registerClass(${name ?? 'TheClass'})`;
+  return `is ${what} (it would arrive as a plain object, without its class): register the class with ${register} or superjson.registerCustom(...) before producing, or send a plain object`;
 }

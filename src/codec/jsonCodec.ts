@@ -1,5 +1,6 @@
 import { DecodeError } from '../errors/DecodeError';
 import { EncodeError } from '../errors/EncodeError';
+import { classNameOf, isPlainObject } from './plainObjects';
 import { findUnsafeKey, mayHoldUnsafeKey, UNSAFE_KEYS } from './unsafeKeys';
 
 /**
@@ -53,8 +54,7 @@ function findNonJson(value: unknown, path: string, ancestors: Set<object>): { pa
 function findInObject(object: object, path: string, ancestors: Set<object>): { path: string; problem: string } | undefined {
   if (ancestors.has(object)) return { path, problem: 'is a cycle (it contains itself)' };
   const isArray = Array.isArray(object);
-  const proto: unknown = Object.getPrototypeOf(object);
-  if (!isArray && proto !== Object.prototype && proto !== null) return { path, problem: `is ${describeInstance(object)}` };
+  if (!isArray && !isPlainObject(object)) return { path, problem: `is ${describeInstance(object)}` };
   if (Object.getOwnPropertySymbols(object).length > 0) return { path, problem: 'has a symbol key' };
   ancestors.add(object);
   try {
@@ -81,7 +81,7 @@ function findInObject(object: object, path: string, ancestors: Set<object>): { p
 /** `a Date (send its toISOString())`, `a Map`, `an instance of Order`... */
 function describeInstance(object: object): string {
   if (object instanceof Date) return 'a Date (JSON has no dates: send date.toISOString(), or use the superjson codec)';
-  const name = (object.constructor as { name?: unknown } | undefined)?.name;
+  const name = classNameOf(object);
   if (object instanceof Map || object instanceof Set) return `a ${object instanceof Map ? 'Map' : 'Set'} (send an array or a plain object, or use the superjson codec)`;
-  return typeof name === 'string' && name !== '' ? `an instance of ${name} (only plain objects and arrays keep their shape in JSON)` : 'an object with a prototype (only plain objects and arrays keep their shape in JSON)';
+  return name !== undefined ? `an instance of ${name} (only plain objects and arrays keep their shape in JSON)` : 'an object with a prototype (only plain objects and arrays keep their shape in JSON)';
 }

@@ -13,8 +13,8 @@ export interface NackOptions {
  * again), `nack()` (deliver again later) or `deadLetter()` (never deliver again: to the dead-letter
  * stream now). The first call wins; later calls return the same promise. None blocks the consumer:
  * an unsettled delivery just keeps its place in `maxInFlight`, and its consumer keeps it from being
- * taken over (for up to `maxHandlingMs`). `ack`, `nack` and `deadLetter` are methods: call them on
- * the delivery (`delivery.ack()`), do not detach them.
+ * taken over (for up to `maxHandlingMs`). `ack`, `nack` and `deadLetter` are bound to their delivery:
+ * they work detached too (`const { ack } = delivery`, `.then(delivery.ack)`).
  */
 export interface Delivery<T> {
   /** The stream entry id, such as `1700000000000-0`. */
@@ -63,7 +63,11 @@ export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettle
   return new SettlingDelivery(init, settler);
 }
 
-/** A delivery as an object with methods (no closures per event: the consumer's hot path creates thousands a second). */
+/**
+ * A delivery as an object whose settle methods are bound lazily: a getter makes the bound function on
+ * first use and keeps it, so a delivery costs no closure until it is settled, and one when it is (the
+ * consumer's hot path creates thousands a second). Detached, `ack`, `nack` and `deadLetter` still settle it.
+ */
 class SettlingDelivery<T> implements Delivery<T> {
   readonly id: string;
   readonly value: T;
@@ -74,6 +78,9 @@ class SettlingDelivery<T> implements Delivery<T> {
   readonly producedAt: Date;
   #settled: Promise<void> | undefined;
   readonly #settler: DeliverySettler;
+  #ack: (() => Promise<void>) | undefined;
+  #nack: ((options?: NackOptions | null) => Promise<void>) | undefined;
+  #deadLetter: ((reason?: string) => Promise<void>) | undefined;
 
   constructor(init: DeliveryInit<T>, settler: DeliverySettler) {
     this.id = init.id;
@@ -86,11 +93,19 @@ class SettlingDelivery<T> implements Delivery<T> {
     this.#settler = settler;
   }
 
-  ack(): Promise<void> {
-    return (this.#settled ??= this.#settler.ack(this.id, this.deliveryCount));
+  get ack(): () => Promise<void> {
+    return (this.#ack ??= () => (this.#settled ??= this.#settler.ack(this.id, this.deliveryCount)));
   }
 
-  nack(options?: NackOptions | null): Promise<void> {
+  get nack(): (options?: NackOptions | null) => Promise<void> {
+    return (this.#nack ??= (options) => this.#settleNack(options));
+  }
+
+  get deadLetter(): (reason?: string) => Promise<void> {
+    return (this.#deadLetter ??= (reason) => this.#settleDeadLetter(reason));
+  }
+
+  #settleNack(options: NackOptions | null | undefined): Promise<void> {
     if (this.#settled) return this.#settled;
     const delayMs = options?.delayMs ?? 0;
     if (typeof delayMs !== 'number' || !(delayMs >= 0) || !(delayMs <= MAX_TIMER_MS)) {
@@ -99,7 +114,7 @@ class SettlingDelivery<T> implements Delivery<T> {
     return (this.#settled = this.#settler.nack(this.id, this.deliveryCount, delayMs, options?.error));
   }
 
-  deadLetter(reason?: string): Promise<void> {
+  #settleDeadLetter(reason: string | undefined): Promise<void> {
     if (this.#settled) return this.#settled;
     if (reason !== undefined && typeof reason !== 'string') {
       return Promise.reject(new TypeError(`rx-redis-events: deadLetter reason must be a string, got ${reason === null ? 'null' : typeof reason}`));

@@ -12,11 +12,16 @@ export class MessageTooLargeError extends RxRedisEventsError {
   readonly bytes: number;
   /** The limit it exceeds (`maxMessageBytes`). */
   readonly maxBytes: number;
+  /** What was refused: an event of `produce`, or a message of `broadcast`. */
+  readonly operation: 'produce' | 'broadcast';
 
-  constructor(stream: string, bytes: number, maxBytes: number) {
-    super(`cannot produce to "${stream}": the encoded event is ${bytes} bytes, more than maxMessageBytes (${maxBytes}); nothing was written`);
+  constructor(stream: string, bytes: number, maxBytes: number, operation: 'produce' | 'broadcast' = 'produce') {
+    const what = operation === 'produce' ? 'produce to' : 'broadcast to';
+    const refused = operation === 'produce' ? 'event is' : 'message is';
+    super(`cannot ${what} "${stream}": the encoded ${refused} ${bytes} bytes, more than maxMessageBytes (${maxBytes}); nothing was ${operation === 'produce' ? 'written' : 'published'}`);
     this.stream = stream;
     this.bytes = bytes;
     this.maxBytes = maxBytes;
+    this.operation = operation;
   }
 }

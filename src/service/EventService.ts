@@ -287,6 +287,7 @@ export class EventService implements AsyncDisposable {
   /** Resolves once the broker subscription behind `listen(broadcast)` is active (a message published after that arrives). */
   listening(broadcast: BroadcastStream<unknown>): Promise<void> {
     assertDefinition(broadcast, 'broadcastStream', 'listening');
+    if (this.state !== 'open') return Promise.reject(new ServiceClosedError('listening', this.group));
     return this.hub.listening(broadcast);
   }
 
@@ -300,7 +301,7 @@ export class EventService implements AsyncDisposable {
     assertDefinition(broadcast, 'broadcastStream', 'broadcast');
     const checked = outputsToWrite(broadcast, [message], 'broadcast');
     const [value] = isPromiseLike(checked) ? await checked : checked;
-    await this.transports.pubsub.publish(channelOf(this.options.prefix, broadcast), encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec));
+    await this.transports.pubsub.publish(channelOf(this.options.prefix, broadcast), encodeValue(broadcast.name, value, this.options.maxMessageBytes, broadcast.codec, 'broadcast'));
   }
 
   /**

@@ -93,6 +93,37 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(await firstLine('streams', '--cluster', '127.0.0.1')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: --cluster takes host:port,host:port,..., got "127.0.0.1"' });
   }, 60_000);
 
+  it('cli - --help: the options end with --version, and the note on colours is a paragraph of its own after them', async () => {
+    const lines = (await runCli(cli, ['--help'])).stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('  -h, --help'));
+    expect(lines.slice(at, at + 6)).toEqual([
+      '  -h, --help                this help',
+      '  --version                 the version of rx-redis-events',
+      '',
+      'Colours only on a terminal, and never with NO_COLOR set.',
+      '',
+      'Run rx-redis-events help <command> (or <command> --help) for a command\'s options.',
+    ]);
+    const help = (await runCli(cli, ['help', 'describe'])).stdout;
+    expect(help.endsWith('  -h, --help                this help\n\nColours only on a terminal, and never with NO_COLOR set.\n')).toBe(true);
+  }, 60_000);
+
+  it('cli - produce --superjson reads a superjson document: a Date arrives as a Date; the help says how values are read', async () => {
+    const at = '2024-01-01T00:00:05.000Z';
+    const result = await run('produce', 'orders', JSON.stringify({ json: { n: 5, at }, meta: { values: { at: ['Date'] }, v: 1 } }), '--superjson', '--key', 'o5');
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const [delivery] = await collect(open('A').consume(orders, { from: 'start' }), 1);
+    expect({ id: `${delivery?.id}\n`, key: delivery?.key, value: delivery?.value }).toEqual({ id: result.stdout, key: 'o5', value: { n: 5, at: new Date(at) } });
+    const plain = await run('produce', 'orders', JSON.stringify({ n: 6, at }), '--key', 'o6');
+    const [second] = await collect(open('B').consume(orders, { from: 'start' }), 2).then((all) => all.slice(1));
+    expect({ code: plain.code, value: second?.value }).toEqual({ code: 0, value: { n: 6, at } }); // without --superjson, a date stays a string
+    const refused = await run('produce', 'orders', '{"n":7}', '--superjson');
+    expect({ code: refused.code, first: refused.stderr.split('\n')[0] }).toEqual({ code: 2, first: 'rx-redis-events: --superjson: cannot read the value: not a superjson document (no "json" member)' });
+    const help = (await runCli(cli, ['produce', '--help'])).stdout;
+    expect(help).toContain('Appends one event and prints its id. How <value> is read:\n  by default      as a JSON document');
+    expect(help).toContain('  --superjson     as a superjson document, {"json": <value>, "meta": <annotations>}');
+  }, 60_000);
+
   it('cli - colours only on a terminal and never with NO_COLOR (util-linux script gives the CLI a terminal)', async () => {
     const [id] = await open('P').produce(orders, order(1));
     const args = ['tail', 'orders', '--from', 'start', '--count', '1', '--prefix', prefix];
@@ -210,6 +241,18 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     );
     const description = await open('A').describe(orders);
     expect(description.groups.map(({ name, pending, lag, consumers }) => ({ name, pending, lag, consumers: consumers.map((c) => c.name) }))).toEqual([{ name: 'audit', pending: 0, lag: 0, consumers: [] }]); // its consumer held nothing, so closing removed it
+  }, 60_000);
+
+  it('cli - tail --group --count 2 reads exactly the 2 entries it prints: the 3rd is neither read nor pending', async () => {
+    const ids = await open('P').produce(orders, order(1), order(2), order(3));
+    const result = await run('tail', 'orders', '--group', 'cli-audit', '--from', 'start', '--count', '2');
+    expect({ code: result.code, stdout: result.stdout }).toEqual({
+      code: 0,
+      stdout: `${ids[0]}  o1  { n: 1, at: 2024-01-01T00:00:01.000Z }\n${ids[1]}  o2  { n: 2, at: 2024-01-01T00:00:02.000Z }\n`,
+    });
+    const [group] = (await open('A').describe(orders)).groups;
+    expect({ name: group?.name, pending: group?.pending, lag: group?.lag, lastDeliveredId: group?.lastDeliveredId }).toEqual({ name: 'cli-audit', pending: 0, lag: 1, lastDeliveredId: ids[1] });
+    expect(await redis.admin.xpending(`${prefix}orders`, 'cli-audit')).toEqual([0, null, null, null]);
   }, 60_000);
 
   it('cli - dlq list and show the dead letters; redrive puts 150 back with progress lines on stderr', async () => {

@@ -23,8 +23,8 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
-/** The global options' lines of a usage text. */
-export const GLOBAL_HELP = `Options of every command:
+/** The global options' lines of a usage text, without the note on colours. */
+export const GLOBAL_OPTIONS_HELP = `Options of every command:
   --url <url>               Redis URL, redis:// or rediss:// (TLS) (default: $REDIS_URL, else
                             redis://127.0.0.1:6379)
   --cluster <host:port,...> a Redis Cluster's seed nodes, instead of --url
@@ -32,8 +32,15 @@ export const GLOBAL_HELP = `Options of every command:
                             TLS to the --cluster nodes)
   --prefix <p>              key prefix of the services (default: none)
   --json                    machine-readable output (one JSON document, or one per line for tail)
-  -h, --help                this help
-Colours only on a terminal, and never with NO_COLOR set.`;
+  -h, --help                this help`;
+
+/** How the output is coloured: a paragraph of its own, after every list of options. */
+export const COLOUR_NOTE = 'Colours only on a terminal, and never with NO_COLOR set.';
+
+/** The global options' lines of a usage text, then the note on colours. */
+export const GLOBAL_HELP = `${GLOBAL_OPTIONS_HELP}
+
+${COLOUR_NOTE}`;
 
 /** The values of a command's options (global ones included) and its positional arguments. */
 export interface ParsedCommand<O extends Options> {

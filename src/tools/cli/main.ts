@@ -6,7 +6,7 @@ import { produce, PRODUCE_USAGE } from './commands/produce';
 import { streams, STREAMS_USAGE } from './commands/streams';
 import { tail, TAIL_USAGE } from './commands/tail';
 import type { Command, CommandContext } from './commands/context';
-import { GLOBAL_HELP } from './args';
+import { COLOUR_NOTE, GLOBAL_HELP, GLOBAL_OPTIONS_HELP } from './args';
 import { messageOf, type Output } from './output';
 import { version } from '../../../package.json';
 
@@ -34,8 +34,10 @@ Commands:
   produce <stream> <json>      append one event
   dashboard                    serve a live web page: streams, lag, a tail, dead letters (--port, --allow-redrive)
 
-${GLOBAL_HELP}
+${GLOBAL_OPTIONS_HELP}
   --version                 the version of rx-redis-events
+
+${COLOUR_NOTE}
 
 Run rx-redis-events help <command> (or <command> --help) for a command's options.`;
 

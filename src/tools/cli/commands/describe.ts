@@ -21,6 +21,9 @@ export const describe: Command = async ({ args, env, io }) => {
   return 0;
 };
 
+/** The consumer column of a group that has none (a group that is created, or whose consumers were all removed). */
+const NO_CONSUMERS = '(no consumers)';
+
 /** The description as a summary, a table of groups and a table of consumers. */
 export function render(description: StreamDescription): string {
   const { retention } = description;
@@ -41,7 +44,10 @@ export function render(description: StreamDescription): string {
   );
   const consumers = table(
     ['GROUP', 'CONSUMER', 'PENDING', 'IDLE'],
-    description.groups.flatMap((g) => byName(g.consumers).map((c) => [g.name, c.name, String(c.pending), duration(c.idleMs)])),
+    description.groups.flatMap((g) => {
+      const consumers = byName(g.consumers);
+      return consumers.length === 0 ? [[g.name, NO_CONSUMERS, '-', '-']] : consumers.map((c) => [g.name, c.name, String(c.pending), duration(c.idleMs)]);
+    }),
   );
   return `${summary}\n${groups}\n${consumers}`;
 }

@@ -3,6 +3,7 @@ import { displayValue } from '../../../codec/displayCodec';
 import type { Codec } from '../../../codec/codecs';
 import { KEY_FIELD, VALUE_FIELD } from '../../../codec/entryFields';
 import { eventStream, type EventStream } from '../../../definitions/eventStream';
+import type { Delivery } from '../../../consumer/Delivery';
 import type { EventService } from '../../../service/EventService';
 import { idTime } from '../../../internal/streamId';
 import { partitionKeys } from '../../../partitions/streamLayout';
@@ -76,23 +77,37 @@ async function readOnly(redis: RedisTools, keys: readonly string[], from: string
   await redis.tail(keys, after, { count, stopped: interrupted, onEntry: (entry) => print({ id: entry.id, key: entry.fields[KEY_FIELD], raw: entry.fields[VALUE_FIELD] }) });
 }
 
-/** Consumes as the group, acking each event once printed. */
+/**
+ * Consumes as the group and acks each event printed, reading no more than `count` entries from a
+ * stream of one partition: an entry read but never printed would stay pending under tail#1 until
+ * another consumer claimed it. The consumer reads while its window (`maxInFlight`) has room and an ack
+ * makes room, so an ack is held back (until the end) whenever making room could bring more entries
+ * than are left to print.
+ */
 function consumeAs(service: EventService, stream: EventStream<unknown>, from: 'start' | 'new', count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    const window = Math.min(count, 1000);
+    const exact = stream.partitions === 1;
+    const held: Delivery<string>[] = [];
     let printed = 0;
-    // never hold more than will be printed: what is read is printed and acked
     const stored = eventStream<string>(stream.name, { partitions: stream.partitions, codec: STORED_TEXT });
-    const subscription = service.consume(stored, { from, maxInFlight: Math.min(count, 1000) }).subscribe({
+    const subscription = service.consume(stored, { from, maxInFlight: window }).subscribe({
       next: (delivery) => {
         if (printed >= count) return;
         print({ id: delivery.id, key: delivery.key, raw: delivery.value });
-        void delivery.ack();
-        if (++printed >= count) done();
+        printed += 1;
+        // most entries still to come: printed + window - held; keep that within count (one partition only:
+        // the reader of a partitioned stream shares the window between partitions by whole reads per
+        // partition, so a window held nearly full stalls it; there an ack is given at once)
+        if (exact && held.length < printed + window - count) held.push(delivery);
+        else void delivery.ack();
+        if (printed >= count) done();
       },
       error: reject,
-      complete: resolve,
+      complete: () => (ackHeld(), resolve()),
     });
-    const done = () => (subscription.unsubscribe(), resolve());
+    const ackHeld = () => held.splice(0).forEach((delivery) => void delivery.ack());
+    const done = () => (ackHeld(), subscription.unsubscribe(), resolve());
     void interrupted.then(done);
   });
 }
