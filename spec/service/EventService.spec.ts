@@ -51,6 +51,17 @@ describe('EventService - a server that cannot be reached (a closed port)', () =>
     expect(tookMs).toBeLessThan(1500);
   });
 
+  it('ready - with connectTimeoutMs Infinity it waits as long as it takes: still pending after 300 ms, rejected by nothing but a fatal error', async () => {
+    const service = open({ connectTimeoutMs: Infinity });
+    let outcome = 'pending';
+    service.ready().then(
+      () => (outcome = 'resolved'),
+      (error: unknown) => (outcome = `rejected: ${(error as Error).message}`),
+    );
+    await sleep(300);
+    expect(outcome).toBe('pending');
+  });
+
   it('ready - the password of the URL is never in the message', async () => {
     const service = open({ redis: `redis://user:s3cret@127.0.0.1:${port}`, connectTimeoutMs: 100 });
     const refused = (await service.ready().catch((error: unknown) => error)) as TransportError;

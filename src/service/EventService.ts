@@ -90,11 +90,11 @@ export class EventService implements AsyncDisposable {
     const servers = transports.streams.capabilities.servers;
     const tracing = openTelemetry ? new Tracing(openTelemetry, options.group, servers && ((key) => servers.serverOf(key))) : undefined;
     this.instrumentation$ = instrument.events$;
-    // a lost connection is reported once, not at every retry of every loop, until a connection is back
+    // a lost connection is reported once, not at every retry of every loop, while the server stays unreachable
     let lossReported = false;
     this.report = (error) => {
       if (isTransportError(error, 'CONNECTION')) {
-        if (lossReported) return;
+        if (lossReported && transports.streams.unreachable() !== undefined) return;
         lossReported = true;
       }
       options.onError(error);

@@ -105,11 +105,11 @@ export class ConnectionWatch {
         if (command.status === 'end') subscriber.error(this.connectionError('connect', this.lastError ?? new Error('the connection was closed')));
       };
       const onEvent = (error?: unknown) => settle(error);
-      const alarm = timer(timeoutMs, scheduler).subscribe(() => subscriber.error(this.connectionError('connect', this.lastError ?? new Error(`not ready within ${timeoutMs} ms`))));
+      const alarm = Number.isFinite(timeoutMs) ? timer(timeoutMs, scheduler).subscribe(() => subscriber.error(this.connectionError('connect', this.lastError ?? new Error(`not ready within ${timeoutMs} ms`)))) : undefined;
       for (const event of EVENTS) command.on(event, onEvent);
       settle();
       return () => {
-        alarm.unsubscribe();
+        alarm?.unsubscribe();
         for (const event of EVENTS) command.off(event, onEvent);
       };
     });
@@ -128,7 +128,7 @@ const EVENTS = ['ready', 'end', 'error'] as const;
 /** `host:port` (or the socket path) of a client, the seed nodes of a cluster: what the connection was told, never its password. */
 export function serverNameOf(connection: { readonly options: object }): string {
   const startupNodes = (connection as { startupNodes?: unknown }).startupNodes;
-  if (Array.isArray(startupNodes)) return startupNodes.map((node) => (typeof node === 'object' && node !== null ? addressOf(node as AddressOptions) : String(node))).join(',');
+  if (Array.isArray(startupNodes)) return startupNodes.map((node) => (typeof node === 'object' && node !== null ? addressOf(node as AddressOptions) : nodeAddress(node))).join(',');
   return addressOf(connection.options);
 }
 
@@ -140,4 +140,17 @@ interface AddressOptions {
 
 function addressOf({ host, port, path }: AddressOptions): string {
   return path ? path : `${host ?? 'localhost'}:${port ?? 6379}`;
+}
+
+/** A cluster seed node given as a URL (`redis://:pw@h:6379`), a port or a `host:port`: its `host:port`, never a password. */
+function nodeAddress(node: unknown): string {
+  if (typeof node === 'number') return `localhost:${node}`;
+  const text = String(node);
+  if (!text.includes('://')) return /^\d+$/.test(text) ? `localhost:${text}` : text.replace(/^.*@/, '');
+  try {
+    const url = new URL(text);
+    return `${url.hostname}:${url.port || 6379}`;
+  } catch {
+    return '(a seed node that is not a URL)';
+  }
 }

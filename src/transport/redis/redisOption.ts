@@ -112,7 +112,8 @@ function checkedUrl(url: string, refuse: (problem: string) => TypeError, field: 
 
 /** `url` with any password in it replaced by `***`, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/:[^:/@]+@/, ':***@');
+  // the user info runs to the last @ (a password may hold / or : unescaped); a user name before the first : stays
+  return url.replace(/\/\/.*@/, (userInfo) => `//${userInfo.includes(':') ? userInfo.slice(2, userInfo.indexOf(':') + 1) : ''}***@`);
 }
 
 /** The data members of a client that `record` lacks. */

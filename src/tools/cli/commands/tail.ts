@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
+import { Subscription } from 'rxjs';
 import { displayValue } from '../../../codec/displayCodec';
 import type { Codec } from '../../../codec/codecs';
 import { KEY_FIELD, VALUE_FIELD } from '../../../codec/entryFields';
 import { eventStream, type EventStream } from '../../../definitions/eventStream';
-import type { Delivery } from '../../../consumer/Delivery';
 import type { EventService } from '../../../service/EventService';
 import { idTime } from '../../../internal/streamId';
 import { partitionKeys } from '../../../partitions/streamLayout';
@@ -78,37 +78,30 @@ async function readOnly(redis: RedisTools, keys: readonly string[], from: string
 }
 
 /**
- * Consumes as the group and acks each event printed, reading no more than `count` entries from a
- * stream of one partition: an entry read but never printed would stay pending under tail#1 until
- * another consumer claimed it. The consumer reads while its window (`maxInFlight`) has room and an ack
- * makes room, so an ack is held back (until the end) whenever making room could bring more entries
- * than are left to print.
+ * Consumes as the group, one delivery at a time (`maxInFlight: 1`), and acks each event as it is
+ * printed, so that it reads exactly the `count` entries it prints: the ack of the last one comes only
+ * after the subscription has ended, so the room it makes brings nothing more. Nothing is held unacked
+ * longer than its printing, and an interrupted tail leaves at most one entry pending under tail#1.
  */
 function consumeAs(service: EventService, stream: EventStream<unknown>, from: 'start' | 'new', count: number, print: (event: Printed) => void, interrupted: Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const window = Math.min(count, 1000);
-    const exact = stream.partitions === 1;
-    const held: Delivery<string>[] = [];
     let printed = 0;
     const stored = eventStream<string>(stream.name, { partitions: stream.partitions, codec: STORED_TEXT });
-    const subscription = service.consume(stored, { from, maxInFlight: window }).subscribe({
-      next: (delivery) => {
-        if (printed >= count) return;
-        print({ id: delivery.id, key: delivery.key, raw: delivery.value });
-        printed += 1;
-        // most entries still to come: printed + window - held; keep that within count (one partition only:
-        // the reader of a partitioned stream shares the window between partitions by whole reads per
-        // partition, so a window held nearly full stalls it; there an ack is given at once)
-        if (exact && held.length < printed + window - count) held.push(delivery);
-        else void delivery.ack();
-        if (printed >= count) done();
-      },
-      error: reject,
-      complete: () => (ackHeld(), resolve()),
-    });
-    const ackHeld = () => held.splice(0).forEach((delivery) => void delivery.ack());
-    const done = () => (ackHeld(), subscription.unsubscribe(), resolve());
-    void interrupted.then(done);
+    const subscription = new Subscription();
+    subscription.add(
+      service.consume(stored, { from, maxInFlight: 1 }).subscribe({
+        next: (delivery) => {
+          print({ id: delivery.id, key: delivery.key, raw: delivery.value });
+          printed += 1;
+          if (printed >= count) subscription.unsubscribe();
+          void delivery.ack();
+          if (printed >= count) resolve();
+        },
+        error: reject,
+        complete: resolve,
+      }),
+    );
+    void interrupted.then(() => (subscription.unsubscribe(), resolve()));
   });
 }
 
