@@ -321,7 +321,8 @@ export class EventService implements AsyncDisposable {
   /**
    * Stops reading, waits (at most `closeTimeoutMs`) for in-flight deliveries to be acked or nacked
    * (their leases renewed meanwhile), flushes acks, removes this service's consumers that hold nothing
-   * from their groups, completes every `consume` and `listen` Observable and disconnects. Deliveries not
+   * from their groups (skipped while the server cannot be reached: there is nothing to wait for),
+   * completes every `consume` and `listen` Observable and disconnects. Deliveries not
    * settled in time stay pending and are delivered again later. Afterwards every method rejects
    * with `ServiceClosedError`. Calling it again returns the same promise.
    */

@@ -84,7 +84,7 @@ describe('rx-redis-events CLI (built with the package tsup config, run as a chil
     expect(await firstLine('describe', 'orders', 'payments')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: describe takes one stream name; unexpected argument "payments"' });
     expect(await firstLine('tail', 'orders', 'x', 'y')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: tail takes one stream name; unexpected arguments "x" "y"' });
     expect(await firstLine('dlq', 'list', 'orders', 'extra')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: dlq list takes a stream name; unexpected argument "extra"' });
-    expect(await firstLine('produce', 'orders', '{}', 'extra')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: produce takes a stream name and a JSON value; unexpected argument "extra"' });
+    expect(await firstLine('produce', 'orders', '{}', 'extra')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: produce takes a stream name and a value; unexpected argument "extra"' });
     expect(await firstLine('streams', '--url', 'http://127.0.0.1:6379')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: --url must be a redis:// or rediss:// URL, got "http://127.0.0.1:6379"' });
     expect(await firstLine('streams', '--url', '127.0.0.1:6379')).toEqual({ code: 2, stdout: '', first: 'rx-redis-events: --url must be a redis:// or rediss:// URL, got "127.0.0.1:6379"' });
     const fromEnv = await runCli(cli, ['streams'], { REDIS_URL: 'postgres://user:secret@db:5432' });

@@ -31,7 +31,7 @@ Commands:
   describe <stream>            length, ids, and per group: consumers, pending, lag, oldest pending
   tail <stream>                print events as they arrive (--from, --group, --count)
   dlq list|show|redrive ...    manage dead letters
-  produce <stream> <json>      append one event
+  produce <stream> <value>     append one event
   dashboard                    serve a live web page: streams, lag, a tail, dead letters (--port, --allow-redrive)
 
 ${GLOBAL_OPTIONS_HELP}

@@ -24,7 +24,7 @@ const OPTIONS = { key: { type: 'string' }, codec: { type: 'string' }, superjson:
 export const produce: Command = async ({ args, env, io }) => {
   const { values, positionals } = parseCommand(args, OPTIONS, PRODUCE_USAGE);
   if (values.help) return void io.out.write(`${PRODUCE_USAGE}\n`), 0;
-  expectPositionals(positionals, 2, 'produce takes a stream name and a JSON value', PRODUCE_USAGE);
+  expectPositionals(positionals, 2, 'produce takes a stream name and a value', PRODUCE_USAGE);
   const [name, text] = positionals as [string, string];
   streamNamed(name, PRODUCE_USAGE);
   const value = values.superjson === true ? readSuperjson(name, text) : readJson(text);
