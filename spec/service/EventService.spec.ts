@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { createEventService, eventStream, TimeoutError, TransportError, type EventService, type InstrumentationEvent } from '../../src';
 import { uniqueName } from '../conformance/helpers';
 import { eventually, sleep } from '../support/eventually';
+import { useRedisServer } from '../support/useRedisServer';
 
 /** A loopback port nothing listens on (bound a moment ago, then closed). */
 function closedPort(): Promise<number> {
@@ -133,5 +134,74 @@ describe('EventService - ready() and connectTimeoutMs', () => {
     expect(() => createEventService({ group: 'billing', connectTimeoutMs: value as number })).toThrow(
       `rx-redis-events: createEventService option connectTimeoutMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
     );
+  });
+});
+
+describe('EventService - a server that refuses the credentials, a host that does not exist, an outage that comes back', () => {
+  const redis = useRedisServer({ persistent: true }); // a restart keeps the group
+  const services: EventService[] = [];
+  const open = (options: Partial<Parameters<typeof createEventService>[0]>) => {
+    const service = createEventService({ group: 'billing', prefix: `${uniqueName('outage')}:`, onError: () => undefined, closeTimeoutMs: 300, ...options });
+    services.push(service);
+    return service;
+  };
+  afterEach(() => Promise.all(services.splice(0).map((service) => service.close())));
+
+  it('ready - a wrong password rejects at once (not after connectTimeoutMs), code WRONGPASS, not retriable, naming the server', async () => {
+    const user = uniqueName('billing');
+    await redis.admin.acl('SETUSER', user, 'on', '>right', '~*', '+@all');
+    const service = open({ redis: `redis://${user}:wrong@127.0.0.1:${redis.server.port}`, connectTimeoutMs: 10_000 });
+    const started = Date.now();
+    const refused = (await service.ready().catch((error: unknown) => error)) as TransportError;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect({ name: refused.name, code: refused.code, retriable: refused.retriable, server: refused.server, start: refused.message.split(': WRONGPASS')[0] }).toEqual({
+      name: 'TransportError',
+      code: 'WRONGPASS',
+      retriable: false,
+      server: `127.0.0.1:${redis.server.port}`,
+      start: `the broker at 127.0.0.1:${redis.server.port} failed during connect`,
+    });
+    expect((refused.cause as Error).message).toMatch(/^WRONGPASS /);
+  });
+
+  it('ready - a host that does not exist rejects within connectTimeoutMs, code CONNECTION, ENOTFOUND as its cause', async () => {
+    const service = open({ redis: 'redis://no-such-host.invalid:6379', connectTimeoutMs: 1500 });
+    const refused = (await service.ready().catch((error: unknown) => error)) as TransportError;
+    expect(shape(refused)).toEqual({
+      name: 'TransportError',
+      code: 'CONNECTION',
+      message: 'the broker at no-such-host.invalid:6379 failed during connect: getaddrinfo ENOTFOUND no-such-host.invalid',
+      server: 'no-such-host.invalid:6379',
+      cause: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND no-such-host.invalid' },
+    });
+  });
+
+  it('consume - each outage is reported once: lost, restored, then lost again gives two reports and two connection.lost', async () => {
+    const reported: unknown[] = [];
+    const events: string[] = [];
+    const service = open({ redis: { url: redis.server.url, retryStrategy: () => 50, maxRetriesPerRequest: 0 }, onError: (error) => reported.push(error) });
+    const watching = service.instrumentation$.subscribe((event) => event.type.startsWith('connection.') && events.push(`${event.type} ${'connection' in event ? event.connection : ''}`));
+    const subscription = service.consume(eventStream<number>('orders')).subscribe();
+    try {
+      await service.ready();
+      await sleep(300); // the consumer's group is made and its read is blocked
+      for (const outage of [1, 2]) {
+        await redis.server.kill();
+        await eventually(`report ${outage}`, () => reported.length === outage, { timeoutMs: 10_000 });
+        await sleep(1000);
+        expect(reported).toHaveLength(outage);
+        await redis.server.restart();
+        await eventually(`restored ${outage}`, () => events.filter((event) => event === 'connection.restored command').length === outage, { timeoutMs: 10_000 });
+      }
+      const server = `127.0.0.1:${redis.server.port}`;
+      expect(reported.map((error) => [(error as TransportError).code, (error as TransportError).server, (error as Error).message.startsWith(`the broker at ${server} failed during `)])).toEqual([
+        ['CONNECTION', server, true],
+        ['CONNECTION', server, true],
+      ]);
+      expect(events.filter((event) => event.endsWith(' command'))).toEqual(['connection.lost command', 'connection.restored command', 'connection.lost command', 'connection.restored command']);
+    } finally {
+      subscription.unsubscribe();
+      watching.unsubscribe();
+    }
   });
 });

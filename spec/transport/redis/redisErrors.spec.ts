@@ -1,6 +1,6 @@
 import { Redis, ReplyError } from 'ioredis';
 import { TransportError } from '../../../src/errors/TransportError';
-import { classifyRedisError, isRedisReply, redisTransportError } from '../../../src/transport/redis/redisErrors';
+import { classifyRedisError, ConnectionClosedError, isRedisReply, redisTransportError } from '../../../src/transport/redis/redisErrors';
 import { tlsFailure } from '../../../src/transport/redis/tlsFailure';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
@@ -64,6 +64,7 @@ describe('redisErrors - classification of what the Redis client fails with', () 
     [new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'CONNECTION', true],
     [Object.assign(new Error('Reached the max retries per request limit (which is 0). Refer to "maxRetriesPerRequest" option for details.'), { name: 'MaxRetriesPerRequestError' }), 'CONNECTION', true],
     [Object.assign(new Error('Failed to refresh slots cache.'), { name: 'ClusterAllFailedError' }), 'CONNECTION', true],
+    [new ConnectionClosedError('the connection closed during a blocking read'), 'CONNECTION', true],
     [new Error('Command timed out'), 'TIMEOUT', true],
     [socketError('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate in certificate chain'), 'TLS', false],
     [tlsFailure(socketError('CERT_HAS_EXPIRED', 'certificate has expired')), 'TLS', false],

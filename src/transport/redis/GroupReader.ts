@@ -1,7 +1,7 @@
 import { timer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ReadEntry } from '../StreamTransport';
 import type { ReaderConnection, RedisConnections } from './connect';
-import { isRedisReply } from './redisErrors';
+import { ConnectionClosedError, isRedisReply } from './redisErrors';
 import { toReadEntriesByStream } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
@@ -355,7 +355,7 @@ export class GroupReader {
  */
 function untilClosed<R>(connection: ReaderConnection['connection'], read: Promise<R>): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const closed = () => reject(new Error('the connection closed during a blocking read'));
+    const closed = () => reject(new ConnectionClosedError('the connection closed during a blocking read'));
     connection.once('close', closed);
     read.finally(() => connection.off('close', closed)).then(resolve, reject);
   });

@@ -86,8 +86,8 @@ export class ConnectionWatch {
    */
   transportError(operation: string, error: unknown): TransportError {
     if (this.failure) return redisTransportError(operation, this.failure, this.server);
-    if (this.lastError && this.command.status !== 'ready' && classifyRedisError(error).code === 'CONNECTION') return this.connectionError(operation, this.lastError);
-    return redisTransportError(operation, error);
+    if (classifyRedisError(error).code !== 'CONNECTION') return redisTransportError(operation, error);
+    return this.connectionError(operation, (this.command.status !== 'ready' && this.lastError) || (error as Error));
   }
 
   /**

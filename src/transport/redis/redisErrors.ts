@@ -41,9 +41,14 @@ function codeOf(error: unknown): TransportErrorCode {
   if (reply !== undefined && REPLY_CODES.has(reply)) return reply;
   const socket = (error as NodeJS.ErrnoException).code;
   if (typeof socket === 'string' && SOCKET_CODES.has(socket)) return 'CONNECTION';
-  if (error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError' || CONNECTION_MESSAGES.test(error.message)) return 'CONNECTION';
+  if (error instanceof ConnectionClosedError || error.name === 'MaxRetriesPerRequestError' || error.name === 'ClusterAllFailedError' || CONNECTION_MESSAGES.test(error.message)) return 'CONNECTION';
   if (error.message === 'Command timed out') return 'TIMEOUT';
   return 'UNKNOWN';
+}
+
+/** A connection closed under a command that will not be sent again (a blocking read): code `CONNECTION`. */
+export class ConnectionClosedError extends Error {
+  override readonly name = 'ConnectionClosedError';
 }
 
 /**
