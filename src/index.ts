@@ -6,7 +6,7 @@ export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
 export { EventService } from './service/EventService';
 export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type DurabilityOptions } from './service/eventServiceOptions';
-export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
+export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions, type EntryId } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';

@@ -147,7 +147,7 @@ describe('validation - EventService', () => {
 
   it.each<[ConsumeOptions, typeof TypeError | typeof RangeError, string]>([
     [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 10000, got 0'],
-    [{ from: 'middle' as ConsumeOptions['from'] }, TypeError, `consume option from must be 'new' or 'start', got "middle"`],
+    [{ from: 'middle' }, TypeError, `consume option from must be 'new', 'start', a Date or an entry id such as 1700000000000-0, got "middle"`],
     [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds between 1 and 2147483647, got 0'],
     [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got -5'],
     [{ maxHandlingMs: 0 }, RangeError, 'consume option maxHandlingMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got 0'],
