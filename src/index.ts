@@ -9,6 +9,7 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions, type EntryId } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
+export { LIVE_CONSUMER_MS, type MoveGroupConfig, type RemoveGroupConfig } from './service/groupOperations';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
@@ -44,4 +45,4 @@ export type { StreamDescription, PartitionDescription, GroupDescription, Consume
 export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, HealthWarning, HealthWarningCode } from './health/ServiceHealth';
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
-export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, type Unreachable, ReplicationTimeoutError, ValidationError, type ValidationPhase } from './errors';
+export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, type Unreachable, ReplicationTimeoutError, ValidationError, type ValidationPhase, GroupNotFoundError, GroupInUseError } from './errors';

@@ -29,6 +29,8 @@ import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
 import { readStream, type ReadOptions, type ReadPage } from './readStream';
 import { ConsumeSubscriptions } from './ConsumeSubscriptions';
+import { assertRemoveGroup, groupMoveOf, moveGroup, removeGroup, type MoveGroupConfig, type RemoveGroupConfig } from './groupOperations';
+import { assertName } from '../internal/validate';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
 import { ProducePath } from '../producer/ProducePath';
@@ -255,6 +257,42 @@ export class EventService implements AsyncDisposable {
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
     return readStream(this.admin('read'), stream, streamKeyOf(this.options.prefix, stream), options, this.report);
+  }
+
+  /**
+   * Moves an existing group (default: this service's) to `config.to` on every partition: `'start'`,
+   * `'end'`, a `Date` (the events produced at or after it) or an entry id (the events after it). The
+   * events after the new position are delivered again, as first deliveries (delivery count 1), to
+   * the group's consumers, live ones included; those before it that the group had not read yet are
+   * skipped. Pending entries stay pending (delivered, not acked): they are redelivered or acked as
+   * before. On Redis 7 it sets the group's entries-read, so that its `lag` stays right.
+   *
+   * @throws GroupNotFoundError when the stream has no such group (nothing is created).
+   */
+  async moveGroup<T>(stream: EventStream<T>, config: MoveGroupConfig): Promise<void> {
+    this.assertOpen('moveGroup');
+    assertDefinition(stream, 'eventStream', 'moveGroup');
+    if (typeof config !== 'object' || config === null) throw new TypeError('rx-redis-events: moveGroup needs options { to, group? }');
+    const group = config.group ?? this.group;
+    assertName(group, 'moveGroup option group');
+    const to = groupMoveOf(config.to);
+    await moveGroup(requireCapability(this.transports.streams, 'groups', 'moveGroup'), stream.name, this.keysOf(stream), group, to);
+  }
+
+  /**
+   * Destroys `group` on every partition of the stream, with its pending entries and consumers; the
+   * stream's retention then trims what only that group held. Dead letters stay. It refuses while a
+   * consumer of the group was active (read or claimed) within the last minute, unless `force`: a
+   * consumer still running after a forced removal creates the group again, from the start of the stream.
+   *
+   * @throws GroupInUseError naming the group and its live consumers; GroupNotFoundError when the stream has no such group.
+   */
+  async removeGroup<T>(stream: EventStream<T>, group: string, config: RemoveGroupConfig = {}): Promise<void> {
+    this.assertOpen('removeGroup');
+    assertDefinition(stream, 'eventStream', 'removeGroup');
+    assertRemoveGroup(group, config);
+    const groups = requireCapability(this.transports.streams, 'groups', 'removeGroup');
+    await removeGroup(this.admin('removeGroup'), groups, stream.name, this.keysOf(stream), group, config.force === true);
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */

@@ -14,6 +14,7 @@ import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
 import { isRedisReply } from './redisErrors';
+import { isTransportError } from '../../errors/TransportError';
 import { RedisStreamReader } from './RedisStreamReader';
 import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -136,7 +137,15 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
-    return defer(async () => (consumers.length === 0 ? [] : ((await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[])));
+    return defer(async () => {
+      if (consumers.length === 0) return [];
+      try {
+        return (await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[];
+      } catch (error) {
+        if (isTransportError(error, 'NOGROUP')) return [...consumers]; // the group was removed: nobody is left in it
+        throw error;
+      }
+    });
   }
 
   expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
