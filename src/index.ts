@@ -9,6 +9,7 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions, type EntryId } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
+export { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './service/history';
 export { LIVE_CONSUMER_MS, type MoveGroupConfig, type RemoveGroupConfig } from './service/groupOperations';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';

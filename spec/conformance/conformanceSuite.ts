@@ -6,6 +6,7 @@ import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
 import { groupsSuite } from './groupsSuite';
+import { historySuite } from './historySuite';
 import { idempotencySuite } from './idempotencySuite';
 import { instrumentationSuite } from './instrumentationSuite';
 import { iterateSuite } from './iterateSuite';
@@ -44,6 +45,7 @@ const SUITES: readonly Suite[] = [
   { title: 'partitions', needs: ['admin'], run: partitionSuite },
   // moveGroup and removeGroup; describe for lag and consumers
   { title: 'groups', needs: ['groups', 'admin'], run: groupsSuite },
+  { title: 'history', needs: ['admin'], run: historySuite },
   { title: 'ordered', needs: ['partitionLeases', 'claims'], run: orderedSuite },
   { title: 'idempotency', needs: ['claims', 'admin'], run: idempotencySuite },
   { title: 'signal', needs: ['claims', 'admin'], run: signalSuite },

@@ -1,4 +1,4 @@
-import { firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
+import { defer, firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeValue } from '../codec/entryCodec';
 import { ConsumerAcks } from '../consumer/ConsumerAcks';
@@ -27,7 +27,8 @@ import { describeStream } from '../describe/describeStream';
 import type { StreamDescription } from '../describe/StreamDescription';
 import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
-import { readStream, type ReadOptions, type ReadPage } from './readStream';
+import { readStream, type ReadOptions, type ReadPage, type StreamEntry } from './readStream';
+import { historyBounds, readHistory, type HistoryConfig } from './history';
 import { ConsumeSubscriptions } from './ConsumeSubscriptions';
 import { assertRemoveGroup, groupMoveOf, moveGroup, removeGroup, type MoveGroupConfig, type RemoveGroupConfig } from './groupOperations';
 import { assertName } from '../internal/validate';
@@ -293,6 +294,25 @@ export class EventService implements AsyncDisposable {
     assertRemoveGroup(group, config);
     const groups = requireCapability(this.transports.streams, 'groups', 'removeGroup');
     await removeGroup(this.admin('removeGroup'), groups, stream.name, this.keysOf(stream), group, config.force === true);
+  }
+
+  /**
+   * **Cold**: each subscription reads, without a group (nothing is created, delivered or acked), the
+   * entries between `config.from` and `config.to` (both included; `Date`s or entry ids; default: the
+   * first entry to the last one when subscribing), every partition merged in id order, and completes
+   * at the end. It reads page by page: a partition's next page only once its previous one was emitted,
+   * so no more than `pageSize` entries are read ahead of what was emitted. Unsubscribing stops the
+   * reading. An entry that cannot be decoded is skipped and reported to `onError`. For rebuilding a
+   * projection, backfilling a new service, looking back.
+   */
+  history<T>(stream: EventStream<T>, config: HistoryConfig = {}): Observable<StreamEntry<T>> {
+    assertDefinition(stream, 'eventStream', 'history');
+    const bounds = historyBounds(config);
+    const admin = this.admin('history');
+    return defer(() => {
+      if (this.state !== 'open') throw new ServiceClosedError('history', this.group);
+      return readHistory(admin, stream, this.keysOf(stream), bounds, this.report);
+    });
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */
