@@ -1,4 +1,4 @@
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import { eventStream, type StreamEntry } from '../../src';
 import { compareStreamIds, idTime, parseStreamId, type StreamId } from '../../src/internal/streamId';
 import { partitionOf } from '../../src/partitions/partitionOf';
@@ -84,5 +84,17 @@ export function historySuite(ctx: () => BackendContext): void {
     expect(() => service.history(numbers, { pageSize: 0 })).toThrow(RangeError);
     await service.produce(numbers, 1, 2, 3);
     expect((await firstValueFrom(service.history(numbers).pipe(take(2), toArray()))).map((entry) => entry.value)).toEqual([1, 2]);
+  });
+
+  it('history - rebuilds a projection (the README quotes it)', async () => {
+    const Orders = eventStream<{ customer: string; total: number }>(uniqueName('orders'), { partitions: 4, key: (order) => order.customer });
+    const service = ctx().createService({ group: 'G' });
+    await service.produce(Orders, { customer: 'ann', total: 5 }, { customer: 'bob', total: 7 }, { customer: 'ann', total: 3 });
+    const totals = new Map<string, number>();
+    await lastValueFrom(service.history(Orders).pipe(tap((entry) => totals.set(entry.value.customer, (totals.get(entry.value.customer) ?? 0) + entry.value.total))), { defaultValue: undefined });
+    expect([...totals].sort()).toEqual([
+      ['ann', 8],
+      ['bob', 7],
+    ]);
   });
 }
