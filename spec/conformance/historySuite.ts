@@ -1,5 +1,5 @@
 import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
-import { eventStream, type StreamEntry } from '../../src';
+import { DecodeError, eventStream, type StreamEntry } from '../../src';
 import { compareStreamIds, idTime, parseStreamId, type StreamId } from '../../src/internal/streamId';
 import { partitionOf } from '../../src/partitions/partitionOf';
 import type { BackendContext } from './backend';
@@ -96,5 +96,16 @@ export function historySuite(ctx: () => BackendContext): void {
       ['ann', 8],
       ['bob', 7],
     ]);
+  });
+
+  it('history - an entry that cannot be decoded is skipped and reported to onError; the reading goes on', async () => {
+    const numbers = eventStream<number>(uniqueName('numbers'));
+    const errors: unknown[] = [];
+    const service = ctx().createService({ group: 'G', onError: (error) => errors.push(error) });
+    await service.produce(numbers, 1);
+    const bad = await ctx().appendRaw(numbers.name, { x: '2' });
+    await service.produce(numbers, 3);
+    expect((await all(service.history(numbers, { pageSize: 1 }))).map((entry) => entry.value)).toEqual([1, 3]);
+    expect(errors.map((error) => [error instanceof DecodeError, (error as DecodeError).id])).toEqual([[true, bad]]);
   });
 }

@@ -1,11 +1,10 @@
 import { Observable } from 'rxjs';
-import { decodeEntry } from '../codec/entryCodec';
 import type { EntryId } from '../consumer/consumeOptions';
 import type { EventStream } from '../definitions/eventStream';
-import { compareStreamIds, idBefore, idBeforeTime, idTime, isStreamId, lastIdOfTime, parseStreamId, type StreamId } from '../internal/streamId';
+import { compareStreamIds, idBefore, idBeforeTime, isStreamId, lastIdOfTime, parseStreamId, type StreamId } from '../internal/streamId';
 import { assertInteger } from '../internal/validate';
-import type { StoredEntry, StreamAdmin } from '../transport/StreamTransport';
-import type { StreamEntry } from './readStream';
+import type { StreamAdmin } from '../transport/StreamTransport';
+import { readStream, type StreamEntry } from './readStream';
 
 /** Options of `EventService.history`. */
 export interface HistoryConfig {
@@ -45,73 +44,62 @@ function boundOf(value: unknown, option: string, ofTime: (ms: number) => string,
 }
 
 /** One partition's reading: where it goes on, where it ends, and the page it read that is not emitted yet. */
-interface Cursor {
+interface Cursor<T> {
   readonly key: string;
   after: string;
   readonly end: StreamId | undefined;
-  page: StoredEntry[];
+  page: StreamEntry<T>[];
   done: boolean;
 }
 
 /**
  * **Cold**: reads the partitions `keys` between `bounds` without a group, merged in id order (a tie
- * between partitions goes to the first key), page by page: a partition's next page is read only once
- * its previous one was emitted. Completes at the end; unsubscribing stops the reading. An entry that
- * cannot be decoded is skipped and handed to `report`.
+ * between partitions goes to the first key), page by page with `readStream`: a partition's next page
+ * is read only once its previous one was emitted. Completes at the end; unsubscribing stops the
+ * reading. An entry that cannot be decoded is skipped and handed to `report`.
  */
 export function readHistory<T>(admin: StreamAdmin, stream: EventStream<T>, keys: readonly string[], bounds: HistoryBounds, report: (error: unknown) => void): Observable<StreamEntry<T>> {
-  const share = Math.max(1, Math.floor(bounds.pageSize / keys.length));
+  const count = Math.max(1, Math.floor(bounds.pageSize / keys.length));
   return new Observable<StreamEntry<T>>((subscriber) => {
     const run = async () => {
       const ends = bounds.until === undefined ? await Promise.all(keys.map((key) => admin.lastId(key))) : keys.map(() => bounds.until);
-      const cursors = keys.map((key, index): Cursor => {
+      const cursors = keys.map((key, index): Cursor<T> => {
         const end = ends[index] === undefined ? undefined : parseStreamId(ends[index]);
         return { key, after: bounds.after, end, page: [], done: end === undefined };
       });
       while (!subscriber.closed) {
-        await Promise.all(cursors.filter((cursor) => cursor.page.length === 0 && !cursor.done).map((cursor) => readPage(admin, cursor, share)));
+        await Promise.all(cursors.filter((cursor) => cursor.page.length === 0 && !cursor.done).map((cursor) => readPage(admin, stream, cursor, count, report)));
         if (subscriber.closed) return;
         if (cursors.every((cursor) => cursor.done && cursor.page.length === 0)) return subscriber.complete();
-        emitMerged(cursors, (entry) => emit(stream, entry, subscriber, report), () => subscriber.closed);
+        emitMerged(cursors, (entry) => subscriber.next(entry), () => subscriber.closed);
       }
     };
     run().catch((error: unknown) => subscriber.error(error));
   });
 }
 
-/** Reads the cursor's next page, cut at its end. */
-async function readPage(admin: StreamAdmin, cursor: Cursor, count: number): Promise<void> {
-  const page = await admin.readAfter(cursor.key, cursor.after, count);
-  const last = page[page.length - 1];
-  if (last) cursor.after = last.id;
+/** Reads the cursor's next page, cut at its end; the partition is done when the page is empty or reaches past the end. */
+async function readPage<T>(admin: StreamAdmin, stream: EventStream<T>, cursor: Cursor<T>, count: number, report: (error: unknown) => void): Promise<void> {
+  const { entries, next } = await readStream(admin, stream, cursor.key, { after: cursor.after, count }, report);
   const end = cursor.end as StreamId;
-  cursor.page = page.filter((entry) => compareStreamIds(parseStreamId(entry.id) as StreamId, end) <= 0);
-  cursor.done = page.length < count || cursor.page.length < page.length;
+  cursor.done = next === cursor.after || compareStreamIds(parseStreamId(next) as StreamId, end) >= 0;
+  cursor.after = next;
+  cursor.page = entries.filter((entry) => compareStreamIds(parseStreamId(entry.id) as StreamId, end) <= 0);
 }
 
 /** Emits the smallest head of the pages while every partition that may have more has a page. */
-function emitMerged(cursors: readonly Cursor[], emit: (entry: StoredEntry) => void, stopped: () => boolean): void {
+function emitMerged<T>(cursors: readonly Cursor<T>[], emit: (entry: StreamEntry<T>) => void, stopped: () => boolean): void {
   while (!stopped()) {
-    let next: Cursor | undefined;
+    let next: Cursor<T> | undefined;
     for (const cursor of cursors) {
       const head = cursor.page[0];
       if (!head) {
         if (!cursor.done) return; // its next page decides what comes next
         continue;
       }
-      if (!next || compareStreamIds(parseStreamId(head.id) as StreamId, parseStreamId((next.page[0] as StoredEntry).id) as StreamId) < 0) next = cursor;
+      if (!next || compareStreamIds(parseStreamId(head.id) as StreamId, parseStreamId((next.page[0] as StreamEntry<T>).id) as StreamId) < 0) next = cursor;
     }
     if (!next) return;
-    emit(next.page.shift() as StoredEntry);
+    emit(next.page.shift() as StreamEntry<T>);
   }
-}
-
-function emit<T>(stream: EventStream<T>, entry: StoredEntry, subscriber: { next(value: StreamEntry<T>): void }, report: (error: unknown) => void): void {
-  let decoded: { value: T; key: string | undefined };
-  try {
-    decoded = decodeEntry<T>(stream.name, entry.id, entry.fields, stream.codec);
-  } catch (error) {
-    return report(error);
-  }
-  subscriber.next({ id: entry.id, value: decoded.value, key: decoded.key, producedAt: idTime(entry.id) });
 }
