@@ -285,6 +285,8 @@ export class EventService implements AsyncDisposable {
    * stream's retention then trims what only that group held. Dead letters stay. It refuses while a
    * consumer of the group was active (read or claimed) within the last minute, unless `force`: a
    * consumer still running after a forced removal creates the group again, from the start of the stream.
+   * Liveness is the consumers' idle time as the broker reports it (on Redis 7.0, only reads that brought
+   * entries count); the check and the removal are separate steps.
    *
    * @throws GroupInUseError naming the group and its live consumers; GroupNotFoundError when the stream has no such group.
    */
