@@ -11,7 +11,7 @@ export const orders = eventStream<{ n: number }>('orders', { partitions: 2, key:
  */
 export async function groupScenario(url: string, prefix: string, services: EventService[]): Promise<{ billing: EventService; ids: string[] }> {
   const open = (group: string, consumer: string) => {
-    const service = createEventService({ group, consumer, redis: url, prefix, closeTimeoutMs: 10 });
+    const service = createEventService({ group, consumer, redis: url, prefix, closeTimeoutMs: 300 }); // long enough for close() to leave the groups before it disconnects
     services.push(service);
     return service;
   };
