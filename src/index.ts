@@ -9,8 +9,6 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions, type EntryId } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
-export { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './service/history';
-export { LIVE_CONSUMER_MS, type MoveGroupConfig, type RemoveGroupConfig } from './service/groupOperations';
 export { EventConsumer, HandlerDeclinedError, type AckingHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
@@ -23,6 +21,8 @@ export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { EntryFields } from './codec/entryFields';
 export type { Codec, StreamCodec } from './codec/codecs';
 export type { GroupStart } from './transport/StreamTransport';
+export { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './service/history';
+export { LIVE_CONSUMER_MS, type MoveGroupConfig, type RemoveGroupConfig } from './service/groupOperations';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
 export { DEAD_LETTER_SUFFIX } from './partitions/streamLayout';
 export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
