@@ -5,6 +5,8 @@ import { codecSuite } from './codecSuite';
 import { consumerSuite } from './consumerSuite';
 import { describeSuite } from './describeSuite';
 import { eventStreamSuite } from './eventStreamSuite';
+import { groupsSuite } from './groupsSuite';
+import { historySuite } from './historySuite';
 import { idempotencySuite } from './idempotencySuite';
 import { instrumentationSuite } from './instrumentationSuite';
 import { iterateSuite } from './iterateSuite';
@@ -41,6 +43,9 @@ const SUITES: readonly Suite[] = [
   { title: 'describe', needs: ['admin'], run: describeSuite },
   { title: 'instrumentation', needs: ['claims', 'admin'], run: instrumentationSuite },
   { title: 'partitions', needs: ['admin'], run: partitionSuite },
+  // moveGroup and removeGroup; describe for lag and consumers
+  { title: 'groups', needs: ['groups', 'admin'], run: groupsSuite },
+  { title: 'history', needs: ['admin'], run: historySuite },
   { title: 'ordered', needs: ['partitionLeases', 'claims'], run: orderedSuite },
   { title: 'idempotency', needs: ['claims', 'admin'], run: idempotencySuite },
   { title: 'signal', needs: ['claims', 'admin'], run: signalSuite },

@@ -147,7 +147,7 @@ describe('validation - EventService', () => {
 
   it.each<[ConsumeOptions, typeof TypeError | typeof RangeError, string]>([
     [{ maxInFlight: 0 }, RangeError, 'consume option maxInFlight must be an integer between 1 and 10000, got 0'],
-    [{ from: 'middle' as ConsumeOptions['from'] }, TypeError, `consume option from must be 'new' or 'start', got "middle"`],
+    [{ from: 'middle' }, TypeError, `consume option from must be 'new', 'start', a Date or an entry id such as 1700000000000-0, got "middle"`],
     [{ blockMs: 0 }, RangeError, 'consume option blockMs must be a number of milliseconds between 1 and 2147483647, got 0'],
     [{ claimIdleAfterMs: -5 }, RangeError, 'consume option claimIdleAfterMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got -5'],
     [{ maxHandlingMs: 0 }, RangeError, 'consume option maxHandlingMs must be a number of milliseconds between 1 and 2147483647, or Infinity, got 0'],
@@ -170,6 +170,24 @@ describe('validation - EventService', () => {
   ])('validation - consume(%s) throws a TypeError', (_label, stream, message) => {
     const service = open();
     expectThrow(() => service.consume(stream as typeof Orders), TypeError, message);
+  });
+
+  it.each<[string, () => unknown, typeof TypeError | typeof RangeError, string]>([
+    ['moveGroup without options', () => open().moveGroup(Orders, undefined as never), TypeError, 'rx-redis-events: moveGroup needs options { to, group? }'],
+    ['moveGroup to an invalid Date', () => open().moveGroup(Orders, { to: new Date('x') }), TypeError, "rx-redis-events: moveGroup option to must be 'start', 'end', a Date or an entry id such as 1700000000000-0, got an invalid Date"],
+    ['moveGroup of an empty group', () => open().moveGroup(Orders, { to: 'end', group: '' }), TypeError, 'rx-redis-events: moveGroup option group must be a non-empty string, got ""'],
+    ['removeGroup without a group', () => open().removeGroup(Orders, undefined as never), TypeError, 'rx-redis-events: removeGroup group must be a non-empty string, got undefined'],
+    ['removeGroup with force "yes"', () => open().removeGroup(Orders, 'G', { force: 'yes' as never }), TypeError, 'rx-redis-events: removeGroup option force must be a boolean, got string'],
+    ['history with pageSize 10001', () => open().history(Orders, { pageSize: 10_001 }), RangeError, 'rx-redis-events: history option pageSize must be an integer between 1 and 10000, got 10001'],
+  ])('validation - %s is refused naming the option', async (_label, call, type, message) => {
+    let thrown: unknown;
+    try {
+      await call();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(type);
+    expect((thrown as Error).message).toBe(message);
   });
 
   it('validation - after close(), produce rejects and consume errors with ServiceClosedError', async () => {

@@ -2,7 +2,7 @@ import { catchError, of } from 'rxjs';
 import { RxRedisEventsError } from '../errors/RxRedisEventsError';
 import { isTransportError } from '../errors/TransportError';
 import { wait, type Awaitable, type Coroutine } from '../internal/coroutine';
-import type { GroupStart } from '../transport/StreamTransport';
+import type { GroupStartAt } from '../transport/StreamTransport';
 import type { ConsumerContext } from './ConsumerContext';
 
 const MAX_RETRY_PAUSE_MS = 1000;
@@ -18,7 +18,7 @@ export class Retrying {
   constructor(
     private readonly ctx: ConsumerContext,
     private readonly key: string,
-    private readonly from: GroupStart,
+    private readonly from: GroupStartAt,
     private readonly stopped: () => boolean,
     private readonly sleep: (ms: number) => Coroutine,
   ) {}

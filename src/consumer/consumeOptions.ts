@@ -1,11 +1,18 @@
 import type { SchedulerLike } from 'rxjs';
-import type { GroupStart } from '../transport/StreamTransport';
+import type { GroupStart, GroupStartAt } from '../transport/StreamTransport';
 import { assertDuration, assertInteger } from '../internal/validate';
+import { idBeforeTime, isStreamId } from '../internal/streamId';
 
 /** Options of `EventService.consume`. */
 export interface ConsumeOptions {
-  /** Where the group starts when it does not exist yet: `'new'` (only events produced from now on) or `'start'` (the whole stream). Default `'new'`. */
-  readonly from?: GroupStart;
+  /**
+   * Where the group starts when it does not exist yet: `'new'` (only events produced from now on),
+   * `'start'` (the whole stream), a `Date` (the events produced at or after that moment, by the
+   * broker's clock: entry ids carry it) or an entry id such as `'1700000000000-0'` (the events after
+   * that id). On a partitioned stream it applies to every partition. A group that exists already is
+   * left where it is (see `EventService.moveGroup`). Default `'new'`.
+   */
+  readonly from?: GroupStart | Date | EntryId;
   /** Most un-acked deliveries one subscription holds (1 to 10000); the reader asks the broker only for what fits. Default 1000. */
   readonly maxInFlight?: number;
   /** Longest a blocking read waits on Redis before it is issued again, in ms. Default 2000. */
@@ -40,6 +47,9 @@ export interface ConsumeOptions {
   readonly signal?: AbortSignal;
 }
 
+/** An entry id such as `'1700000000000-0'` (any string is accepted by the type, so that `'new'` and `'start'` still complete in editors). */
+export type EntryId = string & {};
+
 /** Defaults of {@link ConsumeOptions}. */
 export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   from: 'new',
@@ -51,18 +61,16 @@ export const DEFAULT_CONSUME_OPTIONS = Object.freeze({
   ordered: false,
 });
 
-/** {@link ConsumeOptions} with every default filled in, and the service's `maxMessageBytes`. */
-export type ResolvedConsumeOptions = Required<Omit<ConsumeOptions, 'signal'>> & { readonly maxMessageBytes: number };
+/** {@link ConsumeOptions} with every default filled in, `from` as the transport takes it, and the service's `maxMessageBytes`. */
+export type ResolvedConsumeOptions = Required<Omit<ConsumeOptions, 'signal' | 'from'>> & { readonly from: GroupStartAt; readonly maxMessageBytes: number };
 
 /** Validates options and fills in defaults; throws `TypeError`/`RangeError` naming the bad option. */
 export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: SchedulerLike, maxMessageBytes: number): ResolvedConsumeOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`rx-redis-events: consume options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const resolved = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options), maxMessageBytes };
-  if (resolved.from !== 'new' && resolved.from !== 'start') {
-    throw new TypeError(`rx-redis-events: consume option from must be 'new' or 'start', got ${JSON.stringify(resolved.from)}`);
-  }
+  const given = { ...DEFAULT_CONSUME_OPTIONS, scheduler, ...stripUndefined(options), maxMessageBytes };
+  const resolved = { ...given, from: groupStartOf(given.from) };
   assertInteger(resolved.maxInFlight, 'consume option maxInFlight', 1, 10_000);
   assertDuration(resolved.blockMs, 'consume option blockMs', 1);
   assertDuration(resolved.claimIdleAfterMs, 'consume option claimIdleAfterMs', 1, true);
@@ -73,6 +81,20 @@ export function consumeOptionsWithDefaults(options: ConsumeOptions, scheduler: S
     throw new RangeError('rx-redis-events: consume option ordered needs a finite claimIdleAfterMs (how soon a dead instance’s partitions are taken over)');
   }
   return resolved;
+}
+
+/**
+ * Where `from` creates a group: `'new'`/`'start'` as they are, a `Date` as the id before its millisecond,
+ * an entry id as itself.
+ *
+ * @throws TypeError naming the option for anything else (an invalid `Date` included).
+ */
+export function groupStartOf(from: unknown): GroupStartAt {
+  if (from === 'new' || from === 'start') return from;
+  if (from instanceof Date && !Number.isNaN(from.getTime())) return { afterId: idBeforeTime(from.getTime()) };
+  if (isStreamId(from)) return { afterId: from };
+  const shown = from instanceof Date ? 'an invalid Date' : JSON.stringify(from) ?? String(from);
+  throw new TypeError(`rx-redis-events: consume option from must be 'new', 'start', a Date or an entry id such as 1700000000000-0, got ${shown}`);
 }
 
 function stripUndefined<O extends object>(options: O): Partial<O> {

@@ -7,3 +7,5 @@ export { TransportError, type TransportErrorCode, type TransportErrorOptions } f
 export { TimeoutError, type Unreachable } from './TimeoutError';
 export { ReplicationTimeoutError } from './ReplicationTimeoutError';
 export { ValidationError, type ValidationPhase } from './ValidationError';
+export { GroupNotFoundError } from './GroupNotFoundError';
+export { GroupInUseError } from './GroupInUseError';

@@ -1,4 +1,4 @@
-import { firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
+import { defer, firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeValue } from '../codec/entryCodec';
 import { ConsumerAcks } from '../consumer/ConsumerAcks';
@@ -27,8 +27,11 @@ import { describeStream } from '../describe/describeStream';
 import type { StreamDescription } from '../describe/StreamDescription';
 import { checkServer } from '../health/checkServer';
 import type { ServiceHealth } from '../health/ServiceHealth';
-import { readStream, type ReadOptions, type ReadPage } from './readStream';
+import { readStream, type ReadOptions, type ReadPage, type StreamEntry } from './readStream';
+import { historyBounds, readHistory, type HistoryConfig } from './history';
 import { ConsumeSubscriptions } from './ConsumeSubscriptions';
+import { assertRemoveGroup, groupMoveOf, moveGroup, removeGroup, type MoveGroupConfig, type RemoveGroupConfig } from './groupOperations';
+import { assertName } from '../internal/validate';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
 import { ProducePath } from '../producer/ProducePath';
@@ -255,6 +258,63 @@ export class EventService implements AsyncDisposable {
     assertDefinition(stream, 'eventStream', 'read');
     assertSinglePartition(stream, 'read');
     return readStream(this.admin('read'), stream, streamKeyOf(this.options.prefix, stream), options, this.report);
+  }
+
+  /**
+   * Moves an existing group (default: this service's) to `config.to` on every partition: `'start'`,
+   * `'end'`, a `Date` (the events produced at or after it) or an entry id (the events after it). The
+   * events after the new position are delivered again, as first deliveries (delivery count 1), to
+   * the group's consumers, live ones included; those before it that the group had not read yet are
+   * skipped. Pending entries stay pending (delivered, not acked): they are redelivered or acked as
+   * before. On Redis 7 it sets the group's entries-read, so that its `lag` stays right.
+   *
+   * @throws GroupNotFoundError when the stream has no such group (nothing is created).
+   */
+  async moveGroup<T>(stream: EventStream<T>, config: MoveGroupConfig): Promise<void> {
+    this.assertOpen('moveGroup');
+    assertDefinition(stream, 'eventStream', 'moveGroup');
+    if (typeof config !== 'object' || config === null) throw new TypeError('rx-redis-events: moveGroup needs options { to, group? }');
+    const group = config.group ?? this.group;
+    assertName(group, 'moveGroup option group');
+    const to = groupMoveOf(config.to);
+    await moveGroup(requireCapability(this.transports.streams, 'groups', 'moveGroup'), stream.name, this.keysOf(stream), group, to);
+  }
+
+  /**
+   * Destroys `group` on every partition of the stream, with its pending entries and consumers; the
+   * stream's retention then trims what only that group held. Dead letters stay. It refuses while a
+   * consumer of the group was active (read or claimed) within the last minute, unless `force`: a
+   * consumer still running after a forced removal creates the group again, from the start of the stream.
+   * Liveness is the consumers' idle time as the broker reports it (on Redis 7.0, only reads that brought
+   * entries count); the check and the removal are separate steps.
+   *
+   * @throws GroupInUseError naming the group and its live consumers; GroupNotFoundError when the stream has no such group.
+   */
+  async removeGroup<T>(stream: EventStream<T>, group: string, config: RemoveGroupConfig = {}): Promise<void> {
+    this.assertOpen('removeGroup');
+    assertDefinition(stream, 'eventStream', 'removeGroup');
+    assertRemoveGroup(group, config);
+    const groups = requireCapability(this.transports.streams, 'groups', 'removeGroup');
+    await removeGroup(this.admin('removeGroup'), groups, stream.name, this.keysOf(stream), group, config.force === true);
+  }
+
+  /**
+   * **Cold**: each subscription reads, without a group (nothing is created, delivered or acked), the
+   * entries between `config.from` and `config.to` (both included; `Date`s or entry ids; default: the
+   * first entry to the last one when subscribing), every partition merged in id order, and completes
+   * at the end. It reads page by page: a partition's next page only once its previous one was emitted,
+   * so no more than `pageSize` entries are read ahead of what was emitted. Unsubscribing stops the
+   * reading. An entry that cannot be decoded is skipped and reported to `onError`. For rebuilding a
+   * projection, backfilling a new service, looking back.
+   */
+  history<T>(stream: EventStream<T>, config: HistoryConfig = {}): Observable<StreamEntry<T>> {
+    assertDefinition(stream, 'eventStream', 'history');
+    const bounds = historyBounds(config);
+    const admin = this.admin('history');
+    return defer(() => {
+      if (this.state !== 'open') throw new ServiceClosedError('history', this.group);
+      return readHistory(admin, stream, this.keysOf(stream), bounds, this.report);
+    });
   }
 
   /** The id of the stream's last entry, `undefined` while the stream is empty: where a reader of only new entries starts. */

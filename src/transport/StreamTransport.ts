@@ -3,10 +3,10 @@ import type { EntryFields } from '../codec/entryFields';
 import type { Unreachable } from '../errors/TimeoutError';
 import type { ConnectionState, ServerReport } from '../health/ServiceHealth';
 import type { StreamCapabilities, StreamCapability } from './streamCapabilities';
-import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStart, ReadEntry } from './streamEntries';
+import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStartAt, ReadEntry } from './streamEntries';
 
-export type { AckBatch, AppendIdempotency, AppendProducer, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
-export type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities, StreamCapability } from './streamCapabilities';
+export type { AckBatch, AfterId, AppendIdempotency, AppendProducer, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStart, GroupStartAt, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
+export type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities, StreamCapability } from './streamCapabilities';
 
 /**
  * A blocking reader of new entries for one consumer of one group. On Redis it owns a connection,
@@ -45,8 +45,8 @@ export interface StreamReader {
 export interface StreamTransport {
   /** The optional capabilities this backend has (see `streamCapabilities.ts`); look one up once where it is used. */
   readonly capabilities: StreamCapabilities;
-  /** **Cold**: creates the group (and the stream) unless it exists. */
-  ensureGroup(key: string, group: string, start: GroupStart): Observable<void>;
+  /** **Cold**: creates the group (and the stream) unless it exists, at `start`; a group that exists is left where it is. */
+  ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void>;
   /**
    * **Cold**: appends entries in order and emits their ids once the store has them all. A call the
    * transport sends again is applied once (by `request.producer`'s sequence); an entry whose idempotency
@@ -87,6 +87,7 @@ const CAPABILITY_USES: Readonly<Record<StreamCapability, string>> = {
   claims: 'claim pending entries',
   hygiene: 'remove consumers from a group',
   admin: 'read and trim streams outside a group',
+  groups: 'move and remove consumer groups',
   partitionLeases: 'lease partitions to ordered consumers',
   replicas: 'confirm replicas',
   servers: 'locate servers',

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { StreamSnapshot } from './StreamSnapshot';
-import type { ClaimIdleRequest, ClaimIdleResult, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
+import type { ClaimIdleRequest, ClaimIdleResult, GroupMove, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
 
 /*
  * What a stream backend can do beyond what every consumer needs (`StreamTransport`). Each capability is
@@ -61,6 +61,18 @@ export interface StreamAdmin {
   redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined>;
 }
 
+/** Moves and removes consumer groups: what `moveGroup` and `removeGroup` of a service need. Promises. */
+export interface GroupAdmin {
+  /**
+   * Moves the group's last delivered id to `to` (`XGROUP SETID`, with `ENTRIESREAD` so that its lag
+   * stays right): the entries after it are delivered again, as first deliveries; its pending entries
+   * stay pending. Resolves false when the stream has no such group (nothing is created).
+   */
+  moveGroup(key: string, group: string, to: GroupMove): Promise<boolean>;
+  /** Destroys the group with its pending entries and consumers (`XGROUP DESTROY`); resolves false when the stream had no such group. */
+  removeGroup(key: string, group: string): Promise<boolean>;
+}
+
 /**
  * Membership and partition leases of ordered consumers (`consume(stream, { ordered: true })`, which also
  * needs {@link PendingClaims}: a partition's new owner takes over its whole pending list first).
@@ -102,6 +114,7 @@ export interface StreamCapabilities {
   readonly claims?: PendingClaims;
   readonly hygiene?: ConsumerHygiene;
   readonly admin?: StreamAdmin;
+  readonly groups?: GroupAdmin;
   readonly partitionLeases?: PartitionLeases;
   readonly replicas?: ReplicaConfirmation;
   readonly servers?: ServerLocation;

@@ -49,6 +49,17 @@ export interface AppendRequest {
 /** Where a group that does not exist yet starts reading: only new entries, or the whole stream. */
 export type GroupStart = 'new' | 'start';
 
+/** A position in a stream after a given entry id (exclusive): the group reads the entries after it. */
+export interface AfterId {
+  readonly afterId: string;
+}
+
+/** Where a group is created (`ensureGroup`): where a {@link GroupStart} says, or after an id. */
+export type GroupStartAt = GroupStart | AfterId;
+
+/** Where an existing group is moved to (`GroupAdmin.moveGroup`): before the first entry, after the last one, or after an id. */
+export type GroupMove = 'start' | 'end' | AfterId;
+
 /** One step of `PendingClaims.claimIdle`'s walk over a group's pending list. */
 export interface ClaimIdleRequest {
   /** Only entries pending for at least this long. */

@@ -2,6 +2,8 @@ import { UsageError } from './args';
 import { dashboard, DASHBOARD_USAGE } from './commands/dashboard';
 import { describe, DESCRIBE_USAGE } from './commands/describe';
 import { dlq, DLQ_USAGE } from './commands/dlq';
+import { group, GROUP_USAGE } from './commands/group';
+import { groups, GROUPS_USAGE } from './commands/groups';
 import { produce, PRODUCE_USAGE } from './commands/produce';
 import { streams, STREAMS_USAGE } from './commands/streams';
 import { tail, TAIL_USAGE } from './commands/tail';
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   streams: { run: streams, usage: STREAMS_USAGE },
   describe: { run: describe, usage: DESCRIBE_USAGE },
   tail: { run: tail, usage: TAIL_USAGE },
+  groups: { run: groups, usage: GROUPS_USAGE },
+  group: { run: group, usage: GROUP_USAGE },
   dlq: { run: dlq, usage: DLQ_USAGE },
   produce: { run: produce, usage: PRODUCE_USAGE },
   dashboard: { run: dashboard, usage: DASHBOARD_USAGE },
@@ -30,6 +34,8 @@ Commands:
   streams                      list the streams under a prefix, with length, groups and dead letters
   describe <stream>            length, ids, and per group: consumers, pending, lag, oldest pending
   tail <stream>                print events as they arrive (--from, --group, --count)
+  groups <stream>              each consumer group with its lag, pending entries and consumers
+  group move|remove ...        move a group (--to start|end|ISO time|id) or remove it (--force)
   dlq list|show|redrive ...    manage dead letters
   produce <stream> <value>     append one event
   dashboard                    serve a live web page: streams, lag, a tail, dead letters (--port, --allow-redrive)

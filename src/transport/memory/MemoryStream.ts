@@ -1,7 +1,7 @@
 import type { EntryFields } from '../../codec/entryFields';
 import { compareStreamIds, parseStreamId, type StreamId } from '../../internal/streamId';
 import type { StreamSnapshot } from '../StreamSnapshot';
-import type { ClaimIdleRequest, ClaimIdleResult, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';
+import type { ClaimIdleRequest, ClaimIdleResult, GroupMove, GroupStartAt, ReadEntry, StoredEntry, TrimLimits } from '../StreamTransport';
 
 interface MemoryEntry extends StoredEntry {
   readonly sid: StreamId;
@@ -15,6 +15,8 @@ interface PendingInfo {
 
 interface MemoryGroup {
   lastDelivered: StreamId;
+  /** `lastDelivered` as given (an id after a moment has a sequence number beyond what a number holds exactly). */
+  lastDeliveredId: string;
   /** Pending entries in id order (a Map keeps insertion order; claims update in place). */
   readonly pending: Map<string, PendingInfo>;
   /** Consumers that read or claimed, with when they last did (what `XINFO CONSUMERS` lists). */
@@ -55,9 +57,33 @@ export class MemoryStream {
     return id;
   }
 
-  ensureGroup(name: string, start: GroupStart): void {
+  ensureGroup(name: string, start: GroupStartAt): void {
     if (this.groups.has(name)) return;
-    this.groups.set(name, { lastDelivered: start === 'new' ? this.last : { ms: 0, seq: 0 }, pending: new Map(), consumers: new Map() });
+    const at = this.positionOf(start === 'new' ? 'end' : start);
+    this.groups.set(name, { lastDelivered: at.sid, lastDeliveredId: at.id, pending: new Map(), consumers: new Map() });
+  }
+
+  /** Moves a group's last delivered id (`XGROUP SETID`); its pending entries stay. Returns false when there is no such group. */
+  moveGroup(name: string, to: GroupMove): boolean {
+    const group = this.groups.get(name);
+    if (!group) return false;
+    const at = this.positionOf(to);
+    group.lastDelivered = at.sid;
+    group.lastDeliveredId = at.id;
+    return true;
+  }
+
+  /** Destroys a group (`XGROUP DESTROY`), its pending entries and consumers with it. Returns false when there was none. */
+  removeGroup(name: string): boolean {
+    return this.groups.delete(name);
+  }
+
+  private positionOf(at: GroupMove): { sid: StreamId; id: string } {
+    if (at === 'start') return { sid: { ms: 0, seq: 0 }, id: '0-0' };
+    if (at === 'end') return { sid: this.last, id: `${this.last.ms}-${this.last.seq}` };
+    const sid = parseStreamId(at.afterId);
+    if (!sid) throw new Error(`Invalid stream ID specified as stream command argument: ${at.afterId}`);
+    return { sid, id: at.afterId };
   }
 
   readNew(groupName: string, consumer: string, count: number, now: number): ReadEntry[] {
@@ -67,6 +93,7 @@ export class MemoryStream {
     for (let index = this.firstAfter(group.lastDelivered); index < this.entries.length && out.length < count; index++) {
       const entry = this.entries[index] as MemoryEntry;
       group.lastDelivered = entry.sid;
+      group.lastDeliveredId = entry.id;
       group.pending.set(entry.id, { consumer, deliveryCount: 1, deliveredAt: now });
       out.push({ id: entry.id, fields: entry.fields, deliveryCount: 1 });
     }
@@ -266,7 +293,7 @@ export class MemoryStream {
       for (const info of group.pending.values()) perConsumer.set(info.consumer, (perConsumer.get(info.consumer) ?? 0) + 1);
       const consumers = [...group.consumers].map(([consumer, seenAt]) => ({ name: consumer, pending: perConsumer.get(consumer) ?? 0, idleMs: Math.max(0, now - seenAt) }));
       const oldest = group.pending.keys().next();
-      const lastDeliveredId = `${group.lastDelivered.ms}-${group.lastDelivered.seq}`;
+      const { lastDeliveredId } = group;
       const lag = this.entries.length - this.firstAfter(group.lastDelivered);
       return { name, consumers, pending: group.pending.size, oldestPendingId: oldest.done ? undefined : oldest.value, lag, lastDeliveredId };
     });

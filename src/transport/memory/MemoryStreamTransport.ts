@@ -3,8 +3,8 @@ import type { EntryFields } from '../../codec/entryFields';
 import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning, ServerReport } from '../../health/ServiceHealth';
 import type { StreamSnapshot } from '../StreamSnapshot';
-import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
+import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStartAt, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { MemoryStreamReader } from './MemoryStreamReader';
@@ -16,8 +16,8 @@ import { parseStreamId } from '../../internal/streamId';
  * Every operation takes effect when it is sent: an Observable's on subscription (it answers then, which
  * keeps virtual time exact), a promise's on the call.
  */
-export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this };
+export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, GroupAdmin, PartitionLeases {
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, groups: this, partitionLeases: this };
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
@@ -25,7 +25,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     private readonly warnings: readonly HealthWarning[] = [],
   ) {}
 
-  ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
+  ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
     return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
   }
 
@@ -126,6 +126,14 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
 
   trim(key: string, limits: TrimLimits): Promise<number> {
     return this.run('trim', () => this.broker.existingStream(key)?.trim(limits) ?? 0);
+  }
+
+  moveGroup(key: string, group: string, to: GroupMove): Promise<boolean> {
+    return this.run('moveGroup', () => this.broker.existingStream(key)?.moveGroup(group, to) ?? false);
+  }
+
+  removeGroup(key: string, group: string): Promise<boolean> {
+    return this.run('removeGroup', () => this.broker.existingStream(key)?.removeGroup(group) ?? false);
   }
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {

@@ -1,18 +1,20 @@
 import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { Unreachable } from '../../errors/TimeoutError';
-import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStart, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
+import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStartAt, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
 import { runScript, type LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
 import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
+import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT, REMOVE_GROUP } from './scripts/groups';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
 import { isRedisReply } from './redisErrors';
+import { isTransportError } from '../../errors/TransportError';
 import { RedisStreamReader } from './RedisStreamReader';
 import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
@@ -54,8 +56,8 @@ const TRIM_SCAN = 10_000;
  * {@link StreamTransport} over Redis Streams, with every capability: `XADD`, `XACK`, `XCLAIM` and the
  * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
  */
-export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this };
+export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, GroupAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, groups: this, partitionLeases: this, replicas: this, servers: this };
   private readonly readers: GroupReaders;
   private readonly replicaWaits = new ReplicaWaits();
 
@@ -75,8 +77,10 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     return serverAddressOf(this.connections, key);
   }
 
-  ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
+  ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
     return defer(async () => {
+      // after an id: created with the group's entries-read, so that its lag is known at once
+      if (typeof start === 'object') return void (await this.script('ensureGroup', GROUP_AT, [key], [group, 'create', start.afterId, ENTRIES_READ_COUNT_LIMIT]));
       try {
         await this.connections.command.xgroup('CREATE', key, group, start === 'new' ? '$' : '0', 'MKSTREAM');
       } catch (error) {
@@ -133,7 +137,15 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
-    return defer(async () => (consumers.length === 0 ? [] : ((await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[])));
+    return defer(async () => {
+      if (consumers.length === 0) return [];
+      try {
+        return (await this.script('removeConsumers', REMOVE_CONSUMERS, [key], [group, ...consumers])) as string[];
+      } catch (error) {
+        if (isTransportError(error, 'NOGROUP')) return [...consumers]; // the group was removed: nobody is left in it
+        throw error;
+      }
+    });
   }
 
   expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
@@ -166,6 +178,15 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   async trim(key: string, limits: TrimLimits): Promise<number> {
     const args = [limits.maxLength ?? '', limits.minTimestampMs === undefined ? '' : `${Math.floor(limits.minTimestampMs)}-0`, limits.unsafe ? '1' : '0', TRIM_SCAN];
     return Number(await this.script('trim', TRIM, [key], args));
+  }
+
+  async moveGroup(key: string, group: string, to: GroupMove): Promise<boolean> {
+    const at = to === 'start' ? '0' : to === 'end' ? '$' : to.afterId;
+    return Number(await this.script('moveGroup', GROUP_AT, [key], [group, 'move', at, ENTRIES_READ_COUNT_LIMIT])) === 1;
+  }
+
+  async removeGroup(key: string, group: string): Promise<boolean> {
+    return Number(await this.script('removeGroup', REMOVE_GROUP, [key], [group])) === 1;
   }
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {

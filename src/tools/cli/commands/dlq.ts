@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import { inspect } from 'node:util';
 import { toDeadLetter, type DeadLetter } from '../../../deadLetters/DeadLetter';
 import type { EventStream } from '../../../definitions/eventStream';
@@ -6,7 +5,8 @@ import { parseStreamId } from '../../../internal/streamId';
 import { deadLetterKeyOf, partitionKeys } from '../../../partitions/streamLayout';
 import type { RedisTools } from '../../../transport/redis/redisTools';
 import { parseCommand, positiveInteger, UsageError } from '../args';
-import { escapesOn, fields, json, Progress, table, type Output } from '../output';
+import { confirm } from '../confirm';
+import { escapesOn, fields, json, Progress, table } from '../output';
 import { existingStream, streamNamed, withRedis, type Command } from './context';
 
 export const DLQ_USAGE = `Usage: rx-redis-events dlq list <stream> [--limit <n>] [--json]
@@ -100,18 +100,6 @@ async function redriveChunks(redrive: (stream: EventStream<unknown>, options: { 
   }
   progress.done();
   return ids;
-}
-
-/** Asks `question` on stderr and reads a line from stdin: true for y or yes; false otherwise, at the end of input or on an interrupt. */
-function confirm(io: Output, question: string, interrupted: Promise<void>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const lines = createInterface({ input: io.in as NodeJS.ReadableStream, output: io.err, terminal: false });
-    const answer = (yes: boolean) => (resolve(yes), lines.close());
-    io.err.write(question);
-    lines.once('line', (line) => answer(/^\s*y(es)?\s*$/i.test(line)));
-    lines.once('close', () => resolve(false));
-    void interrupted.then(() => answer(false));
-  });
 }
 
 function listing(letters: readonly DeadLetter<unknown>[]): string {

@@ -24,6 +24,8 @@ if not unsafe then
     for i = 1, #info, 2 do group[info[i]] = info[i + 1] end
     local last = parse(group['last-delivered-id'])
     local needed = { last[1], last[2] + 1 }
+    -- a group moved to a moment sits at <ms>-<largest sequence>: it needs the entries from <ms + 1>-0
+    if last[2] >= 9007199254740992 then needed = { last[1] + 1, 0 } end
     if tonumber(group['pending']) > 0 then
       local oldest = parse(redis.call('XPENDING', key, group['name'])[2])
       if less(oldest, needed) then needed = oldest end
