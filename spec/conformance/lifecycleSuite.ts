@@ -15,10 +15,12 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     const channel = broadcastStream<string>(uniqueName('bc'));
     let read = 0;
     const consumed = firstValueFrom(service.consume(numbers, { from: 'start' }).pipe(autoAck(), tap(() => read++), toArray()));
-    const listened = firstValueFrom(service.listen(channel).pipe(toArray()));
+    let heard = 0;
+    const listened = firstValueFrom(service.listen(channel).pipe(tap(() => heard++), toArray()));
     await service.listening(channel);
     await service.broadcast(channel, 'hello');
-    await eventually('acks', async () => read === 2 && (await ctx().pendingCount(numbers.name, 'A')) === 0);
+    // a broadcast reaches a subscriber when the server pushes it (on a cluster, over the cluster bus): wait for it
+    await eventually('acks and the broadcast', async () => read === 2 && heard === 1 && (await ctx().pendingCount(numbers.name, 'A')) === 0);
     await service.close();
     expect((await consumed).map((d) => d.value)).toEqual([1, 2]);
     expect(await listened).toEqual(['hello']);
