@@ -9,6 +9,8 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
+export type { ScheduleWhen } from './scheduling/scheduleWhen';
+export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
 export { EventConsumer, type EventHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';

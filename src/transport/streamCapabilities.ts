@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { ScheduledEntries } from './scheduledEntries';
 import type { StreamSnapshot } from './StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
 
@@ -105,6 +106,8 @@ export interface StreamCapabilities {
   readonly partitionLeases?: PartitionLeases;
   readonly replicas?: ReplicaConfirmation;
   readonly servers?: ServerLocation;
+  /** Events scheduled for later (`schedule`), in `scheduledEntries.ts`. */
+  readonly scheduling?: ScheduledEntries;
 }
 
 /** The name of one capability. */

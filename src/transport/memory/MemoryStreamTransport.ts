@@ -8,6 +8,7 @@ import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLe
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { MemoryStreamReader } from './MemoryStreamReader';
+import { MemoryScheduledEntries } from './MemoryScheduledEntries';
 import { memoryTransportError } from './memoryTransportError';
 import { parseStreamId } from '../../internal/streamId';
 
@@ -17,13 +18,15 @@ import { parseStreamId } from '../../internal/streamId';
  * keeps virtual time exact), a promise's on the call.
  */
 export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this };
+  readonly capabilities: StreamCapabilities;
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
     private readonly broker: MemoryBroker,
     private readonly warnings: readonly HealthWarning[] = [],
-  ) {}
+  ) {
+    this.capabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, scheduling: new MemoryScheduledEntries(broker) };
+  }
 
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {
     return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));

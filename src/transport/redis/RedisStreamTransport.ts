@@ -11,6 +11,7 @@ import { TRIM } from './scripts/trim';
 import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
+import { RedisScheduledEntries } from './RedisScheduledEntries';
 import type { RedisConnections } from './connect';
 import { isRedisReply } from './redisErrors';
 import { RedisStreamReader } from './RedisStreamReader';
@@ -55,7 +56,7 @@ const TRIM_SCAN = 10_000;
  * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
  */
 export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this };
+  readonly capabilities: StreamCapabilities;
   private readonly readers: GroupReaders;
   private readonly replicaWaits = new ReplicaWaits();
 
@@ -67,6 +68,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
+    this.capabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this, scheduling: new RedisScheduledEntries(connections) };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
     this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
