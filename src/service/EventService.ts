@@ -133,8 +133,10 @@ export class EventService implements AsyncDisposable {
     if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
-      subscriber.add(this.scheduling?.mover.follow(stream as EventStream<unknown>)); // any consumer moves due scheduled events
-      return this.consumers.start(stream, resolved, subscriber);
+      const consuming = this.consumers.start(stream, resolved, subscriber);
+      // any consumer moves due scheduled events (after its group is asked for: one starting at new entries gets them)
+      subscriber.add(this.scheduling?.mover.follow(stream as EventStream<unknown>));
+      return consuming;
     });
     return untilAborted(deliveries, options.signal);
   }
