@@ -3,6 +3,8 @@ import { dashboard, DASHBOARD_USAGE } from './commands/dashboard';
 import { describe, DESCRIBE_USAGE } from './commands/describe';
 import { dlq, DLQ_USAGE } from './commands/dlq';
 import { produce, PRODUCE_USAGE } from './commands/produce';
+import { schedule, SCHEDULE_USAGE } from './commands/schedule';
+import { scheduled, SCHEDULED_USAGE } from './commands/scheduled';
 import { streams, STREAMS_USAGE } from './commands/streams';
 import { tail, TAIL_USAGE } from './commands/tail';
 import type { Command, CommandContext } from './commands/context';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   tail: { run: tail, usage: TAIL_USAGE },
   dlq: { run: dlq, usage: DLQ_USAGE },
   produce: { run: produce, usage: PRODUCE_USAGE },
+  schedule: { run: schedule, usage: SCHEDULE_USAGE },
+  scheduled: { run: scheduled, usage: SCHEDULED_USAGE },
   dashboard: { run: dashboard, usage: DASHBOARD_USAGE },
 };
 
