@@ -1,5 +1,6 @@
 import { defer, EMPTY, expand, merge, retry, startWith, Subject, switchMap, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
+import { isTransportError } from '../errors/TransportError';
 import { partitionKeys, scheduleChannelOf, scheduledKeysOf } from '../partitions/streamLayout';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { MoveResult, ScheduledEntries } from '../transport/scheduledEntries';
@@ -73,11 +74,12 @@ export class ScheduledMover {
     const movers: StreamMovers = { users: 0, subscription, channel };
     this.streams.set(stream.name, movers);
     const wake = (payload: string) => wakes[Number(payload)]?.next();
-    // once the channel is followed, one more move: an event scheduled in between has no wake to miss
-    pubsub.subscribe(channel, wake).then(
-      () => !subscription.closed && wakes.forEach((each) => each.next()),
-      (error: unknown) => report(error),
+    // once the channel is followed, one more move: an event scheduled in between has no wake to miss.
+    // A lost connection is the consumer's to report; the subscription is tried again until it holds.
+    const following = defer(() => pubsub.subscribe(channel, wake)).pipe(
+      retry({ delay: (error: unknown) => (isTransportError(error, 'CONNECTION') || report(error), timer(MOVE_RETRY_MS, this.parts.scheduler)) }),
     );
+    subscription.add(following.subscribe(() => wakes.forEach((each) => each.next())));
     return movers;
   }
 
