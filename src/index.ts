@@ -9,8 +9,6 @@ export { DEFAULT_EVENT_SERVICE_OPTIONS, type EventServiceOptions, type Durabilit
 export { DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from './consumer/consumeOptions';
 export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
-export type { ScheduleWhen } from './scheduling/scheduleWhen';
-export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
 export { EventConsumer, type EventHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
@@ -18,6 +16,8 @@ export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, 
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
+export type { ScheduleWhen } from './scheduling/scheduleWhen';
+export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { EntryFields } from './codec/entryFields';

@@ -18,14 +18,15 @@ import { parseStreamId } from '../../internal/streamId';
  * keeps virtual time exact), a promise's on the call.
  */
 export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases {
-  readonly capabilities: StreamCapabilities;
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this };
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
     private readonly broker: MemoryBroker,
     private readonly warnings: readonly HealthWarning[] = [],
   ) {
-    this.capabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, scheduling: new MemoryScheduledEntries(broker) };
+    // scheduled events are an object of their own (this class has enough to do)
+    this.capabilities = { ...this.capabilities, scheduling: new MemoryScheduledEntries(broker) };
   }
 
   ensureGroup(key: string, group: string, start: GroupStart): Observable<void> {

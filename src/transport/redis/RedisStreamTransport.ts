@@ -56,7 +56,7 @@ const TRIM_SCAN = 10_000;
  * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
  */
 export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
-  readonly capabilities: StreamCapabilities;
+  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this };
   private readonly readers: GroupReaders;
   private readonly replicaWaits = new ReplicaWaits();
 
@@ -68,7 +68,8 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
-    this.capabilities = { renewal: this, claims: this, hygiene: this, admin: this, partitionLeases: this, replicas: this, servers: this, scheduling: new RedisScheduledEntries(connections) };
+    // scheduled events are an object of their own (this class has enough to do)
+    this.capabilities = { ...this.capabilities, scheduling: new RedisScheduledEntries(connections) };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
     this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
