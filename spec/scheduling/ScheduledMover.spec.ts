@@ -66,6 +66,18 @@ describe('ScheduledMover - virtual time on the memory broker', () => {
     });
   });
 
+  it('ScheduledMover - retention trims after a move as after a produce: maxLength 2 (unsafeHardLimit) keeps the last 2 of the 5 moved at frame 5', async () => {
+    const Capped = eventStream<string>('capped', { retention: { maxLength: 2, unsafeHardLimit: true } });
+    const broker = new MemoryBroker({ scheduler: testScheduler });
+    const service = createEventService({ group: 'mailer', broker, scheduler: testScheduler });
+    testScheduler.run(({ expectObservable }) => {
+      void service.schedule(Capped, { delayMs: 5 }, 'a', 'b', 'c', 'd', 'e');
+      expectObservable(service.consume(Capped).pipe(map((d) => (void d.ack(), d.value))), '^ 99ms !').toBe('5ms (abcde)');
+    });
+    await service.close(); // waits for the trim
+    expect(broker.existingStream('capped')?.length).toBe(2);
+  });
+
   it('ScheduledMover - events wait while nobody consumes; a consumer starting at frame 500 gets them at 500', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const service = setUp()('mailer');

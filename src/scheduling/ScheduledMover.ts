@@ -1,4 +1,4 @@
-import { defer, EMPTY, expand, merge, retry, startWith, Subject, switchMap, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { defer, EMPTY, expand, map, merge, retry, startWith, Subject, switchMap, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { isTransportError } from '../errors/TransportError';
 import { partitionKeys, scheduleChannelOf, scheduledKeysOf } from '../partitions/streamLayout';
@@ -23,6 +23,8 @@ export interface MoverParts {
   readonly scheduling: ScheduledEntries;
   readonly pubsub: PubSubTransport;
   readonly report: (error: unknown) => void;
+  /** Told after a move appended to a partition (retention trims after it, as after a produce). */
+  readonly afterMove: (stream: EventStream<unknown>, key: string) => void;
 }
 
 /** The movers of one stream: how many consume subscriptions want them, and what ends them. */
@@ -70,7 +72,8 @@ export class ScheduledMover {
     const keys = partitionKeys(prefix, stream);
     const wakes = keys.map(() => new Subject<void>());
     const channel = scheduleChannelOf(prefix, stream);
-    const subscription = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>))).subscribe();
+    const moves = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>).pipe(map(({ moved }) => ({ key, moved })))));
+    const subscription = moves.subscribe(({ key, moved }) => moved > 0 && this.parts.afterMove(stream, key));
     const movers: StreamMovers = { users: 0, subscription, channel };
     this.streams.set(stream.name, movers);
     const wake = (payload: string) => wakes[Number(payload)]?.next();

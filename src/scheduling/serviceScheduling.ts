@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import type { EventStream } from '../definitions/eventStream';
 import { assertInteger } from '../internal/validate';
 import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { StreamTransport } from '../transport/StreamTransport';
@@ -24,14 +25,19 @@ export interface SchedulingConfig {
 }
 
 /** The scheduled events of a service on these transports, `undefined` when the backend cannot store them. */
-export function serviceScheduling(options: SchedulingConfig, transports: { readonly streams: StreamTransport; readonly pubsub: PubSubTransport }, report: (error: unknown) => void): ServiceScheduling | undefined {
+export function serviceScheduling(
+  options: SchedulingConfig,
+  transports: { readonly streams: StreamTransport; readonly pubsub: PubSubTransport },
+  report: (error: unknown) => void,
+  afterMove: (stream: EventStream<unknown>, key: string) => void,
+): ServiceScheduling | undefined {
   const scheduling = transports.streams.capabilities.scheduling;
   if (!scheduling) return undefined;
   const { prefix, maxMessageBytes, produceTimeoutMs, scheduler } = options;
   const { pubsub, streams } = transports;
   return {
     writer: new ScheduleWriter({ prefix, maxMessageBytes, produceTimeoutMs, scheduler, scheduling, pubsub, report, unreachable: () => streams.unreachable() }),
-    mover: new ScheduledMover({ prefix, scheduler, scheduling, pubsub, report }),
+    mover: new ScheduledMover({ prefix, scheduler, scheduling, pubsub, report, afterMove }),
   };
 }
 
