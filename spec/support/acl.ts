@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 /**
  * Every command the library sends, as ACL rules: stream commands (also those its Lua scripts call,
  * which Redis checks against the calling user), scripting by `EVAL`/`EVALSHA` (never `SCRIPT LOAD`),
- * the producer memories of the append script (`HGET`/`HSET`/`HDEL`), scheduled events (`ZRANGEBYSCORE`/`ZCARD`/`HMGET`), `WAIT` for `durability`, pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe` and group hygiene, `XGROUP DELCONSUMER` for group hygiene, and `INFO` for ioredis' ready check.
+ * the producer memories of the append script (`HGET`/`HSET`/`HDEL`), `WAIT` for `durability`, pub/sub, `CLIENT ID`/`CLIENT UNBLOCK` for the blocking reader, `XINFO STREAM`/`CONSUMERS` for `describe` and group hygiene, `XGROUP DELCONSUMER` for group hygiene, and `INFO` for ioredis' ready check.
  * AUTH, HELLO and QUIT need no rule. No `CLIENT SETINFO`: the library's connections are made with
  * ioredis' `disableClientInfo` (Redis 7.2+ would refuse it to this user, and 7.0 rejects the rule).
  */
@@ -12,6 +12,7 @@ export const LIBRARY_COMMANDS = [
   '+eval', '+evalsha',
   '+zadd', '+zrem', '+zrange', '+zremrangebyscore', '+get', '+set', '+del', '+pexpire', '+time',
   '+hget', '+hset', '+hdel',
+  // scheduled events: the move script, describe and scheduled (with ZADD, ZREM, ZRANGE, HGET, HSET, HDEL, TIME)
   '+zrangebyscore', '+zcard', '+hmget',
   '+wait',
   '+publish', '+subscribe', '+unsubscribe',
