@@ -15,6 +15,7 @@ import { memoryScenario } from './scenarios/memory';
 import { produceScenario } from './scenarios/produce';
 import { leasesScenario } from './scenarios/leases';
 import { schemaScenario } from './scenarios/schema';
+import { scheduledScenario } from './scenarios/scheduled';
 
 /**
  * `npm run bench`: starts a private redis-server, runs every scenario against it in this one
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, (redis: BenchRedis, config: BenchConfig) => Prom
   forward: forwardScenario,
   leases: leasesScenario,
   schema: schemaScenario,
+  scheduled: scheduledScenario,
 };
 
 function selected(): string[] {

@@ -16,6 +16,8 @@ export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, 
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
+export type { ScheduleWhen } from './scheduling/scheduleWhen';
+export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
 export type { EntryFields } from './codec/entryFields';

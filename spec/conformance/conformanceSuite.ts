@@ -18,6 +18,7 @@ import { partitionSuite } from './partitionSuite';
 import { reliabilitySuite } from './reliabilitySuite';
 import { robustnessSuite } from './robustnessSuite';
 import { safeDecodingSuite } from './safeDecodingSuite';
+import { scheduleSuite } from './scheduleSuite';
 import { signalSuite } from './signalSuite';
 import { validationSuite } from './validationSuite';
 
@@ -54,6 +55,8 @@ const SUITES: readonly Suite[] = [
   { title: 'codecs', needs: ['admin'], run: codecSuite },
   // a consumer that stops during a validation hands the entry back (markIdle) for the next one's claim walk
   { title: 'schemas', needs: ['claims', 'admin'], run: validationSuite },
+  // describe shows what waits
+  { title: 'scheduled events', needs: ['scheduling', 'admin'], run: scheduleSuite },
 ];
 
 /**

@@ -19,7 +19,9 @@ export function describeSuite(ctx: () => BackendContext): void {
       retention: undefined,
       deadLetters: 0,
       groups: [],
-      partitions: [{ key: expect.stringMatching(new RegExp(`${missing.name}$`)) as unknown, length: 0, firstId: undefined, lastId: undefined, groups: [] }],
+      scheduled: 0,
+      nextDueAt: undefined,
+      partitions: [{ key: expect.stringMatching(new RegExp(`${missing.name}$`)) as unknown, length: 0, firstId: undefined, lastId: undefined, groups: [], scheduled: 0, nextDueAt: undefined }],
     });
     expect(await ctx().streamLength(missing.name)).toBe(0);
   });
@@ -57,7 +59,9 @@ export function describeSuite(ctx: () => BackendContext): void {
       retention: { maxLength: 1000 },
       deadLetters: 1,
       groups,
-      partitions: [{ key: expect.stringMatching(new RegExp(`${numbers.name}$`)) as unknown, length: 10, firstId: ids[0], lastId: ids[9], groups: description.groups }],
+      scheduled: 0,
+      nextDueAt: undefined,
+      partitions: [{ key: expect.stringMatching(new RegExp(`${numbers.name}$`)) as unknown, length: 10, firstId: ids[0], lastId: ids[9], groups: description.groups, scheduled: 0, nextDueAt: undefined }],
     });
     for (const age of ages(description)) expect(age).toBeGreaterThanOrEqual(0);
     for (const age of ages(description)) expect(age).toBeLessThan(10_000);

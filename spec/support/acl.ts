@@ -12,6 +12,8 @@ export const LIBRARY_COMMANDS = [
   '+eval', '+evalsha',
   '+zadd', '+zrem', '+zrange', '+zremrangebyscore', '+get', '+set', '+del', '+pexpire', '+time',
   '+hget', '+hset', '+hdel',
+  // scheduled events: the move script, describe and scheduled (with ZADD, ZREM, ZRANGE, HGET, HSET, HDEL, TIME)
+  '+zrangebyscore', '+zcard', '+hmget',
   '+wait',
   '+publish', '+subscribe', '+unsubscribe',
   '+client|id', '+client|unblock',

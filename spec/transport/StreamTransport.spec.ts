@@ -34,10 +34,10 @@ function coreOnly(broker: MemoryBroker): StreamTransport {
 
 describe('StreamTransport', () => {
   it('capabilities - memory declares all but replicas and servers, Redis declares all', () => {
-    expect(declaredCapabilities(new MemoryStreamTransport(new MemoryBroker()))).toEqual(['admin', 'claims', 'groups', 'hygiene', 'partitionLeases', 'renewal']);
+    expect(declaredCapabilities(new MemoryStreamTransport(new MemoryBroker()))).toEqual(['admin', 'claims', 'groups', 'hygiene', 'partitionLeases', 'renewal', 'scheduling']);
     const client = new Redis({ lazyConnect: true });
     try {
-      expect(declaredCapabilities(new RedisStreamTransport(connectRedis(client)))).toEqual(['admin', 'claims', 'groups', 'hygiene', 'partitionLeases', 'renewal', 'replicas', 'servers']);
+      expect(declaredCapabilities(new RedisStreamTransport(connectRedis(client)))).toEqual(['admin', 'claims', 'groups', 'hygiene', 'partitionLeases', 'renewal', 'replicas', 'scheduling', 'servers']);
     } finally {
       client.disconnect();
     }

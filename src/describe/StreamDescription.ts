@@ -46,6 +46,10 @@ export interface PartitionDescription {
   readonly lastId: string | undefined;
   /** Its groups, with their consumers. */
   readonly groups: readonly GroupDescription[];
+  /** Events scheduled for it (`schedule`) and still waiting. */
+  readonly scheduled: number;
+  /** When its first waiting scheduled event is due, by the broker's clock; `undefined` when none waits. */
+  readonly nextDueAt: Date | undefined;
 }
 
 /**
@@ -73,6 +77,10 @@ export interface StreamDescription {
   readonly deadLetters: number;
   /** Every group that consumes the stream (summed over partitions). A stream that does not exist has none. */
   readonly groups: readonly GroupDescription[];
+  /** Scheduled events still waiting (summed over partitions). */
+  readonly scheduled: number;
+  /** When the first waiting scheduled event is due (the earliest over partitions); `undefined` when none waits. */
+  readonly nextDueAt: Date | undefined;
   /** One element per partition; one today, the stream itself. */
   readonly partitions: readonly PartitionDescription[];
 }

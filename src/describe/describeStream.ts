@@ -3,6 +3,7 @@ import type { EventStream } from '../definitions/eventStream';
 import { compareStreamIds, idTime, parseStreamId } from '../internal/streamId';
 import type { StreamSnapshot } from '../transport/StreamSnapshot';
 import type { StreamAdmin } from '../transport/StreamTransport';
+import type { WaitingSummary } from '../transport/scheduledEntries';
 import type { GroupDescription, PartitionDescription, StreamDescription } from './StreamDescription';
 
 /** Most dead letters read to count them per group. */
@@ -12,6 +13,8 @@ export const DEAD_LETTER_COUNT_LIMIT = 10_000;
 export interface DescribeTarget {
   readonly key: string;
   readonly deadLetterKey: string;
+  /** How many scheduled events wait for the partition and when the first is due (none on a backend that cannot schedule). */
+  readonly waiting?: () => Promise<WaitingSummary>;
 }
 
 /**
@@ -29,12 +32,14 @@ export async function describeStream(transport: StreamAdmin, stream: EventStream
     retention: stream.retention,
     deadLetters: sum(partitions.map((p) => p.deadLetters)),
     groups: mergeGroups(partitions.flatMap((p) => p.groups)),
+    scheduled: sum(partitions.map((p) => p.scheduled)),
+    nextDueAt: earliest(partitions.map((p) => p.nextDueAt)),
     partitions: partitions.map(({ deadLetters: _deadLetters, ...partition }) => partition),
   };
 }
 
 async function describePartition(transport: StreamAdmin, target: DescribeTarget, now: () => number): Promise<PartitionDescription & { deadLetters: number }> {
-  const snapshot = await transport.describe(target.key, target.deadLetterKey);
+  const [snapshot, waiting] = await Promise.all([transport.describe(target.key, target.deadLetterKey), target.waiting?.() ?? { count: 0, nextDueMs: undefined }]);
   const perGroup = await deadLettersPerGroup(transport, target.deadLetterKey, snapshot.deadLetters);
   const at = now();
   const groups = snapshot.groups.map(
@@ -49,7 +54,8 @@ async function describePartition(transport: StreamAdmin, target: DescribeTarget,
       deadLetters: perGroup ? (perGroup.get(group.name) ?? 0) : undefined,
     }),
   );
-  return { key: target.key, length: snapshot.length, firstId: snapshot.firstId, lastId: snapshot.lastId, groups, deadLetters: snapshot.deadLetters };
+  const nextDueAt = waiting.nextDueMs === undefined ? undefined : new Date(waiting.nextDueMs);
+  return { key: target.key, length: snapshot.length, firstId: snapshot.firstId, lastId: snapshot.lastId, groups, scheduled: waiting.count, nextDueAt, deadLetters: snapshot.deadLetters };
 }
 
 /** Groups of several partitions summed by name: counts added, the oldest pending and latest delivered ids kept. */
@@ -78,6 +84,10 @@ function mergeGroups(groups: readonly GroupDescription[]): GroupDescription[] {
 
 function byId(a: string, b: string): number {
   return compareStreamIds(parseStreamId(a) ?? { ms: 0, seq: 0 }, parseStreamId(b) ?? { ms: 0, seq: 0 });
+}
+
+function earliest(dates: readonly (Date | undefined)[]): Date | undefined {
+  return dates.reduce<Date | undefined>((first, date) => (date !== undefined && (first === undefined || date < first) ? date : first), undefined);
 }
 
 function sum(values: readonly number[]): number {

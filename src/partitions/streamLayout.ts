@@ -71,6 +71,30 @@ export function idempotencyKeyOf(key: string, idempotencyKey: string): string {
   return sideKeyOf(key, `:idem:${idempotencyKey}`);
 }
 
+/** The keys that hold a partition's scheduled events, in the partition's slot (hash-tagged like the dead-letter key). */
+export interface ScheduledKeys {
+  /** The partition's stream, where due events are appended. */
+  readonly stream: string;
+  /** A sorted set: each waiting event's schedule id, scored by its due time (ms since the epoch): `<key>:scheduled`. */
+  readonly due: string;
+  /** A hash: each waiting event's schedule id → its stored entry: `<key>:scheduled:entries`. */
+  readonly entries: string;
+}
+
+/** Where a partition's scheduled events wait until they are appended to `key`. */
+export function scheduledKeysOf(key: string): ScheduledKeys {
+  return { stream: key, due: sideKeyOf(key, ':scheduled'), entries: sideKeyOf(key, ':scheduled:entries') };
+}
+
+/**
+ * The pub/sub channel that wakes a stream's movers of scheduled events when an event is scheduled
+ * earlier than any other of its partition: `<prefix><name>:{<prefix><name>}:scheduled` (a broadcast
+ * stream's name cannot hold braces, so no broadcast channel is named so).
+ */
+export function scheduleChannelOf(prefix: string, stream: Pick<StreamNaming, 'name'>): string {
+  return sideKeyOf(streamKeyOf(prefix, stream), ':scheduled');
+}
+
 /** A key next to `key` in its cluster slot; names cannot hold braces, so it cannot be any stream's key. */
 function sideKeyOf(key: string, suffix: string): string {
   return key.includes('{') ? key + suffix : `${key}:{${key}}${suffix}`;

@@ -10,7 +10,7 @@ import type { BroadcastStream } from '../definitions/broadcastStream';
 import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
 import { isTransportError } from '../errors/TransportError';
-import { channelOf, deadLetterKeyOf, partitionKeys, streamKeyOf } from '../partitions/streamLayout';
+import { channelOf, deadLetterKeyOf, partitionKeys, scheduledKeysOf, streamKeyOf } from '../partitions/streamLayout';
 import type { DeadLetter } from '../deadLetters/DeadLetter';
 import { listDeadLetters, redriveDeadLetters, type DeadLettersOptions, type RedriveOptions } from '../deadLetters/deadLetterOps';
 import { Instrument } from '../instrumentation/Instrument';
@@ -40,6 +40,9 @@ import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
 import { outputsToWrite } from '../validation/validateCall';
 import { isPromiseLike } from '../validation/checkValue';
+import { scheduledLimit, serviceScheduling, type ServiceScheduling } from '../scheduling/serviceScheduling';
+import type { ScheduleWhen } from '../scheduling/scheduleWhen';
+import type { ScheduledEvent, ScheduledListOptions } from '../scheduling/ScheduledEvent';
 
 /** The transports a service runs on. */
 export interface ServiceTransports {
@@ -77,6 +80,8 @@ export class EventService implements AsyncDisposable {
   private readonly instrument: Instrument;
   /** Writes what `produce` is given. */
   private readonly producing: ProducePath;
+  /** Scheduled events: stored by `schedule`, moved onto the streams this service consumes (when the backend can). */
+  private readonly scheduling: ServiceScheduling | undefined;
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
@@ -111,6 +116,7 @@ export class EventService implements AsyncDisposable {
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.producing = new ProducePath(options, { transport: transports.streams, tracing, instrument, retention: this.retention });
+    this.scheduling = serviceScheduling(options, transports, this.report, (stream, key) => this.retention.afterProduce(stream, key));
     this.consumers = new ConsumeSubscriptions(options, { transport: transports.streams, acks: this.acks, report: this.report, instrument, tracing });
   }
 
@@ -130,7 +136,10 @@ export class EventService implements AsyncDisposable {
     if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
-      return this.consumers.start(stream, resolved, subscriber);
+      const consuming = this.consumers.start(stream, resolved, subscriber);
+      // any consumer moves due scheduled events (after its group is asked for: one starting at new entries gets them)
+      subscriber.add(this.scheduling?.mover.follow(stream as EventStream<unknown>));
+      return consuming;
     });
     return untilAborted(deliveries, options.signal);
   }
@@ -197,6 +206,33 @@ export class EventService implements AsyncDisposable {
     return this.producing.write(stream, values, idempotencyKeysOf(stream, values) ?? given);
   }
 
+  /**
+   * Stores events to be appended to the stream at `when` (a `Date`, or `{ delayMs }` from now), by the
+   * broker's clock; resolves with one schedule id per event. They are validated, encoded and routed to
+   * partitions as at `produce` (nothing is stored if one fails), and deduplicated by their idempotency
+   * key when appended. Each is appended exactly once, never before its time, by any service instance
+   * consuming the stream (any group); while none consumes, due events wait. See `scheduling/`.
+   */
+  async schedule<T>(stream: EventStream<T>, when: ScheduleWhen, ...events: NoInfer<T>[]): Promise<string[]> {
+    this.assertOpen('schedule');
+    assertDefinition(stream, 'eventStream', 'schedule');
+    return this.schedulingFor('schedule').writer.schedule(stream, when, events);
+  }
+
+  /** Takes a scheduled event back before its time: true if it was still waiting, false otherwise (appended, taken back, or an unknown id). */
+  async unschedule<T>(stream: EventStream<T>, id: string): Promise<boolean> {
+    this.assertOpen('unschedule');
+    assertDefinition(stream, 'eventStream', 'unschedule');
+    return this.schedulingFor('unschedule').writer.unschedule(stream as EventStream<unknown>, id);
+  }
+
+  /** The stream's scheduled events still waiting, the first due first (at most `options.limit`, default 1000). */
+  async scheduled<T>(stream: EventStream<T>, options: ScheduledListOptions = {}): Promise<ScheduledEvent<T>[]> {
+    this.assertOpen('scheduled');
+    assertDefinition(stream, 'eventStream', 'scheduled');
+    return this.schedulingFor('scheduled').writer.list(stream, scheduledLimit(options));
+  }
+
   /** Applies the stream's retention limits now; resolves with the number of entries removed. */
   async trim<T>(stream: EventStream<T>): Promise<number> {
     this.assertOpen('trim');
@@ -228,7 +264,8 @@ export class EventService implements AsyncDisposable {
   async describe<T>(stream: EventStream<T>): Promise<StreamDescription> {
     this.assertOpen('describe');
     assertDefinition(stream, 'eventStream', 'describe');
-    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: deadLetterKeyOf(key) }));
+    const waiting = this.transports.streams.capabilities.scheduling;
+    const targets = this.keysOf(stream).map((key) => ({ key, deadLetterKey: deadLetterKeyOf(key), waiting: waiting && (() => waiting.summary(scheduledKeysOf(key))) }));
     return describeStream(this.admin('describe'), stream as EventStream<unknown>, targets, () => this.options.scheduler.now());
   }
 
@@ -399,6 +436,7 @@ export class EventService implements AsyncDisposable {
   private async shutDown(): Promise<void> {
     this.state = 'closing';
     this.consumers.stop();
+    this.scheduling?.mover.stop();
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
     const settled = from(this.consumers.whenSettled());
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
@@ -417,6 +455,12 @@ export class EventService implements AsyncDisposable {
   /** The Redis keys of the stream's partitions under this service's prefix. */
   private keysOf(stream: Pick<EventStream<unknown>, 'name' | 'partitions'>): readonly string[] {
     return partitionKeys(this.options.prefix, stream);
+  }
+
+  /** The service's scheduled events, which `method` cannot do without. */
+  private schedulingFor(method: string): ServiceScheduling {
+    requireCapability(this.transports.streams, 'scheduling', method);
+    return this.scheduling as ServiceScheduling;
   }
 
   /** The backend's admin capability, which `method` cannot do without. */

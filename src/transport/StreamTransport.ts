@@ -91,6 +91,7 @@ const CAPABILITY_USES: Readonly<Record<StreamCapability, string>> = {
   partitionLeases: 'lease partitions to ordered consumers',
   replicas: 'confirm replicas',
   servers: 'locate servers',
+  scheduling: 'store events scheduled for later',
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { ScheduledEntries } from './scheduledEntries';
 import type { StreamSnapshot } from './StreamSnapshot';
 import type { ClaimIdleRequest, ClaimIdleResult, GroupMove, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
 
@@ -118,6 +119,8 @@ export interface StreamCapabilities {
   readonly partitionLeases?: PartitionLeases;
   readonly replicas?: ReplicaConfirmation;
   readonly servers?: ServerLocation;
+  /** Events scheduled for later (`schedule`), in `scheduledEntries.ts`. */
+  readonly scheduling?: ScheduledEntries;
 }
 
 /** The name of one capability. */

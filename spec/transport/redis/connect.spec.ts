@@ -56,8 +56,8 @@ describe('redis transport - connect', () => {
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
     await client.quit();
-    // the client itself, and the blocking reader the library copied from it
-    expect(opened).toEqual([`127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`]);
+    // the client itself, the blocking reader the library copied from it, and the consumer's pub/sub connection (the stream's schedule channel)
+    expect(opened).toEqual([`127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`]);
   });
 
   it('connect - the connections the library opens (command, reader, subscriber) send no CLIENT SETINFO, for a URL and for options', async () => {

@@ -5,6 +5,8 @@ import { dlq, DLQ_USAGE } from './commands/dlq';
 import { group, GROUP_USAGE } from './commands/group';
 import { groups, GROUPS_USAGE } from './commands/groups';
 import { produce, PRODUCE_USAGE } from './commands/produce';
+import { schedule, SCHEDULE_USAGE } from './commands/schedule';
+import { scheduled, SCHEDULED_USAGE } from './commands/scheduled';
 import { streams, STREAMS_USAGE } from './commands/streams';
 import { tail, TAIL_USAGE } from './commands/tail';
 import type { Command, CommandContext } from './commands/context';
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }
   group: { run: group, usage: GROUP_USAGE },
   dlq: { run: dlq, usage: DLQ_USAGE },
   produce: { run: produce, usage: PRODUCE_USAGE },
+  schedule: { run: schedule, usage: SCHEDULE_USAGE },
+  scheduled: { run: scheduled, usage: SCHEDULED_USAGE },
   dashboard: { run: dashboard, usage: DASHBOARD_USAGE },
 };
 

@@ -22,6 +22,8 @@ export class MemoryBroker {
   readonly leases = new MemoryLeases();
   /** Idempotency records of keyed entries. @internal */
   readonly records = new MemoryRecords();
+  /** Entries scheduled for later, by a partition's due-set key (see `MemoryScheduledEntries`). @internal */
+  readonly scheduled = new Map<string, Map<string, unknown>>();
   private readonly scheduler: SchedulerLike;
 
   constructor(options: MemoryBrokerOptions = {}) {

@@ -8,6 +8,7 @@ import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLe
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { MemoryStreamReader } from './MemoryStreamReader';
+import { MemoryScheduledEntries } from './MemoryScheduledEntries';
 import { memoryTransportError } from './memoryTransportError';
 import { parseStreamId } from '../../internal/streamId';
 
@@ -23,7 +24,10 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   constructor(
     private readonly broker: MemoryBroker,
     private readonly warnings: readonly HealthWarning[] = [],
-  ) {}
+  ) {
+    // scheduled events are an object of their own (this class has enough to do)
+    this.capabilities = { ...this.capabilities, scheduling: new MemoryScheduledEntries(broker) };
+  }
 
   ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
     return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));

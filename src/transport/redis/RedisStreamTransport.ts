@@ -12,6 +12,7 @@ import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consum
 import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT, REMOVE_GROUP } from './scripts/groups';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
+import { RedisScheduledEntries } from './RedisScheduledEntries';
 import type { RedisConnections } from './connect';
 import { isRedisReply } from './redisErrors';
 import { isTransportError } from '../../errors/TransportError';
@@ -69,6 +70,8 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
+    // scheduled events are an object of their own (this class has enough to do)
+    this.capabilities = { ...this.capabilities, scheduling: new RedisScheduledEntries(connections) };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
     this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }

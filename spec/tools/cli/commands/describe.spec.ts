@@ -20,7 +20,9 @@ const description = (groups: GroupDescription[]): StreamDescription => ({
   retention: undefined,
   deadLetters: 0,
   groups,
-  partitions: [{ key: 'orders', length: 5, firstId: '1-0', lastId: '5-0', groups }],
+  scheduled: 0,
+  nextDueAt: undefined,
+  partitions: [{ key: 'orders', length: 5, firstId: '1-0', lastId: '5-0', groups, scheduled: 0, nextDueAt: undefined }],
 });
 
 describe('cli describe', () => {

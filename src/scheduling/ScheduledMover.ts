@@ -1,0 +1,112 @@
+import { defer, EMPTY, expand, map, merge, retry, startWith, Subject, switchMap, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { EventStream } from '../definitions/eventStream';
+import { isTransportError } from '../errors/TransportError';
+import { partitionKeys, scheduleChannelOf, scheduledKeysOf } from '../partitions/streamLayout';
+import type { PubSubTransport } from '../transport/PubSubTransport';
+import type { MoveResult, ScheduledEntries } from '../transport/scheduledEntries';
+
+/** Most due events one move appends to a partition (one script); more due ones are moved by the next, at once. */
+export const MOVE_BATCH = 500;
+/**
+ * After a move that appended something, the next waits at least this long (ms), so that events
+ * coming due one after another are moved in batches, not one call each: the most a scheduled event
+ * is late by this. A move that found nothing due waits exactly until the next due time.
+ */
+export const MOVE_GAP_MS = 50;
+/** How long a mover waits after a failed move before it tries again, in ms. */
+export const MOVE_RETRY_MS = 1000;
+
+/** What the movers of one service work with. */
+export interface MoverParts {
+  readonly prefix: string;
+  readonly scheduler: SchedulerLike;
+  readonly scheduling: ScheduledEntries;
+  readonly pubsub: PubSubTransport;
+  readonly report: (error: unknown) => void;
+  /** Told after a move appended to a partition (retention trims after it, as after a produce). */
+  readonly afterMove: (stream: EventStream<unknown>, key: string) => void;
+}
+
+/** The movers of one stream: how many consume subscriptions want them, and what ends them. */
+interface StreamMovers {
+  users: number;
+  readonly subscription: Subscription;
+  readonly channel: string;
+}
+
+/**
+ * Moves one service's due scheduled events onto the streams it consumes (any group): while at least
+ * one `consume` subscription of a stream runs, each partition has a mover that appends what is due in
+ * one script, then waits on the scheduler for the next due time (at least {@link MOVE_GAP_MS} after a
+ * move that appended something). An event scheduled earlier than every other of its partition, by
+ * any instance, wakes the movers through the stream's schedule channel. No polling: a partition with
+ * nothing waiting costs nothing until a wake.
+ */
+export class ScheduledMover {
+  private readonly streams = new Map<string, StreamMovers>();
+
+  constructor(private readonly parts: MoverParts) {}
+
+  /** Starts the stream's movers unless they run; returns what stops them once every follower stopped. */
+  follow(stream: EventStream<unknown>): () => void {
+    const movers = this.streams.get(stream.name) ?? this.start(stream);
+    movers.users++;
+    let followed = true;
+    return () => {
+      if (!followed) return;
+      followed = false;
+      if (--movers.users > 0) return;
+      this.streams.delete(stream.name);
+      this.end(movers);
+    };
+  }
+
+  /** Stops every mover (the service closes). */
+  stop(): void {
+    for (const movers of this.streams.values()) this.end(movers);
+    this.streams.clear();
+  }
+
+  private start(stream: EventStream<unknown>): StreamMovers {
+    const { prefix, pubsub, report } = this.parts;
+    const keys = partitionKeys(prefix, stream);
+    const wakes = keys.map(() => new Subject<void>());
+    const channel = scheduleChannelOf(prefix, stream);
+    const moves = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>).pipe(map(({ moved }) => ({ key, moved })))));
+    const subscription = moves.subscribe(({ key, moved }) => moved > 0 && this.parts.afterMove(stream, key));
+    const movers: StreamMovers = { users: 0, subscription, channel };
+    this.streams.set(stream.name, movers);
+    const wake = (payload: string) => wakes[Number(payload)]?.next();
+    // once the channel is followed, one more move: an event scheduled in between has no wake to miss.
+    // A lost connection is the consumer's to report; the subscription is tried again until it holds.
+    const following = defer(() => pubsub.subscribe(channel, wake)).pipe(
+      retry({ delay: (error: unknown) => (isTransportError(error, 'CONNECTION') || report(error), timer(MOVE_RETRY_MS, this.parts.scheduler)) }),
+    );
+    subscription.add(following.subscribe(() => wakes.forEach((each) => each.next())));
+    return movers;
+  }
+
+  private end(movers: StreamMovers): void {
+    movers.subscription.unsubscribe();
+    this.parts.pubsub.unsubscribe(movers.channel).catch(() => undefined);
+  }
+
+  /** Moves what is due now, then at each next due time; a wake starts over with a move at once. */
+  private partitionMover(key: string, wake: Observable<void>): Observable<MoveResult> {
+    const { scheduling, scheduler, report } = this.parts;
+    const keys = scheduledKeysOf(key);
+    const move = defer(() => scheduling.moveDue(keys, MOVE_BATCH));
+    const cycle = move.pipe(
+      expand(({ moved, nextInMs }) => {
+        if (moved >= MOVE_BATCH) return move;
+        if (nextInMs === undefined) return EMPTY;
+        return timer(Math.max(nextInMs, moved > 0 ? MOVE_GAP_MS : 0), scheduler).pipe(switchMap(() => move));
+      }),
+      retry({ delay: (error: unknown) => (report(error), timer(MOVE_RETRY_MS, scheduler)) }),
+    );
+    return wake.pipe(
+      startWith(undefined),
+      switchMap(() => cycle),
+    );
+  }
+}
