@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import { catchError, EMPTY, ignoreElements, type Observable, type SchedulerLike } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { assertInteger } from '../internal/validate';
 import type { PubSubTransport } from '../transport/PubSubTransport';
@@ -38,6 +38,20 @@ export function serviceScheduling(
   return {
     writer: new ScheduleWriter({ prefix, maxMessageBytes, produceTimeoutMs, scheduler, scheduling, pubsub, report, unreachable: () => streams.unreachable() }),
     mover: new ScheduledMover({ prefix, scheduler, scheduling, pubsub, report, afterMove }),
+  };
+}
+
+/**
+ * Starts `stream`'s movers once `groupsReady` has answered (completed, or failed: the consumer reports
+ * its own errors): the consumer's group then exists on every partition before anything due is appended,
+ * so a group starting at new entries gets the events that waited. Returns what stops them, or the wait.
+ */
+export function followAfter(mover: ScheduledMover, stream: EventStream<unknown>, groupsReady: Observable<unknown>): () => void {
+  let stop: (() => void) | undefined;
+  const waiting = groupsReady.pipe(ignoreElements(), catchError(() => EMPTY)).subscribe({ complete: () => (stop = mover.follow(stream)) });
+  return () => {
+    waiting.unsubscribe();
+    stop?.();
   };
 }
 

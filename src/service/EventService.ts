@@ -1,4 +1,4 @@
-import { defer, firstValueFrom, from, Observable, race, timer, type Subscription } from 'rxjs';
+import { defer, firstValueFrom, from, merge, Observable, race, timer, type Subscription } from 'rxjs';
 import { BroadcastHub } from '../broadcast/BroadcastHub';
 import { encodeValue } from '../codec/entryCodec';
 import { ConsumerAcks } from '../consumer/ConsumerAcks';
@@ -40,7 +40,7 @@ import { asyncDispose } from '../internal/asyncDispose';
 import { listenSignal, type ListenOptions } from '../broadcast/listenOptions';
 import { outputsToWrite } from '../validation/validateCall';
 import { isPromiseLike } from '../validation/checkValue';
-import { scheduledLimit, serviceScheduling, type ServiceScheduling } from '../scheduling/serviceScheduling';
+import { followAfter, scheduledLimit, serviceScheduling, type ServiceScheduling } from '../scheduling/serviceScheduling';
 import type { ScheduleWhen } from '../scheduling/scheduleWhen';
 import type { ScheduledEvent, ScheduledListOptions } from '../scheduling/ScheduledEvent';
 
@@ -137,8 +137,11 @@ export class EventService implements AsyncDisposable {
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (this.state !== 'open') return subscriber.error(new ServiceClosedError('consume', this.group));
       const consuming = this.consumers.start(stream, resolved, subscriber);
-      // any consumer moves due scheduled events (after its group is asked for: one starting at new entries gets them)
-      subscriber.add(this.scheduling?.mover.follow(stream as EventStream<unknown>));
+      // any consumer moves due scheduled events, once its group exists on every partition (one starting at new entries gets them)
+      if (this.scheduling) {
+        const groups = merge(...partitionKeys(this.options.prefix, stream).map((key) => this.transports.streams.ensureGroup(key, this.group, resolved.from)));
+        subscriber.add(followAfter(this.scheduling.mover, stream as EventStream<unknown>, groups));
+      }
       return consuming;
     });
     return untilAborted(deliveries, options.signal);
