@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import type { MoveResult, ScheduledDue, ScheduledEntries, ScheduledEntry, ScheduledKeys, ScheduleResult, WaitingEntry, WaitingSummary } from '../scheduledEntries';
 import type { MemoryBroker } from './MemoryBroker';
-import { memoryTransportError } from './memoryTransportError';
+import { answerNow } from './memoryTransportError';
 
 /** One waiting entry of the in-memory broker. */
 interface Waiting {
@@ -18,7 +18,7 @@ export class MemoryScheduledEntries implements ScheduledEntries {
   constructor(private readonly broker: MemoryBroker) {}
 
   schedule(keys: ScheduledKeys, due: ScheduledDue, entries: readonly ScheduledEntry[]): Observable<ScheduleResult> {
-    return this.now('schedule', () => {
+    return answerNow('schedule', () => {
       const waiting = this.waitingOf(keys);
       const dueMs = 'atMs' in due ? Math.floor(due.atMs) : this.broker.now() + Math.ceil(due.delayMs);
       const first = firstDue(waiting);
@@ -32,7 +32,7 @@ export class MemoryScheduledEntries implements ScheduledEntries {
   }
 
   moveDue(keys: ScheduledKeys, limit: number): Observable<MoveResult> {
-    return this.now('moveDue', () => {
+    return answerNow('moveDue', () => {
       const waiting = this.waitingOf(keys);
       const now = this.broker.now();
       const due = sorted(waiting).filter(([, { dueMs }]) => dueMs <= now).slice(0, limit);
@@ -71,20 +71,6 @@ export class MemoryScheduledEntries implements ScheduledEntries {
 
   private existing(keys: ScheduledKeys): Map<string, Waiting> | undefined {
     return this.broker.scheduled.get(keys.due) as Map<string, Waiting> | undefined;
-  }
-
-  /** A cold Observable doing `work` synchronously on subscription. */
-  private now<R>(operation: string, work: () => R): Observable<R> {
-    return new Observable<R>((subscriber) => {
-      let result: R;
-      try {
-        result = work();
-      } catch (error) {
-        return subscriber.error(memoryTransportError(operation, error));
-      }
-      subscriber.next(result);
-      subscriber.complete();
-    });
   }
 }
 

@@ -9,7 +9,7 @@ import type { StreamReader, StreamTransport } from '../StreamTransport';
 import type { MemoryBroker } from './MemoryBroker';
 import { MemoryStreamReader } from './MemoryStreamReader';
 import { MemoryScheduledEntries } from './MemoryScheduledEntries';
-import { memoryTransportError } from './memoryTransportError';
+import { answerNow, memoryTransportError } from './memoryTransportError';
 import { parseStreamId } from '../../internal/streamId';
 
 /**
@@ -30,12 +30,12 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   }
 
   ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
-    return this.now('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
+    return answerNow('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
   }
 
   /** A call here is never sent twice (it takes effect before it returns): only idempotency records deduplicate. */
   append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]> {
-    return this.now('append', () => {
+    return answerNow('append', () => {
       const stream = this.broker.stream(key);
       const { records } = this.broker;
       const idempotency = request.idempotency;
@@ -59,37 +59,37 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   }
 
   ack(group: string, batches: readonly AckBatch[]): Observable<void> {
-    return this.now('ack', () => {
+    return answerNow('ack', () => {
       for (const { key, ids } of batches) this.broker.existingStream(key)?.ack(group, ids);
     });
   }
 
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
-    return this.now('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
+    return answerNow('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
   }
 
   claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult> {
-    return this.now('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
+    return answerNow('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
   }
 
   markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
-    return this.now('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
+    return answerNow('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
   }
 
   renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
-    return this.now('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
+    return answerNow('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
   }
 
   removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
-    return this.now('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
+    return answerNow('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
   }
 
   expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
-    return this.now('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
+    return answerNow('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
   }
 
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean> {
-    return this.now('deadLetter', () => {
+    return answerNow('deadLetter', () => {
       const stream = this.broker.stream(key);
       if (!stream.pendingInfo(group, id)) return false;
       this.broker.stream(deadLetterKey).append(toDeadLetterFields(id, group, info, stream.fields(id)), this.broker.now());
@@ -141,7 +141,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   }
 
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
-    return this.now('claimIds', () => this.broker.stream(key).claimMine(group, consumer, ids, this.broker.now()));
+    return answerNow('claimIds', () => this.broker.stream(key).claimMine(group, consumer, ids, this.broker.now()));
   }
 
   describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
@@ -192,20 +192,6 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
 
   close(): Promise<void> {
     return Promise.resolve();
-  }
-
-  /** A cold Observable doing `work` synchronously on subscription. */
-  private now<R>(operation: string, work: () => R): Observable<R> {
-    return new Observable<R>((subscriber) => {
-      let result: R;
-      try {
-        result = work();
-      } catch (error) {
-        return subscriber.error(memoryTransportError(operation, error));
-      }
-      subscriber.next(result);
-      subscriber.complete();
-    });
   }
 
   private run<R>(operation: string, work: () => R): Promise<R> {

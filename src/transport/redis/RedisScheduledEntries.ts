@@ -2,7 +2,8 @@ import { defer, type Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { MoveResult, ScheduledDue, ScheduledEntries, ScheduledEntry, ScheduledKeys, ScheduleResult, WaitingEntry, WaitingSummary } from '../scheduledEntries';
 import type { RedisConnections } from './connect';
-import { runScript, type LuaScript } from './scripts/runScript';
+import { guarded, guardedScript } from './guarded';
+import type { LuaScript } from './scripts/runScript';
 import { MOVE_DUE, SCHEDULE, STORED_ENTRY, UNSCHEDULE } from './scripts/schedule';
 
 /**
@@ -55,15 +56,11 @@ export class RedisScheduledEntries implements ScheduledEntries {
   }
 
   private script(operation: string, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return this.guard(operation, () => runScript(this.connections.command, script, keys, args));
+    return guardedScript(this.connections, operation, script, keys, args);
   }
 
-  private async guard<R>(operation: string, work: () => Promise<R>): Promise<R> {
-    try {
-      return await work();
-    } catch (error) {
-      throw this.connections.transportError(operation, error);
-    }
+  private guard<R>(operation: string, work: () => Promise<R>): Promise<R> {
+    return guarded(this.connections, operation, work);
   }
 }
 

@@ -6,7 +6,7 @@ import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLe
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
-import { runScript, type LuaScript } from './scripts/runScript';
+import type { LuaScript } from './scripts/runScript';
 import { TRIM } from './scripts/trim';
 import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT, REMOVE_GROUP } from './scripts/groups';
@@ -14,6 +14,7 @@ import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { appendOnce } from './appendOnce';
 import { RedisScheduledEntries } from './RedisScheduledEntries';
 import type { RedisConnections } from './connect';
+import { guarded, guardedScript } from './guarded';
 import { isRedisReply } from './redisErrors';
 import { isTransportError } from '../../errors/TransportError';
 import { RedisStreamReader } from './RedisStreamReader';
@@ -248,14 +249,10 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   private script(operation: string, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return this.guard(operation, () => runScript(this.connections.command, script, keys, args));
+    return guardedScript(this.connections, operation, script, keys, args);
   }
 
-  private async guard<R>(operation: string, work: () => Promise<R>): Promise<R> {
-    try {
-      return await work();
-    } catch (error) {
-      throw this.connections.transportError(operation, error);
-    }
+  private guard<R>(operation: string, work: () => Promise<R>): Promise<R> {
+    return guarded(this.connections, operation, work);
   }
 }
