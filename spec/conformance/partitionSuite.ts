@@ -102,6 +102,43 @@ export function partitionSuite(ctx: () => BackendContext): void {
     expect(await lengths(moveStream)).toEqual([2, 2]);
   });
 
+  /** Consumes `moveStream` without acking; resolves once the subscription holds `count` deliveries and a while has passed. */
+  const holdWithoutAcking = async (moveStream: ReturnType<typeof stream>, maxInFlight: number) => {
+    const service = ctx().createService({ group: 'G' });
+    const got: Delivery<Move>[] = [];
+    const subscription = service.consume(moveStream, { from: 'start', maxInFlight }).subscribe((delivery) => got.push(delivery));
+    await eventually(`${maxInFlight} deliveries`, () => got.length >= maxInFlight);
+    await sleep(200);
+    return { service, got, subscription };
+  };
+
+  it.each([1, 10, 100])('partitions - maxInFlight %i bounds a subscription to 16 partitions, whatever holds the events', async (maxInFlight) => {
+    const moveStream = stream(16, { key: false });
+    const producer = ctx().createService({ group: 'P' });
+    await producer.produce(moveStream, ...moves(1, 16 * 8 + maxInFlight * 2));
+    const { service, got, subscription } = await holdWithoutAcking(moveStream, maxInFlight);
+    expect(got.length).toBe(maxInFlight);
+    expect((await service.health()).consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0)).toBe(maxInFlight);
+    // one ack frees one slot: exactly one more delivery comes
+    await got[0]?.ack();
+    await eventually(`${maxInFlight + 1} deliveries`, () => got.length === maxInFlight + 1);
+    await sleep(200);
+    expect(got.length).toBe(maxInFlight + 1);
+    expect(new Set(got.map((delivery) => `${delivery.partition}:${delivery.id}`)).size).toBe(maxInFlight + 1);
+    subscription.unsubscribe();
+  });
+
+  it('partitions - one partition with a backlog uses the whole window of a 16-partition subscription', async () => {
+    const moveStream = stream(16);
+    const producer = ctx().createService({ group: 'P' });
+    await producer.produce(moveStream, ...Array.from({ length: 300 }, (_, n) => ({ player: 'busy', n })));
+    const { got, subscription } = await holdWithoutAcking(moveStream, 100);
+    expect(got.length).toBe(100);
+    expect(got.map((delivery) => delivery.value.n)).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    expect(new Set(got.map((delivery) => delivery.partition))).toEqual(new Set([partitionOf('busy', 16)]));
+    subscription.unsubscribe();
+  });
+
   it('partitions - read and lastId refuse a partitioned stream with a TypeError naming it (ids are unique only within a partition)', async () => {
     const moveStream = stream(3);
     const service = ctx().createService({ group: 'G' });

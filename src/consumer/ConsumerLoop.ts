@@ -8,9 +8,9 @@ import type { DeliveryGate } from './DeliveryGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
-import { RefillPacing } from './RefillPacing';
 import { ClaimWalk } from './ClaimWalk';
 import { Retrying } from './Retrying';
+import type { SubscriptionWindow } from './SubscriptionWindow';
 import { expireIdleConsumers } from './consumerExpiry';
 
 /** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
@@ -25,8 +25,8 @@ export interface ConsumerLoopHooks<T> {
 }
 
 /**
- * One consumer of a group: reads only as many entries as `maxInFlight` leaves room for, blocking on
- * the broker; redelivers its nacked entries after their delay; walks the group's pending list for
+ * One consumer of a group on one partition: reads only as many entries as its subscription's window
+ * (`maxInFlight`, shared with the loops of the other partitions) leaves room for, blocking on the broker; redelivers its nacked entries after their delay; walks the group's pending list for
  * entries other consumers left idle. Deliveries it emitted stay valid after `stop()`.
  */
 export class ConsumerLoop<T> implements ConsumerRun {
@@ -45,8 +45,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
   private readonly pending: PendingClaims | undefined;
   /** The walk over the group's pending list for entries other consumers left idle (only with the backend's claims). */
   private readonly claims: ClaimWalk | undefined;
-  /** Holds reading back after the window was full, until enough of it is free. */
-  private readonly refill: RefillPacing;
+  /** Whether the last read came back full: the partition has a backlog, and its reads may be larger. */
+  private backlog = false;
   /** Tries again what failed on the broker. */
   private readonly retry: Retrying;
   private stopped = false;
@@ -58,20 +58,20 @@ export class ConsumerLoop<T> implements ConsumerRun {
     private readonly ctx: ConsumerContext,
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
+    private readonly window: SubscriptionWindow,
     private readonly subscriber: Subscriber<Delivery<T>>,
     private readonly hooks: ConsumerLoopHooks<T> = {},
   ) {
     const gate = hooks.gate;
     this.gate = gate;
-    this.inFlight = new InFlight(ctx, target, options, {
+    this.inFlight = new InFlight(ctx, target, options, window, {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
-      roomFreed: () => (this.kick(false), this.checkSettled()),
+      roomFreed: () => this.checkSettled(),
       redeliveryDue: () => this.kick(),
       acksAnswered: () => this.checkSettled(),
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
-    this.refill = new RefillPacing(options.maxInFlight, options.scheduler);
     const pending = (this.pending = ctx.transport.capabilities.claims);
     this.claims = pending && new ClaimWalk(pending, ctx.group, target, options);
     this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.sleep(ms));
@@ -79,6 +79,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
   start(): void {
+    this.window.join(this);
     this.coroutine = runCoroutine(this.run(), (error) => this.subscriber.error(error));
   }
 
@@ -89,6 +90,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.window.leave(this);
     this.timers.unsubscribe();
     this.inFlight.release();
     this.leases.finish();
@@ -108,7 +110,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
 
   /** Deliveries emitted and not acked yet (with a handler, or nacked and waiting for redelivery). */
   get inFlightCount(): number {
-    return this.options.maxInFlight - this.inFlight.room;
+    return this.inFlight.count;
   }
 
   /**
@@ -133,7 +135,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
       this.hooks.initialClaim(claims);
     } else if (pending) {
       yield* this.retry.run(function* (this: ConsumerLoop<T>) {
-        this.admitClaimed('own', yield* wait(pending.claimOwn(key, group, consumer, this.inFlight.room)));
+        this.admitClaimed('own', yield* wait(pending.claimOwn(key, group, consumer, Math.max(1, this.window.room))));
       }.bind(this));
     }
     const { claimIdleAfterMs, scheduler } = this.options;
@@ -161,23 +163,25 @@ export class ConsumerLoop<T> implements ConsumerRun {
       for (const id of due) if (!back.has(id)) this.inFlight.forget(id); // acked or taken over meanwhile
       return this.admit(entries);
     }
-    const room = this.inFlight.room;
-    const pause = this.refill.pauseMs(room);
-    if (pause > 0) return yield* this.sleep(pause);
-    if (this.claims?.walking) return this.admitClaimed('idle', yield* this.claims.step(room, this.inFlight.holding()));
-    const count = this.readSize(room);
+    if (this.inFlight.hasWaiting) {
+      if (this.window.room <= 0) return yield* this.waitForRoom();
+      return this.inFlight.admitWaiting(() => this.stopped || this.subscriber.closed);
+    }
+    const walking = this.claims?.walking === true;
+    const count = this.window.readCount(this, this.backlog && !walking);
+    if (count <= 0) return yield* this.waitForRoom();
+    if (walking) return this.admitClaimed('idle', yield* (this.claims as ClaimWalk).step(count, this.inFlight.holding()));
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
 
-  /** Admits what a read of `count` returned, first sending the next read when this one came back full. */
+  /**
+   * Admits what a read of `count` returned, first sending the next read when this one came back full
+   * (a backlog: reads of at most half the window, so that the next can be under way while these are handled).
+   */
   private admitRead(count: number, entries: ReadEntry[]): void {
-    if (entries.length === count) this.readAhead(entries.length);
+    this.backlog = entries.length === count;
+    if (this.backlog) this.readAhead(entries.length);
     this.admit(entries);
-  }
-
-  /** How many entries one read asks for: half the window at most, so that the next read can be under way while these are handled. */
-  private readSize(room: number): number {
-    return Math.min(room, Math.ceil(this.options.maxInFlight / 2));
   }
 
   /**
@@ -189,7 +193,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
    */
   private readAhead(admitting: number): void {
     if (this.stopped) return;
-    const count = this.readSize(this.inFlight.room - admitting);
+    const count = this.window.readCount(this, true, admitting);
     if (count <= 0) return;
     const reply = new AsyncSubject<ReadEntry[]>();
     // a failure reaches the next step through the subject, and that step retries
@@ -207,6 +211,18 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
   }
 
+  /** Waits until the window may have room, or until something wakes the loop. */
+  private *waitForRoom(): Coroutine {
+    yield new Observable<void>((subscriber) => {
+      this.wake = () => subscriber.next();
+      const cancel = this.window.whenRoom(() => subscriber.next());
+      return () => {
+        cancel();
+        this.wake = undefined;
+      };
+    });
+  }
+
   /** Waits for `ms` (through the scheduler) or until something wakes the loop. */
   private *sleep(ms: number): Coroutine {
     yield new Observable<void>((subscriber) => {
@@ -219,10 +235,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
     });
   }
 
-  /** Wakes a sleeping loop and, unless told otherwise, ends a blocked read so new work is seen at once. */
-  private kick(interruptRead = true): void {
+  /** Wakes a sleeping loop and ends a blocked read, so new work is seen at once. */
+  private kick(): void {
     this.wake?.();
-    if (interruptRead) this.reader?.interrupt();
+    this.reader?.interrupt();
   }
 
   private checkSettled(): void {

@@ -10,13 +10,14 @@ import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { PendingAck } from './AckCoalescer';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { createDelivery, type Delivery, type DeliverySettler } from './Delivery';
+import type { SubscriptionWindow } from './SubscriptionWindow';
 import { tracedSettler } from './tracedSettler';
 
 /** What {@link InFlight} tells its loop. */
 export interface InFlightEvents<T> {
   /** A delivery is ready for the subscriber. */
   readonly emit: (delivery: Delivery<T>) => void;
-  /** A slot of `maxInFlight` was freed. */
+  /** A delivery left the window (settled, or given back unemitted). */
   readonly roomFreed: () => void;
   /** A nacked entry is due for redelivery. */
   readonly redeliveryDue: () => void;
@@ -54,6 +55,8 @@ export class InFlight<T> implements DeliverySettler {
   private readonly held = new Map<string, number>();
   /** Ids acked here whose ack the broker has not answered yet, by the (coalesced) ack they go out in: still skipped by the claim walk. */
   private readonly acking = new Map<PendingAck, string[]>();
+  /** Entries read while the window had no room for them, oldest first: admitted first once it has (see {@link admitWaiting}). */
+  private waiting: ReadEntry[] = [];
   private due: string[] = [];
   private readonly timers = new Subscription();
   private released = false;
@@ -64,14 +67,20 @@ export class InFlight<T> implements DeliverySettler {
     private readonly ctx: ConsumerContext,
     private readonly target: ConsumerTarget<T>,
     private readonly options: ResolvedConsumeOptions,
+    private readonly window: SubscriptionWindow,
     private readonly events: InFlightEvents<T>,
   ) {
     this.checks = target.stream.schema ? new InOrder<T>(ctx.report) : undefined;
   }
 
-  /** How many more deliveries fit in `maxInFlight`. */
-  get room(): number {
-    return this.options.maxInFlight - this.held.size;
+  /** Deliveries this loop holds: emitted and not settled, or being dead-lettered. */
+  get count(): number {
+    return this.held.size;
+  }
+
+  /** Whether read entries wait for room in the window. */
+  get hasWaiting(): boolean {
+    return this.waiting.length > 0;
   }
 
   /**
@@ -101,6 +110,7 @@ export class InFlight<T> implements DeliverySettler {
       }
     }
     for (const acked of this.acking.values()) renew.push(...acked);
+    for (const entry of this.waiting) renew.push(entry.id);
     return { renew, stuck };
   }
 
@@ -108,6 +118,7 @@ export class InFlight<T> implements DeliverySettler {
   holding(): string[] {
     const ids = [...this.held.keys()];
     for (const acked of this.acking.values()) ids.push(...acked);
+    for (const entry of this.waiting) ids.push(entry.id);
     return ids;
   }
 
@@ -120,13 +131,13 @@ export class InFlight<T> implements DeliverySettler {
 
   /** Forgets an entry that could not be redelivered (acked elsewhere, or deleted). */
   forget(id: string): void {
-    this.held.delete(id);
+    this.unhold(id);
     this.events.done?.(id);
   }
 
   /** Gives back entries that were admitted but never emitted (held back by an ordering gate when the consumer stopped). */
   returnUnemitted(ids: string[]): void {
-    for (const id of ids) this.held.delete(id);
+    for (const id of ids) this.unhold(id);
     this.giveBack(ids);
     if (ids.length > 0) this.events.roomFreed();
   }
@@ -141,6 +152,8 @@ export class InFlight<T> implements DeliverySettler {
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as ReadEntry;
       if (isStopped()) return this.giveBack(entries.slice(index).map((rest) => rest.id));
+      // a redelivered entry kept its slot; a new one waits while the window is full
+      if (this.window.room <= 0 && !this.held.has(entry.id)) return this.wait(entries.slice(index));
       const only = entry.fields[TARGET_GROUP_FIELD];
       if (only !== undefined && only !== this.ctx.group) {
         this.ctx.ack(key, entry.id).done.catch(() => undefined); // redriven for another group
@@ -165,7 +178,7 @@ export class InFlight<T> implements DeliverySettler {
         continue;
       }
       if (stream.schema && this.checks) {
-        this.held.set(entry.id, this.options.scheduler.now());
+        this.hold(entry.id, this.options.scheduler.now());
         this.checks.add(checkValue(stream.schema, value), (checked) => this.afterCheck(entry, checked, isStopped));
       } else {
         this.deliver(entry, value);
@@ -173,10 +186,34 @@ export class InFlight<T> implements DeliverySettler {
     }
   }
 
+  /** Admits the entries that waited for room, as far as the window has room for them now. */
+  admitWaiting(isStopped: () => boolean): void {
+    const entries = this.waiting;
+    this.waiting = [];
+    this.window.waiting(-entries.length);
+    this.admit(entries, isStopped);
+  }
+
+  private wait(entries: readonly ReadEntry[]): void {
+    this.waiting.push(...entries);
+    this.window.waiting(entries.length);
+  }
+
+  /** Holds `id` since `since` (a scheduler time, or a mark), counting it in the window when it is new. */
+  private hold(id: string, since: number): void {
+    if (!this.held.has(id)) this.window.take();
+    this.held.set(id, since);
+  }
+
+  /** Forgets `id`, freeing its slot in the window. */
+  private unhold(id: string): void {
+    if (this.held.delete(id)) this.window.give();
+  }
+
   /** Delivers what the schema output, dead-letters what it refused, or gives the entry back when the consumer stopped meanwhile. */
   private afterCheck(entry: ReadEntry, checked: Checked<T>, isStopped: () => boolean): void {
     if (isStopped()) {
-      this.held.delete(entry.id);
+      this.unhold(entry.id);
       this.giveBack([entry.id]);
       this.events.roomFreed();
     } else if (checked.valid) {
@@ -188,7 +225,7 @@ export class InFlight<T> implements DeliverySettler {
 
   private deliver(entry: ReadEntry, value: T): void {
     const { stream } = this.target;
-    this.held.set(entry.id, this.options.scheduler.now());
+    this.hold(entry.id, this.options.scheduler.now());
     const init = { id: entry.id, value, key: entry.fields[KEY_FIELD], partition: this.target.partition, stream: stream.name, deliveryCount: entry.deliveryCount, producedAt: idTime(entry.id) };
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.delivered', entry.id, entry.deliveryCount);
     const { tracing } = this.ctx;
@@ -205,7 +242,7 @@ export class InFlight<T> implements DeliverySettler {
   }
 
   ack(id: string): Promise<void> {
-    this.held.delete(id);
+    this.unhold(id);
     if (this.ctx.instrument.on) this.instrumentEntry('consumer.acked', id, 0);
     const acked = this.ctx.ack(this.target.key, id);
     // until the broker has the ack, the entry stays renewed and out of this consumer's own claim walk
@@ -240,7 +277,7 @@ export class InFlight<T> implements DeliverySettler {
     const { instrument } = this.ctx;
     if (instrument.on) instrument.emit({ type: 'consumer.nacked', stream: this.target.stream.name, consumer: this.target.consumer, id, deliveryCount, delayMs });
     if (this.released || !this.held.has(id)) {
-      this.held.delete(id);
+      this.unhold(id);
     } else {
       this.held.set(id, NACKED);
       this.timers.add(
@@ -259,12 +296,16 @@ export class InFlight<T> implements DeliverySettler {
     return this.moveToDeadLetters(id, { reason: 'rejected', error: reason ?? 'rejected by the handler', deliveryCount }, true);
   }
 
-  /** Cancels redelivery timers: nacked entries stay pending on the broker for another consumer. */
+  /** Cancels redelivery timers: nacked entries stay pending on the broker for another consumer, and entries that waited for room are handed back. */
   release(): void {
     this.released = true;
     this.timers.unsubscribe();
-    for (const [id, state] of this.held) if (state === NACKED) this.held.delete(id);
+    for (const [id, state] of [...this.held]) if (state === NACKED) this.unhold(id);
     this.due = [];
+    const waiting = this.waiting;
+    this.waiting = [];
+    this.window.waiting(-waiting.length);
+    this.giveBack(waiting.map((entry) => entry.id));
   }
 
   /**
@@ -285,10 +326,10 @@ export class InFlight<T> implements DeliverySettler {
    */
   private moveToDeadLetters(id: string, info: DeadLetterInfo, rejectOnFailure = false): Promise<void> {
     const { key } = this.target;
-    this.held.set(id, this.options.scheduler.now());
+    this.hold(id, this.options.scheduler.now());
     const moved = new Promise<void>((resolve, reject) => {
       const finish = () => {
-        this.held.delete(id);
+        this.unhold(id);
         this.events.done?.(id);
         this.events.roomFreed();
       };

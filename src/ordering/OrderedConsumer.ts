@@ -4,6 +4,7 @@ import type { ConsumerContext } from '../consumer/ConsumerContext';
 import type { ResolvedConsumeOptions } from '../consumer/consumeOptions';
 import type { ConsumerRun } from '../consumer/ConsumerRun';
 import type { Delivery } from '../consumer/Delivery';
+import type { SubscriptionWindow } from '../consumer/SubscriptionWindow';
 import type { EventStream } from '../definitions/eventStream';
 import { leaseKeyOf } from '../partitions/streamLayout';
 import { requireCapability, type PartitionLeases } from '../transport/StreamTransport';
@@ -40,6 +41,8 @@ export class OrderedConsumer<T> implements ConsumerRun {
     private readonly consumer: string,
     private readonly membersKey: string,
     private readonly options: ResolvedConsumeOptions,
+    /** The subscription's window, shared by the partitions this consumer holds. */
+    private readonly window: SubscriptionWindow,
     private readonly subscriber: Subscriber<Delivery<T>>,
   ) {
     this.leaseMs = options.claimIdleAfterMs;
@@ -108,7 +111,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
   private take(key: string): void {
     if (this.stopped) return void this.leases.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
     const target = { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer };
-    const loop = new ConsumerLoop<T>(this.ctx, target, this.options, this.subscriber, {
+    const loop = new ConsumerLoop<T>(this.ctx, target, this.options, this.window, this.subscriber, {
       gate: new KeyGate<T>((delivery) => this.subscriber.next(delivery)),
       // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
       initialClaim: (claims) => claims.begin(0),

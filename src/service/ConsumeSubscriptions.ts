@@ -3,6 +3,7 @@ import type { ConsumerAcks } from '../consumer/ConsumerAcks';
 import type { ConsumerContext } from '../consumer/ConsumerContext';
 import { ConsumerLoop } from '../consumer/ConsumerLoop';
 import type { ConsumerRun } from '../consumer/ConsumerRun';
+import { SubscriptionWindow } from '../consumer/SubscriptionWindow';
 import type { ResolvedConsumeOptions } from '../consumer/consumeOptions';
 import type { Delivery } from '../consumer/Delivery';
 import type { EventStream } from '../definitions/eventStream';
@@ -64,11 +65,11 @@ export class ConsumeSubscriptions {
     const name = this.names.take(stream.name);
     const keys = partitionKeys(this.options.prefix, stream);
     for (const key of keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
-    // every partition is read by a loop of its own; they share the window
-    const perPartition = keys.length === 1 ? resolved : { ...resolved, maxInFlight: Math.ceil(resolved.maxInFlight / keys.length) };
-    const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = perPartition.ordered
-      ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.options.group), perPartition, subscriber)]
-      : keys.map((key, partition) => new ConsumerLoop<T>(this.context, { stream, key, partition, consumer: name.name }, perPartition, subscriber));
+    // every partition is read by a loop of its own; they share one window
+    const window = new SubscriptionWindow(resolved.maxInFlight, resolved.scheduler);
+    const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = resolved.ordered
+      ? [new OrderedConsumer<T>(this.context, stream, keys, name.name, membersKeyOf(this.options.prefix, stream, this.options.group), resolved, window, subscriber)]
+      : keys.map((key, partition) => new ConsumerLoop<T>(this.context, { stream, key, partition, consumer: name.name }, resolved, window, subscriber));
     for (const loop of loops) {
       this.loops.set(loop, subscriber);
       this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
