@@ -170,7 +170,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const walking = this.claims?.walking === true;
     const count = this.window.readCount(this, this.backlog && !walking);
     if (count <= 0) return yield* this.waitForRoom();
-    if (walking) return this.admitClaimed('idle', yield* (this.claims as ClaimWalk).step(count, this.inFlight.holding()));
+    if (walking) return this.admitClaimed('idle', yield* (this.claims).step(count, this.inFlight.holding()));
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
 
