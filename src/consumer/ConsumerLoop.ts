@@ -167,10 +167,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
       if (this.window.room <= 0) return yield* this.waitForRoom();
       return this.inFlight.admitWaiting(() => this.stopped || this.subscriber.closed);
     }
-    const walking = this.claims?.walking === true;
-    const count = this.window.readCount(this, this.backlog && !walking);
+    const walk = this.claims?.walking ? this.claims : undefined;
+    const count = this.window.readCount(this, this.backlog && !walk);
     if (count <= 0) return yield* this.waitForRoom();
-    if (walking) return this.admitClaimed('idle', yield* (this.claims).step(count, this.inFlight.holding()));
+    if (walk) return this.admitClaimed('idle', yield* walk.step(count, this.inFlight.holding()));
     this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
   }
 
