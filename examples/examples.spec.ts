@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { runInThisContext } from 'node:vm';
 import { createEventService, MemoryBroker } from 'rx-redis-events';
+import { documentPaths } from '../spec/support/documents';
 import { eventually, sleep } from '../spec/support/eventually';
 import type { RedisServer } from '../spec/support/redisServer';
 import { useRedisServer } from '../spec/support/useRedisServer';
@@ -126,7 +127,7 @@ describe.each(['memory', 'redis'] as const)('examples/hono-sse (%s)', (backend) 
   });
 });
 
-describe('README', () => {
+describe('README and guides', () => {
   const read = (path: string) => readFileSync(join(__dirname, '..', path), 'utf8');
   const dedent = (lines: string[]) => {
     const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => line.length - line.trimStart().length));
@@ -140,16 +141,30 @@ describe('README', () => {
     return lines.some((_, start) => dedent(lines.slice(start, start + size)) === wanted);
   };
 
-  it('quotes the examples - every ts block is found, up to indentation, in the example (or spec) named before it', () => {
+  /** The ts blocks of a document, each with the example (or spec) file named last before it. */
+  const tsBlocks = (text: string) => {
     let file: string | undefined;
-    const checked: string[] = [];
-    for (const [, named, block] of read('README.md').matchAll(/`((?:examples|spec)\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
+    const blocks: { file: string | undefined; block: string }[] = [];
+    for (const [, named, block] of text.matchAll(/`((?:examples|spec)\/[\w/.-]+\.m?ts)`|```ts\n([\s\S]*?)\n```/g)) {
       if (named) file = named;
-      if (block === undefined) continue;
-      expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
-      checked.push(file as string);
+      if (block !== undefined) blocks.push({ file, block });
     }
-    expect(checked.length).toBeGreaterThanOrEqual(8);
+    return blocks;
+  };
+
+  it.each(documentPaths())('quotes the examples - every ts block of %s is found, up to indentation, in the example (or spec) named before it', (path) => {
+    const text = read(path);
+    const blocks = tsBlocks(text);
+    for (const { file, block } of blocks) {
+      expect({ file, block, quoted: file !== undefined && quotes(read(file), block) }).toEqual({ file, block, quoted: true });
+    }
+    // every code block fenced as TypeScript or JavaScript was read as a ts block: none slipped past the check
+    expect(blocks).toHaveLength(text.match(/^```(ts|typescript|tsx|js|javascript|mts)\b.*$/gm)?.length ?? 0);
+  });
+
+  it('quotes the examples - the README quotes the first program, the guides the rest (38 blocks at least)', () => {
+    expect(tsBlocks(read('README.md')).map(({ file }) => file)).toEqual(['examples/quick-start.mts']);
+    expect(documentPaths().reduce((sum, path) => sum + tsBlocks(read(path)).length, 0)).toBeGreaterThanOrEqual(38);
   });
 
   it('README - the first program\'s section says what prefix, from (default new) and onError are for', () => {

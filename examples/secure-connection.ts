@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEventService, eventStream, type EventService } from 'rx-redis-events';
 
-/** The two services of the README, reading `ca.crt`, `client.crt` and `client.key` from the working directory. */
+/** The two services of the Security guide (`docs/security.md`), reading `ca.crt`, `client.crt` and `client.key` from the working directory. */
 export function createServices(): { plain: EventService; secure: EventService } {
   // An ACL user and password in the URL
   const plain = createEventService({ group: 'orders', prefix: 'orders:', redis: 'redis://orders-service:change-me@redis.internal:6379' });

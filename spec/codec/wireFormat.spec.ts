@@ -10,15 +10,15 @@ import { eventually } from '../support/eventually';
 import { useRedisServer } from '../support/useRedisServer';
 
 /**
- * The README's Wire format section, run as it is written: each `<!-- wire-format: name -->` block is a
- * shell script of `redis-cli` commands whose `#>` lines are the output it must print. The README's
- * entry ids (`1700000000000-<n>`) stand for the ids Redis gives: the first time one is met in an output,
- * the real id there is remembered, and it replaces the README's id in later commands and outputs.
+ * The Wire format guide (`docs/wire-format.md`), run as it is written: each `<!-- wire-format: name -->`
+ * block is a shell script of `redis-cli` commands whose `#>` lines are the output it must print. The
+ * guide's entry ids (`1700000000000-<n>`) stand for the ids Redis gives: the first time one is met in an
+ * output, the real id there is remembered, and it replaces the guide's id in later commands and outputs.
  */
-const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-const SECTION = /\n## Wire format\n([\s\S]*?)\n## /.exec(README)?.[1] ?? '';
-const README_PREFIX = 'shop:';
-const README_ID = /1700000000000-\d+/g;
+const GUIDE = readFileSync(join(__dirname, '..', '..', 'docs', 'wire-format.md'), 'utf8');
+const SECTION = /\n# Wire format\n([\s\S]*)$/.exec(GUIDE)?.[1] ?? '';
+const GUIDE_PREFIX = 'shop:';
+const GUIDE_ID = /1700000000000-\d+/g;
 
 interface Order {
   orderId: string;
@@ -32,12 +32,12 @@ interface Price {
 
 function block(name: string): { script: string; expected: string[] } {
   const found = new RegExp(`<!-- wire-format: ${name} -->\\n\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\n`).exec(SECTION);
-  if (!found) throw new Error(`the README's Wire format section has no block "${name}"`);
+  if (!found) throw new Error(`the Wire format guide has no block "${name}"`);
   const script = found[1] as string;
   return { script, expected: script.split('\n').filter((line) => line.startsWith('#> ')).map((line) => line.slice(3)) };
 }
 
-describe('wire format (README)', () => {
+describe('wire format (docs/wire-format.md)', () => {
   const redis = useRedisServer();
   let prefix: string;
   let ids: Map<string, string>;
@@ -57,19 +57,19 @@ describe('wire format (README)', () => {
   const Orders = eventStream<Order>('orders', { codec: 'json', key: (order) => order.orderId });
   const Prices = broadcastStream<Price>('prices', { codec: 'json' });
 
-  /** The script for this test: its prefix instead of the README's, the real ids instead of the README's, `redis-cli` on the private server. */
+  /** The script for this test: its prefix instead of the guide's, the real ids instead of the guide's, `redis-cli` on the private server. */
   const shell = (script: string) =>
-    `set -e\nredis-cli() { command redis-cli -p ${redis.server.port} "$@"; }\n` + script.split(README_PREFIX).join(prefix).replace(README_ID, (id) => ids.get(id) ?? id);
+    `set -e\nredis-cli() { command redis-cli -p ${redis.server.port} "$@"; }\n` + script.split(GUIDE_PREFIX).join(prefix).replace(GUIDE_ID, (id) => ids.get(id) ?? id);
 
-  /** Compares output lines (the test's prefix read back as the README's) with the README's, learning the ids they hold. */
+  /** Compares output lines (the test's prefix read back as the guide's) with the guide's, learning the ids they hold. */
   const expectOutput = (output: string, expected: readonly string[]) => {
-    const lines = output.split(prefix).join(README_PREFIX).split('\n');
+    const lines = output.split(prefix).join(GUIDE_PREFIX).split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     expect(lines).toHaveLength(expected.length);
     expected.forEach((line, index) => {
-      const known = line.replace(README_ID, (id) => ids.get(id) ?? id);
-      const unknown = [...known.matchAll(README_ID)].map((match) => match[0]);
-      const pattern = new RegExp(`^${known.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(README_ID, '(\\d+-\\d+)')}$`);
+      const known = line.replace(GUIDE_ID, (id) => ids.get(id) ?? id);
+      const unknown = [...known.matchAll(GUIDE_ID)].map((match) => match[0]);
+      const pattern = new RegExp(`^${known.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(GUIDE_ID, '(\\d+-\\d+)')}$`);
       const match = pattern.exec(lines[index] as string);
       expect({ line: index, text: lines[index] }).toEqual({ line: index, text: match ? lines[index] : known });
       unknown.forEach((id, at) => ids.set(id, match?.[at + 1] as string));
@@ -91,7 +91,7 @@ describe('wire format (README)', () => {
     expect(delivered.map(({ id, value, key }) => ({ id, value, key }))).toEqual([{ id: ids.get('1700000000000-0'), value: { orderId: 'o-1', total: 12.5, items: ['book'] }, key: 'o-1' }]);
     subscription.unsubscribe();
     await billing.close();
-    await redis.admin.del(`${prefix}orders`); // the README's XRANGE shows what produce wrote, alone
+    await redis.admin.del(`${prefix}orders`); // the guide's XRANGE shows what produce wrote, alone
 
     const shop = open('shop');
     const [produced] = await shop.produce(Orders, { orderId: 'o-2', total: 7, items: [] });

@@ -86,7 +86,7 @@ export function historySuite(ctx: () => BackendContext): void {
     expect((await firstValueFrom(service.history(numbers).pipe(take(2), toArray()))).map((entry) => entry.value)).toEqual([1, 2]);
   });
 
-  it('history - rebuilds a projection (the README quotes it)', async () => {
+  it('history - rebuilds a projection (the Operating guide quotes it)', async () => {
     const Orders = eventStream<{ customer: string; total: number }>(uniqueName('orders'), { partitions: 4, key: (order) => order.customer });
     const service = ctx().createService({ group: 'G' });
     await service.produce(Orders, { customer: 'ann', total: 5 }, { customer: 'bob', total: 7 }, { customer: 'ann', total: 3 });

@@ -28,10 +28,10 @@ export interface AclUser {
   readonly prefix: string;
 }
 
-/** The user of the README's `ACL SETUSER` line, which the ACL conformance run uses. */
-export const README_ACL_USER: AclUser = { user: 'orders-service', password: 'change-me', prefix: 'orders:' };
+/** The user of the `ACL SETUSER` line in the Security guide (`docs/security.md`), which the ACL conformance run uses. */
+export const DOCUMENTED_ACL_USER: AclUser = { user: 'orders-service', password: 'change-me', prefix: 'orders:' };
 
-/** The arguments of the least-privilege `ACL SETUSER` for a service (what the README documents). */
+/** The arguments of the least-privilege `ACL SETUSER` for a service (what the Security guide documents). */
 export function aclSetUserArguments({ user, password, prefix }: AclUser): string[] {
   return [user, 'reset', 'on', `>${password}`, `~${prefix}*`, `&${prefix}*`, '-@all', ...LIBRARY_COMMANDS];
 }

@@ -58,7 +58,7 @@ export interface EventStreamOptions<T> {
   readonly idempotency?: IdempotencyOptions<T>;
   /**
    * How values are written in the entries' `v` field: `'superjson'` (default), `'json'` (plain JSON,
-   * for services in other languages; see the README's Wire format) or your own `{ encode, decode }`.
+   * for services in other languages; see the guide `docs/wire-format.md`) or your own `{ encode, decode }`.
    */
   readonly codec?: StreamCodec<T>;
   /**

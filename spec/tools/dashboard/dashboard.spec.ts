@@ -68,7 +68,7 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
   const column = (page: Page, table: string, field: string) => page.locator(`#${table} tbody td[data-field="${field}"]`).allTextContents();
 
   it('dashboard - live figures without a reload, the tail of a stream, and a dead letter redriven with the button', async () => {
-    const prefix = 'shop:'; // the server is this file's own; a fixed prefix keeps the README screenshot stable
+    const prefix = 'shop:'; // the server is this file's own; a fixed prefix keeps the Operating guide's screenshot stable
     const { service, ids } = await scenario(prefix);
     const dashboard = await startDashboard(cli, dashboardArgs(prefix, '--allow-redrive'));
     dashboards.push(dashboard);
@@ -98,7 +98,7 @@ describe('rx-redis-events dashboard (built CLI, real Chromium through playwright
     const screenshot = join(ROOT, 'artifacts', 'dashboard.png');
     await page.screenshot({ path: screenshot, fullPage: true, animations: 'disabled' });
     console.log(`dashboard screenshot: ${screenshot}`);
-    if (process.env.UPDATE_README_SCREENSHOT === '1') await copyFile(screenshot, join(ROOT, 'assets', 'dashboard.png'));
+    if (process.env.UPDATE_GUIDE_SCREENSHOT === '1') await copyFile(screenshot, join(ROOT, 'assets', 'dashboard.png'));
 
     const dialogs: string[] = [];
     page.once('dialog', (dialog) => void (dialogs.push(dialog.message()), dialog.accept()));

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { Redis as Redis6 } from 'ioredis6';
 import { autoAck, broadcastStream, createEventService, eventStream, type EventServiceOptions, type RedisClientLike } from '../../../src';
 import { collect, uniqueName } from '../../conformance/helpers';
-import { createAclUser, README_ACL_USER } from '../../support/acl';
+import { createAclUser, DOCUMENTED_ACL_USER } from '../../support/acl';
 import { useRedisServer } from '../../support/useRedisServer';
 
 /** A client class of some ioredis copy: what the specs construct. */
@@ -81,13 +81,13 @@ describe('redis transport - connect', () => {
     expect(opened).toHaveLength(9);
   });
 
-  it("connect - an ioredis 6 client of the README's ACL user, made with disableClientInfo, is refused no command", async () => {
-    const url = await createAclUser(redis.admin, README_ACL_USER, redis.server.url);
+  it("connect - an ioredis 6 client of the Security guide's ACL user, made with disableClientInfo, is refused no command", async () => {
+    const url = await createAclUser(redis.admin, DOCUMENTED_ACL_USER, redis.server.url);
     await redis.admin.call('ACL', 'LOG', 'RESET');
     const client = new Redis6(url, { disableClientInfo: true });
     const stream = eventStream<number>(uniqueName('n'));
     const channel = broadcastStream<number>(uniqueName('c'));
-    const service = createEventService({ group: 'A', redis: client, prefix: `${README_ACL_USER.prefix}${uniqueName('p')}:` });
+    const service = createEventService({ group: 'A', redis: client, prefix: `${DOCUMENTED_ACL_USER.prefix}${uniqueName('p')}:` });
     const heard = collect(service.listen(channel), 1);
     await service.listening(channel);
     await service.broadcast(channel, 7);
@@ -97,7 +97,7 @@ describe('redis transport - connect', () => {
     await service.close();
     await client.quit();
     expect(await redis.admin.call('ACL', 'LOG')).toEqual([]);
-    await redis.admin.call('ACL', 'DELUSER', README_ACL_USER.user);
+    await redis.admin.call('ACL', 'DELUSER', DOCUMENTED_ACL_USER.user);
   });
 
   it('connect - the option takes clients of ioredis 5 and 6 in TypeScript, and nothing that is not one', () => {
