@@ -1,6 +1,6 @@
 export { eventStream, DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream, type EventStreamOptions, type IdempotencyOptions, type RetentionOptions } from './definitions/eventStream';
 export { broadcastStream, type BroadcastStream, type BroadcastStreamOptions } from './definitions/broadcastStream';
-export type { StandardSchemaV1, StandardSchemaProps, StandardSchemaResult, StandardSchemaIssue, InferSchemaInput, InferSchemaOutput } from './validation/StandardSchema';
+export type { StandardSchemaV1 } from './validation/StandardSchema';
 export type { ValidationIssue } from './validation/checkValue';
 export type { ListenOptions } from './broadcast/listenOptions';
 export { createEventService } from './service/createEventService';
@@ -12,7 +12,7 @@ export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, type EventHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
 export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
-export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Forwarding, type Projection, type ValueOf } from './producer/forwardTo';
+export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Projection, type ValueOf } from './producer/forwardTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
 export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
@@ -20,14 +20,11 @@ export type { ScheduleWhen } from './scheduling/scheduleWhen';
 export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
 export { DEFAULT_RETRY, type RetryConfig, type FixedRetry, type ExponentialRetry } from './operators/retryPolicy';
 export type { DeadLetter, DeadLetterReason } from './deadLetters/DeadLetter';
-export type { EntryFields } from './codec/entryFields';
 export type { Codec, StreamCodec } from './codec/codecs';
 export type { GroupStart } from './transport/StreamTransport';
 export { DEFAULT_HISTORY_CONFIG, type HistoryConfig } from './service/history';
 export { LIVE_CONSUMER_MS, type MoveGroupConfig, type RemoveGroupConfig } from './service/groupOperations';
 export type { DeadLettersOptions, RedriveOptions } from './deadLetters/deadLetterOps';
-export { DEAD_LETTER_SUFFIX } from './partitions/streamLayout';
-export { AUTO_TRIM_INTERVAL_MS } from './retention/RetentionTrimmer';
 export type {
   InstrumentationEvent,
   InstrumentationEventType,

@@ -4,12 +4,8 @@ import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream } from '../definitions/
 import { assertDuration } from '../internal/validate';
 import { ackAfter, type AckAfterConfig, type AckOutcome } from '../operators/ackAfter';
 import type { DeliveryBatch } from '../operators/batch';
-import { PRODUCE_KEYED, type KeyedProducing } from './keyedProduce';
-
-/** The part of `EventService` that {@link forwardTo} uses: its group and its keyed produce. */
-export interface Forwarding extends KeyedProducing {
-  readonly group: string;
-}
+import type { EventService } from '../service/EventService';
+import { PRODUCE_KEYED } from './keyedProduce';
 
 /** What {@link forwardTo} writes for one delivered value: one event, an array of events, or nothing (`undefined` or `[]`). */
 export type Projection<A, B> = (value: A, delivery: Delivery<A>) => B | readonly B[] | undefined;
@@ -71,7 +67,7 @@ export type ForwardOutcome<D> = AckOutcome<D, string[]>;
  * @see produceTo
  */
 export function forwardTo<B, D extends Delivery<unknown> | DeliveryBatch<unknown> = Delivery<unknown>>(
-  service: Forwarding,
+  service: EventService,
   target: EventStream<B>,
   project?: Projection<ValueOf<D>, NoInfer<B>>,
   config: ForwardToConfig = {},

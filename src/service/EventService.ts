@@ -85,8 +85,13 @@ export class EventService implements AsyncDisposable {
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
-  /** @internal Use `createEventService`. */
-  constructor(
+  /** Makes a service on these transports (what `createEventService` does). @internal */
+  static create(options: ResolvedEventServiceOptions, transports: ServiceTransports): EventService {
+    return new EventService(options, transports);
+  }
+
+  /** Use `createEventService`. */
+  private constructor(
     private readonly options: ResolvedEventServiceOptions,
     private readonly transports: ServiceTransports,
   ) {

@@ -8,4 +8,3 @@ export { SSE_HEADERS, type SseConnection, type SseCloseReason } from './SseChann
 export type { SseEncoding } from './sseFrames';
 export type { SlowClientPolicy } from './SseWriter';
 export { SSE_DECODER_SOURCE } from './browserDecoder';
-export type { StreamEntry, ReadPage, ReadOptions } from '../../service/readStream';
