@@ -11,10 +11,10 @@ export type { Delivery, NackOptions } from './consumer/Delivery';
 export type { ReadOptions, ReadPage, StreamEntry } from './service/readStream';
 export { EventConsumer, type EventHandler } from './operators/EventConsumer';
 export type { EventProducer } from './producer/EventProducer';
-export { produceTo, type ProduceToConfig, type Producing } from './producer/produceTo';
-export { forwardTo, type ForwardToConfig, type ForwardOutcome, type Projection, type ValueOf } from './producer/forwardTo';
+export { produceTo, type ProduceToConfig, type ProduceToService } from './producer/produceTo';
+export { forwardTo, type ForwardToConfig, type ForwardOutcome, type ForwardToProjection, type DeliveredValue } from './producer/forwardTo';
 export { batch, type BatchConfig, type DeliveryBatch } from './operators/batch';
-export { ackAfter, type Ackable, type AckAfterConfig, type AckOutcome, type HandlerResult } from './operators/ackAfter';
+export { ackAfter, type Settleable, type AckAfterConfig, type HandlingOutcome, type MaybeAsync } from './operators/ackAfter';
 export { autoAck } from './operators/autoAck';
 export type { ScheduleWhen } from './scheduling/scheduleWhen';
 export type { ScheduledEvent, ScheduledListOptions } from './scheduling/ScheduledEvent';
@@ -46,3 +46,4 @@ export type { ServiceHealth, ConnectionState, ConsumerHealth, ListenerHealth, He
 export { MemoryBroker, type MemoryBrokerOptions } from './transport/memory/MemoryBroker';
 export type { RedisClientLike, RedisClusterLike, RedisClusterOptions, RedisConnectionOption, RedisUrlOptions } from './transport/redis/redisOption';
 export { RxRedisEventsError, isRetriable, type RxRedisEventsErrorOptions, EncodeError, DecodeError, MessageTooLargeError, ServiceClosedError, TransportError, type TransportErrorCode, type TransportErrorOptions, TimeoutError, type Unreachable, ReplicationTimeoutError, ValidationError, type ValidationPhase, GroupNotFoundError, GroupInUseError } from './errors';
+export type { Producing, HandlerResult, AckOutcome, Ackable } from './deprecatedNames';
