@@ -1,6 +1,6 @@
 /**
  * A Hono app serving an event stream as Server-Sent Events through the Fetch API
- * (`eventStreamResponse` from `rx-redis-events/http`): the same code runs on Node (with
+ * (`eventStreamSseResponse` from `rx-redis-events/http`): the same code runs on Node (with
  * `@hono/node-server`), Bun, Deno or a Next.js route handler. Here the app answers in-process with
  * `app.request()`; a client reads two events, goes away, and resumes with `Last-Event-ID`.
  *
@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { parse } from 'superjson';
 import { createEventService, eventStream, MemoryBroker, type EventService } from 'rx-redis-events';
-import { eventStreamResponse } from 'rx-redis-events/http';
+import { eventStreamSseResponse } from 'rx-redis-events/http';
 
 interface Progress {
   jobId: string;
@@ -23,7 +23,7 @@ export const JobProgress = eventStream<Progress>('jobs.progress', { key: (event)
 export function createApp(service: EventService): Hono {
   const app = new Hono();
   app.get('/jobs/:id/events', (c) =>
-    eventStreamResponse(c.req.raw, service, JobProgress, {
+    eventStreamSseResponse(c.req.raw, service, JobProgress, {
       from: 'start',
       filter: (entry) => entry.key === c.req.param('id'),
       event: () => 'progress',

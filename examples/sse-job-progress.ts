@@ -1,7 +1,7 @@
 /**
  * A browser page follows one job's progress live over Server-Sent Events: the job runner produces
  * progress events to an event stream, and a plain node:http server serves that stream, filtered to
- * the job, with `serveEventStream`. The page decodes each event with the library's browser decoder
+ * the job, with `serveEventStreamSse`. The page decodes each event with the library's browser decoder
  * (Dates come back as Dates); when the connection drops, the browser resumes after the last event
  * it saw (`Last-Event-ID`) and misses nothing.
  *
@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { interval } from 'rxjs';
 import { parse } from 'superjson';
 import { MemoryBroker, createEventService, eventStream, type EventService } from 'rx-redis-events';
-import { SSE_DECODER_SOURCE, serveEventStream } from 'rx-redis-events/http';
+import { SSE_BROWSER_DECODER_JS, serveEventStreamSse } from 'rx-redis-events/http';
 
 // #region stream
 interface JobProgress {
@@ -62,9 +62,9 @@ export function createProgressServer(service: EventService): Server {
     if (job) {
       const jobId = decodeURIComponent(job[1] as string);
       // `from: 'start'`: a page opened late still shows the job's earlier steps.
-      serveEventStream(request, response, service, JobEvents.progress, { from: 'start', filter: (entry) => entry.key === jobId, event: () => 'progress' });
+      serveEventStreamSse(request, response, service, JobEvents.progress, { from: 'start', filter: (entry) => entry.key === jobId, event: () => 'progress' });
     } else if (url.pathname === '/sse-decoder.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(SSE_DECODER_SOURCE);
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(SSE_BROWSER_DECODER_JS);
     } else if (url.pathname === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     } else {

@@ -3,7 +3,7 @@
  * virtual time by the specs next to this file (`npm test` runs them).
  */
 import { asyncScheduler, filter, interval, map, takeUntil, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
-import { ackAfter, batch, broadcastStream, eventStream, type AckOutcome, type Delivery, type DeliveryBatch, type EventService } from 'rx-redis-events';
+import { ackAfter, batch, broadcastStream, eventStream, type HandlingOutcome, type Delivery, type DeliveryBatch, type EventService } from 'rx-redis-events';
 
 export interface Payment {
   orderId: string;
@@ -18,7 +18,7 @@ export const CancelExport = broadcastStream<{ exportId: string }>('exports.cance
 export function chargeInBatches(
   charge: (payments: Payment[]) => Promise<void> | void,
   scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<Delivery<Payment>, AckOutcome<DeliveryBatch<Payment>, void>> {
+): OperatorFunction<Delivery<Payment>, HandlingOutcome<DeliveryBatch<Payment>, void>> {
   return (deliveries) =>
     deliveries.pipe(
       batch({ maxLatency: 500, maxBatchSize: 3, scheduler }),
@@ -29,12 +29,12 @@ export function chargeInBatches(
 
 // #region retry
 /** Settles each payment with a flaky provider; a failure is retried after 1 s, then after 5 s. */
-export function settleWithRetries(settle: (payment: Payment) => void): OperatorFunction<Delivery<Payment>, AckOutcome<Delivery<Payment>, void>> {
+export function settleWithRetries(settle: (payment: Payment) => void): OperatorFunction<Delivery<Payment>, HandlingOutcome<Delivery<Payment>, void>> {
   return ackAfter((delivery) => settle(delivery.value), { retry: { delays: [1000, 5000] } });
 }
 
 /** The billing service's settlement: the third failure of a payment sends it to the dead-letter stream. */
-export function settlePayments(service: EventService, settle: (payment: Payment) => void): Observable<AckOutcome<Delivery<Payment>, void>> {
+export function settlePayments(service: EventService, settle: (payment: Payment) => void): Observable<HandlingOutcome<Delivery<Payment>, void>> {
   return service.consume(Payments, { from: 'start', maxDeliveries: 3 }).pipe(settleWithRetries(settle));
 }
 // #endregion retry

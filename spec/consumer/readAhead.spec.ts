@@ -27,7 +27,7 @@ function memoryService(broker: MemoryBroker, scheduler: SchedulerLike | undefine
   const ack = streams.ack.bind(streams);
   streams.ack = (group, batches) => (log.acks.push(batches.reduce((sum, batch) => sum + batch.ids.length, 0)), ack(group, batches));
   const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', closeTimeoutMs: 50, ...(scheduler ? { scheduler } : {}) });
-  return new EventService(options, { streams, pubsub: new MemoryPubSubTransport(broker) });
+  return EventService.create(options, { streams, pubsub: new MemoryPubSubTransport(broker) });
 }
 
 describe('consumer read-ahead (memory backend)', () => {

@@ -3,7 +3,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import { createTestScheduler, expectAcks, expectNacks, fakeDeliveries } from 'rx-redis-events/testing';
 import type { Delivery } from '../../src/consumer/Delivery';
 import { EventConsumer } from '../../src/operators/EventConsumer';
-import type { AckOutcome } from '../../src/operators/ackAfter';
+import type { HandlingOutcome } from '../../src/operators/ackAfter';
 import type { DeliveryBatch } from '../../src/operators/batch';
 import * as api from '../../src';
 
@@ -77,7 +77,7 @@ describe('EventConsumer', () => {
         if (calls === 2) throw boom;
         return false;
       });
-      const outcomes = consumer.operator(source).pipe(map((o) => o as AckOutcome<DeliveryBatch<number>, unknown>));
+      const outcomes = consumer.operator(source).pipe(map((o) => o as HandlingOutcome<DeliveryBatch<number>, unknown>));
       const shown = outcomes.pipe(map((o) => (o.ok ? `acked ${String(o.result)}` : `nacked ${String(o.error)}`)));
       helpers.expectObservable(shown).toBe('---x---y|', { x: 'acked false', y: 'nacked Error: boom' });
       expectAcks(source).toBe('---(ab)');

@@ -1,5 +1,5 @@
 import { of } from 'rxjs';
-import { ackAfter, type Ackable, type NackOptions } from 'rx-redis-events';
+import { ackAfter, type Settleable, type NackOptions } from 'rx-redis-events';
 import { DEFAULT_RETRY, retryDelays } from '../../src/operators/retryPolicy';
 
 describe('retryPolicy', () => {
@@ -19,7 +19,7 @@ describe('retryPolicy', () => {
   it('retryPolicy - ackAfter nacks with the delay of the delivery count and hands over the error', async () => {
     const boom = new Error('boom');
     const nacks: NackOptions[] = [];
-    const item = (deliveryCount: number): Ackable => ({ deliveryCount, ack: () => Promise.resolve(), nack: (options = {}) => (nacks.push(options), Promise.resolve()) });
+    const item = (deliveryCount: number): Settleable => ({ deliveryCount, ack: () => Promise.resolve(), nack: (options = {}) => (nacks.push(options), Promise.resolve()) });
     await new Promise<void>((resolve) =>
       of(item(1), item(2), item(7))
         .pipe(ackAfter(() => { throw boom; }, { retry: { initialMs: 10, factor: 3, maxMs: 200, jitter: 0 } }))

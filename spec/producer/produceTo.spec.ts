@@ -1,6 +1,6 @@
 import { concat, firstValueFrom, interval, lastValueFrom, map, NEVER, of, take, tap, toArray } from 'rxjs';
 import { EncodeError, eventStream } from '../../src';
-import { produceTo, type Producing } from '../../src/producer/produceTo';
+import { produceTo, type ProduceToService } from '../../src/producer/produceTo';
 import { useMemoryServices } from '../support/useMemoryServices';
 
 const Ticks = eventStream<{ n: number }>('ticks');
@@ -35,7 +35,7 @@ describe('produceTo', () => {
 
   it('produceTo - values of one tick go in one produce call, up to maxBatchSize, and ids come out in source order even when calls answer out of order', async () => {
     const calls: { events: number[]; answer: () => void }[] = [];
-    const producing: Producing = {
+    const producing: ProduceToService = {
       produce: <T>(_stream: unknown, ...events: T[]) =>
         new Promise<string[]>((resolve) => calls.push({ events: events as number[], answer: () => resolve(events.map((n) => `id-${String(n)}`)) })),
     };
@@ -67,7 +67,7 @@ describe('produceTo', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     let answerFirst: (() => void) | undefined;
-    const producing: Producing = {
+    const producing: ProduceToService = {
       produce: <T>(_stream: unknown, ...events: T[]) =>
         events[0] === 1 ? new Promise<string[]>((resolve) => (answerFirst = () => resolve(['id-1']))) : Promise.reject(new Error('broker down')),
     };
@@ -83,7 +83,7 @@ describe('produceTo', () => {
 
   it('produceTo - unsubscribing before the tick ends writes nothing', async () => {
     const calls: number[][] = [];
-    const producing: Producing = { produce: <T>(_stream: unknown, ...events: T[]) => (calls.push(events as number[]), Promise.resolve([])) };
+    const producing: ProduceToService = { produce: <T>(_stream: unknown, ...events: T[]) => (calls.push(events as number[]), Promise.resolve([])) };
     concat(of(1, 2, 3), NEVER).pipe(produceTo(producing, eventStream<number>('numbers'))).subscribe().unsubscribe();
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toStrictEqual([]);

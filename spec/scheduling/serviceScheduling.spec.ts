@@ -12,7 +12,7 @@ describe('serviceScheduling', () => {
     const broker = new MemoryBroker();
     // the memory transport with no capability declared
     const streams = Object.create(new MemoryStreamTransport(broker), { capabilities: { value: {} } }) as StreamTransport;
-    const service = new EventService(eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c' }), { streams, pubsub: new MemoryPubSubTransport(broker) });
+    const service = EventService.create(eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c' }), { streams, pubsub: new MemoryPubSubTransport(broker) });
     const refusal = (method: string) => new TypeError(`rx-redis-events: ${method} needs a stream backend that can store events scheduled for later (capability scheduling); this one cannot`);
     await expect(service.schedule(Reminders, { delayMs: 10 }, 'a')).rejects.toThrow(refusal('schedule'));
     await expect(service.unschedule(Reminders, '0:x')).rejects.toThrow(refusal('unschedule'));

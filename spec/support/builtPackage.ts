@@ -5,8 +5,10 @@ import { join } from 'node:path';
 /** The repository, where `rx-redis-events` resolves to dist/ through package.json `exports`. */
 export const ROOT = join(__dirname, '..', '..');
 
-/** The built files the package specs load (both module formats of every entry point). */
-const ENTRY_FILES = ['index.js', 'index.mjs', 'testing.js', 'testing.mjs', 'http.js', 'http.mjs'];
+/** The entry points of the package, as named in dist/. */
+export const ENTRY_POINTS = ['index', 'testing', 'http', 'nestjs'] as const;
+/** The built files the package specs load (both module formats of every entry point, and their types). */
+const ENTRY_FILES = ENTRY_POINTS.flatMap((entry) => ['js', 'mjs', 'd.ts', 'd.mts'].map((extension) => `${entry}.${extension}`));
 /** What the build reads: when any of it is newer than the oldest built entry, dist/ is stale. */
 const INPUTS = ['src', 'package.json', 'tsconfig.json'];
 /** A build is slow on a loaded machine: a `beforeAll` calling {@link ensureBuilt} needs this long. */

@@ -56,7 +56,7 @@ describe('StreamTransport', () => {
     testScheduler.run(({ expectObservable }) => {
       broker = new MemoryBroker({ scheduler: testScheduler });
       const options = eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c', scheduler: testScheduler });
-      const service = new EventService(options, { streams: coreOnly(broker), pubsub: new MemoryPubSubTransport(broker) });
+      const service = EventService.create(options, { streams: coreOnly(broker), pubsub: new MemoryPubSubTransport(broker) });
       void service.produce(Jobs, 1, 2, 3);
       const seen = service.consume(Jobs, { from: 'start' }).pipe(
         map((delivery: Delivery<number>) => {
@@ -74,7 +74,7 @@ describe('StreamTransport', () => {
 
   it('core seam - what needs a missing capability fails with a TypeError that names it', async () => {
     const broker = new MemoryBroker();
-    const service = new EventService(eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c' }), { streams: coreOnly(broker), pubsub: new MemoryPubSubTransport(broker) });
+    const service = EventService.create(eventServiceOptionsWithDefaults({ group: 'g', consumer: 'c' }), { streams: coreOnly(broker), pubsub: new MemoryPubSubTransport(broker) });
     await expect(service.describe(Jobs)).rejects.toThrow(new TypeError('rx-redis-events: describe needs a stream backend that can read and trim streams outside a group (capability admin); this one cannot'));
     await expect(service.deadLetters(Jobs)).rejects.toThrow(/deadLetters needs a stream backend .*\(capability admin\)/);
     expect(() => service.consume(Jobs, { ordered: true })).toThrow(new TypeError('rx-redis-events: consume with ordered needs a stream backend that can lease partitions to ordered consumers (capability partitionLeases); this one cannot'));

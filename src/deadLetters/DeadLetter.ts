@@ -1,6 +1,6 @@
 import type { StreamCodec } from '../codec/codecs';
 import { decodeEntry } from '../codec/entryCodec';
-import { DEAD_LETTER_FIELDS, KEY_FIELD, type EntryFields } from '../codec/entryFields';
+import { DEAD_LETTER_FIELDS, KEY_FIELD } from '../codec/entryFields';
 import { idTime } from '../internal/streamId';
 import type { StoredEntry } from '../transport/StreamTransport';
 import { originalFields } from './deadLetterFields';
@@ -33,7 +33,7 @@ export interface DeadLetter<T> {
   /** When it was moved to the dead-letter stream. */
   readonly deadLetteredAt: Date;
   /** The original entry's fields as stored, for entries that cannot be decoded. */
-  readonly fields: EntryFields;
+  readonly fields: Readonly<Record<string, string>>;
 }
 
 /** Reads a dead-letter entry, decoding its value with the stream's `codec`. */

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Delivery } from '../consumer/Delivery';
-import { ackAfter, type HandlerResult } from './ackAfter';
+import { ackAfter, type MaybeAsync } from './ackAfter';
 import { batch, type BatchConfig, type DeliveryBatch } from './batch';
 
 /** A UCloud-style consumer: the operator pipeline that `EventService.subscribe` puts behind `consume`. */
@@ -14,7 +14,7 @@ export interface EventConsumer<T> {
  * delivery (or the batch). It fails by throwing or rejecting, which nacks for a retry; what it returns
  * is its result and never decides between ack and nack (`undefined` and `false` ack like anything else).
  */
-export type EventHandler<A, D> = (input: A, item: D) => HandlerResult<unknown>;
+export type EventHandler<A, D> = (input: A, item: D) => MaybeAsync<unknown>;
 
 /**
  * UCloud-compatible consumers, thin wrappers over `consume` and the operators:

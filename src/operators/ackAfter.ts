@@ -3,8 +3,8 @@ import type { NackOptions } from '../consumer/Delivery';
 import { assertInteger } from '../internal/validate';
 import { retryDelays, type RetryConfig } from './retryPolicy';
 
-/** Anything that can be acked or nacked: a `Delivery` or a `DeliveryBatch`. */
-export interface Ackable {
+/** Anything that can be settled (acked, nacked, perhaps dead-lettered): a `Delivery` or a `DeliveryBatch`. */
+export interface Settleable {
   /** How many times this was delivered; picks the retry delay (1 when absent). */
   readonly deliveryCount?: number;
   ack(): Promise<void>;
@@ -27,17 +27,17 @@ export interface AckAfterConfig {
   readonly deadLetterIf?: (error: unknown) => boolean;
 }
 
-/** What {@link ackAfter} emits for each item: the handler's result, or its error. */
-export type AckOutcome<D, R> = { readonly ok: true; readonly item: D; readonly result: R } | { readonly ok: false; readonly item: D; readonly error: unknown };
+/** The outcome of handling one item, which {@link ackAfter} emits: the handler's result, or its error. */
+export type HandlingOutcome<D, R> = { readonly ok: true; readonly item: D; readonly result: R } | { readonly ok: false; readonly item: D; readonly error: unknown };
 
-/** A handler's result: a value, a promise, or an Observable (its last value counts; completing empty is success). */
-export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
+/** A value of type `R`, a promise of one, or an Observable of them (its last value counts; completing empty is success): what a handler may return. */
+export type MaybeAsync<R> = R | PromiseLike<R> | Observable<R>;
 
 /**
  * Runs `handler` for each delivery (or batch); acks it when the handler succeeds and nacks it when
  * the handler throws, rejects or errors, with a delay from the `retry` policy and the error (kept if
  * the event ends in the dead-letter stream), or dead-letters it at once when `deadLetterIf` says the
- * error cannot be recovered from. Emits one {@link AckOutcome} per item; a failing handler never
+ * error cannot be recovered from. Emits one {@link HandlingOutcome} per item; a failing handler never
  * errors the stream.
  *
  * ```
@@ -62,7 +62,7 @@ export type HandlerResult<R> = R | PromiseLike<R> | Observable<R>;
  * @see autoAck
  * @see batch
  */
-export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResult<R>, config: AckAfterConfig = {}): OperatorFunction<D, AckOutcome<D, R>> {
+export function ackAfter<D extends Settleable, R>(handler: (item: D) => MaybeAsync<R>, config: AckAfterConfig = {}): OperatorFunction<D, HandlingOutcome<D, R>> {
   if (typeof handler !== 'function') throw new TypeError('rx-redis-events: ackAfter needs a handler function');
   const concurrency = config.concurrency ?? 1;
   assertInteger(concurrency, 'ackAfter option concurrency', 1);
@@ -77,13 +77,13 @@ export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResu
         (item) =>
           defer(() => toObservable(handler(item))).pipe(
             last(null, undefined as R),
-            map((result): AckOutcome<D, R> => {
+            map((result): HandlingOutcome<D, R> => {
               item.ack().catch(ignore);
               return { ok: true, item, result };
             }),
             catchError((error: unknown) => {
               settleFailure(item, error).catch(ignore);
-              return of<AckOutcome<D, R>>({ ok: false, item, error });
+              return of<HandlingOutcome<D, R>>({ ok: false, item, error });
             }),
           ),
         concurrency,
@@ -91,7 +91,7 @@ export function ackAfter<D extends Ackable, R>(handler: (item: D) => HandlerResu
     );
 }
 
-function toObservable<R>(result: HandlerResult<R>): Observable<R> {
+function toObservable<R>(result: MaybeAsync<R>): Observable<R> {
   if (isObservable(result)) return result;
   if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<R>).then === 'function') return from(result as PromiseLike<R>);
   return of(result as R);

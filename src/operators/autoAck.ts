@@ -1,5 +1,5 @@
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { Ackable } from './ackAfter';
+import type { Settleable } from './ackAfter';
 
 /**
  * Acks every delivery (or batch) the moment it arrives and passes it on: at-most-once processing
@@ -22,7 +22,7 @@ import type { Ackable } from './ackAfter';
  * @returns An operator that acks and re-emits each item.
  * @see ackAfter
  */
-export function autoAck<D extends Ackable>(): MonoTypeOperatorFunction<D> {
+export function autoAck<D extends Settleable>(): MonoTypeOperatorFunction<D> {
   return (source) => {
     let lastAck: Promise<void> | undefined;
     return source.pipe(

@@ -2,17 +2,13 @@ import type { OperatorFunction } from 'rxjs';
 import type { Delivery } from '../consumer/Delivery';
 import { DEFAULT_IDEMPOTENCY_WINDOW_MS, type EventStream } from '../definitions/eventStream';
 import { assertDuration } from '../internal/validate';
-import { ackAfter, type AckAfterConfig, type AckOutcome } from '../operators/ackAfter';
+import { ackAfter, type AckAfterConfig, type HandlingOutcome } from '../operators/ackAfter';
 import type { DeliveryBatch } from '../operators/batch';
-import { PRODUCE_KEYED, type KeyedProducing } from './keyedProduce';
+import type { EventService } from '../service/EventService';
+import { PRODUCE_KEYED } from './keyedProduce';
 
-/** The part of `EventService` that {@link forwardTo} uses: its group and its keyed produce. */
-export interface Forwarding extends KeyedProducing {
-  readonly group: string;
-}
-
-/** What {@link forwardTo} writes for one delivered value: one event, an array of events, or nothing (`undefined` or `[]`). */
-export type Projection<A, B> = (value: A, delivery: Delivery<A>) => B | readonly B[] | undefined;
+/** The function {@link forwardTo} maps each delivered value with: to one event, an array of events, or nothing (`undefined` or `[]`). */
+export type ForwardToProjection<A, B> = (value: A, delivery: Delivery<A>) => B | readonly B[] | undefined;
 
 /** Configuration of {@link forwardTo}: `ackAfter`'s, and how long an output's key is remembered. */
 export interface ForwardToConfig extends AckAfterConfig {
@@ -24,11 +20,11 @@ export interface ForwardToConfig extends AckAfterConfig {
   readonly windowMs?: number;
 }
 
-/** The value type of a delivery or of the deliveries of a batch. */
-export type ValueOf<D> = D extends DeliveryBatch<infer T> ? T : D extends Delivery<infer T> ? T : never;
+/** The value type delivered in `D`: of a `Delivery`, or of the deliveries of a `DeliveryBatch`. */
+export type DeliveredValue<D> = D extends DeliveryBatch<infer T> ? T : D extends Delivery<infer T> ? T : never;
 
 /** What {@link forwardTo} emits for each item: the ids of its outputs (in the order of the outputs), or the error that nacked it. */
-export type ForwardOutcome<D> = AckOutcome<D, string[]>;
+export type ForwardOutcome<D> = HandlingOutcome<D, string[]>;
 
 /**
  * Appends `project(value, delivery)` of each delivery (or of each delivery of a batch) to `target`,
@@ -71,13 +67,13 @@ export type ForwardOutcome<D> = AckOutcome<D, string[]>;
  * @see produceTo
  */
 export function forwardTo<B, D extends Delivery<unknown> | DeliveryBatch<unknown> = Delivery<unknown>>(
-  service: Forwarding,
+  service: EventService,
   target: EventStream<B>,
-  project?: Projection<ValueOf<D>, NoInfer<B>>,
+  project?: ForwardToProjection<DeliveredValue<D>, NoInfer<B>>,
   config: ForwardToConfig = {},
 ): OperatorFunction<D, ForwardOutcome<D>> {
-  type A = ValueOf<D>;
-  const outputsOf: Projection<A, B> = project ?? ((value) => [value as unknown as B]);
+  type A = DeliveredValue<D>;
+  const outputsOf: ForwardToProjection<A, B> = project ?? ((value) => [value as unknown as B]);
   if (typeof outputsOf !== 'function') throw new TypeError('rx-redis-events: forwardTo project must be a function (value, delivery) => event | event[] | undefined');
   const windowMs = config.windowMs ?? target.idempotency?.windowMs ?? DEFAULT_IDEMPOTENCY_WINDOW_MS;
   assertDuration(windowMs, 'forwardTo option windowMs', 1);

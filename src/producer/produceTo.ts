@@ -2,8 +2,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { assertInteger } from '../internal/validate';
 
-/** The part of `EventService` that {@link produceTo} uses. */
-export interface Producing {
+/** The service {@link produceTo} produces through: the part of `EventService` it uses. */
+export interface ProduceToService {
   produce<T>(stream: EventStream<T>, ...events: T[]): Promise<string[]>;
 }
 
@@ -44,7 +44,7 @@ export interface ProduceToConfig {
  * @returns An operator emitting one entry id per source value.
  * @see EventService.produce
  */
-export function produceTo<T>(service: Producing, stream: EventStream<T>, config: ProduceToConfig = {}): OperatorFunction<T, string> {
+export function produceTo<T>(service: ProduceToService, stream: EventStream<T>, config: ProduceToConfig = {}): OperatorFunction<T, string> {
   const maxBatchSize = config.maxBatchSize ?? 1000;
   assertInteger(maxBatchSize, 'produceTo option maxBatchSize', 1);
   return (source) =>

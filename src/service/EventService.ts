@@ -85,8 +85,13 @@ export class EventService implements AsyncDisposable {
   /** Reports a problem to `onError` and to `instrumentation$`. */
   private readonly report: (error: unknown) => void;
 
-  /** @internal Use `createEventService`. */
-  constructor(
+  /** Makes a service on these transports (what `createEventService` does). @internal */
+  static create(options: ResolvedEventServiceOptions, transports: ServiceTransports): EventService {
+    return new EventService(options, transports);
+  }
+
+  /** Use `createEventService`. */
+  private constructor(
     private readonly options: ResolvedEventServiceOptions,
     private readonly transports: ServiceTransports,
   ) {
@@ -291,7 +296,7 @@ export class EventService implements AsyncDisposable {
    * Reads one page of the stream after `options.after` (an entry id, such as a browser's
    * `Last-Event-ID`), oldest first, without a group: nothing is created, delivered or acked, so any
    * number of readers can page through the stream without disturbing its groups. For a live view
-   * over HTTP see `serveEventStream` in `rx-redis-events/http`.
+   * over HTTP see `serveEventStreamSse` in `rx-redis-events/http`.
    */
   async read<T>(stream: EventStream<T>, options: ReadOptions = {}): Promise<ReadPage<T>> {
     this.assertOpen('read');

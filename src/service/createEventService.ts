@@ -25,7 +25,7 @@ import { eventServiceOptionsWithDefaults, type EventServiceOptions } from './eve
  */
 export function createEventService(options: EventServiceOptions): EventService {
   const resolved = eventServiceOptionsWithDefaults(options);
-  return new EventService(resolved, transportsFor(options, resolved.scheduler));
+  return EventService.create(resolved, transportsFor(options, resolved.scheduler));
 }
 
 function transportsFor(options: EventServiceOptions, scheduler: EventServiceOptions['scheduler']): ServiceTransports {

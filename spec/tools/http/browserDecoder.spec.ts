@@ -1,14 +1,14 @@
 import { runInThisContext } from 'node:vm';
 import fc from 'fast-check';
 import { parse, stringify } from 'superjson';
-import { SSE_DECODER_SOURCE } from 'rx-redis-events/http';
+import { SSE_BROWSER_DECODER_JS } from 'rx-redis-events/http';
 import { encodeValue } from '../../../src/codec/entryCodec';
 
 /** The shipped source, evaluated as a page would (a classic script defining a global function). */
 // runInThisContext: evaluated as plain script text, the way a page runs it (Jest's sandbox has another Error global)
-const decodeEventData = runInThisContext(`(() => {\n${SSE_DECODER_SOURCE}\nreturn decodeEventData;\n})()`) as (text: string) => unknown;
+const decodeEventData = runInThisContext(`(() => {\n${SSE_BROWSER_DECODER_JS}\nreturn decodeEventData;\n})()`) as (text: string) => unknown;
 
-describe('http - SSE_DECODER_SOURCE, the browser-side decoder', () => {
+describe('http - SSE_BROWSER_DECODER_JS, the browser-side decoder', () => {
   it('http - decodes what the library encodes (its fast encoder and superjson) exactly as superjson parses it', () => {
     const values: unknown[] = [
       { jobId: 'j1', at: new Date(5), nested: [{ when: new Date(6) }], 'a.b': { 'c\\d': new Date(7) } },

@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Subject } from 'rxjs';
 import { parse } from 'superjson';
-import { serveSse, type SseConnection } from 'rx-redis-events/http';
+import { serveObservableSse, type SseConnection } from 'rx-redis-events/http';
 import { openSse, startHttpServer, stopServer } from './sseTestKit';
 
 setFlagsFromString('--expose_gc');
@@ -30,7 +30,7 @@ describe('http - slow clients', () => {
 
   const start = async (onSlowClient: 'drop-oldest' | 'close') => {
     const started = await startHttpServer((_request, response) => {
-      connection = serveSse(response, source, { maxBufferedEvents: MAX_BUFFERED, onSlowClient, id: ({ n }) => String(n) });
+      connection = serveObservableSse(response, source, { maxBufferedEvents: MAX_BUFFERED, onSlowClient, id: ({ n }) => String(n) });
     });
     server = started.server;
     return openSse(started.url);

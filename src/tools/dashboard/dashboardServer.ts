@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
 import type { EventStream } from '../../definitions/eventStream';
-import { SSE_DECODER_SOURCE } from '../http/browserDecoder';
+import { SSE_BROWSER_DECODER_JS } from '../http/browserDecoder';
 import type { SseConnection } from '../http/SseChannel';
-import { serveSse } from '../http/serveSse';
+import { serveObservableSse } from '../http/serveObservableSse';
 import type { EventService } from '../../service/EventService';
 import type { RedisTools } from '../../transport/redis/redisTools';
 import { readByTools } from '../../codec/displayCodec';
@@ -69,8 +69,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (wanted === 'POST' && !sameOrigin(request)) return sendError(response, 403, 'cross-origin request refused');
     if (path === '/') return asset(response, 'text/html', page);
     if (path === '/app.js') return asset(response, 'text/javascript', options.appScript);
-    if (path === '/sse-decoder.js') return asset(response, 'text/javascript', SSE_DECODER_SOURCE);
-    if (path === '/api/overview') return track(serveSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
+    if (path === '/sse-decoder.js') return asset(response, 'text/javascript', SSE_BROWSER_DECODER_JS);
+    if (path === '/api/overview') return track(serveObservableSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
     if (!route) return sendError(response, 404, 'not found');
     const name = decodeURIComponent(route[1] as string);
     const found = (await options.redis.findStreams(options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SchedulerLike } from 'rxjs';
 import { stringify } from 'superjson';
 import type { EventStream } from '../../definitions/eventStream';
-import { serveEventStream } from '../http/serveEventStream';
+import { serveEventStreamSse } from '../http/serveEventStreamSse';
 import type { SseConnection } from '../http/SseChannel';
 import { parseStreamId } from '../../internal/streamId';
 import { streamKeyOf } from '../../partitions/streamLayout';
@@ -47,10 +47,10 @@ export function sendError(response: ServerResponse, status: number, error: strin
 export async function serveTail(request: IncomingMessage, response: ServerResponse, context: StreamRouteContext, stream: EventStream<unknown>): Promise<SseConnection> {
   if (request.headers['last-event-id'] === undefined) {
     const recent = await context.redis.lastIds(streamKeyOf(context.prefix, stream), TAIL_BACKLOG + 1);
-    // resume after the entry before the backlog: serveEventStream reads the header like a browser's
+    // resume after the entry before the backlog: serveEventStreamSse reads the header like a browser's
     if (recent.length > TAIL_BACKLOG) request.headers['last-event-id'] = recent[TAIL_BACKLOG];
   }
-  return serveEventStream(request, response, context.service, stream, { from: 'start', event: () => 'entry', encoding: 'superjson', scheduler: context.scheduler, onError: context.onError });
+  return serveEventStreamSse(request, response, context.service, stream, { from: 'start', event: () => 'entry', encoding: 'superjson', scheduler: context.scheduler, onError: context.onError });
 }
 
 /** `GET …/dead-letters`: the oldest {@link DEAD_LETTER_LIMIT} dead letters, superjson. */

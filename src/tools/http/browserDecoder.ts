@@ -1,6 +1,7 @@
 /**
- * The browser side of `encoding: 'superjson'`: a script (about 60 lines, no dependencies) that
- * defines a global function `decodeEventData(text)`, turning an event's data back into its value:
+ * JavaScript source text for a browser `<script>`: the browser side of `encoding: 'superjson'`.
+ * The script (about 60 lines, no dependencies) defines a global function `decodeEventData(text)`,
+ * turning an event's data back into its value:
  * `Date`, `Map`, `Set`, `BigInt`, `undefined`, `RegExp`, `URL`, `Error`, `NaN`, `Infinity` and
  * `-0` come back as they were sent. Shared references come back as equal copies. Values of
  * registered classes or custom superjson types throw: decode those with superjson's own `parse`
@@ -9,7 +10,7 @@
  *
  * Serve it as a file, or inline it:
  * ```ts
- * if (request.url === '/sse-decoder.js') return response.end(SSE_DECODER_SOURCE); // content-type: text/javascript
+ * if (request.url === '/sse-decoder.js') return response.end(SSE_BROWSER_DECODER_JS); // content-type: text/javascript
  * ```
  * ```html
  * <script src="/sse-decoder.js"></script>
@@ -19,10 +20,10 @@
  * </script>
  * ```
  * In an ES module, append `export { decodeEventData };`. Data sent as `encoding: 'json'` (the
- * default of `serveEventStream`/`eventStreamResponse` for a stream with `codec: 'json'`) is plain
+ * default of `serveEventStreamSse`/`eventStreamSseResponse` for a stream with `codec: 'json'`) is plain
  * JSON: read it with `JSON.parse(message.data)`, not with this decoder.
  */
-export const SSE_DECODER_SOURCE = String.raw`function decodeEventData(text) {
+export const SSE_BROWSER_DECODER_JS = String.raw`function decodeEventData(text) {
   'use strict';
   var document = JSON.parse(text);
   if (document === null || typeof document !== 'object' || !('json' in document)) throw new Error('decodeEventData: not a superjson document');

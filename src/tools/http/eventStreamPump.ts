@@ -30,8 +30,8 @@ export const DEFAULT_EVENT_STREAM_SSE_CONFIG = { from: 'new', pageSize: 100, pol
 
 /**
  * Validates `config`, then opens the response (`openSink`) and the channel of an event stream served over SSE; `start`
- * begins reading after `lastEventId` (or where `config.from` says). Shared by `serveEventStream`
- * (`node:http`) and `eventStreamResponse` (Fetch).
+ * begins reading after `lastEventId` (or where `config.from` says). Shared by `serveEventStreamSse`
+ * (`node:http`) and `eventStreamSseResponse` (Fetch).
  */
 export function openEventStream<T>(openSink: () => SseSink, stream: EventStream<T>, config: EventStreamSseConfig<T>, method: string): { channel: SseChannel; start: (service: EventService, lastEventId: string | undefined) => void } {
   const { from: start = DEFAULT_EVENT_STREAM_SSE_CONFIG.from, filter, pageSize = DEFAULT_EVENT_STREAM_SSE_CONFIG.pageSize, pollMs = DEFAULT_EVENT_STREAM_SSE_CONFIG.pollMs, ...sse } = config;

@@ -1,11 +1,11 @@
-export { serveSse } from './serveSse';
-export { serveEventStream } from './serveEventStream';
+export { serveObservableSse } from './serveObservableSse';
+export { serveEventStreamSse } from './serveEventStreamSse';
 export { DEFAULT_EVENT_STREAM_SSE_CONFIG, type EventStreamSseConfig } from './eventStreamPump';
-export { sseResponse } from './sseResponse';
-export { eventStreamResponse } from './eventStreamResponse';
+export { observableSseResponse } from './observableSseResponse';
+export { eventStreamSseResponse } from './eventStreamSseResponse';
 export { DEFAULT_SSE_CONFIG, type SseConfig } from './sseConfig';
 export { SSE_HEADERS, type SseConnection, type SseCloseReason } from './SseChannel';
 export type { SseEncoding } from './sseFrames';
 export type { SlowClientPolicy } from './SseWriter';
-export { SSE_DECODER_SOURCE } from './browserDecoder';
-export type { StreamEntry, ReadPage, ReadOptions } from '../../service/readStream';
+export { SSE_BROWSER_DECODER_JS } from './browserDecoder';
+export { serveSse, serveEventStream, SSE_DECODER_SOURCE } from './deprecatedNames';

@@ -8,7 +8,7 @@ export interface SseConfig<T> {
   readonly id?: (value: T) => string | undefined;
   /** The `event:` of each event (the browser listens with `addEventListener(name)`); none by default (`onmessage`). */
   readonly event?: (value: T) => string | undefined;
-  /** How data is encoded: `'superjson'` (default; decode with `SSE_DECODER_SOURCE` or superjson's `parse`), `'json'`, or a function returning text (lines become several `data:` lines). */
+  /** How data is encoded: `'superjson'` (default; decode with `SSE_BROWSER_DECODER_JS` or superjson's `parse`), `'json'`, or a function returning text (lines become several `data:` lines). */
   readonly encoding?: SseEncoding;
   /** A `: heartbeat` comment line this often (skipped while the socket is full), so proxies keep an idle connection open; 0 for none. Default 15,000 ms. */
   readonly heartbeatMs?: number;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Subscription } from 'rxjs';
 import { broadcastStream, createEventService, type BroadcastStream, type EventService, type EventServiceOptions } from '../../index';
 import { PatternDefinitions, type PatternDefinitionsOptions } from './patternDefinitions';
-import { REPLY_CHANNEL_PREFIX, REQUEST_FIELD, type ReplyPacket, type RequestEnvelope } from './requestEnvelope';
+import { REPLY_CHANNEL_PREFIX, REQUEST_FIELD, type ReplyEnvelope, type RequestEnvelope } from './requestEnvelope';
 import type { RxRedisEventsTransportEvents } from './RxRedisEventsServer';
 
 /** Options of {@link RxRedisEventsClient}: those of the `EventService` it creates (`group` optional), and the definitions of patterns that need options. */
@@ -40,7 +40,7 @@ export class RxRedisEventsClient extends ClientProxy {
   private connecting: Promise<void> | undefined;
   private replies: Subscription | undefined;
   private readonly definitions: PatternDefinitions;
-  private readonly replyChannel: BroadcastStream<ReplyPacket>;
+  private readonly replyChannel: BroadcastStream<ReplyEnvelope>;
   private readonly pending = new Map<string, { readonly pattern: string; readonly callback: (packet: WritePacket) => void }>();
   private readonly errorListeners: ((error: unknown) => void)[] = [];
 
@@ -48,7 +48,7 @@ export class RxRedisEventsClient extends ClientProxy {
     super();
     if (typeof options !== 'object' || options === null) throw new TypeError('rx-redis-events/nestjs: RxRedisEventsClient options must be an object');
     this.definitions = new PatternDefinitions(options, 'RxRedisEventsClient');
-    this.replyChannel = broadcastStream<ReplyPacket>(`${REPLY_CHANNEL_PREFIX}${options.consumer ?? randomBytes(8).toString('hex')}`);
+    this.replyChannel = broadcastStream<ReplyEnvelope>(`${REPLY_CHANNEL_PREFIX}${options.consumer ?? randomBytes(8).toString('hex')}`);
   }
 
   /** Creates the service and subscribes to this client's reply channel; resolves once replies can arrive. Called by `send`/`emit` when needed. */
@@ -123,7 +123,7 @@ export class RxRedisEventsClient extends ClientProxy {
   }
 
   /** Hands a reply to the request waiting for it; a reply nobody waits for (the caller timed out or unsubscribed) is dropped. */
-  private route(reply: ReplyPacket): void {
+  private route(reply: ReplyEnvelope): void {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;
     if (reply.isDisposed || reply.err !== undefined) this.pending.delete(reply.id);

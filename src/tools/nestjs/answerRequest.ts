@@ -1,8 +1,8 @@
 import { catchError, concatMap, endWith, from, map, of, takeWhile, throwError, type Observable } from 'rxjs';
 import { broadcastStream, EncodeError, MessageTooLargeError, type EventService } from '../../index';
-import type { ReplyPacket } from './requestEnvelope';
+import type { ReplyEnvelope } from './requestEnvelope';
 
-type Packet = Omit<ReplyPacket, 'id'>;
+type Packet = Omit<ReplyEnvelope, 'id'>;
 
 /**
  * **Cold.** Publishes what a handler returns to the requesting client, in order: each value a reply,
@@ -11,7 +11,7 @@ type Packet = Omit<ReplyPacket, 'id'>;
  * publish errors (the request is then nacked and answered again later).
  */
 export function answerRequest(service: EventService, request: { readonly id: string; readonly replyTo: string }, result: Observable<unknown>): Observable<void> {
-  const replies = broadcastStream<ReplyPacket>(request.replyTo);
+  const replies = broadcastStream<ReplyEnvelope>(request.replyTo);
   const publish = (packet: Packet) => from(service.broadcast(replies, { id: request.id, ...packet }));
   return result.pipe(
     map((response): Packet => ({ response })),

@@ -1,7 +1,7 @@
 import { eventStream, type BroadcastStream, type EventStream } from '../../index';
 
-/** Definitions given by name: a container object (`{ placed: eventStream('orders.placed') }`, keys ignored) or an array. */
-export type Definitions<D> = Readonly<Record<string, D>> | readonly D[];
+/** Stream definitions, found by their `name`: an array, or a container object (`{ placed: eventStream('orders.placed') }`, keys ignored). */
+export type StreamDefinitions<D> = Readonly<Record<string, D>> | readonly D[];
 
 /** The stream definitions of patterns that need options; shared by the server and the client. */
 export interface PatternDefinitionsOptions {
@@ -10,10 +10,10 @@ export interface PatternDefinitionsOptions {
    * their `name`. A pattern without a definition is `eventStream(pattern)`.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- definitions of any value type
-  readonly streams?: Definitions<EventStream<any>>;
+  readonly streams?: StreamDefinitions<EventStream<any>>;
   /** `broadcastStream` definitions: a pattern naming one of them is live pub/sub (listened to, no acks). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- definitions of any value type
-  readonly broadcasts?: Definitions<BroadcastStream<any>>;
+  readonly broadcasts?: StreamDefinitions<BroadcastStream<any>>;
 }
 
 /** What a pattern names: an event stream or a broadcast stream. */
@@ -56,7 +56,7 @@ export class PatternDefinitions {
   }
 }
 
-function listOf<D>(definitions: Definitions<D> | undefined, option: string, owner: string): readonly D[] {
+function listOf<D>(definitions: StreamDefinitions<D> | undefined, option: string, owner: string): readonly D[] {
   if (definitions === undefined) return [];
   if (typeof definitions !== 'object' || definitions === null) {
     throw new TypeError(`rx-redis-events/nestjs: ${owner} option ${option} must be an object or an array of definitions, got ${describe(definitions)}`);

@@ -15,8 +15,8 @@ export interface RequestEnvelope {
   readonly data: unknown;
 }
 
-/** One answer to a request, published on the client's reply channel: NestJS's `WritePacket` with the request's id. */
-export interface ReplyPacket extends Pick<WritePacket, 'err' | 'response' | 'isDisposed'> {
+/** The reply to a {@link RequestEnvelope}, published on the client's reply channel: NestJS's `WritePacket` with the request's id. */
+export interface ReplyEnvelope extends Pick<WritePacket, 'err' | 'response' | 'isDisposed'> {
   readonly id: string;
 }
 

@@ -1,10 +1,10 @@
-import type { Ackable, Delivery, NackOptions } from '../../index';
+import type { Settleable, Delivery, NackOptions } from '../../index';
 
 /**
  * A delivery as the transport settles it: the handler sees `delivery` (the same delivery, whose
  * `ack`/`nack` it may call itself); once it has, the transport's own `ack`/`nack` leave it alone.
  */
-export interface TrackedDelivery<T> extends Ackable {
+export interface TrackedDelivery<T> extends Settleable {
   /** What the handler gets from `RxRedisEventsContext.getDelivery()`. */
   readonly delivery: Delivery<T>;
   /** Whether the handler has acked or nacked the delivery itself. */

@@ -2,7 +2,7 @@ import type { DeadLetterList, DeadLetterRow, ErrorBody, RedriveResult } from '..
 import { byId, renderRows, setText } from './dom';
 import { showValue } from './format';
 
-/** Defined by /sse-decoder.js (`SSE_DECODER_SOURCE`), loaded before this script. */
+/** Defined by /sse-decoder.js (`SSE_BROWSER_DECODER_JS`), loaded before this script. */
 declare function decodeEventData(text: string): unknown;
 
 const COLUMNS = [

@@ -1,7 +1,7 @@
 import { byId } from './dom';
 import { idTime, showValue } from './format';
 
-/** Defined by /sse-decoder.js (`SSE_DECODER_SOURCE`), loaded before this script. */
+/** Defined by /sse-decoder.js (`SSE_BROWSER_DECODER_JS`), loaded before this script. */
 declare function decodeEventData(text: string): unknown;
 
 /** Most entries the tail keeps on the page (the newest on top). */

@@ -1,6 +1,6 @@
 import { parse } from 'superjson';
 import { eventStream } from 'rx-redis-events';
-import { eventStreamResponse } from 'rx-redis-events/http';
+import { eventStreamSseResponse } from 'rx-redis-events/http';
 import { readSse } from './fetchSseKit';
 import { httpBackends } from './sseTestKit';
 import { sleep } from '../../support/eventually';
@@ -15,24 +15,24 @@ const JobProgress = eventStream<Progress>('jobs.progress', { key: (event) => eve
 const progress = (jobId: string, percent: number): Progress => ({ jobId, percent, at: new Date(Date.UTC(2024, 0, 1, 0, 0, percent)) });
 const request = (headers: Record<string, string> = {}) => new Request('http://localhost/jobs/events', { headers });
 
-describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend) => {
-  it('eventStreamResponse - each entry is an event whose id is its entry id; a request with Last-Event-ID resumes exactly after it', async () => {
+describe.each(httpBackends())('http - eventStreamSseResponse (%s)', (_name, backend) => {
+  it('eventStreamSseResponse - each entry is an event whose id is its entry id; a request with Last-Event-ID resumes exactly after it', async () => {
     const service = backend().createService();
     const ids = await service.produce(JobProgress, ...[0, 25, 50].map((percent) => progress('j1', percent)));
-    const first = readSse(eventStreamResponse(request(), service, JobProgress, { from: 'start', pollMs: 10, event: () => 'progress' }));
+    const first = readSse(eventStreamSseResponse(request(), service, JobProgress, { from: 'start', pollMs: 10, event: () => 'progress' }));
     const three = await first.readEvents(3);
     expect(three.map(({ id, event }) => ({ id, event }))).toEqual(ids.map((id) => ({ id, event: 'progress' })));
     expect(three.map((event) => parse<Progress>(event.data))).toEqual([0, 25, 50].map((percent) => progress('j1', percent)));
     await first.cancel();
     const later = await service.produce(JobProgress, progress('j1', 75), progress('j1', 100));
-    const resumed = readSse(eventStreamResponse(request({ 'last-event-id': ids[1] as string }), service, JobProgress, { pollMs: 10 }));
+    const resumed = readSse(eventStreamSseResponse(request({ 'last-event-id': ids[1] as string }), service, JobProgress, { pollMs: 10 }));
     const rest = await resumed.readEvents(3);
     expect(rest.map((event) => event.id)).toEqual([ids[2], ...later]);
     expect(rest.map((event) => parse<Progress>(event.data).percent)).toEqual([50, 75, 100]);
     await resumed.cancel();
   });
 
-  it("eventStreamResponse - the data follows the stream's codec: plain JSON for codec 'json', encode's text for a custom codec, unless encoding says otherwise", async () => {
+  it("eventStreamSseResponse - the data follows the stream's codec: plain JSON for codec 'json', encode's text for a custom codec, unless encoding says otherwise", async () => {
     const service = backend().createService();
     const asJson = eventStream<{ sku: string; qty: number }>('lines.json', { codec: 'json' });
     const custom = eventStream<{ sku: string; qty: number }>('lines.custom', { codec: { encode: (line) => `${line.sku}|${line.qty}`, decode: (text) => ({ sku: text.split('|')[0] as string, qty: Number(text.split('|')[1]) }) } });
@@ -44,15 +44,15 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
       await body.cancel();
       return event?.data;
     };
-    expect(await read(eventStreamResponse(request(), service, asJson, { from: 'start', pollMs: 10 }))).toBe('{"sku":"a","qty":1}');
-    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10 }))).toBe('b|2');
-    expect(await read(eventStreamResponse(request(), service, custom, { from: 'start', pollMs: 10, encoding: 'superjson' }))).toBe('{"json":{"sku":"b","qty":2}}');
+    expect(await read(eventStreamSseResponse(request(), service, asJson, { from: 'start', pollMs: 10 }))).toBe('{"sku":"a","qty":1}');
+    expect(await read(eventStreamSseResponse(request(), service, custom, { from: 'start', pollMs: 10 }))).toBe('b|2');
+    expect(await read(eventStreamSseResponse(request(), service, custom, { from: 'start', pollMs: 10, encoding: 'superjson' }))).toBe('{"json":{"sku":"b","qty":2}}');
   });
 
-  it('eventStreamResponse - the body cancelled stops reading the stream', async () => {
+  it('eventStreamSseResponse - the body cancelled stops reading the stream', async () => {
     const service = backend().createService();
     const reads = jest.spyOn(service, 'read');
-    const body = readSse(eventStreamResponse(request(), service, JobProgress, { pollMs: 10 }));
+    const body = readSse(eventStreamSseResponse(request(), service, JobProgress, { pollMs: 10 }));
     await service.produce(JobProgress, progress('j2', 1));
     await body.readEvents(1);
     await body.cancel();
@@ -62,11 +62,11 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     expect(reads.mock.calls.length).toBe(after);
   });
 
-  it('eventStreamResponse - a slow reader holds at most pageSize events: the next page is read once the body has room', async () => {
+  it('eventStreamSseResponse - a slow reader holds at most pageSize events: the next page is read once the body has room', async () => {
     const service = backend().createService();
     await service.produce(JobProgress, ...Array.from({ length: 100 }, (_, n) => progress('j3', n)));
     const reads = jest.spyOn(service, 'read');
-    const body = readSse(eventStreamResponse(request(), service, JobProgress, { from: 'start', pageSize: 10, pollMs: 10, heartbeatMs: 0 }));
+    const body = readSse(eventStreamSseResponse(request(), service, JobProgress, { from: 'start', pageSize: 10, pollMs: 10, heartbeatMs: 0 }));
     await sleep(200);
     expect(reads.mock.calls.length).toBe(2);
     const all = await body.readEvents(100);
@@ -74,9 +74,9 @@ describe.each(httpBackends())('http - eventStreamResponse (%s)', (_name, backend
     await body.cancel();
   });
 
-  it('eventStreamResponse - closing the service ends the body with event: end', async () => {
+  it('eventStreamSseResponse - closing the service ends the body with event: end', async () => {
     const service = backend().createService();
-    const body = readSse(eventStreamResponse(request(), service, JobProgress, { from: 'start', pollMs: 10 }));
+    const body = readSse(eventStreamSseResponse(request(), service, JobProgress, { from: 'start', pollMs: 10 }));
     await sleep(50);
     await service.close();
     expect((await body.readToEnd()).map(({ event, data }) => ({ event, data: parse(data) }))).toEqual([{ event: 'end', data: { reason: 'error' } }]);

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { parse } from 'superjson';
 import { eventStream } from 'rx-redis-events';
-import { serveEventStream, type EventStreamSseConfig, type SseConnection } from 'rx-redis-events/http';
+import { serveEventStreamSse, type EventStreamSseConfig, type SseConnection } from 'rx-redis-events/http';
 import { httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
 import { sleep } from '../../support/eventually';
 
@@ -15,7 +15,7 @@ interface Progress {
 const JobProgress = eventStream<Progress>('jobs.progress', { key: (event) => event.jobId });
 const progress = (jobId: string, percent: number): Progress => ({ jobId, percent, at: new Date(Date.UTC(2024, 0, 1, 0, 0, percent)) });
 
-describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) => {
+describe.each(httpBackends())('http - serveEventStreamSse (%s)', (_name, backend) => {
   let server: Server | undefined;
   const connections: SseConnection[] = [];
   afterEach(async () => {
@@ -26,7 +26,7 @@ describe.each(httpBackends())('http - serveEventStream (%s)', (_name, backend) =
 
   const serve = async (config: EventStreamSseConfig<Progress> = {}) => {
     const service = backend().createService();
-    const started = await startHttpServer((request, response) => void connections.push(serveEventStream(request, response, service, JobProgress, { pollMs: 10, ...config })));
+    const started = await startHttpServer((request, response) => void connections.push(serveEventStreamSse(request, response, service, JobProgress, { pollMs: 10, ...config })));
     server = started.server;
     return { service, url: started.url };
   };

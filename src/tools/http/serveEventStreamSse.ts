@@ -28,10 +28,10 @@ import { openNodeResponse } from './SseSink';
  *
  * ## Example
  * ```ts
- * import { serveEventStream } from 'rx-redis-events/http';
+ * import { serveEventStreamSse } from 'rx-redis-events/http';
  *
  * createServer((request, response) => {
- *   serveEventStream(request, response, service, JobEvents.progress, { filter: (entry) => entry.key === jobId });
+ *   serveEventStreamSse(request, response, service, JobEvents.progress, { filter: (entry) => entry.key === jobId });
  * });
  * ```
  *
@@ -41,10 +41,10 @@ import { openNodeResponse } from './SseSink';
  * @param stream The event stream to serve.
  * @param config See {@link EventStreamSseConfig}.
  * @returns The connection: counters, `closed` (why it ended) and `close()`.
- * @see serveSse for any Observable (broadcast streams, derived values).
+ * @see serveObservableSse for any Observable (broadcast streams, derived values).
  */
-export function serveEventStream<T>(request: IncomingMessage, response: ServerResponse, service: EventService, stream: EventStream<T>, config: EventStreamSseConfig<T> = {}): SseConnection {
-  const { channel, start } = openEventStream(() => openNodeResponse(response, sseHeaders(config)), stream, config, 'serveEventStream');
+export function serveEventStreamSse<T>(request: IncomingMessage, response: ServerResponse, service: EventService, stream: EventStream<T>, config: EventStreamSseConfig<T> = {}): SseConnection {
+  const { channel, start } = openEventStream(() => openNodeResponse(response, sseHeaders(config)), stream, config, 'serveEventStreamSse');
   start(service, resumeId(request.headers['last-event-id']));
   return channel;
 }

@@ -1,7 +1,7 @@
 import { finalize, Subject } from 'rxjs';
 import { parse } from 'superjson';
 import { broadcastStream } from 'rx-redis-events';
-import { sseResponse } from 'rx-redis-events/http';
+import { observableSseResponse } from 'rx-redis-events/http';
 import { readSse } from './fetchSseKit';
 import { eventuallyEqual } from '../../support/eventually';
 import { httpBackends } from './sseTestKit';
@@ -14,10 +14,10 @@ interface Price {
 
 const Prices = broadcastStream<Price>('prices');
 
-describe.each(httpBackends())('http - sseResponse (%s)', (_name, backend) => {
-  it('sseResponse - a Response with the SSE headers whose body streams each value with id, event and superjson data, then event: end', async () => {
+describe.each(httpBackends())('http - observableSseResponse (%s)', (_name, backend) => {
+  it('observableSseResponse - a Response with the SSE headers whose body streams each value with id, event and superjson data, then event: end', async () => {
     const service = backend().createService();
-    const response = sseResponse(service.listen(Prices), { id: (price) => `${price.symbol}-${price.price}`, event: () => 'price', retryMs: 1500 });
+    const response = observableSseResponse(service.listen(Prices), { id: (price) => `${price.symbol}-${price.price}`, event: () => 'price', retryMs: 1500 });
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toEqual({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const body = readSse(response);
@@ -36,9 +36,9 @@ describe.each(httpBackends())('http - sseResponse (%s)', (_name, backend) => {
     expect(all.slice(3).map(({ event, data }) => ({ event, data: parse(data) }))).toEqual([{ event: 'end', data: { reason: 'complete' } }]);
   });
 
-  it('sseResponse - the body cancelled ends the subscription: the broker subscription goes away', async () => {
+  it('observableSseResponse - the body cancelled ends the subscription: the broker subscription goes away', async () => {
     const service = backend().createService();
-    const body = readSse(sseResponse(service.listen(Prices)));
+    const body = readSse(observableSseResponse(service.listen(Prices)));
     await service.listening(Prices);
     await service.broadcast(Prices, { symbol: 'A', price: 1, at: new Date(0) });
     await body.readEvents(1);
@@ -47,10 +47,10 @@ describe.each(httpBackends())('http - sseResponse (%s)', (_name, backend) => {
   });
 });
 
-describe('http - sseResponse', () => {
-  it('sseResponse - heartbeats as comments on the scheduler while nothing is sent', async () => {
+describe('http - observableSseResponse', () => {
+  it('observableSseResponse - heartbeats as comments on the scheduler while nothing is sent', async () => {
     const source = new Subject<number>();
-    const body = readSse(sseResponse(source, { heartbeatMs: 20 }));
+    const body = readSse(observableSseResponse(source, { heartbeatMs: 20 }));
     source.next(1);
     await body.readEvents(1);
     expect(await body.readComments(2)).toEqual(['heartbeat', 'heartbeat']);
@@ -58,10 +58,10 @@ describe('http - sseResponse', () => {
     expect((await body.readToEnd()).map((event) => event.event)).toEqual([undefined, 'end']);
   });
 
-  it('sseResponse - a client that does not read holds at most 16 frames in the body and maxBufferedEvents in the queue; the oldest are dropped and announced', async () => {
+  it('observableSseResponse - a client that does not read holds at most 16 frames in the body and maxBufferedEvents in the queue; the oldest are dropped and announced', async () => {
     const source = new Subject<number>();
     let unsubscribed = false;
-    const body = readSse(sseResponse(source.pipe(finalize(() => (unsubscribed = true))), { encoding: 'json', maxBufferedEvents: 10, heartbeatMs: 0 }));
+    const body = readSse(observableSseResponse(source.pipe(finalize(() => (unsubscribed = true))), { encoding: 'json', maxBufferedEvents: 10, heartbeatMs: 0 }));
     for (let n = 1; n <= 500; n++) source.next(n);
     source.complete();
     const events = await body.readToEnd();
@@ -74,10 +74,10 @@ describe('http - sseResponse', () => {
     expect(unsubscribed).toBe(true);
   });
 
-  it("sseResponse - onSlowClient 'close' errors the body once the queue is full, and unsubscribes", async () => {
+  it("observableSseResponse - onSlowClient 'close' errors the body once the queue is full, and unsubscribes", async () => {
     const source = new Subject<number>();
     let unsubscribed = false;
-    const body = readSse(sseResponse(source.pipe(finalize(() => (unsubscribed = true))), { encoding: 'json', maxBufferedEvents: 2, onSlowClient: 'close', heartbeatMs: 0 }));
+    const body = readSse(observableSseResponse(source.pipe(finalize(() => (unsubscribed = true))), { encoding: 'json', maxBufferedEvents: 2, onSlowClient: 'close', heartbeatMs: 0 }));
     for (let n = 1; n <= 19; n++) source.next(n);
     expect(unsubscribed).toBe(true);
     // an errored body discards what it held: the reader sees the error at once
@@ -85,7 +85,7 @@ describe('http - sseResponse', () => {
     expect(body.events).toEqual([]);
   });
 
-  it('sseResponse - bad config is refused before any Response is made', () => {
-    expect(() => sseResponse(new Subject<number>(), { heartbeatMs: -1 })).toThrow(new RangeError('rx-redis-events: heartbeatMs must be an integer ≥ 0, got -1'));
+  it('observableSseResponse - bad config is refused before any Response is made', () => {
+    expect(() => observableSseResponse(new Subject<number>(), { heartbeatMs: -1 })).toThrow(new RangeError('rx-redis-events: heartbeatMs must be an integer ≥ 0, got -1'));
   });
 });

@@ -5,7 +5,7 @@ import { sseHeaders } from './SseChannel';
 import { openEventStream, resumeId, type EventStreamSseConfig } from './eventStreamPump';
 
 /**
- * `serveEventStream` for runtimes that answer a Fetch `Request` with a `Response`: the event stream
+ * `serveEventStreamSse` for runtimes that answer a Fetch `Request` with a `Response`: the event stream
  * as Server-Sent Events, each entry an event whose `id:` is its entry id, resumed exactly after the
  * request's `Last-Event-ID`. A reader, not a consumer (no group, nothing acked).
  *
@@ -19,9 +19,9 @@ import { openEventStream, resumeId, type EventStreamSseConfig } from './eventStr
  *
  * ## Example
  * ```ts
- * import { eventStreamResponse } from 'rx-redis-events/http';
+ * import { eventStreamSseResponse } from 'rx-redis-events/http';
  *
- * app.get('/jobs/:id/events', (c) => eventStreamResponse(c.req.raw, service, JobEvents.progress, { filter: (entry) => entry.key === c.req.param('id') }));
+ * app.get('/jobs/:id/events', (c) => eventStreamSseResponse(c.req.raw, service, JobEvents.progress, { filter: (entry) => entry.key === c.req.param('id') }));
  * ```
  *
  * @param request Its `Last-Event-ID` header (an entry id) says where to resume.
@@ -29,11 +29,11 @@ import { openEventStream, resumeId, type EventStreamSseConfig } from './eventStr
  * @param stream The event stream to serve (one partition).
  * @param config See {@link EventStreamSseConfig}.
  * @returns A `200` response with the SSE headers and a streaming body.
- * @see sseResponse for any Observable.
+ * @see observableSseResponse for any Observable.
  */
-export function eventStreamResponse<T>(request: Request, service: EventService, stream: EventStream<T>, config: EventStreamSseConfig<T> = {}): Response {
+export function eventStreamSseResponse<T>(request: Request, service: EventService, stream: EventStream<T>, config: EventStreamSseConfig<T> = {}): Response {
   const sink = new FetchSseSink();
-  const { start } = openEventStream(() => sink, stream, config, 'eventStreamResponse');
+  const { start } = openEventStream(() => sink, stream, config, 'eventStreamSseResponse');
   start(service, resumeId(request.headers.get('last-event-id')));
   return new Response(sink.body, { status: 200, headers: sseHeaders(config, true) });
 }

@@ -18,7 +18,7 @@ import { sendEach } from './sendEach';
  * Sends the SSE headers (`content-type: text/event-stream`, `cache-control: no-cache`,
  * `connection: keep-alive`, `x-accel-buffering: no`), then per value an event with `id:` and
  * `event:` when `config.id`/`config.event` give them and the value as `data:` (superjson by
- * default: decode it in the page with {@link SSE_DECODER_SOURCE}). When `source$` completes or
+ * default: decode it in the page with {@link SSE_BROWSER_DECODER_JS}). When `source$` completes or
  * fails, sends `event: end` with data `{ reason: 'complete' | 'error' }` and ends the response: a
  * page should then call `eventSource.close()`, or the browser reconnects. The error itself goes
  * to `config.onError`, never to the browser.
@@ -30,10 +30,10 @@ import { sendEach } from './sendEach';
  * ## Example
  * ```ts
  * import { createServer } from 'node:http';
- * import { serveSse } from 'rx-redis-events/http';
+ * import { serveObservableSse } from 'rx-redis-events/http';
  *
  * createServer((request, response) => {
- *   serveSse(response, service.listen(PriceChanged), { event: () => 'price' });
+ *   serveObservableSse(response, service.listen(PriceChanged), { event: () => 'price' });
  * }).listen(8080);
  * ```
  *
@@ -41,9 +41,9 @@ import { sendEach } from './sendEach';
  * @param source$ What to send: hot or cold; subscribed once, now.
  * @param config Fields, encoding, heartbeat, slow-client policy; see {@link SseConfig}.
  * @returns The connection: counters, `closed` (why it ended) and `close()`.
- * @see serveEventStream for event streams, resumable with `Last-Event-ID`.
+ * @see serveEventStreamSse for event streams, resumable with `Last-Event-ID`.
  */
-export function serveSse<T>(response: ServerResponse, source$: Observable<T>, config: SseConfig<T> = {}): SseConnection {
+export function serveObservableSse<T>(response: ServerResponse, source$: Observable<T>, config: SseConfig<T> = {}): SseConnection {
   const resolved = sseConfigWithDefaults(config);
   const channel = new SseChannel(openNodeResponse(response, sseHeaders(resolved)), resolved);
   sendEach(channel, source$, resolved);

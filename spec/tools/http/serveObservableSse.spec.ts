@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { Subject, type Observable } from 'rxjs';
 import { parse } from 'superjson';
 import { broadcastStream } from 'rx-redis-events';
-import { serveSse, type SseConfig, type SseConnection } from 'rx-redis-events/http';
+import { serveObservableSse, type SseConfig, type SseConnection } from 'rx-redis-events/http';
 import { eventuallyEqual } from '../../support/eventually';
 import { httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
 
@@ -14,7 +14,7 @@ interface Price {
 
 const Prices = broadcastStream<Price>('prices');
 
-describe.each(httpBackends())('http - serveSse of a broadcast stream (%s)', (_name, backend) => {
+describe.each(httpBackends())('http - serveObservableSse of a broadcast stream (%s)', (_name, backend) => {
   let server: Server | undefined;
   const connections: SseConnection[] = [];
   afterEach(async () => {
@@ -25,7 +25,7 @@ describe.each(httpBackends())('http - serveSse of a broadcast stream (%s)', (_na
 
   /** Serves `source()` on every request. */
   const serve = async <T>(source: () => Observable<T>, config: SseConfig<T> = {}) => {
-    const started = await startHttpServer((_request, response) => void connections.push(serveSse(response, source(), config)));
+    const started = await startHttpServer((_request, response) => void connections.push(serveObservableSse(response, source(), config)));
     server = started.server;
     return started.url;
   };

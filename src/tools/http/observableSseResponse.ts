@@ -5,7 +5,7 @@ import { sseConfigWithDefaults, type SseConfig } from './sseConfig';
 import { sendEach } from './sendEach';
 
 /**
- * `serveSse` for runtimes that answer a Fetch `Request` with a `Response` (Next.js route handlers,
+ * `serveObservableSse` for runtimes that answer a Fetch `Request` with a `Response` (Next.js route handlers,
  * Hono, Bun, Deno): subscribes to `source$` now and returns a `Response` whose body streams each
  * value as an event; the body cancelled (the client went away) unsubscribes.
  *
@@ -15,23 +15,23 @@ import { sendEach } from './sendEach';
  *               : heartbeat every heartbeatMs
  * ```
  *
- * Same headers, fields, encoding, heartbeat (on `config.scheduler`) and `event: end` as `serveSse`.
+ * Same headers, fields, encoding, heartbeat (on `config.scheduler`) and `event: end` as `serveObservableSse`.
  * The body is pull-based: frames the client has not read wait in the body (up to 16) and then in
  * the bounded queue of `maxBufferedEvents`, where `onSlowClient` decides (`'close'` errors the body).
  *
  * ## Example
  * ```ts
- * import { sseResponse } from 'rx-redis-events/http';
+ * import { observableSseResponse } from 'rx-redis-events/http';
  *
- * app.get('/prices', () => sseResponse(service.listen(PriceChanged), { event: () => 'price' }));
+ * app.get('/prices', () => observableSseResponse(service.listen(PriceChanged), { event: () => 'price' }));
  * ```
  *
  * @param source$ What to send: hot or cold; subscribed once, now.
  * @param config Fields, encoding, heartbeat, slow-client policy; see {@link SseConfig}.
  * @returns A `200` response with the SSE headers and a streaming body.
- * @see eventStreamResponse for event streams, resumable with `Last-Event-ID`.
+ * @see eventStreamSseResponse for event streams, resumable with `Last-Event-ID`.
  */
-export function sseResponse<T>(source$: Observable<T>, config: SseConfig<T> = {}): Response {
+export function observableSseResponse<T>(source$: Observable<T>, config: SseConfig<T> = {}): Response {
   const resolved = sseConfigWithDefaults(config);
   const sink = new FetchSseSink();
   sendEach(new SseChannel(sink, resolved), source$, resolved);
