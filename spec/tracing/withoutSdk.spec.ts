@@ -10,13 +10,13 @@ describe('tracing - with @opentelemetry/api and no SDK', () => {
     jest.restoreAllMocks();
   });
 
-  it('tracing - a delivery without a trace to continue starts no span while no SDK is registered, and is traced once one is registered, by a service made before it', async () => {
+  it('tracing - a produce and a delivery without a trace to continue start no span while no SDK is registered, and is traced once one is registered, by a service made before it', async () => {
     const stream = eventStream<number>(uniqueName('n'));
     const broker = new MemoryBroker();
     const service = createEventService({ group: 'A', broker });
     const late = createEventService({ group: 'B', broker }); // made before the SDK is registered
     try {
-      // every span the library starts, by name (the no-op tracer's spans are started all the same)
+      // every span the library starts, by name (a no-op tracer's span would count too)
       const started: string[] = [];
       const getTracer = trace.getTracer.bind(trace);
       jest.spyOn(trace, 'getTracer').mockImplementation((...args: Parameters<typeof trace.getTracer>) => {
@@ -26,7 +26,7 @@ describe('tracing - with @opentelemetry/api and no SDK', () => {
       const consumed = collect(service.consume(stream).pipe(autoAck()), 5);
       await service.produce(stream, 1, 2, 3, 4, 5);
       expect((await consumed).map((delivery) => delivery.value)).toEqual([1, 2, 3, 4, 5]);
-      expect(started).toEqual([`send ${stream.name}`]);
+      expect(started).toEqual([]);
       jest.restoreAllMocks();
 
       const exporter = new InMemorySpanExporter();

@@ -26,10 +26,12 @@ export class Tracing {
   /**
    * Starts a producer span for a produce call of `count` events on `stream` (stored under `keys`);
    * returns the fields to add to every entry and a function that ends the span with the call's
-   * outcome. Without an active trace and without a recording SDK, returns no fields.
+   * outcome. Without an active span and without a registered SDK, there is nothing to record or
+   * continue: returns `undefined` at once (the common case without tracing set up).
    */
-  startProduce(stream: string, keys: readonly string[], count: number): { readonly fields: Record<string, string>; readonly end: (error?: unknown) => void } {
+  startProduce(stream: string, keys: readonly string[], count: number): { readonly fields: Record<string, string>; readonly end: (error?: unknown) => void } | undefined {
     const { api } = this;
+    if (api.trace.getSpan(api.context.active()) === undefined && !this.sdkRegistered()) return undefined;
     const attributes: Attributes = { ...this.common('send', stream, keys), ...(count > 1 ? { 'messaging.batch.message_count': count } : {}) };
     const span = api.trace.getTracer(TRACER_NAME).startSpan(`send ${stream}`, { kind: api.SpanKind.PRODUCER, attributes });
     const fields: Record<string, string> = {};
