@@ -40,6 +40,20 @@ describe('redis transport - batched append', () => {
     await service.close();
   });
 
+  it('batched append - on a server without the script, one-event calls and a call of three chunks sent together land in call order', async () => {
+    const stream = eventStream<number>(uniqueName('n'));
+    const prefix = uniqueName('p') + ':';
+    const service = createEventService({ group: 'A', redis: redis.server.url, prefix });
+    await service.produce(stream, 0);
+    await redis.admin.script('FLUSH');
+    const many = Array.from({ length: 2 * APPEND_CHUNK + 5 }, (_, n) => 100 + n);
+    const calls = await Promise.all([service.produce(stream, 1), service.produce(stream, ...many), service.produce(stream, 2)]);
+    const stored = await redis.admin.xrange(prefix + stream.name, '-', '+');
+    expect(stored.slice(1).map(([id]) => id)).toEqual(calls.flat());
+    expect(stored.slice(1).map(([, fields]) => Number((JSON.parse(fields[1] as string) as { json: number }).json))).toEqual([1, ...many, 2]);
+    await service.close();
+  });
+
   it('batched append - entries of one shape or of mixed shapes, one to four fields, keep their order and their exact fields', async () => {
     const connections = connectRedis(redis.server.url);
     const transport = new RedisStreamTransport(connections);

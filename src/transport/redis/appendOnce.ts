@@ -2,14 +2,10 @@ import type { EntryFields } from '../../codec/entryFields';
 import type { AppendRequest } from '../StreamTransport';
 import type { RedisClient } from './connect';
 import { APPEND_CHUNK, APPEND_SOURCE, appendCalls, PRODUCER_MEMORY_CALLS, PRODUCER_MEMORY_MS } from './scripts/append';
-import { luaScript, runScript } from './scripts/runScript';
-
-const APPEND = luaScript(APPEND_SOURCE);
 
 /**
  * The one way the Redis transport appends: every call of at most {@link APPEND_CHUNK} entries is one
- * run of {@link APPEND_SOURCE} that applies once: by its digest (`EVALSHA`, loaded with `EVAL` where the
- * server lacks it) for a single call, the produce of one event; as `EVAL`s pipelined for several. A call without
+ * `EVAL` of {@link APPEND_SOURCE} (several are pipelined) that applies once. A call without
  * idempotency keys carries the producer's memory key and a sequence number drawn here, so whatever
  * sends the same command again (ioredis after a reconnect, with `autoResendUnfulfilledCommands`; a
  * cluster client after `MOVED`, `ASK`, `TRYAGAIN`, `CLUSTERDOWN` or a lost node connection) gets the
@@ -26,10 +22,7 @@ export async function appendOnce(client: RedisClient, key: string, entries: read
     const records = idempotency.recordKeys.slice(index * APPEND_CHUNK, (index + 1) * APPEND_CHUNK);
     return [1 + records.length, key, ...records, 'k', Math.ceil(idempotency.windowMs), ...args];
   });
-  if (calls.length === 1) {
-    const [keyCount, ...rest] = calls[0] as [number, ...(string | number)[]];
-    return (await runScript(client, APPEND, rest.slice(0, keyCount) as string[], rest.slice(keyCount))) as string[];
-  }
+  if (calls.length === 1) return (await client.eval(APPEND_SOURCE, ...(calls[0] as [number, ...(string | number)[]]))) as string[];
   const pipeline = client.pipeline();
   for (const call of calls) pipeline.eval(APPEND_SOURCE, ...call);
   const replies = (await pipeline.exec()) ?? [];
