@@ -109,16 +109,15 @@ export function partitionSuite(ctx: () => BackendContext): void {
     const subscription = service.consume(moveStream, { from: 'start', maxInFlight }).subscribe((delivery) => got.push(delivery));
     await eventually(`${maxInFlight} deliveries`, () => got.length >= maxInFlight);
     await sleep(200);
-    return { service, got, subscription };
+    return { got, subscription };
   };
 
   it.each([1, 10, 100])('partitions - maxInFlight %i bounds a subscription to 16 partitions, whatever holds the events', async (maxInFlight) => {
     const moveStream = stream(16, { key: false });
     const producer = ctx().createService({ group: 'P' });
     await producer.produce(moveStream, ...moves(1, 16 * 8 + maxInFlight * 2));
-    const { service, got, subscription } = await holdWithoutAcking(moveStream, maxInFlight);
+    const { got, subscription } = await holdWithoutAcking(moveStream, maxInFlight);
     expect(got.length).toBe(maxInFlight);
-    expect((await service.health()).consumers.reduce((sum, consumer) => sum + consumer.inFlight, 0)).toBe(maxInFlight);
     // one ack frees one slot: exactly one more delivery comes
     await got[0]?.ack();
     await eventually(`${maxInFlight + 1} deliveries`, () => got.length === maxInFlight + 1);
