@@ -1,6 +1,6 @@
-import { AsyncSubject, defaultIfEmpty, Observable, Subscription, timer, type Subscriber } from 'rxjs';
+import { Subscription, type Subscriber } from 'rxjs';
 import { runCoroutine, wait, type Coroutine } from '../internal/coroutine';
-import type { PendingClaims, ReadEntry, StreamReader } from '../transport/StreamTransport';
+import type { ReadEntry } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
@@ -8,10 +8,13 @@ import type { DeliveryGate } from './DeliveryGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
-import { ClaimWalk } from './ClaimWalk';
+import type { ClaimWalk } from './ClaimWalk';
+import { LoopClaims } from './LoopClaims';
 import { Retrying } from './Retrying';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 import { expireIdleConsumers } from './consumerExpiry';
+import { LoopWake } from './LoopWake';
+import { NewEntries } from './NewEntries';
 
 /** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
 export interface ConsumerLoopHooks<T> {
@@ -26,33 +29,31 @@ export interface ConsumerLoopHooks<T> {
 
 /**
  * One consumer of a group on one partition: reads only as many entries as its subscription's window
- * (`maxInFlight`, shared with the loops of the other partitions) leaves room for, blocking on the broker; redelivers its nacked entries after their delay; walks the group's pending list for
+ * (`maxInFlight`, shared with the loops of the other partitions) leaves room for, blocking on the
+ * broker; redelivers its nacked entries after their delay; walks the group's pending list for
  * entries other consumers left idle. Deliveries it emitted stay valid after `stop()`.
+ *
+ * The loop is a coroutine (see `runCoroutine`): each step says in order what it waits for, and a
+ * backend that answers at once (memory, in virtual time) resumes it in the same frame.
  */
 export class ConsumerLoop<T> implements ConsumerRun {
   private readonly inFlight: InFlight<T>;
   /** Renews what the consumer holds, until it is settled (also after `stop()`) or abandoned. */
   private readonly leases: LeaseRenewal<T>;
-  /** Decides when an admitted delivery goes to the subscriber (see {@link ConsumerLoopHooks.gate}). */
-  private readonly gate: DeliveryGate<T> | undefined;
   private readonly timers = new Subscription();
   private coroutine: Subscription | undefined;
-  private reader: StreamReader | undefined;
-  /** Resolves once the closed reader can bring nothing more (see `StreamReader.close`). */
+  /** The reads of new entries, once the group exists; once closed, `readerClosed` resolves when they can bring nothing more. */
+  private reads: NewEntries | undefined;
   private readerClosed: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
-  /** The backend's claims, when it has them: without, it redelivers un-acked entries itself and the loop claims nothing. */
-  private readonly pending: PendingClaims | undefined;
-  /** The walk over the group's pending list for entries other consumers left idle (only with the backend's claims). */
-  private readonly claims: ClaimWalk | undefined;
-  /** Whether the last read came back full: the partition has a backlog, and its reads may be larger. */
-  private backlog = false;
+  private readonly wake: LoopWake;
+  /** What the loop claims; only with the backend's claims (without, it redelivers un-acked entries itself). */
+  private readonly claims: LoopClaims<T> | undefined;
   /** Tries again what failed on the broker. */
   private readonly retry: Retrying;
   private stopped = false;
+  /** Whether deliveries can no longer be emitted: read entries are then handed back. */
+  private readonly isStopped = (): boolean => this.stopped || this.subscriber.closed;
   private settledWaiters: (() => void)[] = [];
-  /** A read sent ahead while the previous one's entries were handed out (see `readAhead`); its reply is kept until taken. */
-  private ahead: { readonly count: number; readonly reply: AsyncSubject<ReadEntry[]> } | undefined;
 
   constructor(
     private readonly ctx: ConsumerContext,
@@ -62,8 +63,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
     private readonly subscriber: Subscriber<Delivery<T>>,
     private readonly hooks: ConsumerLoopHooks<T> = {},
   ) {
-    const gate = hooks.gate;
-    this.gate = gate;
+    const { gate } = hooks;
     this.inFlight = new InFlight(ctx, target, options, window, {
       emit: gate ? (delivery) => gate.admit(delivery) : (delivery) => subscriber.next(delivery),
       roomFreed: () => this.checkSettled(),
@@ -72,9 +72,9 @@ export class ConsumerLoop<T> implements ConsumerRun {
       ...(gate ? { done: (id: string) => gate.done(id) } : {}),
     });
     this.leases = new LeaseRenewal(ctx, target, options, this.inFlight);
-    const pending = (this.pending = ctx.transport.capabilities.claims);
-    this.claims = pending && new ClaimWalk(pending, ctx.group, target, options);
-    this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.sleep(ms));
+    this.claims = ctx.transport.capabilities.claims && new LoopClaims(ctx.transport.capabilities.claims, ctx, target, options);
+    this.wake = new LoopWake(options.scheduler);
+    this.retry = new Retrying(ctx, target.key, options.from, () => this.stopped, (ms) => this.wake.sleep(ms));
   }
 
   /** Starts reading; failures of the broker are reported and retried, never thrown. */
@@ -94,12 +94,10 @@ export class ConsumerLoop<T> implements ConsumerRun {
     this.timers.unsubscribe();
     this.inFlight.release();
     this.leases.finish();
-    if (this.gate) this.inFlight.returnUnemitted(this.gate.drain().map((delivery) => delivery.id));
+    const { gate } = this.hooks;
+    if (gate) this.inFlight.returnUnemitted(gate.drain().map((delivery) => delivery.id));
     this.coroutine?.unsubscribe();
-    // entries a read sent ahead brings after the stop are handed back (marked idle for the group), not left with this consumer
-    this.ahead?.reply.subscribe({ next: (entries) => this.admit(entries), error: () => undefined });
-    this.ahead = undefined;
-    if (this.reader) this.readerClosed = this.reader.close();
+    if (this.reads) this.readerClosed = this.reads.close((entries) => this.admit(entries));
     this.checkSettled();
   }
 
@@ -124,121 +122,71 @@ export class ConsumerLoop<T> implements ConsumerRun {
     }).then(() => this.readerClosed);
   }
 
+  /** Creates the group, opens the reader, claims first what it should, starts the timers, then steps until stopped. */
   private *run(): Coroutine {
     const { transport, group } = this.ctx;
     const { key, consumer } = this.target;
     yield* this.retry.run(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
-    this.reader = transport.openReader(key, group, consumer);
-    const { claims, pending } = this;
-    if (claims && this.hooks.initialClaim) {
-      this.hooks.initialClaim(claims);
-    } else if (pending) {
-      yield* this.retry.run(function* (this: ConsumerLoop<T>) {
-        this.admitClaimed('own', yield* wait(pending.claimOwn(key, group, consumer, Math.max(1, this.window.room))));
-      }.bind(this));
-    }
-    const { claimIdleAfterMs, scheduler } = this.options;
-    if (claims && Number.isFinite(claimIdleAfterMs)) {
-      const period = Math.max(claimIdleAfterMs / 2, 50);
-      this.timers.add(timer(0, period, scheduler).subscribe(() => (claims.begin(), this.kick())));
-    }
-    this.leases.start();
-    this.timers.add(expireIdleConsumers(this.ctx, this.target, scheduler));
-    while (!this.stopped && !this.subscriber.closed) yield* this.retry.run(() => this.step());
+    this.reads = new NewEntries(transport.openReader(key, group, consumer), this.window, this, this.options.blockMs, () => this.stopped);
+    const { claims } = this;
+    if (claims && this.hooks.initialClaim) this.hooks.initialClaim(claims.walk);
+    else if (claims) yield* this.retry.run(() => this.claimOwn(claims));
+    this.startTimers();
+    while (!this.isStopped()) yield* this.retry.run(() => this.step());
   }
 
+  /** Takes back what the consumer still holds (a restart of the same consumer), as far as the window has room. */
+  private *claimOwn(claims: LoopClaims<T>): Coroutine {
+    this.admit(yield* claims.own(Math.max(1, this.window.room)));
+  }
+
+  /** Starts the claim walks, the lease renewal and the expiry of idle consumers. */
+  private startTimers(): void {
+    const walks = this.claims?.walkPeriodically(() => this.kick());
+    if (walks) this.timers.add(walks);
+    this.leases.start();
+    this.timers.add(expireIdleConsumers(this.ctx, this.target, this.options.scheduler));
+  }
+
+  /**
+   * One step of the loop, the first of these that has work: takes the read sent ahead; claims back
+   * the nacked entries that are due; admits the entries that waited for room; takes a step of the
+   * claim walk or reads new entries, as many as the window has room for; or waits for room.
+   */
   private *step(): Coroutine {
-    const { transport, group } = this.ctx;
-    const { key, consumer } = this.target;
-    const ahead = this.ahead;
-    if (ahead) {
-      this.ahead = undefined; // taken first: its entries already have their room in the window
-      return this.admitRead(ahead.count, yield* wait(ahead.reply));
-    }
+    const reads = this.reads as NewEntries;
+    if (reads.hasAhead) return this.admit(yield* reads.takeAhead());
     const due = this.inFlight.takeDue();
-    if (due.length > 0) {
-      const entries = yield* wait(transport.claimIds(key, group, consumer, due));
-      const back = new Set(entries.map((entry) => entry.id));
-      for (const id of due) if (!back.has(id)) this.inFlight.forget(id); // acked or taken over meanwhile
-      return this.admit(entries);
-    }
+    if (due.length > 0) return yield* this.redeliver(due);
     if (this.inFlight.hasWaiting) {
-      if (this.window.room <= 0) return yield* this.waitForRoom();
-      return this.inFlight.admitWaiting(() => this.stopped || this.subscriber.closed);
+      if (this.window.room <= 0) return yield* this.wake.forRoom(this.window);
+      return this.inFlight.admitWaiting(this.isStopped);
     }
     const walk = this.claims?.walking ? this.claims : undefined;
-    const count = this.window.readCount(this, this.backlog && !walk);
-    if (count <= 0) return yield* this.waitForRoom();
-    if (walk) return this.admitClaimed('idle', yield* walk.step(count, this.inFlight.holding()));
-    this.admitRead(count, yield* wait((this.reader as StreamReader).read(count, this.options.blockMs)));
+    const count = reads.count(walk !== undefined);
+    if (count <= 0) return yield* this.wake.forRoom(this.window);
+    if (walk) return this.admit(yield* walk.idle(count, this.inFlight.holding()));
+    this.admit(yield* reads.read(count));
   }
 
-  /**
-   * Admits what a read of `count` returned, first sending the next read when this one came back full
-   * (a backlog: reads of at most half the window, so that the next can be under way while these are handled).
-   */
-  private admitRead(count: number, entries: ReadEntry[]): void {
-    this.backlog = entries.length === count;
-    if (this.backlog) this.readAhead(entries.length);
+  /** Claims back the nacked entries that are due, and forgets those that were acked or taken over meanwhile. */
+  private *redeliver(due: string[]): Coroutine {
+    const { key, consumer } = this.target;
+    const entries = yield* wait(this.ctx.transport.claimIds(key, this.ctx.group, consumer, due));
+    const back = new Set(entries.map((entry) => entry.id));
+    for (const id of due) if (!back.has(id)) this.inFlight.forget(id);
     this.admit(entries);
   }
 
-  /**
-   * A read that came back full suggests a backlog: the next read is sent before this one's entries
-   * are decoded and handed out, so the broker works on it meanwhile. It asks only for what the window
-   * has room for once `admitting` entries are counted, so `maxInFlight` still bounds what is held.
-   * The reply is kept in a subject, not a promise: a reader that answers at once (memory) has it there
-   * in the same frame, also in virtual time.
-   */
-  private readAhead(admitting: number): void {
-    if (this.stopped) return;
-    const count = this.window.readCount(this, true, admitting);
-    if (count <= 0) return;
-    const reply = new AsyncSubject<ReadEntry[]>();
-    // a failure reaches the next step through the subject, and that step retries
-    (this.reader as StreamReader).read(count, this.options.blockMs).pipe(defaultIfEmpty([] as ReadEntry[])).subscribe(reply);
-    this.ahead = { count, reply };
-  }
-
-  private admitClaimed(source: 'own' | 'idle', entries: ReadEntry[]): void {
-    const { instrument } = this.ctx;
-    if (entries.length > 0 && instrument.on) instrument.emit({ type: 'consumer.claimed', stream: this.target.stream.name, consumer: this.target.consumer, source, ids: entries.map((entry) => entry.id) });
-    this.admit(entries);
-  }
-
-  private admit(entries: Parameters<InFlight<T>['admit']>[0]): void {
-    this.inFlight.admit(entries, () => this.stopped || this.subscriber.closed);
-  }
-
-  /** Waits until the window may have room, or until something wakes the loop. */
-  private *waitForRoom(): Coroutine {
-    yield new Observable<void>((subscriber) => {
-      this.wake = () => subscriber.next();
-      const cancel = this.window.whenRoom(() => subscriber.next());
-      return () => {
-        cancel();
-        this.wake = undefined;
-      };
-    });
-  }
-
-  /** Waits for `ms` (through the scheduler) or until something wakes the loop. */
-  private *sleep(ms: number): Coroutine {
-    yield new Observable<void>((subscriber) => {
-      this.wake = () => subscriber.next();
-      const pause = Number.isFinite(ms) ? timer(ms, this.options.scheduler).subscribe(() => subscriber.next()) : undefined;
-      return () => {
-        pause?.unsubscribe();
-        this.wake = undefined;
-      };
-    });
+  private admit(entries: readonly ReadEntry[]): void {
+    this.inFlight.admit(entries, this.isStopped);
   }
 
   /** Wakes a sleeping loop and ends a blocked read, so new work is seen at once. */
   private kick(): void {
-    this.wake?.();
-    this.reader?.interrupt();
+    this.wake.wakeUp();
+    this.reads?.interrupt();
   }
 
   private checkSettled(): void {

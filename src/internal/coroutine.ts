@@ -19,6 +19,11 @@ export function* wait<T>(source: Awaitable<T>): Generator<Awaitable<unknown>, T,
  * timer), it resumes synchronously, in the same frame, instead of in a later microtask.
  * Errors are thrown into the generator; an uncaught one goes to `onError`.
  * Unsubscribing stops it and runs its `finally` blocks.
+ *
+ * Kept rather than replaced by an RxJS chain (issue #26): a consumer loop's step reads top to bottom
+ * as what it waits for, in order, and an RxJS chain would subscribe to each awaited Observable just
+ * the same. Measured under steady load (2,000 events/s through Redis, `node --cpu-prof`), the runtime's
+ * own functions took 0.5 % of the busy CPU time, about 1.3 µs of the ~250 µs the process spends per event.
  */
 export function runCoroutine(body: Coroutine, onError: (error: unknown) => void): Subscription {
   let waitingOn: Subscription | undefined;

@@ -1,0 +1,68 @@
+import { ReadRequests, type ReadRequest } from '../../../src/transport/redis/ReadRequests';
+import type { ReadEntry } from '../../../src/transport/StreamTransport';
+
+/** A request that records what it was answered. */
+function request(key: string, count: number, deadline: number, answers: string[][]): ReadRequest {
+  return { key, count, deadline, answer: (entries) => answers.push(entries.map((entry) => entry.id)), fail: () => answers.push(['failed']) };
+}
+
+const entries = (...ids: string[]): ReadEntry[] => ids.map((id) => ({ id, fields: {}, deliveryCount: 1 }));
+
+describe('redis transport - read requests', () => {
+  it('read requests - the next read takes the smallest count of the keys asking for at least half the largest; the read after a partial one covers every key', () => {
+    const requests = new ReadRequests(() => undefined);
+    requests.add(request('a', 100, 2000, []));
+    requests.add(request('b', 60, 1500, []));
+    requests.add(request('c', 10, 3000, []));
+    expect(requests.nextRead()).toEqual({ keys: ['a', 'b'], count: 60, deadline: 1500, partial: true });
+    expect(requests.nextRead()).toEqual({ keys: ['a', 'b', 'c'], count: 10, deadline: 1500, partial: false });
+    expect(requests.nextRead()).toEqual({ keys: ['a', 'b'], count: 60, deadline: 1500, partial: true });
+  });
+
+  it('read requests - a read answers the oldest request of its key with no more than it asked for, keeps the rest for the next, and hands back what a released key got', () => {
+    const unread: [string, string[]][] = [];
+    const requests = new ReadRequests((key, ids) => unread.push([key, ids]));
+    const answers: string[][] = [];
+    requests.add(request('a', 2, 1000, answers));
+    requests.answerFrom('a', entries('1-0', '2-0', '3-0'));
+    expect({ answers, waits: requests.waits('a'), empty: requests.empty }).toEqual({ answers: [['1-0', '2-0']], waits: false, empty: true });
+    expect(requests.takeKept('a', 5)?.map((entry) => entry.id)).toEqual(['3-0']);
+    expect(requests.takeKept('a', 5)).toBeUndefined();
+    requests.markReleased('b');
+    requests.answerFrom('b', entries('4-0'));
+    expect(unread).toEqual([['b', ['4-0']]]);
+    requests.answerFrom('c', entries('5-0', '6-0'));
+    expect(requests.keptKeys()).toEqual(['c']);
+    requests.handBack('c');
+    expect({ unread: unread[1], kept: requests.keptKeys() }).toEqual({ unread: ['c', ['5-0', '6-0']], kept: [] });
+  });
+
+  it('read requests - requests whose deadline passed are answered [] and leave their queue; the others stay', () => {
+    const requests = new ReadRequests(() => undefined);
+    const answers: Record<string, string[][]> = { early: [], late: [] };
+    requests.add(request('a', 10, 100, answers.early as string[][]));
+    requests.add(request('a', 10, 200, answers.late as string[][]));
+    requests.expire(99);
+    expect(answers).toEqual({ early: [], late: [] });
+    requests.expire(100);
+    expect({ answers, deadline: requests.earliestDeadline() }).toEqual({ answers: { early: [[]], late: [] }, deadline: 200 });
+  });
+
+  it('read requests - failing a key fails each of its requests, or answers them [] without a failure; a withdrawn request leaves its queue', () => {
+    const requests = new ReadRequests(() => undefined);
+    const answers: string[][] = [];
+    requests.add(request('a', 1, 300, answers));
+    requests.add(request('a', 1, 300, answers));
+    requests.failAll('a', new Error('down'));
+    requests.add(request('b', 1, 300, answers));
+    requests.failAll('b', undefined);
+    expect({ answers, empty: requests.empty }).toEqual({ answers: [['failed'], ['failed'], []], empty: true });
+    const withdrawn = request('c', 1, 300, answers);
+    const kept = request('c', 2, 300, answers);
+    requests.add(withdrawn);
+    requests.add(kept);
+    requests.withdraw(withdrawn);
+    expect(requests.drain()).toEqual([kept]);
+    expect(requests.empty).toBe(true);
+  });
+});

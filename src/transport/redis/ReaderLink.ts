@@ -1,0 +1,131 @@
+import type { ReaderConnection, RedisConnections } from './connect';
+import { ConnectionClosedError, isRedisReply } from './redisErrors';
+
+/** How long after its BLOCK time a read without an answer counts as lost. */
+const BLOCKING_GRACE_MS = 1500;
+
+/**
+ * The connection of a {@link GroupReader}, and its client id (which `CLIENT UNBLOCK` needs). A read
+ * is only sent while the connection is ready and its client id known: never queued offline (where
+ * ioredis would start its blocking deadline early) and never re-sent after a reconnect.
+ */
+export class ReaderLink {
+  private reader: ReaderConnection;
+  private clientId: number | undefined;
+  private closed = false;
+
+  /**
+   * @param key A key the reader reads (its server is the one connected to; on a cluster, keys of one slot only).
+   * @param onReady Told when the connection is ready and its client id known.
+   */
+  constructor(
+    private readonly connections: RedisConnections,
+    private readonly key: string,
+    private readonly onReady: () => void,
+  ) {
+    this.reader = this.open();
+  }
+
+  /** Whether a read can be sent now; on a cluster, first opens a new connection when this one ended (see {@link reconnectIfEnded}). */
+  readyForRead(): boolean {
+    this.reconnectIfEnded();
+    // a connection that is reconnecting may not have said 'close' yet: it is not ready for a read
+    if (this.reader.connection.status !== 'ready') this.clientId = undefined;
+    return this.clientId !== undefined;
+  }
+
+  /** Ends the blocked command on this connection (`CLIENT UNBLOCK`); false when the client id is not known. */
+  unblock(): boolean {
+    if (this.clientId === undefined) return false;
+    this.reader.unblock(this.clientId).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Sends `XREADGROUP` with `args` (read as bytes; `blockMs` is its BLOCK, if any), then tells
+   * `answered` its reply, or `failed` why it failed (also when the connection closed first).
+   */
+  read(args: (string | number)[], blockMs: number | undefined, answered: (reply: unknown) => void, failed: (error: unknown) => void): void {
+    const { connection } = this.reader;
+    const started = performance.now();
+    untilClosed(connection, connection.callBuffer('XREADGROUP', ...args)).then(
+      (reply) => {
+        // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
+        // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
+        // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
+        if (reply === null && blockMs !== undefined && performance.now() - started >= blockMs + BLOCKING_GRACE_MS) {
+          this.clientId = undefined;
+          connection.disconnect(true);
+        }
+        answered(reply);
+      },
+      (error: unknown) => {
+        if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
+        failed(error);
+      },
+    );
+  }
+
+  /** The error a failed read is reported with. */
+  failure(error: unknown): unknown {
+    return this.connections.transportError('read', error);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.closed = true;
+    this.reader.connection.disconnect();
+  }
+
+  private open(): ReaderConnection {
+    const reader = this.connections.openReader(this.key, {
+      // ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace
+      blockingTimeout: 1000,
+      blockingTimeoutGrace: BLOCKING_GRACE_MS,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      lazyConnect: false, // a cluster's node connections are lazy: this one must connect by itself
+    });
+    const { connection } = reader;
+    connection.on('ready', () => this.learnClientId(reader));
+    connection.on('close', () => reader === this.reader && (this.clientId = undefined));
+    connection.on('error', () => undefined); // failures surface through the reads
+    return reader;
+  }
+
+  /**
+   * On a cluster, opens a new connection (closing this one) when this one ended: a copy of a cluster
+   * node's connection does not reconnect by itself (ioredis leaves that to the slot map), so after a
+   * killed connection, a lost reply or a master restarted on its address the reader would otherwise
+   * wait for nothing for ever. (When the slot moves to another master, the keys' requests go to the
+   * reader of that master instead.)
+   */
+  private reconnectIfEnded(): void {
+    if (!this.connections.cluster || this.reader.connection.status !== 'end') return;
+    this.clientId = undefined;
+    this.reader = this.open();
+  }
+
+  private learnClientId(reader: ReaderConnection): void {
+    reader.connection.client('ID').then(
+      (id) => {
+        if (reader !== this.reader || this.closed) return;
+        this.clientId = Number(id);
+        this.onReady();
+      },
+      () => undefined,
+    );
+  }
+}
+
+/**
+ * Settles like `read`, or rejects when the connection closes first: ioredis drops a command that
+ * was waiting on a closed connection (it is not re-sent: `autoResendUnfulfilledCommands` is off).
+ */
+function untilClosed<R>(connection: ReaderConnection['connection'], read: Promise<R>): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    const closed = () => reject(new ConnectionClosedError('the connection closed during a blocking read'));
+    connection.once('close', closed);
+    read.finally(() => connection.off('close', closed)).then(resolve, reject);
+  });
+}
