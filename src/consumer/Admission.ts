@@ -14,6 +14,12 @@ import type { InFlightEvents } from './InFlightEvents';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 import { tracedSettler } from './tracedSettler';
 
+
+/** What admitting the entries of one read takes once: the scheduler's time, and whether an SDK records spans. */
+interface ReadMoment {
+  readonly now: number;
+  readonly recording: boolean;
+}
 /**
  * Turns one loop's read entries into deliveries, in read order and only while the window has room:
  * what a read brought beyond it waits here, unemitted, and is admitted first once room frees. Deals
@@ -55,12 +61,15 @@ export class Admission<T> {
    * the entry (in `maxInFlight`) until it answers; deliveries keep the read order.
    */
   admit(entries: readonly ReadEntry[], isStopped: () => boolean): void {
+    if (entries.length === 0) return;
+    // what is the same for every entry of a read is read once
+    const read = { now: this.options.scheduler.now(), recording: this.ctx.tracing?.sdkRegistered() === true };
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as ReadEntry;
       if (isStopped()) return this.handBack(entries.slice(index).map((rest) => rest.id));
       // a redelivered entry kept its slot; a new one waits while the window is full
       if (this.window.room <= 0 && !this.held.has(entry.id)) return this.wait(entries.slice(index));
-      this.admitOne(entry, isStopped);
+      this.admitOne(entry, isStopped, read);
     }
   }
 
@@ -92,7 +101,7 @@ export class Admission<T> {
     this.ctx.transport.capabilities.claims?.markIdle(key, this.ctx.group, consumer, ids, idleMs).subscribe({ error: this.ctx.report });
   }
 
-  private admitOne(entry: ReadEntry, isStopped: () => boolean): void {
+  private admitOne(entry: ReadEntry, isStopped: () => boolean, read: ReadMoment): void {
     const { stream, key } = this.target;
     const { maxDeliveries, maxMessageBytes } = this.options;
     const only = entry.fields[TARGET_GROUP_FIELD];
@@ -116,10 +125,10 @@ export class Admission<T> {
       return void this.deadLetters.move(entry.id, { reason: 'decode', error: messageOf(error), deliveryCount: entry.deliveryCount });
     }
     if (stream.schema && this.checks) {
-      this.held.handle(entry.id, this.options.scheduler.now());
+      this.held.handle(entry.id, read.now);
       this.checks.add(checkValue(stream.schema, value), (checked) => this.afterCheck(entry, checked, isStopped));
     } else {
-      this.deliver(entry, value);
+      this.deliver(entry, value, read);
     }
   }
 
@@ -135,20 +144,20 @@ export class Admission<T> {
       this.handBack([entry.id]);
       this.events.roomFreed();
     } else if (checked.valid) {
-      this.deliver(entry, checked.value);
+      this.deliver(entry, checked.value, { now: this.options.scheduler.now(), recording: this.ctx.tracing?.sdkRegistered() === true });
     } else {
       void this.deadLetters.move(entry.id, { reason: 'invalid', error: describeIssues(checked.issues), deliveryCount: entry.deliveryCount });
     }
   }
 
-  private deliver(entry: ReadEntry, value: T): void {
+  private deliver(entry: ReadEntry, value: T, read: ReadMoment): void {
     const { stream, consumer, partition } = this.target;
     const { id, deliveryCount } = entry;
-    this.held.handle(id, this.options.scheduler.now());
+    this.held.handle(id, read.now);
     const init = { id, value, key: entry.fields[KEY_FIELD], partition, stream: stream.name, deliveryCount, producedAt: idTime(id) };
     const { instrument, tracing } = this.ctx;
     if (instrument.on) instrument.emit({ type: 'consumer.delivered', stream: stream.name, consumer, id, deliveryCount });
-    if (tracing?.spans(entry.fields)) {
+    if (tracing?.spans(entry.fields, read.recording)) {
       tracing.deliver(stream.name, this.target.key, id, deliveryCount, entry.fields, (endSpan) => this.events.emit(createDelivery(init, endSpan ? tracedSettler(this.settler, endSpan) : this.settler)));
     } else {
       this.events.emit(createDelivery(init, this.settler));

@@ -41,11 +41,12 @@ export class Tracing {
 
   /**
    * Whether a delivery of an entry with `fields` gets a consumer span ({@link deliver}): when it
-   * carries a trace to continue, or an SDK is registered to record one. Otherwise the delivery costs
-   * nothing more (the common case without tracing set up).
+   * carries a trace to continue, or an SDK is registered to record one (`recording`, read once per
+   * read with {@link sdkRegistered}). Otherwise the delivery costs nothing more (the common case
+   * without tracing set up).
    */
-  spans(fields: EntryFields): boolean {
-    return fields[TRACEPARENT_FIELD] !== undefined || this.sdkRegistered();
+  spans(fields: EntryFields, recording: boolean): boolean {
+    return recording || fields[TRACEPARENT_FIELD] !== undefined;
   }
 
   /**
@@ -71,10 +72,10 @@ export class Tracing {
 
   /**
    * Whether an SDK is registered: without one the global provider is the API's proxy with no delegate,
-   * whose spans record nothing (checked at each delivery, since an application may register its SDK
+   * whose spans record nothing (checked at each read, since an application may register its SDK
    * after creating the service).
    */
-  private sdkRegistered(): boolean {
+  sdkRegistered(): boolean {
     const provider = this.api.trace.getTracerProvider();
     return !(provider instanceof this.api.ProxyTracerProvider) || provider.getDelegateTracer(TRACER_NAME) !== undefined;
   }
