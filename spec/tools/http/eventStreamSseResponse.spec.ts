@@ -2,17 +2,9 @@ import { parse } from 'superjson';
 import { eventStream } from 'rx-redis-events';
 import { eventStreamSseResponse } from 'rx-redis-events/http';
 import { readSse } from './fetchSseKit';
-import { httpBackends } from './sseTestKit';
+import { httpBackends, JobProgress, progress, type Progress } from './sseTestKit';
 import { sleep } from '../../support/eventually';
 
-interface Progress {
-  jobId: string;
-  percent: number;
-  at: Date;
-}
-
-const JobProgress = eventStream<Progress>('jobs.progress', { key: (event) => event.jobId });
-const progress = (jobId: string, percent: number): Progress => ({ jobId, percent, at: new Date(Date.UTC(2024, 0, 1, 0, 0, percent)) });
 const request = (headers: Record<string, string> = {}) => new Request('http://localhost/jobs/events', { headers });
 
 describe.each(httpBackends())('http - eventStreamSseResponse (%s)', (_name, backend) => {

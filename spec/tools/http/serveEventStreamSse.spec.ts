@@ -1,19 +1,10 @@
 import type { Server } from 'node:http';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { parse } from 'superjson';
-import { eventStream } from 'rx-redis-events';
 import { serveEventStreamSse, type EventStreamSseConfig, type SseConnection } from 'rx-redis-events/http';
-import { httpBackends, openSse, startHttpServer, stopServer } from './sseTestKit';
+import { httpBackends, JobProgress, openSse, progress, startHttpServer, stopServer, type Progress } from './sseTestKit';
 import { sleep } from '../../support/eventually';
 
-interface Progress {
-  jobId: string;
-  percent: number;
-  at: Date;
-}
-
-const JobProgress = eventStream<Progress>('jobs.progress', { key: (event) => event.jobId });
-const progress = (jobId: string, percent: number): Progress => ({ jobId, percent, at: new Date(Date.UTC(2024, 0, 1, 0, 0, percent)) });
 
 describe.each(httpBackends())('http - serveEventStreamSse (%s)', (_name, backend) => {
   let server: Server | undefined;

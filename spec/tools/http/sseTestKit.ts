@@ -1,7 +1,20 @@
 import { get, createServer, type IncomingMessage, type Server, type ServerResponse, type ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEventService, MemoryBroker, type EventService, type EventServiceOptions } from 'rx-redis-events';
+import { createEventService, eventStream, MemoryBroker, type EventService, type EventServiceOptions } from 'rx-redis-events';
 import { useRedisServer } from '../../support/useRedisServer';
+
+/** The job-progress events the event-stream specs serve. */
+export interface Progress {
+  jobId: string;
+  percent: number;
+  at: Date;
+}
+
+/** A stream of job progress, keyed by job. */
+export const JobProgress = eventStream<Progress>('jobs.progress', { key: (event) => event.jobId });
+
+/** The progress of `jobId` at `percent`, stamped `percent` seconds into 2024. */
+export const progress = (jobId: string, percent: number): Progress => ({ jobId, percent, at: new Date(Date.UTC(2024, 0, 1, 0, 0, percent)) });
 
 /** One parsed SSE event, as `EventSource` would see it (plus the raw comment lines seen before it). */
 export interface ReceivedEvent {
