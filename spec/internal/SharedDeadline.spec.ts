@@ -70,6 +70,27 @@ describe('SharedDeadline', () => {
     return Promise.resolve().then(() => expect(answered).toHaveLength(1000));
   });
 
+  it('deadline - once every waiting call has answered, no alarm is left to keep the process alive', async () => {
+    const scheduler = virtualTime();
+    const alarms: { closed: boolean }[] = [];
+    const counting: SchedulerLike = {
+      now: () => scheduler.now(),
+      schedule: (...args: Parameters<SchedulerLike['schedule']>) => {
+        const alarm = scheduler.schedule(...args);
+        alarms.push(alarm);
+        return alarm;
+      },
+    };
+    const deadline = new SharedDeadline(5000, counting);
+    let answer: (value: string) => void = () => undefined;
+    const later = new Observable<string>((subscriber) => void (answer = (value) => (subscriber.next(value), subscriber.complete())));
+    const call = deadline.race(later, () => new Error('never'));
+    expect(alarms.map((alarm) => alarm.closed)).toEqual([false]);
+    answer('answered');
+    expect(await call).toBe('answered');
+    expect(alarms.map((alarm) => alarm.closed)).toEqual([true]);
+  });
+
   it('deadline - an infinite ms waits as long as it takes, without an alarm', () => {
     let scheduled = 0;
     const scheduler = virtualTime();

@@ -13,13 +13,16 @@ const COMPACT_AFTER = 1024;
 /**
  * One deadline, `ms` on `scheduler`, for many calls: each call that does not answer at once joins a
  * queue (calls join in the order of their deadlines), and one alarm waits for the oldest call that
- * has not answered yet. A call that answers only marks itself settled. So a steady flow of calls costs
- * one queue entry per call and about one alarm per `ms`, where a timer per call would cost a timer's
- * start and cancellation each time.
+ * has not answered yet. A call that answers only marks itself settled, and the last one waiting cancels
+ * the alarm (so nothing keeps the process alive once every call has answered). So a steady flow of
+ * calls costs one queue entry per call and about one alarm per `ms`, where a timer per call would cost
+ * a timer's start and cancellation each time.
  */
 export class SharedDeadline {
   private queue: Waiting[] = [];
   private head = 0;
+  /** Calls in the queue that have not answered yet. */
+  private waiting = 0;
   private alarm: Subscription | undefined;
 
   constructor(
@@ -34,21 +37,38 @@ export class SharedDeadline {
    */
   race<R>(source: Observable<R>, onTimeout: () => Error): Promise<R> {
     return new Promise<R>((resolve, reject) => {
+      let queued = false;
       const waiting: Waiting = { due: this.scheduler.now() + this.ms, settled: false, expire: () => undefined };
+      const answered = () => {
+        if (waiting.settled) return;
+        waiting.settled = true;
+        if (queued) this.answered();
+      };
       const subscription = source.subscribe({
-        next: (value) => ((waiting.settled = true), resolve(value)),
+        next: (value) => (answered(), resolve(value)),
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the source's own error, passed on as it is
-        error: (error: unknown) => ((waiting.settled = true), reject(error)),
-        complete: () => ((waiting.settled = true), resolve(undefined as R)),
+        error: (error: unknown) => (answered(), reject(error)),
+        complete: () => (answered(), resolve(undefined as R)),
       });
       if (waiting.settled || !Number.isFinite(this.ms)) return;
       waiting.expire = () => {
         subscription.unsubscribe();
         reject(onTimeout());
       };
+      queued = true;
+      this.waiting++;
       this.queue.push(waiting);
       if (!this.alarm) this.arm();
     });
+  }
+
+  /** A queued call answered: once none is left waiting, the alarm and the queue go. */
+  private answered(): void {
+    if (--this.waiting > 0) return;
+    this.alarm?.unsubscribe();
+    this.alarm = undefined;
+    this.queue = [];
+    this.head = 0;
   }
 
   /** Sets the alarm for the oldest call still waiting, if any. */
@@ -70,6 +90,7 @@ export class SharedDeadline {
       this.head++;
       if (call.settled) continue;
       call.settled = true;
+      this.waiting--;
       call.expire();
     }
     this.arm();
