@@ -1,11 +1,10 @@
-import { forkJoin, map, type SchedulerLike } from 'rxjs';
+import { firstValueFrom, forkJoin, map, type SchedulerLike } from 'rxjs';
 import { encodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
 import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
 import { TimeoutError } from '../errors/TimeoutError';
 import type { Instrument } from '../instrumentation/Instrument';
-import { SharedDeadline } from '../internal/SharedDeadline';
-import { withTimeout } from '../internal/withTimeout';
+import { timeoutAfter, withTimeout } from '../internal/withTimeout';
 import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import { partitionKeys } from '../partitions/streamLayout';
 import type { RetentionTrimmer } from '../retention/RetentionTrimmer';
@@ -44,15 +43,11 @@ export class ProducePath {
   private readonly roundRobins = new Map<string, { next: number }>();
   /** This instance's idempotent producer. */
   private readonly producers = new ProducerSequences();
-  /** `produceTimeoutMs` for every call, on one alarm. */
-  private readonly deadline: SharedDeadline;
 
   constructor(
     private readonly options: ProducePathConfig,
     private readonly parts: ProducePathParts,
-  ) {
-    this.deadline = new SharedDeadline(options.produceTimeoutMs, options.scheduler);
-  }
+  ) {}
 
   /** Appends the events of one call (at least one) in order; resolves with their entry ids. */
   async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
@@ -70,8 +65,8 @@ export class ProducePath {
       : streams.append(keys[0] as string, entries, request(keys[0] as string));
     let ids: string[];
     try {
-      // a backend that answers at once (memory) does so before the deadline starts, also in virtual time
-      ids = await this.deadline.race(appended, () => new TimeoutError('produce', stream.name, produceTimeoutMs, streams.unreachable()));
+      // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
+      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, this.options.scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs, streams.unreachable()))));
       if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
