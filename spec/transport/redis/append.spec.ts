@@ -134,4 +134,30 @@ describe('redis transport - batched append', () => {
     expect(Math.max(...Object.values(fields).map((record) => record.length))).toBeLessThanOrEqual(2 + 2 * 25);
     await connections.close();
   });
+
+  it(`idempotent append - a call of one entry, sent again, answers its first id; its fields keep their order; the memory keeps ${PRODUCER_MEMORY_CALLS} calls`, async () => {
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('one');
+    let sequence = 0;
+    const producer: AppendProducer = { memoryKey: `${key}:{${key}}:producer:test`, nextSequence: () => sequence };
+    const entry = { v: 'value', k: 'key', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    sequence = 1;
+    const [first] = await firstValueFrom(transport.append(key, [entry], { producer }));
+    expect(await firstValueFrom(transport.append(key, [entry], { producer }))).toEqual([first]);
+    expect(await redis.admin.xrange(key, '-', '+')).toEqual([[first, ['v', 'value', 'k', 'key', 'traceparent', entry.traceparent]]]);
+    expect(await redis.admin.hget(producer.memoryKey, '1')).toBe(`1,${first}`);
+    // a record of several ids (laid down by the script for several entries) answers its first
+    await redis.admin.hset(producer.memoryKey, '2', '3,1000-5');
+    sequence = 2;
+    expect(await firstValueFrom(transport.append(key, [{ v: 'x' }], { producer }))).toEqual(['1000-5']);
+    for (sequence = 3; sequence <= PRODUCER_MEMORY_CALLS + 6; sequence++) await firstValueFrom(transport.append(key, [{ v: String(sequence) }], { producer }));
+    expect(await redis.admin.xlen(key)).toBe(PRODUCER_MEMORY_CALLS + 5);
+    expect(await redis.admin.hlen(producer.memoryKey)).toBe(PRODUCER_MEMORY_CALLS);
+    expect(await redis.admin.hexists(producer.memoryKey, '6')).toBe(0);
+    expect(await redis.admin.hexists(producer.memoryKey, '7')).toBe(1);
+    expect(await redis.admin.pttl(producer.memoryKey)).toBeGreaterThan(PRODUCER_MEMORY_MS - 60_000);
+    await expect(firstValueFrom(transport.append(key, [{}], { producer }))).rejects.toThrow('the broker failed during append: rx-redis-events: a stream entry needs at least one field');
+    await connections.close();
+  });
 });

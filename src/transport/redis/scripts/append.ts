@@ -113,6 +113,26 @@ return ids
 `;
 
 /**
+ * The append of a producer's call of one entry, the common case of a steady load: the part of
+ * {@link APPEND_SOURCE}'s mode `p` that one entry needs, in a source about a tenth as long, so that
+ * sending it with `EVAL` costs about what `EVALSHA` would (a client pays per byte of source, and the
+ * server hashes every byte). It shares the producer's memory and its record (`1,<id>`) with
+ * {@link APPEND_SOURCE}. KEYS[1] the stream, KEYS[2] the producer's memory; ARGV[1] the call's
+ * sequence number, ARGV[2] how long the memory lasts (ms), ARGV[3] how many calls it keeps, then the
+ * entry's field names and values. Answers the entry's id in a one-element list.
+ */
+export const APPEND_ONE_SOURCE = `
+local memory, seq = KEYS[2], ARGV[1]
+local done = redis.call('HGET', memory, seq)
+if done then return {string.match(done, '^[^,]+,([^,]+)')} end
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 4))
+redis.call('HSET', memory, seq, '1,' .. id)
+redis.call('HDEL', memory, tostring(tonumber(seq) - tonumber(ARGV[3])))
+redis.call('PEXPIRE', memory, ARGV[2])
+return {id}
+`;
+
+/**
  * The ARGV of each {@link APPEND_SOURCE} call that adds `entries` in order, at most
  * {@link APPEND_CHUNK} entries a call: a chunk whose entries share their field names (in the same
  * order) sends them once; a chunk of mixed entries lists each entry's fields.
