@@ -13,6 +13,8 @@ export class ReaderLink {
   private reader: ReaderConnection;
   private clientId: number | undefined;
   private closed = false;
+  /** The read sent and not answered yet: failed when its connection closes first (ioredis drops it then, since `autoResendUnfulfilledCommands` is off). */
+  private underWay: ReadUnderWay | undefined;
 
   /**
    * @param key A key the reader reads (its server is the one connected to; on a cluster, keys of one slot only).
@@ -48,8 +50,12 @@ export class ReaderLink {
   read(args: (string | number)[], blockMs: number | undefined, answered: (reply: unknown) => void, failed: (error: unknown) => void): void {
     const { connection } = this.reader;
     const started = performance.now();
-    untilClosed(connection, connection.callBuffer('XREADGROUP', ...args)).then(
+    const read: ReadUnderWay = { connection, failed };
+    this.underWay = read;
+    connection.callBuffer('XREADGROUP', ...args).then(
       (reply) => {
+        if (this.underWay !== read) return; // the connection closed first
+        this.underWay = undefined;
         // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
         // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
         // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
@@ -59,11 +65,16 @@ export class ReaderLink {
         }
         answered(reply);
       },
-      (error: unknown) => {
-        if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
-        failed(error);
-      },
+      (error: unknown) => this.fail(read, error),
     );
+  }
+
+  /** Ends `read` with `error`, unless it ended already. */
+  private fail(read: ReadUnderWay, error: unknown): void {
+    if (this.underWay !== read) return;
+    this.underWay = undefined;
+    if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
+    read.failed(error);
   }
 
   /** The error a failed read is reported with. */
@@ -88,7 +99,11 @@ export class ReaderLink {
     });
     const { connection } = reader;
     connection.on('ready', () => this.learnClientId(reader));
-    connection.on('close', () => reader === this.reader && (this.clientId = undefined));
+    connection.on('close', () => {
+      if (reader === this.reader) this.clientId = undefined;
+      const read = this.underWay;
+      if (read?.connection === connection) this.fail(read, new ConnectionClosedError('the connection closed during a blocking read'));
+    });
     connection.on('error', () => undefined); // failures surface through the reads
     return reader;
   }
@@ -118,14 +133,8 @@ export class ReaderLink {
   }
 }
 
-/**
- * Settles like `read`, or rejects when the connection closes first: ioredis drops a command that
- * was waiting on a closed connection (it is not re-sent: `autoResendUnfulfilledCommands` is off).
- */
-function untilClosed<R>(connection: ReaderConnection['connection'], read: Promise<R>): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    const closed = () => reject(new ConnectionClosedError('the connection closed during a blocking read'));
-    connection.once('close', closed);
-    read.finally(() => connection.off('close', closed)).then(resolve, reject);
-  });
+/** A read sent on `connection` and not answered yet. */
+interface ReadUnderWay {
+  readonly connection: ReaderConnection['connection'];
+  readonly failed: (error: unknown) => void;
 }
