@@ -52,8 +52,9 @@ export class GroupReader {
     if (state.kind === 'reading') {
       if (!state.keys.has(request.key)) this.unblock(state);
     } else if (state.kind === 'answering') {
-      // a loop this read answered asks again (a read ahead, before it decodes what it got): read now, while the loops decode
-      if (state.awaited?.has(request.key)) {
+      // the loops this read answered ask again (reads ahead, before they decode what they got): once the
+      // last of them has, read now, over all their keys, while the loops decode
+      if (state.awaited?.delete(request.key) && state.awaited.size === 0) {
         state.awaited = undefined;
         this.start(true);
       }
@@ -144,7 +145,7 @@ export class GroupReader {
    * requests, and starts the next read, unless the loops it answered asked again meanwhile and it is
    * under way already.
    */
-  private finish(read: Reading, awaited: ReadonlySet<string> | undefined, settle: (key: string) => void): void {
+  private finish(read: Reading, awaited: Set<string> | undefined, settle: (key: string) => void): void {
     this.handOut(awaited, () => {
       for (const key of read.keys) {
         settle(key);
@@ -157,7 +158,7 @@ export class GroupReader {
   }
 
   /** Runs `answers` in the `answering` state (unless closed), then answers expired requests; idle after, unless a read was sent early. */
-  private handOut(awaited: ReadonlySet<string> | undefined, answers: () => void): void {
+  private handOut(awaited: Set<string> | undefined, answers: () => void): void {
     const answering: Answering = { kind: 'answering', awaited };
     if (this.state.kind !== 'closed') this.state = answering;
     try {

@@ -21,10 +21,10 @@ export interface Reading {
   /** Resolved once the read has answered (or failed): releases that wait for it. */
   readonly afterRead: (() => void)[];
 }
-/** A read's answers (or expired requests) are handed out; `awaited`: the keys it answered, whose loops may ask again at once. */
+/** A read's answers (or expired requests) are handed out; `awaited`: the keys it answered whose loops have not asked again yet (once all have, the next read is sent at once). */
 export interface Answering {
   readonly kind: 'answering';
-  awaited: ReadonlySet<string> | undefined;
+  awaited: Set<string> | undefined;
 }
 /** Closed: every request is answered `[]` at once. */
 export interface Closed {
