@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
-import { GroupReaders } from '../../../src/transport/redis/GroupReaders';
-import { RedisStreamReader } from '../../../src/transport/redis/RedisStreamReader';
+import { GroupReaders } from '../../../src/transport/reading/GroupReaders';
+import { GroupStreamReader } from '../../../src/transport/reading/GroupStreamReader';
+import { redisReadLinks } from '../../../src/transport/redis/ReaderLink';
 import { sleep } from '../../support/eventually';
 
 /** A port on which nothing listens (taken from the OS, then released). */
@@ -18,7 +19,7 @@ describe('redis transport - reader timers', () => {
   it('reader timers - the wait for a connection that is not ready runs on the injected scheduler', async () => {
     const connections = connectRedis({ host: '127.0.0.1', port: await closedPort(), retryStrategy: () => 50, lazyConnect: true });
     const scheduler = new VirtualTimeScheduler();
-    const reader = new RedisStreamReader(new GroupReaders(connections, scheduler, () => undefined), 'k', 'g', 'c', scheduler);
+    const reader = new GroupStreamReader(new GroupReaders(redisReadLinks(connections), scheduler, () => undefined), 'k', 'g', 'c', scheduler);
     let result: unknown;
     const read = firstValueFrom(reader.read(10, 2000)).then((entries) => (result = entries));
     await sleep(300); // real time passes: only the virtual clock ends the wait

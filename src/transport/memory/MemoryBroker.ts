@@ -24,7 +24,8 @@ export class MemoryBroker {
   readonly records = new MemoryRecords();
   /** Entries scheduled for later, by a partition's due-set key (see `MemoryScheduledEntries`). @internal */
   readonly scheduled = new Map<string, Map<string, unknown>>();
-  private readonly scheduler: SchedulerLike;
+  /** The broker's clock and timers. @internal */
+  readonly scheduler: SchedulerLike;
 
   constructor(options: MemoryBrokerOptions = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;

@@ -305,6 +305,11 @@ export class MemoryStream {
     return [...(this.groups.get(groupName)?.pending.keys() ?? [])];
   }
 
+  /** Throws {@link MissingGroupError} unless the group exists. */
+  assertGroup(name: string): void {
+    this.group(name);
+  }
+
   private group(name: string): MemoryGroup {
     const group = this.groups.get(name);
     if (!group) throw new MissingGroupError(name);

@@ -6,8 +6,10 @@ import type { StreamSnapshot } from '../StreamSnapshot';
 import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
 import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStartAt, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
+import { GroupReaders, HANDED_BACK_IDLE_MS } from '../reading/GroupReaders';
+import { GroupStreamReader } from '../reading/GroupStreamReader';
 import type { MemoryBroker } from './MemoryBroker';
-import { MemoryStreamReader } from './MemoryStreamReader';
+import { memoryReadLinks } from './MemoryReadLink';
 import { MemoryScheduledEntries } from './MemoryScheduledEntries';
 import { answerNow, memoryTransportError } from './memoryTransportError';
 import { parseStreamId } from '../../internal/streamId';
@@ -19,6 +21,8 @@ import { parseStreamId } from '../../internal/streamId';
  */
 export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, GroupAdmin, PartitionLeases {
   readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, groups: this, partitionLeases: this };
+  /** One reader per consumer of a group over every key it reads, as on Redis. */
+  private readonly readers: GroupReaders;
 
   /** `warnings`: what `serverWarnings()` reports (none by default: the broker is in memory by design). */
   constructor(
@@ -27,6 +31,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   ) {
     // scheduled events are an object of their own (this class has enough to do)
     this.capabilities = { ...this.capabilities, scheduling: new MemoryScheduledEntries(broker) };
+    this.readers = new GroupReaders(memoryReadLinks(broker), broker.scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
 
   ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
@@ -55,7 +60,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
-    return new MemoryStreamReader(this.broker, key, group, consumer);
+    return new GroupStreamReader(this.readers, key, group, consumer, this.broker.scheduler);
   }
 
   ack(group: string, batches: readonly AckBatch[]): Observable<void> {
@@ -191,6 +196,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
   }
 
   close(): Promise<void> {
+    this.readers.close();
     return Promise.resolve();
   }
 

@@ -1,15 +1,32 @@
+import calculateSlot from 'cluster-key-slot';
+import type { ReadLinks } from '../reading/GroupReaders';
+import type { ReadLink, StreamEntries } from '../reading/ReadLink';
 import type { ReaderConnection, RedisConnections } from './connect';
 import { ConnectionClosedError, isRedisReply } from './redisErrors';
+import { toReadEntriesByStream } from './replies';
 
 /** How long after its BLOCK time a read without an answer counts as lost. */
 const BLOCKING_GRACE_MS = 1500;
 
 /**
- * The connection of a {@link GroupReader}, and its client id (which `CLIENT UNBLOCK` needs). A read
- * is only sent while the connection is ready and its client id known: never queued offline (where
- * ioredis would start its blocking deadline early) and never re-sent after a reconnect.
+ * How the Redis transport reads: a reader per server, and on a cluster per master and slot (Redis
+ * refuses a command over keys of several slots, `CROSSSLOT`, even on one master).
  */
-export class ReaderLink {
+export function redisReadLinks(connections: RedisConnections): ReadLinks {
+  return {
+    placeOf: (key) => (connections.cluster ? `${connections.nodeOf(key)}\u0000${calculateSlot(key)}` : ''),
+    open: (key, group, consumer, ready) => new ReaderLink(connections, key, group, consumer, ready),
+  };
+}
+
+/**
+ * The {@link ReadLink} of a `GroupReader` on Redis: its connection, and its client id (which `CLIENT
+ * UNBLOCK` needs). A read is only sent while the connection is ready and its client id known: never
+ * queued offline (where ioredis would start its blocking deadline early) and never re-sent after a reconnect.
+ */
+export class ReaderLink implements ReadLink {
+  /** Reads start after the requests of the same turn joined, so that one read covers them. */
+  readonly startsAtOnce = false;
   private reader: ReaderConnection;
   private clientId: number | undefined;
   private closed = false;
@@ -23,6 +40,8 @@ export class ReaderLink {
   constructor(
     private readonly connections: RedisConnections,
     private readonly key: string,
+    private readonly group: string,
+    private readonly consumer: string,
     private readonly onReady: () => void,
   ) {
     this.reader = this.open();
@@ -44,11 +63,14 @@ export class ReaderLink {
   }
 
   /**
-   * Sends `XREADGROUP` with `args` (read as bytes; `blockMs` is its BLOCK, if any), then tells
-   * `answered` its reply, or `failed` why it failed (also when the connection closed first).
+   * Sends `XREADGROUP GROUP g c COUNT n [BLOCK ms] STREAMS k1 k2 … > > …`, read as bytes (decoded in
+   * one pass by `toReadEntriesByStream`: the hot path of consumption), then tells `answered` the
+   * entries by key, or `failed` why it failed (also when the connection closed first).
    */
-  read(args: (string | number)[], blockMs: number | undefined, answered: (reply: unknown) => void, failed: (error: unknown) => void): void {
+  read(keys: readonly string[], count: number, blockMs: number | undefined, answered: (streams: StreamEntries[]) => void, failed: (error: unknown) => void): void {
     const { connection } = this.reader;
+    const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', count, ...(blockMs === undefined ? [] : ['BLOCK', blockMs]), 'STREAMS', ...keys];
+    for (let index = 0; index < keys.length; index++) args.push('>');
     const started = performance.now();
     const read: ReadUnderWay = { connection, failed };
     this.underWay = read;
@@ -63,7 +85,7 @@ export class ReaderLink {
           this.clientId = undefined;
           connection.disconnect(true);
         }
-        answered(reply);
+        answered(toReadEntriesByStream(reply));
       },
       (error: unknown) => this.fail(read, error),
     );

@@ -11,14 +11,15 @@ import { TRIM } from './scripts/trim';
 import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT, REMOVE_GROUP } from './scripts/groups';
 import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
+import { GroupReaders, HANDED_BACK_IDLE_MS } from '../reading/GroupReaders';
+import { GroupStreamReader } from '../reading/GroupStreamReader';
 import { appendOnce } from './appendOnce';
+import { redisReadLinks } from './ReaderLink';
 import { RedisScheduledEntries } from './RedisScheduledEntries';
 import type { RedisConnections } from './connect';
 import { guarded, guardedScript } from './guarded';
 import { isRedisReply } from './redisErrors';
 import { isTransportError } from '../../errors/TransportError';
-import { RedisStreamReader } from './RedisStreamReader';
-import { GroupReaders } from './GroupReaders';
 import { toClaimedEntries, toStoredEntries } from './replies';
 import type { StreamSnapshot } from '../StreamSnapshot';
 import { describeRedisStream } from './describeRedisStream';
@@ -27,8 +28,6 @@ import { connectionState, readServerReport } from './redisHealth';
 import { ReplicaWaits } from './replicaWaits';
 import { serverAddressOf } from './serverAddress';
 
-/** How long entries a reader read but nobody asked for again count as idle (below the clock's value, which XCLAIM requires). */
-const HANDED_BACK_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** About the most ids one ack script is given: a call over more streams is split between streams. */
 export const ACK_SCRIPT_IDS = 10_000;
@@ -74,7 +73,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     // scheduled events are an object of their own (this class has enough to do)
     this.capabilities = { ...this.capabilities, scheduling: new RedisScheduledEntries(connections) };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
-    this.readers = new GroupReaders(connections, scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
+    this.readers = new GroupReaders(redisReadLinks(connections), scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
 
   serverOf(key: string): ServerAddress | undefined {
@@ -99,7 +98,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
-    return new RedisStreamReader(this.readers, key, group, consumer, this.scheduler);
+    return new GroupStreamReader(this.readers, key, group, consumer, this.scheduler);
   }
 
   ack(group: string, batches: readonly AckBatch[]): Observable<void> {

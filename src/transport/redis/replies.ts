@@ -1,4 +1,5 @@
 import type { EntryFields } from '../../codec/entryFields';
+import type { StreamEntries } from '../reading/ReadLink';
 import type { ReadEntry, StoredEntry } from '../StreamTransport';
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -35,12 +36,6 @@ function text(bytes: Buffer): string {
     if (code < 128) return ASCII[code] as string;
   }
   return bytes.toString();
-}
-
-/** The entries an `XREADGROUP` reply holds for one of its streams. */
-export interface StreamEntries {
-  readonly key: string;
-  readonly entries: ReadEntry[];
 }
 
 /**

@@ -5,10 +5,10 @@ import type { GroupReaders } from './GroupReaders';
 
 /**
  * The reader of one key for one consumer of a group: its reads are requests to the consumer's
- * shared {@link GroupReader} on the key's server (followed to another master when the key's slot
+ * shared {@link GroupReader} where the key is read (on a cluster, followed to another master when its slot
  * moves). `interrupt()` answers a waiting read `[]` at once, without touching the shared read.
  */
-export class RedisStreamReader implements StreamReader {
+export class GroupStreamReader implements StreamReader {
   private current: GroupReader | undefined;
   private waiting: ReadRequest | undefined;
   private interrupted = false;

@@ -1,4 +1,4 @@
-import { ReadRequests, type ReadRequest } from '../../../src/transport/redis/ReadRequests';
+import { ReadRequests, type ReadRequest } from '../../../src/transport/reading/ReadRequests';
 import type { ReadEntry } from '../../../src/transport/StreamTransport';
 
 /** A request that records what it was answered. */

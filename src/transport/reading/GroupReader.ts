@@ -1,42 +1,39 @@
 import { timer, type SchedulerLike } from 'rxjs';
-import type { RedisConnections } from './connect';
 import { CLOSED, IDLE, START_QUEUED, type Answering, type Connecting, type Reading, type ReaderState } from './GroupReaderState';
-import { ReaderLink } from './ReaderLink';
+import type { ReadLink, StreamEntries } from './ReadLink';
 import { ReadRequests, type ReadRequest } from './ReadRequests';
-import { toReadEntriesByStream } from './replies';
 
 export type { ReadRequest } from './ReadRequests';
 
 /**
- * The blocking reader of one consumer of one group on one server: one connection, and on it one
- * `XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS k1 k2 … > > …` at a time over every key some loop
- * wants entries of ({@link request}). Each loop asks only for what its window has room for, and gets
- * the entries of its own key. A request for a key the read under way does not cover ends that read at
- * once (`CLIENT UNBLOCK`, sent to the same server), so that the next read covers it. Entries read for
- * a key whose request was withdrawn meanwhile (an interrupt) are kept for that key's next request,
- * never more than one read's `COUNT`; when no request for it comes any more they are handed to `unread`.
+ * The blocking reader of one consumer of one group on one server, on every backend: one read at a time
+ * through its {@link ReadLink} (on Redis, one connection and on it one
+ * `XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS k1 k2 … > > …`) over every key some loop wants
+ * entries of ({@link request}). Each loop asks only for what its window has room for, and gets the
+ * entries of its own key. A request for a key the read under way does not cover ends that read at
+ * once (on Redis `CLIENT UNBLOCK`, sent to the same server), so that the next read covers it. Entries
+ * read for a key whose request was withdrawn meanwhile (an interrupt) are kept for that key's next
+ * request, never more than one read's `COUNT`; when no request for it comes any more they are handed to `unread`.
  *
- * A read is only sent on a connection that is ready and whose client id is known (see {@link ReaderLink}).
+ * A read is only sent while the link is ready for one (on Redis, a connection that is ready and whose
+ * client id is known).
  */
 export class GroupReader {
   private state: ReaderState = IDLE;
-  private readonly link: ReaderLink;
+  private readonly link: ReadLink;
   private readonly requests: ReadRequests;
 
   /**
-   * @param key A key the reader reads (its server is the one connected to; on a cluster, keys of one slot only).
+   * @param openLink Opens the link; `ready` is to be called when it becomes ready for a read.
    * @param unread Told of entries read and never asked for again (the consumer handed them back).
    */
   constructor(
-    connections: RedisConnections,
-    key: string,
-    private readonly group: string,
-    private readonly consumer: string,
+    openLink: (ready: () => void) => ReadLink,
     private readonly scheduler: SchedulerLike,
     unread: (key: string, ids: string[]) => void,
   ) {
     this.requests = new ReadRequests(unread);
-    this.link = new ReaderLink(connections, key, () => {
+    this.link = openLink(() => {
       if (this.state.kind !== 'reading') this.start();
     });
   }
@@ -58,7 +55,9 @@ export class GroupReader {
         state.awaited = undefined;
         this.start(true);
       }
-    } else if (state.kind !== 'startQueued') this.queueStart();
+    } else if (state.kind === 'startQueued') return;
+    else if (this.link.startsAtOnce) this.start();
+    else this.queueStart();
   }
 
   /** Withdraws a request (its loop no longer waits for it); entries a read under way brings for its key are kept. */
@@ -121,15 +120,12 @@ export class GroupReader {
     const block = partial ? undefined : Math.max(1, Math.floor(deadline - this.scheduler.now()));
     const read: Reading = { kind: 'reading', keys: new Set(keys), unblocking: false, afterRead: [] };
     this.state = read;
-    const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', count, ...(block === undefined ? [] : ['BLOCK', block]), 'STREAMS', ...keys];
-    for (let index = 0; index < keys.length; index++) args.push('>');
-    // read as bytes: decoded in one pass by toReadEntriesByStream (the hot path of consumption)
-    this.link.read(args, block, (reply) => this.answer(read, reply), (error) => this.fail(read, error));
+    this.link.read(keys, count, block, (streams) => this.answer(read, streams), (error) => this.fail(read, error));
   }
 
   /** Hands out what `read` brought, each key's entries to its oldest request. */
-  private answer(read: Reading, reply: unknown): void {
-    const byKey = new Map(toReadEntriesByStream(reply).map((stream) => [stream.key, stream.entries]));
+  private answer(read: Reading, streams: readonly StreamEntries[]): void {
+    const byKey = new Map(streams.map((stream) => [stream.key, stream.entries]));
     const awaited = new Set([...read.keys].filter((key) => (byKey.get(key)?.length ?? 0) > 0 && this.requests.waits(key)));
     this.finish(read, awaited, (key) => this.requests.answerFrom(key, byKey.get(key)));
   }

@@ -1,7 +1,20 @@
-import calculateSlot from 'cluster-key-slot';
 import type { SchedulerLike } from 'rxjs';
-import type { RedisConnections } from './connect';
 import { GroupReader } from './GroupReader';
+import type { ReadLink } from './ReadLink';
+
+/** How long entries a reader read but nobody asked for again count as idle when handed back (below the clock's value, which XCLAIM requires). */
+export const HANDED_BACK_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
+
+/** How a transport reads: where a key is read, and the link of a reader there. */
+export interface ReadLinks {
+  /**
+   * The place a key is read from: keys of one place share a reader (per consumer). On Redis, the
+   * server; on a cluster, the master and the slot.
+   */
+  placeOf(key: string): string;
+  /** Opens the link of a reader of `key`'s place for `consumer` of `group`; `ready` is called when it becomes ready for a read. */
+  open(key: string, group: string, consumer: string, ready: () => void): ReadLink;
+}
 
 /**
  * The {@link GroupReader}s of a transport: one per consumer of a group and server, shared by every
@@ -18,7 +31,7 @@ export class GroupReaders {
    * group (marks them idle, so that a claim walk takes them over).
    */
   constructor(
-    private readonly connections: RedisConnections,
+    private readonly links: ReadLinks,
     private readonly scheduler: SchedulerLike,
     private readonly handBack: (key: string, group: string, consumer: string, ids: string[]) => void,
   ) {}
@@ -30,12 +43,11 @@ export class GroupReaders {
 
   /** The reader `user` reads `key` through now (on a cluster, that of the key's master and slot); `user` holds it until {@link leave}. */
   use(user: object, key: string, group: string, consumer: string): GroupReader {
-    const where = this.connections.cluster ? `${this.connections.nodeOf(key)}\u0000${calculateSlot(key)}` : '';
-    const id = `${where}\u0000${group}\u0000${consumer}`;
+    const id = `${this.links.placeOf(key)}\u0000${group}\u0000${consumer}`;
     let entry = this.readers.get(id);
     if (!entry) {
       const unread = (readKey: string, ids: string[]) => this.handBack(readKey, group, consumer, ids);
-      entry = { reader: new GroupReader(this.connections, key, group, consumer, this.scheduler, unread), users: new Set() };
+      entry = { reader: new GroupReader((ready) => this.links.open(key, group, consumer, ready), this.scheduler, unread), users: new Set() };
       this.readers.set(id, entry);
     }
     entry.users.add(user);
