@@ -114,7 +114,7 @@ return ids
 
 /**
  * The append of a producer's call of one entry, the common case of a steady load: the part of
- * {@link APPEND_SOURCE}'s mode `p` that one entry needs, in a source about a tenth as long, so that
+ * {@link APPEND_SOURCE}'s mode `p` that one entry needs, in a source about a seventh as long, so that
  * sending it with `EVAL` costs about what `EVALSHA` would (a client pays per byte of source, and the
  * server hashes every byte). It shares the producer's memory and its record (`1,<id>`) with
  * {@link APPEND_SOURCE}. KEYS[1] the stream, KEYS[2] the producer's memory; ARGV[1] the call's
