@@ -39,16 +39,29 @@ describe('AckCoalescer', () => {
     expect(calls[2]).toEqual(['g', [['s1', ['5-0']]]]);
   });
 
-  it('AckCoalescer - an answer that comes at once completes `answered` in the same task, before any promise settles', () => {
+  it('AckCoalescer - an answer that comes at once is told in the same task, before any promise settles, and told at once to a late caller', () => {
     const scheduler = new VirtualTimeScheduler();
     const acks = new AckCoalescer(fakeTransport().transport, () => undefined, scheduler);
     const pending = acks.ack('s', 'g', '1-0');
     const seen: string[] = [];
-    pending.answered.subscribe({ complete: () => seen.push('answered') });
+    pending.whenAnswered(() => seen.push('answered'), () => seen.push('refused'));
+    pending.whenAnswered(() => seen.push('answered too'), () => seen.push('refused'));
     scheduler.flush();
-    expect(seen).toEqual(['answered']);
-    pending.answered.subscribe({ complete: () => seen.push('replayed') });
-    expect(seen).toEqual(['answered', 'replayed']);
+    expect(seen).toEqual(['answered', 'answered too']);
+    pending.whenAnswered(() => seen.push('replayed'), () => seen.push('refused'));
+    expect(seen).toEqual(['answered', 'answered too', 'replayed']);
+  });
+
+  it('AckCoalescer - a refused ack is told to every caller with the transport error, also to a late one', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const down = new TransportError('ack', new Error('down'));
+    const acks = new AckCoalescer(fakeTransport(() => throwError(() => down)).transport, () => undefined, scheduler);
+    const pending = acks.ack('s', 'g', '1-0');
+    const seen: unknown[] = [];
+    pending.whenAnswered(() => seen.push('recorded'), (error) => seen.push(error));
+    scheduler.flush();
+    pending.whenAnswered(() => seen.push('recorded'), (error) => seen.push(error));
+    expect(seen).toEqual([down, down]);
   });
 
   it('AckCoalescer - a failed ack rejects its callers and is reported once per call', async () => {

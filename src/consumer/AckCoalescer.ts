@@ -1,22 +1,66 @@
-import { AsyncSubject, lastValueFrom, type Observable, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import type { StreamTransport } from '../transport/StreamTransport';
 
 /** Acks of one stream that go out together, as the callers of each hold them. */
 export interface PendingAck {
   /**
-   * Completes once the broker has recorded the acks (in the same frame as it answers, also in virtual
-   * time), errors with the transport's error when it refused them. Subscribing late replays the answer.
+   * Calls `recorded` once the broker has recorded the acks (in the same frame as it answers, also in
+   * virtual time), or `refused` with the transport's error; at once when it has answered already.
    */
-  readonly answered: Observable<void>;
+  whenAnswered(recorded: () => void, refused: (error: unknown) => void): void;
   /** The same answer as a promise, for `Delivery.ack()`; a rejection nobody awaits is reported, never unhandled. */
   readonly done: Promise<void>;
 }
 
-/** Acks waiting to be sent together. */
-interface QueuedAcks extends PendingAck {
-  readonly ids: string[];
-  readonly answer: AsyncSubject<void>;
+/** The answer of the broker to a {@link PendingAck}. */
+type AckAnswer = { readonly recorded: true } | { readonly recorded: false; readonly error: unknown };
+
+/** A {@link PendingAck} answered already (a refusal before anything was sent, such as a closed service). */
+export function refusedAck(error: unknown): PendingAck {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the refusal's own error, passed on as it is
+  const done = Promise.reject(error);
+  done.catch(() => undefined);
+  return { whenAnswered: (_recorded, refused) => refused(error), done };
 }
+
+/** Acks waiting to be sent together: their ids, who waits for the answer, and the answer once it came. */
+class QueuedAcks implements PendingAck {
+  readonly ids: string[] = [];
+  readonly done: Promise<void>;
+  private answer: AckAnswer | undefined;
+  private waiting: [recorded: () => void, refused: (error: unknown) => void][] = [];
+  private settle!: (answer: AckAnswer) => void;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the transport's own error, passed on as it is
+      this.settle = (answer) => (answer.recorded ? resolve() : reject(answer.error));
+    });
+    // A caller that does not await its ack must not crash the process; the failure is reported instead (once per call, in `sendLanes`).
+    this.done.catch(() => undefined);
+  }
+
+  whenAnswered(recorded: () => void, refused: (error: unknown) => void): void {
+    const { answer } = this;
+    if (!answer) this.waiting.push([recorded, refused]);
+    else if (answer.recorded) recorded();
+    else refused(answer.error);
+  }
+
+  /** The broker answered: tells everyone waiting, in the order they asked. */
+  answered(answer: AckAnswer): void {
+    this.answer = answer;
+    this.settle(answer);
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const [recorded, refused] of waiting) {
+      if (answer.recorded) recorded();
+      else refused(answer.error);
+    }
+  }
+}
+
+const RECORDED: AckAnswer = { recorded: true };
 
 /** The acks of one stream and group: at most one batch on its way, the next ones gathering meanwhile. */
 interface Lane {
@@ -55,11 +99,7 @@ export class AckCoalescer {
   ack(key: string, group: string, id: string): PendingAck {
     const lane = this.lane(key, group);
     if (!lane.queued) {
-      const answer = new AsyncSubject<void>();
-      const done = lastValueFrom(answer, { defaultValue: undefined });
-      // A caller that does not await its ack must not crash the process; the failure is reported instead (once per call, in `sendLanes`).
-      done.catch(() => undefined);
-      lane.queued = { ids: [], answer, answered: answer.asObservable(), done };
+      lane.queued = new QueuedAcks();
       if (!lane.sending) this.schedule();
     }
     lane.queued.ids.push(id);
@@ -123,13 +163,9 @@ export class AckCoalescer {
     this.transport.ack(group, sending.map(({ lane, batch }) => ({ key: lane.key, ids: batch.ids }))).subscribe({
       error: (error: unknown) => {
         this.report(error);
-        answered((batch) => batch.answer.error(error));
+        answered((batch) => batch.answered({ recorded: false, error }));
       },
-      complete: () =>
-        answered((batch) => {
-          batch.answer.next();
-          batch.answer.complete();
-        }),
+      complete: () => answered((batch) => batch.answered(RECORDED)),
     });
   }
 }

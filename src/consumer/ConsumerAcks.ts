@@ -1,7 +1,7 @@
-import { asapScheduler, throwError } from 'rxjs';
+import { asapScheduler } from 'rxjs';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
 import type { StreamTransport } from '../transport/StreamTransport';
-import { AckCoalescer, type PendingAck } from './AckCoalescer';
+import { AckCoalescer, refusedAck, type PendingAck } from './AckCoalescer';
 
 /**
  * The acks of one service's consumers, on their way to the transport: coalesced (see
@@ -26,7 +26,7 @@ export class ConsumerAcks {
     if (this.closed()) {
       const error = new ServiceClosedError('ack', this.group);
       this.report(error);
-      return { answered: throwError(() => error), done: Promise.reject(error) };
+      return refusedAck(error);
     }
     return this.coalescer.ack(key, this.group, id);
   }

@@ -43,7 +43,7 @@ export class Settlement<T> implements DeliverySettler {
     const { instrument } = this.ctx;
     if (instrument.on) instrument.emit({ type: 'consumer.acked', stream: this.target.stream.name, consumer: this.target.consumer, id });
     const acked = this.ctx.ack(this.target.key, id);
-    // told through the Observable: a backend that answers at once has it in the same frame, also in virtual time
+    // told through a callback: a backend that answers at once has it in the same frame, also in virtual time
     const sharing = this.acking.get(acked);
     if (sharing) sharing.push(id);
     else this.awaitAnswer(acked, [id]);
@@ -72,16 +72,16 @@ export class Settlement<T> implements DeliverySettler {
   private awaitAnswer(acked: PendingAck, ids: string[]): void {
     this.acking.set(acked, ids);
     const { done } = this.events;
-    acked.answered.subscribe({
-      complete: () => {
+    acked.whenAnswered(
+      () => {
         this.acking.delete(acked);
         if (done) for (const doneId of ids) done(doneId);
         this.events.acksAnswered();
       },
-      error: () => {
+      () => {
         this.acking.delete(acked);
         this.events.acksAnswered();
       },
-    });
+    );
   }
 }
