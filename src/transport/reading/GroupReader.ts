@@ -125,9 +125,10 @@ export class GroupReader {
 
   /** Hands out what `read` brought, each key's entries to its oldest request. */
   private answer(read: Reading, streams: readonly StreamEntries[]): void {
-    const byKey = new Map(streams.map((stream) => [stream.key, stream.entries]));
-    const awaited = new Set([...read.keys].filter((key) => (byKey.get(key)?.length ?? 0) > 0 && this.requests.waits(key)));
-    this.finish(read, awaited, (key) => this.requests.answerFrom(key, byKey.get(key)));
+    // a read brings few keys (at most those it covers): found by a walk, without a map per read
+    let awaited: Set<string> | undefined;
+    for (const { key, entries } of streams) if (entries.length > 0 && read.keys.has(key) && this.requests.waits(key)) (awaited ??= new Set()).add(key);
+    this.finish(read, awaited, (key) => this.requests.answerFrom(key, streams.find((stream) => stream.key === key)?.entries));
   }
 
   /** Fails the requests `read` covered with the transport's error (answers them `[]` when the reader closed). */
