@@ -41,9 +41,14 @@ export class GroupReaders {
     return this.ended;
   }
 
+  /** Where `key` is read now (see {@link ReadLinks.placeOf}): a reader of another place is another reader. */
+  placeOf(key: string): string {
+    return this.links.placeOf(key);
+  }
+
   /** The reader `user` reads `key` through now (on a cluster, that of the key's master and slot); `user` holds it until {@link leave}. */
   use(user: object, key: string, group: string, consumer: string): GroupReader {
-    const id = `${this.links.placeOf(key)}\u0000${group}\u0000${consumer}`;
+    const id = `${this.placeOf(key)}\u0000${group}\u0000${consumer}`;
     let entry = this.readers.get(id);
     if (!entry) {
       const unread = (readKey: string, ids: string[]) => this.handBack(readKey, group, consumer, ids);

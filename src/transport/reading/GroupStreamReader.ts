@@ -10,6 +10,8 @@ import type { GroupReaders } from './GroupReaders';
  */
 export class GroupStreamReader implements StreamReader {
   private current: GroupReader | undefined;
+  /** Where {@link current} reads (on a cluster, the master and slot of the key when it was chosen). */
+  private currentPlace: string | undefined;
   private waiting: ReadRequest | undefined;
   private interrupted = false;
   private closed = false;
@@ -78,9 +80,13 @@ export class GroupStreamReader implements StreamReader {
 
   /** The group reader of the key's server now: on a cluster, another one once the key's slot moved. */
   private follow(): GroupReader {
+    // the same place (always, on one server): the same reader, without looking it up again
+    const place = this.readers.placeOf(this.key);
+    if (this.current && place === this.currentPlace) return this.current;
     const reader = this.readers.use(this, this.key, this.group, this.consumer);
     const previous = this.current;
     this.current = reader;
+    this.currentPlace = place;
     if (previous && previous !== reader) {
       void previous.release(this.key);
       this.readers.leave(this, previous);
