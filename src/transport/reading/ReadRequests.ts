@@ -99,6 +99,7 @@ export class ReadRequests {
    * waits more than one read.
    */
   nextRead(): NextRead {
+    if (this.waiting.size === 1) return this.readOfOne();
     const wanted: { key: string; count: number }[] = [];
     let largest = 1;
     for (const [key, queue] of this.waiting) {
@@ -112,6 +113,19 @@ export class ReadRequests {
     for (const key of chosen) count = Math.min(count, key.count);
     this.partial = chosen.length < wanted.length;
     return { keys: chosen.map((key) => key.key), count, deadline: this.earliestDeadline(), partial: this.partial };
+  }
+
+  /** {@link nextRead} when one key waits (a consumer of one stream): its read, without the lists that choose among keys. */
+  private readOfOne(): NextRead {
+    const [key, queue] = this.waiting.entries().next().value as [string, ReadRequest[]];
+    let count = Infinity;
+    let deadline = Infinity;
+    for (const request of queue) {
+      count = Math.min(count, request.count);
+      deadline = Math.min(deadline, request.deadline);
+    }
+    this.partial = false;
+    return { keys: [key], count: Math.max(1, count), deadline, partial: false };
   }
 
   /** The earliest deadline of the requests waiting (`Infinity` when none waits). */
