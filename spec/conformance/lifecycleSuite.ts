@@ -60,6 +60,27 @@ export function lifecycleSuite(ctx: () => BackendContext): void {
     await again?.ack();
   });
 
+  it('close - a delivery acked after close rejects with ServiceClosedError, each reported; one nobody awaits is no unhandled rejection', async () => {
+    const numbers = stream();
+    const reported: unknown[] = [];
+    const service = ctx().createService({ group: 'A', closeTimeoutMs: 50, onError: (error) => reported.push(error) });
+    await service.produce(numbers, 1, 2);
+    const [first, second] = await collect(service.consume(numbers, { from: 'start' }), 2);
+    await service.close();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      void first?.ack();
+      await expect(second?.ack()).rejects.toThrow(ServiceClosedError);
+      await sleep(20);
+      expect(unhandled).toEqual([]);
+      expect(reported.filter((error) => error instanceof ServiceClosedError)).toHaveLength(2);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('close - afterwards every method rejects with ServiceClosedError', async () => {
     const numbers = stream();
     const channel = broadcastStream<string>(uniqueName('bc'));
