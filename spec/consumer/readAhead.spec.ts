@@ -8,7 +8,7 @@ import { MemoryStreamTransport } from '../../src/transport/memory/MemoryStreamTr
 
 const Jobs = eventStream<{ n: number }>('jobs');
 
-/** What the loop asked of the memory transport: each read's count, and each ack call's ids. */
+/** What the loop asked of the memory transport: each read's count (the loop reads through `request`), and each ack call's ids. */
 interface TransportLog {
   readonly reads: number[];
   readonly acks: number[];
@@ -20,8 +20,8 @@ function memoryService(broker: MemoryBroker, scheduler: SchedulerLike | undefine
   const openReader = streams.openReader.bind(streams);
   streams.openReader = (key, group, consumer) => {
     const reader = openReader(key, group, consumer);
-    const read = reader.read.bind(reader);
-    reader.read = (count, blockMs) => (log.reads.push(count), read(count, blockMs));
+    const request = reader.request.bind(reader);
+    reader.request = (count, blockMs, answered, failed) => (log.reads.push(count), request(count, blockMs, answered, failed));
     return reader;
   };
   const ack = streams.ack.bind(streams);

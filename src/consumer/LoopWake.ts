@@ -1,5 +1,5 @@
-import { Observable, timer, type SchedulerLike } from 'rxjs';
-import type { Coroutine } from '../internal/coroutine';
+import { timer, type SchedulerLike } from 'rxjs';
+import { pending, type Coroutine } from '../internal/coroutine';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 
 /**
@@ -19,9 +19,9 @@ export class LoopWake {
 
   /** Waits until `window` may have room, or until woken. */
   *forRoom(window: SubscriptionWindow): Coroutine {
-    yield new Observable<void>((subscriber) => {
-      this.wake = () => subscriber.next();
-      const cancel = window.whenRoom(() => subscriber.next());
+    yield pending<void>((woken) => {
+      this.wake = woken;
+      const cancel = window.whenRoom(woken);
       return () => {
         cancel();
         this.wake = undefined;
@@ -31,9 +31,9 @@ export class LoopWake {
 
   /** Waits for `ms` (`Infinity`: until woken), or until woken. */
   *sleep(ms: number): Coroutine {
-    yield new Observable<void>((subscriber) => {
-      this.wake = () => subscriber.next();
-      const pause = Number.isFinite(ms) ? timer(ms, this.scheduler).subscribe(() => subscriber.next()) : undefined;
+    yield pending<void>((woken) => {
+      this.wake = woken;
+      const pause = Number.isFinite(ms) ? timer(ms, this.scheduler).subscribe(() => woken()) : undefined;
       return () => {
         pause?.unsubscribe();
         this.wake = undefined;

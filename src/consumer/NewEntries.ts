@@ -1,12 +1,45 @@
-import { AsyncSubject, defaultIfEmpty } from 'rxjs';
-import { wait, type Awaitable } from '../internal/coroutine';
+import { pending, wait, type Awaitable, type Pending } from '../internal/coroutine';
 import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 
-/** A read sent ahead, and its reply, kept until the loop takes it. */
-interface ReadSentAhead {
-  readonly count: number;
-  readonly reply: AsyncSubject<ReadEntry[]>;
+type ReadOutcome = { readonly entries: ReadEntry[] } | { readonly error: unknown };
+
+/**
+ * A read sent ahead, and its answer, kept until the loop takes it: a reader that answers at once
+ * (memory) has it there in the same frame, also in virtual time.
+ */
+class ReadSentAhead {
+  private outcome: ReadOutcome | undefined;
+  private taker: ((outcome: ReadOutcome) => void) | undefined;
+
+  constructor(
+    readonly count: number,
+    reader: StreamReader,
+    blockMs: number,
+  ) {
+    reader.request(count, blockMs, (entries) => this.settle({ entries }), (error) => this.settle({ error }));
+  }
+
+  /** Waits for the answer (there at once when it came); a failure fails the wait, and the loop's step retries. */
+  answer(): Pending<ReadEntry[]> {
+    return pending((answered, failed) => {
+      this.onAnswer((outcome) => ('entries' in outcome ? answered(outcome.entries) : failed(outcome.error)));
+      return () => (this.taker = undefined);
+    });
+  }
+
+  /** Calls `taker` with the answer once it comes (at once when it came). */
+  onAnswer(taker: (outcome: ReadOutcome) => void): void {
+    if (this.outcome) taker(this.outcome);
+    else this.taker = taker;
+  }
+
+  private settle(outcome: ReadOutcome): void {
+    this.outcome = outcome;
+    const { taker } = this;
+    this.taker = undefined;
+    taker?.(outcome);
+  }
 }
 
 /**
@@ -43,14 +76,15 @@ export class NewEntries {
 
   /** Reads up to `count` new entries, blocking for up to `blockMs`. */
   *read(count: number): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
-    return this.afterRead(count, yield* wait(this.reader.read(count, this.blockMs)));
+    const read = pending<ReadEntry[]>((answered, failed) => this.reader.request(count, this.blockMs, answered, failed));
+    return this.afterRead(count, yield* wait(read));
   }
 
   /** Takes the entries of the read sent ahead (waiting for them when they have not come yet). */
   *takeAhead(): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
     const ahead = this.ahead as ReadSentAhead;
     this.ahead = undefined;
-    return this.afterRead(ahead.count, yield* wait(ahead.reply));
+    return this.afterRead(ahead.count, yield* wait(ahead.answer()));
   }
 
   /** Ends a blocked read at once (it answers `[]`). */
@@ -63,7 +97,7 @@ export class NewEntries {
    * Resolves once no read can still bring the loop entries (see `StreamReader.close`).
    */
   close(late: (entries: ReadEntry[]) => void): Promise<void> {
-    this.ahead?.reply.subscribe({ next: late, error: () => undefined });
+    this.ahead?.onAnswer((outcome) => 'entries' in outcome && late(outcome.entries));
     this.ahead = undefined;
     return this.reader.close();
   }
@@ -77,17 +111,12 @@ export class NewEntries {
 
   /**
    * Sends the next read before `admitting` entries are handed out. It asks only for what the window
-   * has room for once they are counted, so `maxInFlight` still bounds what is held. The reply is kept
-   * in a subject, not a promise: a reader that answers at once (memory) has it there in the same
-   * frame, also in virtual time.
+   * has room for once they are counted, so `maxInFlight` still bounds what is held.
    */
   private readAhead(admitting: number): void {
     if (this.stopped()) return;
     const count = this.window.readCount(this.loop, true, admitting);
     if (count <= 0) return;
-    const reply = new AsyncSubject<ReadEntry[]>();
-    // a failure reaches the next step through the subject, and that step retries
-    this.reader.read(count, this.blockMs).pipe(defaultIfEmpty([] as ReadEntry[])).subscribe(reply);
-    this.ahead = { count, reply };
+    this.ahead = new ReadSentAhead(count, this.reader, this.blockMs);
   }
 }

@@ -19,6 +19,11 @@ export interface StreamReader {
    * when the entries are there (or the moment they are appended), which keeps virtual time exact.
    */
   read(count: number, blockMs: number): Observable<ReadEntry[]>;
+  /**
+   * The same read through callbacks (what a consumer loop uses, per read): calls `answered` or
+   * `failed` once, possibly at once; the returned function withdraws the read while it waits.
+   */
+  request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void;
   /** Makes the pending (or else the next) `read` resolve `[]` now. */
   interrupt(): void;
   /**

@@ -3,6 +3,8 @@ import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { GroupReader, ReadRequest } from './GroupReader';
 import type { GroupReaders } from './GroupReaders';
 
+const NOTHING_TO_WITHDRAW = (): void => undefined;
+
 /**
  * The reader of one key for one consumer of a group: its reads are requests to the consumer's
  * shared {@link GroupReader} where the key is read (on a cluster, followed to another master when its slot
@@ -27,35 +29,46 @@ export class GroupStreamReader implements StreamReader {
   ) {}
 
   read(count: number, blockMs: number): Observable<ReadEntry[]> {
-    return new Observable<ReadEntry[]>((subscriber) => {
-      if (this.closed || this.interrupted || this.readers.closed) {
-        this.interrupted = false;
-        subscriber.next([]);
-        return subscriber.complete();
-      }
-      const reader = this.follow();
-      const request: ReadRequest = {
-        key: this.key,
+    return new Observable<ReadEntry[]>((subscriber) =>
+      this.request(
         count,
-        deadline: this.scheduler.now() + blockMs,
-        answer: (entries) => {
-          if (this.waiting === request) this.waiting = undefined;
+        blockMs,
+        (entries) => {
           subscriber.next(entries);
           subscriber.complete();
         },
-        fail: (error) => {
-          if (this.waiting === request) this.waiting = undefined;
-          subscriber.error(error);
-        },
-      };
-      this.waiting = request;
-      reader.request(request);
-      return () => {
-        if (this.waiting !== request) return;
-        this.waiting = undefined;
-        reader.withdraw(request);
-      };
-    });
+        (error) => subscriber.error(error),
+      ),
+    );
+  }
+
+  request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void {
+    if (this.closed || this.interrupted || this.readers.closed) {
+      this.interrupted = false;
+      answered([]);
+      return NOTHING_TO_WITHDRAW;
+    }
+    const reader = this.follow();
+    const request: ReadRequest = {
+      key: this.key,
+      count,
+      deadline: this.scheduler.now() + blockMs,
+      answer: (entries) => {
+        if (this.waiting === request) this.waiting = undefined;
+        answered(entries);
+      },
+      fail: (error) => {
+        if (this.waiting === request) this.waiting = undefined;
+        failed(error);
+      },
+    };
+    this.waiting = request;
+    reader.request(request);
+    return () => {
+      if (this.waiting !== request) return;
+      this.waiting = undefined;
+      reader.withdraw(request);
+    };
   }
 
   interrupt(): void {
