@@ -14,6 +14,8 @@ const HAND = 'hand-written: XADD per event → blocking XREADGROUP COUNT 1000 BL
 const LIBRARY = 'library: service.produce(stream, event) → consume(stream) + autoAck()';
 const IDLE_STREAMS = 10;
 const LIBRARY_IDLE = `library: the same, the consuming service also consuming ${IDLE_STREAMS} idle streams`;
+const LIBRARY_PRODUCER = 'half: library produce(stream, event) → the hand-written consumer loop';
+const LIBRARY_CONSUMER = 'half: hand-written XADD → library consume(stream) + autoAck()';
 const FLOOR = 'floor: one PING round trip per event (no stream, one connection)';
 const WARM_UP_MS = 1000;
 
@@ -98,53 +100,104 @@ function floor(redis: BenchRedis): LatencyRun {
   };
 }
 
-function handWritten(redis: BenchRedis, prefix: string): LatencyRun {
+/** One side of a pipeline: a producer sends what it is told, a consumer hands on what it receives. */
+interface Producer {
+  start(): Promise<void>;
+  send(event: BenchEvent): void;
+  stop(): Promise<void>;
+}
+interface Consumer {
+  start(handled: (value: BenchEvent) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A run from a producer and a consumer of the same stream: the consumer starts first (its group exists before the first event). */
+function pipeline(producer: Producer, consumer: Consumer): LatencyRun {
+  return {
+    start: async (handled) => {
+      await consumer.start(handled);
+      await producer.start();
+    },
+    send: (event) => producer.send(event),
+    stop: async () => {
+      await consumer.stop();
+      await producer.stop();
+    },
+  };
+}
+
+/** `XADD key * v <superjson>` per event, on a connection of its own. */
+function handProducer(redis: BenchRedis, prefix: string): Producer {
   const key = prefix + Orders.name;
   const producer = redis.client();
+  return {
+    start: async () => void (await producer.ping()),
+    send: (event) => void producer.xadd(key, '*', 'v', superjson.stringify(event)).catch((error: unknown) => console.error(error)),
+    stop: () => Promise.resolve(producer.disconnect()),
+  };
+}
+
+/** The blocking `XREADGROUP COUNT 1000 BLOCK 2000` → `superjson.parse` → `XACK` loop, on a connection of its own. */
+function handConsumer(redis: BenchRedis, prefix: string): Consumer {
+  const key = prefix + Orders.name;
   const consumer = redis.client();
   let stopped = false;
   let loop: Promise<void> = Promise.resolve();
   return {
     start: async (handled) => {
-      await producer.ping();
       await createGroup(consumer, key, 'latency', '$');
       loop = readAckLoop(consumer, key, 'latency', handled, () => stopped, 2000);
     },
-    send: (event) => void producer.xadd(key, '*', 'v', superjson.stringify(event)).catch((error: unknown) => console.error(error)),
     stop: async () => {
       stopped = true;
       consumer.disconnect();
       await loop;
-      producer.disconnect();
     },
   };
 }
 
-/** The library's consumer; with `idleStreams`, the same service also consumes that many streams nobody produces to (read by the same blocking reader). */
-function library(redis: BenchRedis, prefix: string, idleStreams = 0): LatencyRun {
-  const consumer = createEventService({ group: 'latency', redis: redis.url, prefix });
+/** `service.produce(stream, event)` per event, from a service of its own. */
+function libraryProducer(redis: BenchRedis, prefix: string): Producer {
   const producer = createEventService({ group: 'latency-producer', redis: redis.url, prefix });
+  return {
+    // connects the producer; its consumer gets this event during the warm-up
+    start: async () => void (await producer.produce(Orders, makeEvent(-1))),
+    send: (event) => void producer.produce(Orders, event).catch((error: unknown) => console.error(error)),
+    stop: () => producer.close(),
+  };
+}
+
+/** `consume(stream) + autoAck()`; with `idleStreams`, the same service also consumes that many streams nobody produces to (read by the same blocking reader). */
+function libraryConsumer(redis: BenchRedis, prefix: string, idleStreams = 0): Consumer {
+  const consumer = createEventService({ group: 'latency', redis: redis.url, prefix });
   let subscription: Subscription | undefined;
   return {
     start: async (handled) => {
       subscription = consumer.consume(Orders, { from: 'start' }).pipe(autoAck()).subscribe((delivery) => handled(delivery.value));
       for (let index = 0; index < idleStreams; index++) subscription.add(consumer.consume(eventStream<BenchEvent>(`idle-${index}`)).pipe(autoAck()).subscribe());
-      await producer.produce(Orders, makeEvent(-1)); // connects the producer; the consumer gets it during the warm-up
+      await consumer.ready();
     },
-    send: (event) => void producer.produce(Orders, event).catch((error: unknown) => console.error(error)),
     stop: async () => {
       subscription?.unsubscribe();
-      await Promise.all([consumer.close(), producer.close()]);
+      await consumer.close();
     },
   };
 }
 
 /** Scenario 3: end-to-end latency at a fixed rate, stamped at produce and measured in the handler (one process). */
 export async function latencyScenario(redis: BenchRedis, config: BenchConfig): Promise<ScenarioResult> {
-  const results: Record<string, Measured[]> = { [FLOOR]: [], [HAND]: [], [LIBRARY]: [], [LIBRARY_IDLE]: [] };
+  const results: Record<string, Measured[]> = { [FLOOR]: [], [HAND]: [], [LIBRARY]: [], [LIBRARY_IDLE]: [], [LIBRARY_PRODUCER]: [], [LIBRARY_CONSUMER]: [] };
   for (let rep = 1; rep <= config.latencyReps; rep++) {
     await redis.flush();
-    const runs = { [FLOOR]: floor(redis), [HAND]: handWritten(redis, `bench:latency:${rep}:hand:`), [LIBRARY]: library(redis, `bench:latency:${rep}:lib:`), [LIBRARY_IDLE]: library(redis, `bench:latency:${rep}:idle:`, IDLE_STREAMS) };
+    const at = (variant: string) => `bench:latency:${rep}:${variant}:`;
+    const runs = {
+      [FLOOR]: floor(redis),
+      [HAND]: pipeline(handProducer(redis, at('hand')), handConsumer(redis, at('hand'))),
+      [LIBRARY]: pipeline(libraryProducer(redis, at('lib')), libraryConsumer(redis, at('lib'))),
+      [LIBRARY_IDLE]: pipeline(libraryProducer(redis, at('idle')), libraryConsumer(redis, at('idle'), IDLE_STREAMS)),
+      [LIBRARY_PRODUCER]: pipeline(libraryProducer(redis, at('libProducer')), handConsumer(redis, at('libProducer'))),
+      [LIBRARY_CONSUMER]: pipeline(handProducer(redis, at('libConsumer')), libraryConsumer(redis, at('libConsumer'))),
+    };
     const measured = await measureInterleaved(runs, config, rep);
     for (const [variant, summary] of Object.entries(measured)) results[variant]?.push(summary);
   }
@@ -170,7 +223,7 @@ export async function latencyScenario(redis: BenchRedis, config: BenchConfig): P
   };
   return {
     title: `3. End-to-end latency at ${config.latencyRate.toLocaleString('en-US')} events/s for ${config.latencySeconds} s (produce → handler)`,
-    rows: [row(FLOOR), row(HAND), row(LIBRARY), row(LIBRARY_IDLE)],
+    rows: [row(FLOOR), row(HAND), row(LIBRARY), row(LIBRARY_IDLE), row(LIBRARY_PRODUCER), row(LIBRARY_CONSUMER)],
     targets: [
       { target: 'e2e p99 at 2k/s ≤ 2 ms', measured: formatMs(libP99), met: libP99 <= 2 },
       ...steady(LIBRARY, 'steady load'),
@@ -179,6 +232,7 @@ export async function latencyScenario(redis: BenchRedis, config: BenchConfig): P
     notes: [
       `Each event carries \`performance.timeOrigin + performance.now()\` taken when it is produced; the handler subtracts it (producer and consumer share one process). All variants run together, sending in turns of ${SLICE_MS} ms until each has sent for ${config.latencySeconds} s, after an uncounted warm-up turn of ${WARM_UP_MS} ms each; those not sending wait in a blocked read. The idle streams of the last variant are read by the same blocking \`XREADGROUP\` as the measured one (one reader per service and server).`,
       'Events are sent one by one (one produce call or XADD each) in 1 ms ticks; producer and consumer have connections of their own.',
+      'The two "half" rows pair one side of the library with the other side of the hand-written loop, on the same stream layout: what each row costs above the hand-written one is what that side of the library costs.',
       'CPU per event is the process CPU time (`process.cpuUsage()`, user + system) over a variant\'s counted turns, divided by the events it sent in them: its producer and its consumer together, since both live in this process.',
       `The floor row sends a \`PING\` instead of each event, in the same turns: one round trip on one connection, the least any client needs, where a stream delivery takes at least two hops (the \`XADD\`, then the answer to a read blocked on another connection). Its tail shows how much of the others' comes from the machine (two processes waking each other over loopback, on shared cores).`,
     ],
