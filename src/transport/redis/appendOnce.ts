@@ -15,9 +15,16 @@ import { APPEND_CHUNK, APPEND_ONE_SOURCE, APPEND_SOURCE, appendCalls, PRODUCER_M
  *
  * Resolves with the ids in the order of `entries`; rejects with the first failed call's error.
  */
-export async function appendOnce(client: RedisClient, key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
+export function appendOnce(client: RedisClient, key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
   const { idempotency, producer } = request;
+  // the produce of one event: its command's own promise, without async wrappers around it
   if (!idempotency && entries.length === 1) return appendOne(client, key, entries[0] as EntryFields, producer.memoryKey, producer.nextSequence());
+  return appendCallsOf(client, key, entries, request);
+}
+
+/** {@link appendOnce} of several entries, or of entries with idempotency keys. */
+async function appendCallsOf(client: RedisClient, key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
+  const { idempotency, producer } = request;
   // each call: its number of keys, then the keys and arguments of EVAL
   const calls = appendCalls(entries).map((args, index): [number, ...(string | number)[]] => {
     if (!idempotency) return [2, key, producer.memoryKey, 'p', producer.nextSequence(), PRODUCER_MEMORY_MS, PRODUCER_MEMORY_CALLS, ...args];
@@ -37,9 +44,9 @@ export async function appendOnce(client: RedisClient, key: string, entries: read
 }
 
 /** A producer's call of one entry: {@link APPEND_ONE_SOURCE} with the entry's fields in their order. */
-async function appendOne(client: RedisClient, key: string, fields: EntryFields, memoryKey: string, sequence: number): Promise<string[]> {
+function appendOne(client: RedisClient, key: string, fields: EntryFields, memoryKey: string, sequence: number): Promise<string[]> {
   const args: (string | number)[] = [2, key, memoryKey, sequence, PRODUCER_MEMORY_MS, PRODUCER_MEMORY_CALLS];
   for (const name in fields) args.push(name, fields[name] as string);
-  if (args.length === 6) throw new TypeError('rx-redis-events: a stream entry needs at least one field');
-  return (await client.eval(APPEND_ONE_SOURCE, ...(args as [number, ...(string | number)[]]))) as string[];
+  if (args.length === 6) return Promise.reject(new TypeError('rx-redis-events: a stream entry needs at least one field'));
+  return client.eval(APPEND_ONE_SOURCE, ...(args as [number, ...(string | number)[]])) as Promise<string[]>;
 }

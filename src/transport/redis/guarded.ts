@@ -2,11 +2,15 @@ import type { RedisConnections } from './connect';
 import { runScript, type LuaScript } from './scripts/runScript';
 
 /** Runs `work` on the connections; what it throws becomes their `TransportError` for `operation` (naming the server while it cannot be reached). */
-export async function guarded<R>(connections: RedisConnections, operation: string, work: () => Promise<R>): Promise<R> {
-  try {
-    return await work();
-  } catch (error) {
+export function guarded<R>(connections: RedisConnections, operation: string, work: () => Promise<R>): Promise<R> {
+  const fail = (error: unknown): never => {
     throw connections.transportError(operation, error);
+  };
+  try {
+    // one derived promise per call (this runs for every produce and ack), not an async function's two
+    return work().catch(fail);
+  } catch (error) {
+    return Promise.reject(connections.transportError(operation, error));
   }
 }
 
