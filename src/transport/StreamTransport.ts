@@ -14,20 +14,16 @@ export type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, Pendin
  */
 export interface StreamReader {
   /**
-   * **Cold**: each subscription reads up to `count` entries never delivered to the group, waiting up
-   * to `blockMs` for some; emits `[]` on timeout, interrupt or close. In memory it emits synchronously
-   * when the entries are there (or the moment they are appended), which keeps virtual time exact.
-   */
-  read(count: number, blockMs: number): Observable<ReadEntry[]>;
-  /**
-   * The same read through callbacks (what a consumer loop uses, per read): calls `answered` or
-   * `failed` once, possibly at once; the returned function withdraws the read while it waits.
+   * Reads up to `count` entries never delivered to the group, waiting up to `blockMs` for some: calls
+   * `answered` once (with `[]` on timeout, interrupt or close) or `failed` once. In memory it answers
+   * synchronously when the entries are there (or the moment they are appended), which keeps virtual
+   * time exact. The returned function withdraws the read while it waits.
    */
   request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void;
-  /** Makes the pending (or else the next) `read` resolve `[]` now. */
+  /** Makes the pending (or else the next) request answer `[]` now. */
   interrupt(): void;
   /**
-   * Releases the reader; a pending `read` resolves `[]`. Idempotent. The promise resolves once no read
+   * Releases the reader; a pending request answers `[]`. Idempotent. The promise resolves once no read
    * sent before can still bring the consumer entries of the key, so that the key can then pass to
    * another consumer (an ordered consumer's partition lease) without a later entry overtaking one.
    */

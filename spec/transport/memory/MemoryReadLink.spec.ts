@@ -1,3 +1,4 @@
+import { readOf } from '../../support/readOf';
 import { firstValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { TransportError } from '../../../src/errors/TransportError';
@@ -76,8 +77,8 @@ describe('MemoryReadLink', () => {
     const [a, b] = ['a', 'b'].map((key) => transport.openReader(key, 'g', 'c1'));
     const got: Record<string, ReadEntry[][]> = { a: [], b: [] };
     const reads = jest.spyOn(MemoryReadLink.prototype, 'read');
-    a?.read(10, 1000).subscribe((entries) => got.a?.push(entries));
-    b?.read(10, 1000).subscribe((entries) => got.b?.push(entries));
+    readOf(a!, 10, 1000).subscribe((entries) => got.a?.push(entries));
+    readOf(b!, 10, 1000).subscribe((entries) => got.b?.push(entries));
     // the read of a alone was ended by b's request, and one read covers both (as one XREADGROUP on Redis)
     expect(reads.mock.calls.map(([keys]) => keys)).toEqual([['a'], ['a', 'b']]);
     reads.mockRestore();

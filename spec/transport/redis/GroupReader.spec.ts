@@ -1,3 +1,4 @@
+import { readOf } from '../../support/readOf';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
@@ -43,7 +44,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('reads every key of a consumer with one XREADGROUP, each read answered with its own key\'s entries', async () => {
     const keys = await keysOf(3);
     const readers = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const waiting = readers.map((reader) => pending(reader.read(10, 5000)));
+    const waiting = readers.map((reader) => pending(readOf(reader, 10, 5000)));
     await eventually('the shared read', () => reads().length === 1);
     expect(reads()).toHaveLength(1);
     expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 10 BLOCK 4\\d{3} STREAMS ${keys.join(' ')} > > >$`));
@@ -61,7 +62,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const [a, b] = await keysOf(2);
     const first = transport.openReader(a as string, 'G', 'c#1');
     const other = transport.openReader(b as string, 'G', 'c#1');
-    const waiting = [pending(first.read(10, 5000)), pending(other.read(10, 5000))];
+    const waiting = [pending(readOf(first, 10, 5000)), pending(readOf(other, 10, 5000))];
     await eventually('the shared read', () => reads().length === 1);
     const unblocksBefore = await unblocks();
     const started = Date.now();
@@ -71,7 +72,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     expect(await waiting[0]?.promise).toEqual([]);
     // another consumer takes the key over (an ordered consumer's partition passing on): the next entry is its, not c#1's
     const next = transport.openReader(a as string, 'G', 'c#2');
-    const taken = pending(next.read(10, 5000));
+    const taken = pending(readOf(next, 10, 5000));
     await eventually('the reads of c#1 (again, without the closed key) and c#2', () => reads().length === 3);
     await redis.admin.xadd(a as string, '1-1', 'v', 'one');
     expect(await taken.promise).toEqual([{ id: '1-1', fields: { v: 'one' }, deliveryCount: 1 }]);
@@ -83,8 +84,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('asks each key for no more than it asked for: the smallest count of those asking for at least half the largest, and the earliest deadline', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const first = pending(a!.read(50, 4000));
-    const second = pending(b!.read(30, 3000));
+    const first = pending(readOf(a!, 50, 4000));
+    const second = pending(readOf(b!, 30, 3000));
     await eventually('the shared read', () => reads().length === 1);
     expect(reads()[0]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 30 BLOCK (2\\d{3}|3000) STREAMS ${keys.join(' ')} > >$`));
     void a!.close();
@@ -95,7 +96,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('a key asking for less than half the largest count is left out of one read that does not block, and read with all in the next', async () => {
     const keys = await keysOf(3);
     const [a, b, c] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const reads3 = [pending(a!.read(50, 4000)), pending(b!.read(40, 4000)), pending(c!.read(5, 4000))];
+    const reads3 = [pending(readOf(a!, 50, 4000)), pending(readOf(b!, 40, 4000)), pending(readOf(c!, 5, 4000))];
     await eventually('the two reads', () => reads().length === 2);
     expect(reads()[0]).toBe(`XREADGROUP GROUP G c#1 COUNT 40 STREAMS ${keys[0]} ${keys[1]} > >`);
     expect(reads()[1]).toMatch(new RegExp(`^XREADGROUP GROUP G c#1 COUNT 5 BLOCK \\d+ STREAMS ${keys.join(' ')} > > >$`));
@@ -105,11 +106,11 @@ describe('redis transport - one blocking reader per consumer and server', () => 
 
   it('a read of a key the blocked read does not cover ends that read (CLIENT UNBLOCK) and joins the next, at once', async () => {
     const [a, b] = (await keysOf(2)).map((key) => transport.openReader(key, 'G', 'c#1'));
-    const first = pending(a!.read(10, 10_000));
+    const first = pending(readOf(a!, 10, 10_000));
     await eventually('the first read', () => reads().length === 1);
     const unblocked = await unblocks();
     const started = Date.now();
-    const second = pending(b!.read(10, 10_000));
+    const second = pending(readOf(b!, 10, 10_000));
     await eventually('the read over both keys', () => reads().length === 2, 2000);
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await unblocks()) - unblocked).toBe(1);
@@ -123,8 +124,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('an interrupt answers its read [] at once and leaves the shared read alone; entries that read brings for that key go to its next read', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const first = pending(a!.read(10, 10_000));
-    const other = pending(b!.read(10, 10_000));
+    const first = pending(readOf(a!, 10, 10_000));
+    const other = pending(readOf(b!, 10, 10_000));
     await eventually('the shared read', () => reads().length === 1);
     const unblocked = await unblocks();
     a!.interrupt();
@@ -133,7 +134,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await eventually('the read over both keys to end', () => reads().length === 2);
     expect((await unblocks()) - unblocked).toBe(0);
     expect(reads()[1]).toMatch(new RegExp(`STREAMS ${keys[1]} >$`)); // the interrupted key waits for nothing now
-    expect(await firstValueFrom(a!.read(10, 10_000))).toEqual([{ id: '5-1', fields: { v: 'kept' }, deliveryCount: 1 }]);
+    expect(await firstValueFrom(readOf(a!, 10, 10_000))).toEqual([{ id: '5-1', fields: { v: 'kept' }, deliveryCount: 1 }]);
     expect(reads()).toHaveLength(2); // answered from what was kept, without a read
     void a!.close();
     void b!.close();
@@ -143,8 +144,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('entries read for a reader that closed before asking again are handed back idle, for any claim walk', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const first = pending(a!.read(10, 10_000));
-    const other = pending(b!.read(10, 10_000));
+    const first = pending(readOf(a!, 10, 10_000));
+    const other = pending(readOf(b!, 10, 10_000));
     await eventually('the shared read', () => reads().length === 1);
     a!.interrupt();
     await first.promise;
@@ -162,8 +163,8 @@ describe('redis transport - one blocking reader per consumer and server', () => 
   it('a reader that closes while the shared read goes on for other keys leaves its key unread: an entry appended after goes to the next reader of the key', async () => {
     const keys = await keysOf(2);
     const [a, b] = keys.map((key) => transport.openReader(key, 'G', 'c#1'));
-    const first = pending(a!.read(10, 10_000));
-    const other = pending(b!.read(10, 10_000));
+    const first = pending(readOf(a!, 10, 10_000));
+    const other = pending(readOf(b!, 10, 10_000));
     await eventually('the shared read', () => reads().length === 1);
     await a!.close(); // as a consumer loop that stops (its partition handed over) while the shared read goes on
     expect(await first.promise).toEqual([]);
@@ -172,7 +173,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     await redis.admin.xadd(keys[0] as string, '7-1', 'v', 'late');
     // a later loop of the same consumer for that key (the partition came back) gets it as a first delivery
     const again = transport.openReader(keys[0] as string, 'G', 'c#1');
-    expect(await firstValueFrom(again.read(10, 2000))).toEqual([{ id: '7-1', fields: { v: 'late' }, deliveryCount: 1 }]);
+    expect(await firstValueFrom(readOf(again, 10, 2000))).toEqual([{ id: '7-1', fields: { v: 'late' }, deliveryCount: 1 }]);
     expect(commandLines().filter((command) => command.startsWith('XCLAIM'))).toEqual([]);
     await Promise.all([again.close(), b!.close()]);
     await other.promise;
@@ -184,7 +185,7 @@ describe('redis transport - one blocking reader per consumer and server', () => 
     const base = await clients();
     const one = transport.openReader(key as string, 'G', 'c#1');
     const two = transport.openReader(key as string, 'G', 'c#2');
-    const reads2 = [pending(one.read(1, 10_000)), pending(two.read(1, 10_000))];
+    const reads2 = [pending(readOf(one, 1, 10_000)), pending(readOf(two, 1, 10_000))];
     await eventually('two readers', async () => (await clients()) === base + 2);
     void one.close();
     await eventually('one reader', async () => (await clients()) === base + 1);

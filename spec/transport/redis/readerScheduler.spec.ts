@@ -1,3 +1,4 @@
+import { readOf } from '../../support/readOf';
 import { createServer } from 'node:net';
 import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
 import { connectRedis } from '../../../src/transport/redis/connect';
@@ -21,7 +22,7 @@ describe('redis transport - reader timers', () => {
     const scheduler = new VirtualTimeScheduler();
     const reader = new GroupStreamReader(new GroupReaders(redisReadLinks(connections), scheduler, () => undefined), 'k', 'g', 'c', scheduler);
     let result: unknown;
-    const read = firstValueFrom(reader.read(10, 2000)).then((entries) => (result = entries));
+    const read = firstValueFrom(readOf(reader, 10, 2000)).then((entries) => (result = entries));
     await sleep(300); // real time passes: only the virtual clock ends the wait
     expect(result).toBeUndefined();
     scheduler.flush();

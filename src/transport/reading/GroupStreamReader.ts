@@ -1,4 +1,4 @@
-import { Observable, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import type { ReadEntry, StreamReader } from '../StreamTransport';
 import type { GroupReader, ReadRequest } from './GroupReader';
 import type { GroupReaders } from './GroupReaders';
@@ -27,20 +27,6 @@ export class GroupStreamReader implements StreamReader {
     private readonly consumer: string,
     private readonly scheduler: SchedulerLike,
   ) {}
-
-  read(count: number, blockMs: number): Observable<ReadEntry[]> {
-    return new Observable<ReadEntry[]>((subscriber) =>
-      this.request(
-        count,
-        blockMs,
-        (entries) => {
-          subscriber.next(entries);
-          subscriber.complete();
-        },
-        (error) => subscriber.error(error),
-      ),
-    );
-  }
 
   request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void {
     if (this.closed || this.interrupted || this.readers.closed) {
