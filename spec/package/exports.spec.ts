@@ -1,4 +1,6 @@
-import { BUILD_TIMEOUT_MS, ensureBuilt, node } from '../support/builtPackage';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUILD_TIMEOUT_MS, ensureBuilt, node, ROOT } from '../support/builtPackage';
 
 const script = (load: string) => `
 ${load}
@@ -32,5 +34,14 @@ describe('package - the built package serves ESM and CommonJS through exports', 
     const esm = node(['--input-type=module', '-e', "import * as lib from 'rx-redis-events'; console.log(Object.keys(lib).sort().join(','))"]);
     expect(esm).toBe(cjs);
     expect(cjs.split(',')).toEqual(expect.arrayContaining(['createEventService', 'eventStream', 'broadcastStream', 'batch', 'ackAfter', 'autoAck', 'produceTo', 'EventConsumer', 'MemoryBroker']));
+  });
+
+  // tsup's own CommonJS splitting (sucrase) lowered every `?.` and `??` into a helper call that builds an
+  // array and closures, on every path, per event; the CommonJS build is split by rollup (`treeshake`) instead
+  it('package - the CommonJS files keep optional chaining and nullish coalescing native (no helper calls)', () => {
+    const files = readdirSync(join(ROOT, 'dist')).filter((file) => file.endsWith('.js') && !file.endsWith('.global.js'));
+    const lowered = files.filter((file) => /_optionalChain\(|_nullishCoalesce\(/.test(readFileSync(join(ROOT, 'dist', file), 'utf8')));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'testing.js', 'http.js', 'nestjs.js']));
+    expect(lowered).toEqual([]);
   });
 });
