@@ -20,7 +20,7 @@ describe('redis transport - reader timers', () => {
   it('reader timers - the wait for a connection that is not ready runs on the injected scheduler', async () => {
     const connections = connectRedis({ host: '127.0.0.1', port: await closedPort(), retryStrategy: () => 50, lazyConnect: true });
     const scheduler = new VirtualTimeScheduler();
-    const reader = new GroupStreamReader(new GroupReaders(redisReadLinks(connections), scheduler, () => undefined), 'k', 'g', 'c', scheduler);
+    const reader = new GroupStreamReader(new GroupReaders(redisReadLinks(connections, scheduler), scheduler, () => undefined), 'k', 'g', 'c', scheduler);
     let result: unknown;
     const read = firstValueFrom(readOf(reader, 10, 2000)).then((entries) => (result = entries));
     await sleep(300); // real time passes: only the virtual clock ends the wait

@@ -1,21 +1,23 @@
 import calculateSlot from 'cluster-key-slot';
+import type { SchedulerLike } from 'rxjs';
 import type { ReadLinks } from '../reading/GroupReaders';
 import type { ReadLink, StreamEntries } from '../reading/ReadLink';
 import type { ReaderConnection, RedisConnections } from './connect';
+import { ReadDeadline } from './ReadDeadline';
 import { ConnectionClosedError, isRedisReply } from './redisErrors';
 import { toReadEntriesByStream } from './replies';
 
-/** How long after its BLOCK time a read without an answer counts as lost. */
+/** How long after its BLOCK time (or, without one, after it was sent) a read without an answer counts as lost. */
 const BLOCKING_GRACE_MS = 1500;
 
 /**
  * How the Redis transport reads: a reader per server, and on a cluster per master and slot (Redis
  * refuses a command over keys of several slots, `CROSSSLOT`, even on one master).
  */
-export function redisReadLinks(connections: RedisConnections): ReadLinks {
+export function redisReadLinks(connections: RedisConnections, scheduler: SchedulerLike): ReadLinks {
   return {
     placeOf: (key) => (connections.cluster ? `${connections.nodeOf(key)}\u0000${calculateSlot(key)}` : ''),
-    open: (key, group, consumer, ready) => new ReaderLink(connections, key, group, consumer, ready),
+    open: (key, group, consumer, ready) => new ReaderLink(connections, scheduler, key, group, consumer, ready),
   };
 }
 
@@ -32,6 +34,8 @@ export class ReaderLink implements ReadLink {
   private closed = false;
   /** The read sent and not answered yet: failed when its connection closes first (ioredis drops it then, since `autoResendUnfulfilledCommands` is off). */
   private underWay: ReadUnderWay | undefined;
+  /** Ends a read that got no answer within its BLOCK time plus {@link BLOCKING_GRACE_MS}: see {@link lost}. */
+  private readonly deadline: ReadDeadline;
 
   /**
    * @param key A key the reader reads (its server is the one connected to; on a cluster, keys of one slot only).
@@ -39,11 +43,13 @@ export class ReaderLink implements ReadLink {
    */
   constructor(
     private readonly connections: RedisConnections,
+    scheduler: SchedulerLike,
     private readonly key: string,
     private readonly group: string,
     private readonly consumer: string,
     private readonly onReady: () => void,
   ) {
+    this.deadline = new ReadDeadline(scheduler, () => this.lost());
     this.reader = this.open();
   }
 
@@ -71,30 +77,40 @@ export class ReaderLink implements ReadLink {
     const { connection } = this.reader;
     const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', count, ...(blockMs === undefined ? [] : ['BLOCK', blockMs]), 'STREAMS', ...keys];
     for (let index = 0; index < keys.length; index++) args.push('>');
-    const started = performance.now();
-    const read: ReadUnderWay = { connection, failed };
+    const read: ReadUnderWay = { connection, answered, failed };
     this.underWay = read;
+    this.deadline.start((blockMs ?? 0) + BLOCKING_GRACE_MS);
     connection.callBuffer('XREADGROUP', ...args).then(
       (reply) => {
-        if (this.underWay !== read) return; // the connection closed first
+        if (this.underWay !== read) return; // the connection closed first, or the read counted as lost
         this.underWay = undefined;
-        // No answer within BLOCK plus the grace: ioredis' guard gave up on a connection that may be
-        // dead without a close event. Reconnect rather than queue the next read behind it. (Entries
-        // the server may still hand to this read stay pending and are taken over after claimIdleAfterMs.)
-        if (reply === null && blockMs !== undefined && performance.now() - started >= blockMs + BLOCKING_GRACE_MS) {
-          this.clientId = undefined;
-          connection.disconnect(true);
-        }
+        this.deadline.stop();
         answered(toReadEntriesByStream(reply));
       },
       (error: unknown) => this.fail(read, error),
     );
   }
 
+  /**
+   * The read under way got no answer within its BLOCK time plus the grace: its connection may be dead
+   * without a close event. It answers nothing, and the connection reconnects rather than keep the next
+   * read behind it. (Entries the server may still hand to this read stay pending and are taken over
+   * after `claimIdleAfterMs`.)
+   */
+  private lost(): void {
+    const read = this.underWay;
+    if (!read) return;
+    this.underWay = undefined;
+    this.clientId = undefined;
+    read.connection.disconnect(true);
+    read.answered([]);
+  }
+
   /** Ends `read` with `error`, unless it ended already. */
   private fail(read: ReadUnderWay, error: unknown): void {
     if (this.underWay !== read) return;
     this.underWay = undefined;
+    this.deadline.stop();
     if (isRedisReply(error, 'MOVED') || isRedisReply(error, 'READONLY')) this.connections.refreshNodes(); // the next reads follow the slot
     read.failed(error);
   }
@@ -107,14 +123,13 @@ export class ReaderLink implements ReadLink {
   /** Closes the connection. */
   close(): void {
     this.closed = true;
+    this.deadline.close();
     this.reader.connection.disconnect();
   }
 
   private open(): ReaderConnection {
     const reader = this.connections.openReader(this.key, {
-      // ioredis ends a blocking read that gets no answer (a dead socket) after its BLOCK time plus a grace
-      blockingTimeout: 1000,
-      blockingTimeoutGrace: BLOCKING_GRACE_MS,
+      // without ioredis' blockingTimeout: a timer per read, outside the injected scheduler (see ReadDeadline)
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       lazyConnect: false, // a cluster's node connections are lazy: this one must connect by itself
@@ -158,5 +173,6 @@ export class ReaderLink implements ReadLink {
 /** A read sent on `connection` and not answered yet. */
 interface ReadUnderWay {
   readonly connection: ReaderConnection['connection'];
+  readonly answered: (streams: StreamEntries[]) => void;
   readonly failed: (error: unknown) => void;
 }

@@ -73,7 +73,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     // scheduled events are an object of their own (this class has enough to do)
     this.capabilities = { ...this.capabilities, scheduling: new RedisScheduledEntries(connections) };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
-    this.readers = new GroupReaders(redisReadLinks(connections), scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
+    this.readers = new GroupReaders(redisReadLinks(connections, scheduler), scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
 
   serverOf(key: string): ServerAddress | undefined {
