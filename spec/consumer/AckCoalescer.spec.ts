@@ -1,4 +1,4 @@
-import { asyncScheduler, from, of, throwError, VirtualTimeScheduler, type Observable } from 'rxjs';
+import { asyncScheduler, from, of, throwError, VirtualTimeScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import { AckCoalescer } from '../../src/consumer/AckCoalescer';
 import { TransportError } from '../../src/errors/TransportError';
 import type { AckBatch, StreamTransport } from '../../src/transport/StreamTransport';
@@ -18,11 +18,17 @@ function fakeTransport(answer: () => Observable<void> = () => of(undefined)): { 
   return { transport, calls };
 }
 
+/** Sends queued acks as the next task of `scheduler`. */
+const soonOn =
+  (scheduler: SchedulerLike) =>
+  (work: () => void): void =>
+    void scheduler.schedule(work);
+
 describe('AckCoalescer', () => {
   it('AckCoalescer - the acks queued before the scheduler runs its next task become one call per group, over every stream', async () => {
     const scheduler = new VirtualTimeScheduler();
     const { transport, calls } = fakeTransport();
-    const acks = new AckCoalescer(transport, () => undefined, scheduler);
+    const acks = new AckCoalescer(transport, () => undefined, soonOn(scheduler));
     const pending = [acks.ack('s1', 'g', '1-0'), acks.ack('s1', 'g', '2-0'), acks.ack('s2', 'g', '3-0'), acks.ack('s1', 'h', '4-0')];
     expect(pending[0]).toBe(pending[1]);
     expect(calls).toEqual([]);
@@ -41,7 +47,7 @@ describe('AckCoalescer', () => {
 
   it('AckCoalescer - an answer that comes at once is told in the same task, before any promise settles, and told at once to a late caller', () => {
     const scheduler = new VirtualTimeScheduler();
-    const acks = new AckCoalescer(fakeTransport().transport, () => undefined, scheduler);
+    const acks = new AckCoalescer(fakeTransport().transport, () => undefined, soonOn(scheduler));
     const pending = acks.ack('s', 'g', '1-0');
     const seen: string[] = [];
     pending.whenAnswered(() => seen.push('answered'), () => seen.push('refused'));
@@ -55,7 +61,7 @@ describe('AckCoalescer', () => {
   it('AckCoalescer - a refused ack is told to every caller with the transport error, also to a late one', () => {
     const scheduler = new VirtualTimeScheduler();
     const down = new TransportError('ack', new Error('down'));
-    const acks = new AckCoalescer(fakeTransport(() => throwError(() => down)).transport, () => undefined, scheduler);
+    const acks = new AckCoalescer(fakeTransport(() => throwError(() => down)).transport, () => undefined, soonOn(scheduler));
     const pending = acks.ack('s', 'g', '1-0');
     const seen: unknown[] = [];
     pending.whenAnswered(() => seen.push('recorded'), (error) => seen.push(error));
@@ -64,10 +70,21 @@ describe('AckCoalescer', () => {
     expect(seen).toEqual([down, down]);
   });
 
+  it('AckCoalescer - the promise of an ack first asked for after the answer came resolves, or rejects with the transport error', async () => {
+    const scheduler = new VirtualTimeScheduler();
+    const recorded = new AckCoalescer(fakeTransport().transport, () => undefined, soonOn(scheduler)).ack('s', 'g', '1-0');
+    const down = new TransportError('ack', new Error('down'));
+    const refused = new AckCoalescer(fakeTransport(() => throwError(() => down)).transport, () => undefined, soonOn(scheduler)).ack('s', 'g', '2-0');
+    scheduler.flush();
+    await expect(recorded.done).resolves.toBeUndefined();
+    await expect(refused.done).rejects.toBe(down);
+    expect(refused.done).toBe(refused.done);
+  });
+
   it('AckCoalescer - a failed ack rejects its callers and is reported once per call', async () => {
     const { transport } = fakeTransport(() => throwError(() => new TransportError('ack', new Error('down'))));
     const reported: unknown[] = [];
-    const acks = new AckCoalescer(transport, (error) => reported.push(error), asyncScheduler);
+    const acks = new AckCoalescer(transport, (error) => reported.push(error), soonOn(asyncScheduler));
     const first = acks.ack('s', 'g', '1-0');
     const second = acks.ack('s', 'g', '2-0');
     const other = acks.ack('t', 'g', '3-0');
@@ -80,7 +97,7 @@ describe('AckCoalescer', () => {
 
   it('AckCoalescer - flush sends what is queued and waits for the answer', async () => {
     const { transport, calls } = fakeTransport();
-    const acks = new AckCoalescer(transport, () => undefined, new VirtualTimeScheduler());
+    const acks = new AckCoalescer(transport, () => undefined, soonOn(new VirtualTimeScheduler()));
     void acks.ack('s', 'g', '1-0');
     await acks.flush();
     expect(calls).toEqual([['g', [['s', ['1-0']]]]]);
@@ -90,7 +107,7 @@ describe('AckCoalescer', () => {
     const answers: (() => void)[] = [];
     const { transport, calls } = fakeTransport(() => from(new Promise<void>((resolve) => answers.push(resolve))));
     const scheduler = new VirtualTimeScheduler();
-    const acks = new AckCoalescer(transport, () => undefined, scheduler);
+    const acks = new AckCoalescer(transport, () => undefined, soonOn(scheduler));
     const first = acks.ack('s', 'g', '1-0');
     scheduler.flush();
     const later = [2, 3, 4].map((n) => acks.ack('s', 'g', `${n}-0`));

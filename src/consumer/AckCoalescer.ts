@@ -1,4 +1,3 @@
-import type { SchedulerLike } from 'rxjs';
 import type { StreamTransport } from '../transport/StreamTransport';
 
 /** Acks of one stream that go out together, as the callers of each hold them. */
@@ -72,9 +71,9 @@ interface Lane {
 }
 
 /**
- * Sends acks in as few round trips as possible: the acks queued until the scheduler runs its next task
- * go out together, one transport call per group over every stream that has acks (with `asapScheduler`,
- * as the service uses it: after the current synchronous work, which is a microtask, or under
+ * Sends acks in as few round trips as possible: the acks queued until `soon` runs its work go out
+ * together, one transport call per group over every stream that has acks (the service's `soon` is
+ * `afterThisWork`: after the current synchronous work, which is a microtask, or under
  * `TestScheduler.run` the same virtual frame), and while the acks of a stream and group are on their
  * way, the next acks of that stream and group gather for the following call. Acking a batch of 1000, or
  * the batches of 16 partitions read together, costs one round trip; a slow handler acking one event at
@@ -83,16 +82,21 @@ interface Lane {
 export class AckCoalescer {
   private readonly lanes = new Map<string, Map<string, Lane>>();
   private scheduled = false;
+  /** What `soon` runs: sends what is queued (one function for every call). */
+  private readonly sendScheduled = (): void => {
+    this.scheduled = false;
+    this.send();
+  };
 
   /**
    * @param transport Where the acks go.
    * @param report Told about each failed call, once (its callers' promises reject as well).
-   * @param scheduler When queued acks are sent: its next task (`schedule(work)` without delay).
+   * @param soon Runs the sending of queued acks: when they go out.
    */
   constructor(
     private readonly transport: StreamTransport,
     private readonly report: (error: unknown) => void,
-    private readonly scheduler: SchedulerLike,
+    private readonly soon: (work: () => void) => void,
   ) {}
 
   /** Queues an ack; what it returns answers once the broker has recorded it (shared by the acks sent with it). */
@@ -131,10 +135,7 @@ export class AckCoalescer {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    this.scheduler.schedule(() => {
-      this.scheduled = false;
-      this.send();
-    });
+    this.soon(this.sendScheduled);
   }
 
   /** Sends the queued acks of every lane that has none on its way: one call per group, over every stream with acks. */

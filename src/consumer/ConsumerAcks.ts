@@ -1,5 +1,5 @@
-import { asapScheduler } from 'rxjs';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
+import { afterThisWork } from '../internal/afterThisWork';
 import type { StreamTransport } from '../transport/StreamTransport';
 import { AckCoalescer, refusedAck, type PendingAck } from './AckCoalescer';
 
@@ -16,9 +16,9 @@ export class ConsumerAcks {
     private readonly report: (error: unknown) => void,
     private readonly closed: () => boolean,
   ) {
-    // asap, not the service's scheduler: after the current synchronous work, which under TestScheduler.run is the
-    // same virtual frame, and outside it a microtask, so an ack made after the flush (an async handler's) still goes out
-    this.coalescer = new AckCoalescer(transport, report, asapScheduler);
+    // after the current synchronous work, not on the service's scheduler: under TestScheduler.run the same
+    // virtual frame, outside it a microtask, so an ack made after the flush (an async handler's) still goes out
+    this.coalescer = new AckCoalescer(transport, report, afterThisWork);
   }
 
   /** Acknowledges one entry of the stream stored under `key` for the group; what it returns answers once the broker has it. */

@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, defer, Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { Unreachable } from '../../errors/TimeoutError';
 import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
@@ -48,6 +48,14 @@ export function ackScriptCalls(batches: readonly AckBatch[]): AckBatch[][] {
   }
   if (call.length > 0) calls.push(call);
   return calls;
+}
+
+/** Waits for every call; rejects with the first refusal, in the order of `calls`. */
+function firstRefusal(calls: readonly Promise<unknown>[]): Promise<void> {
+  return Promise.allSettled(calls).then((outcomes) => {
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (refused) throw refused.reason;
+  });
 }
 
 /** Most entries one trim scans to find what the length limit allows. */
@@ -102,7 +110,8 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   ack(group: string, batches: readonly AckBatch[]): Observable<void> {
-    return defer(async () => {
+    // an Observable over the calls' own promises, without an async function and a promise wrapped around them (every ack pays it)
+    return new Observable<void>((subscriber) => {
       const acking = batches.filter((batch) => batch.ids.length > 0);
       const { command, cluster } = this.connections;
       // one XACK per stream for a single stream, and on a cluster (a script cannot span slots); else one
@@ -111,9 +120,11 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
         acking.length === 1 || cluster
           ? acking.map(({ key, ids }) => this.guard('ack', () => command.xack(key, group, ...ids)))
           : ackScriptCalls(acking).map((call) => this.script('ack', ACK, call.map((batch) => batch.key), [group, ...call.map((batch) => batch.ids.length), ...call.flatMap((batch) => batch.ids)]));
-      if (calls.length === 1) return void (await calls[0]);
-      const refused = (await Promise.allSettled(calls)).find((outcome) => outcome.status === 'rejected');
-      if (refused) throw refused.reason;
+      const answered = calls.length === 1 ? (calls[0] as Promise<unknown>) : firstRefusal(calls);
+      answered.then(
+        () => subscriber.complete(),
+        (error: unknown) => subscriber.error(error),
+      );
     });
   }
 
