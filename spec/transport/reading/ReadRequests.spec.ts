@@ -46,6 +46,10 @@ describe('redis transport - read requests', () => {
     expect(answers).toEqual({ early: [], late: [] });
     requests.expire(100);
     expect({ answers, deadline: requests.earliestDeadline() }).toEqual({ answers: { early: [[]], late: [] }, deadline: 200 });
+    const other: string[][] = [];
+    requests.add(request('b', 10, 150, other));
+    requests.expire(200);
+    expect({ answers, other, waitsA: requests.waits('a'), waitsB: requests.waits('b'), empty: requests.empty }).toEqual({ answers: { early: [[]], late: [[]] }, other: [[]], waitsA: false, waitsB: false, empty: true });
   });
 
   it('read requests - failing a key fails each of its requests, or answers them [] without a failure; a withdrawn request leaves its queue', () => {

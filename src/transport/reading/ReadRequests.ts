@@ -165,16 +165,13 @@ export class ReadRequests {
     }
   }
 
-  /** Answers `[]` to requests whose deadline is at or before `now`. */
+  /** Answers `[]` to requests whose deadline is at or before `now` (after every read: a walk that allocates nothing when none is due). */
   expire(now: number): void {
-    for (const [key, queue] of [...this.waiting]) {
-      const due = queue.filter((request) => request.deadline <= now);
-      if (due.length === 0) continue;
-      const rest = queue.filter((request) => request.deadline > now);
-      if (rest.length > 0) this.waiting.set(key, rest);
-      else this.waiting.delete(key);
-      for (const request of due) request.answer([]);
-    }
+    let due: ReadRequest[] | undefined;
+    for (const queue of this.waiting.values()) for (const request of queue) if (request.deadline <= now) (due ??= []).push(request);
+    if (!due) return;
+    for (const request of due) this.withdraw(request);
+    for (const request of due) request.answer([]);
   }
 
   /** Takes every waiting request out (the reader closes). */
