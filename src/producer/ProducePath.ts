@@ -1,10 +1,11 @@
-import { firstValueFrom, forkJoin, map, type SchedulerLike } from 'rxjs';
+import { forkJoin, map, type SchedulerLike } from 'rxjs';
 import { encodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
 import { ReplicationTimeoutError } from '../errors/ReplicationTimeoutError';
 import { TimeoutError } from '../errors/TimeoutError';
 import type { Instrument } from '../instrumentation/Instrument';
-import { timeoutAfter, withTimeout } from '../internal/withTimeout';
+import { CallDeadlines } from '../internal/CallDeadlines';
+import { withTimeout } from '../internal/withTimeout';
 import { idsInCallOrder, routeToPartitions } from '../partitions/routeToPartitions';
 import { partitionKeys } from '../partitions/streamLayout';
 import type { RetentionTrimmer } from '../retention/RetentionTrimmer';
@@ -43,11 +44,15 @@ export class ProducePath {
   private readonly roundRobins = new Map<string, { next: number }>();
   /** This instance's idempotent producer. */
   private readonly producers = new ProducerSequences();
+  /** The `produceTimeoutMs` of the appends under way, watched by one scheduled check (no timer per call). */
+  private readonly deadlines: CallDeadlines;
 
   constructor(
     private readonly options: ProducePathConfig,
     private readonly parts: ProducePathParts,
-  ) {}
+  ) {
+    this.deadlines = new CallDeadlines(options.produceTimeoutMs, options.scheduler);
+  }
 
   /** Appends the events of one call (at least one) in order; resolves with their entry ids. */
   async write<T>(stream: EventStream<T>, events: readonly T[], idempotency: GivenKeys | undefined): Promise<string[]> {
@@ -65,8 +70,8 @@ export class ProducePath {
       : streams.append(keys[0] as string, entries, request(keys[0] as string));
     let ids: string[];
     try {
-      // an Observable to the end: a backend that answers at once (memory) does so before the timeout's timer starts, also in virtual time
-      ids = await firstValueFrom(appended.pipe(timeoutAfter(produceTimeoutMs, this.options.scheduler, () => new TimeoutError('produce', stream.name, produceTimeoutMs, streams.unreachable()))));
+      // a backend that answers at once (memory) does so before its deadline is watched, also in virtual time
+      ids = await this.deadlines.firstWithin(appended, () => new TimeoutError('produce', stream.name, produceTimeoutMs, streams.unreachable()));
       if (this.options.durability) await this.replicated(stream.name, batches ? batches.map((batch) => batch.key) : keys);
     } catch (error) {
       trace?.end(error);
@@ -77,6 +82,11 @@ export class ProducePath {
     if (instrument.on) instrument.emit({ type: 'producer.produced', stream: stream.name, ids });
     for (const key of batches ? batches.map((batch) => batch.key) : keys) retention.afterProduce(stream as EventStream<unknown>, key);
     return ids;
+  }
+
+  /** Stops watching the deadlines of appends (the service closed). */
+  close(): void {
+    this.deadlines.close();
   }
 
   /**

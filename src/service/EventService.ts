@@ -458,6 +458,7 @@ export class EventService implements AsyncDisposable {
     this.consumers.complete();
     this.instrument.complete();
     await Promise.allSettled([this.transports.streams.close(), this.transports.pubsub.close()]);
+    this.producing.close();
   }
 
   /** The Redis keys of the stream's partitions under this service's prefix. */

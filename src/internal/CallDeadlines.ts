@@ -1,0 +1,87 @@
+import { EmptyError, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+
+/** A call under way: when it times out, and what times it out. */
+interface Call {
+  readonly deadline: number;
+  readonly expire: () => void;
+}
+
+/**
+ * The deadlines of calls under way that share one timeout (a service's `produceTimeoutMs`), watched on
+ * the injected scheduler by one scheduled check at a time: a call answered in time costs an insertion
+ * into a set and a deletion, not a timer of its own. When the check comes due it times out every call
+ * past its deadline, and schedules itself again for the earliest deadline left; a call never brings it
+ * forward, since the calls share the timeout and start in order.
+ */
+export class CallDeadlines {
+  private readonly calls = new Set<Call>();
+  private check: Subscription | undefined;
+  private closed = false;
+
+  /** @param ms The timeout of every call; an infinite one watches nothing. */
+  constructor(
+    private readonly ms: number,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  /**
+   * The first value of `source` (a call: one value, then complete), or a rejection with `onTimeout()`
+   * when none came within the timeout (`source` is then unsubscribed); an `EmptyError` when it completes
+   * without one. A source that answers while it is subscribed (memory, also in virtual time) is not watched.
+   */
+  firstWithin<R>(source: Observable<R>, onTimeout: () => Error): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let call: Call | undefined = undefined;
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        if (call) this.calls.delete(call);
+        return true;
+      };
+      const subscription = source.subscribe({
+        next: (value) => settle() && resolve(value),
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on as it is
+        error: (error: unknown) => settle() && reject(error),
+        complete: () => settle() && reject(new EmptyError()),
+      });
+      if (settled || !Number.isFinite(this.ms)) return;
+      const expire = () => settle() && (subscription.unsubscribe(), reject(onTimeout()));
+      call = { deadline: this.scheduler.now() + this.ms, expire };
+      this.calls.add(call);
+      if (!this.check) this.checkAt(call.deadline);
+    });
+  }
+
+  /** Stops watching for good (the service closed: its calls end with its connections). */
+  close(): void {
+    this.closed = true;
+    this.check?.unsubscribe();
+    this.check = undefined;
+  }
+
+  private checkAt(at: number): void {
+    if (this.closed) return;
+    let ran = false;
+    const check = this.scheduler.schedule(
+      () => {
+        ran = true;
+        this.check = undefined;
+        this.due();
+      },
+      Math.max(0, at - this.scheduler.now()),
+    );
+    // a scheduler that ran the check already, inside schedule(), holds nothing to wait for
+    if (!ran) this.check = check;
+  }
+
+  private due(): void {
+    const now = this.scheduler.now();
+    let next = Infinity;
+    for (const call of [...this.calls]) {
+      if (call.deadline <= now) call.expire();
+      else next = Math.min(next, call.deadline);
+    }
+    if (next < Infinity) this.checkAt(next);
+  }
+}
