@@ -78,14 +78,35 @@ describe('CallDeadlines', () => {
     expect({ seen, scheduled: scheduled() }).toEqual({ seen: [{ value: 'at once' }, { error: 'refused' }, { error: new EmptyError().message }], scheduled: 0 });
   });
 
-  it('CallDeadlines - an infinite timeout watches nothing; close() ends the watch', async () => {
+  it('CallDeadlines - an infinite timeout watches nothing', async () => {
     const { scheduler, scheduled } = countingScheduler();
     const forever = outcome(new CallDeadlines(Infinity, scheduler).firstWithin(NEVER, timedOut));
-    const deadlines = new CallDeadlines(1000, scheduler);
-    const closed = outcome(deadlines.firstWithin(NEVER, timedOut));
-    deadlines.close();
     scheduler.flush();
     await settle();
-    expect({ forever, closed, scheduled: scheduled(), now: scheduler.now() }).toEqual({ forever: {}, closed: {}, scheduled: 1, now: 0 });
+    expect({ forever, scheduled: scheduled() }).toEqual({ forever: {}, scheduled: 0 });
+  });
+
+  it('CallDeadlines - once closed, a call under way or made later still times out, and no check stays scheduled while none is under way', async () => {
+    const { scheduler } = countingScheduler();
+    const deadlines = new CallDeadlines(1000, scheduler);
+    const answered = new Subject<string>();
+    const first = outcome(deadlines.firstWithin(answered, timedOut));
+    const underWay = outcome(deadlines.firstWithin(NEVER, timedOut));
+    deadlines.close();
+    answered.next('answered');
+    expect(scheduler.actions.length).toBe(1);
+    scheduler.flush();
+    await settle();
+    expect({ first, underWay, now: scheduler.now(), left: scheduler.actions.length }).toEqual({ first: { value: 'answered' }, underWay: { error: 'timed out' }, now: 1000, left: 0 });
+    const idle = new CallDeadlines(1000, scheduler);
+    const done = new Subject<string>();
+    const doneSeen = outcome(idle.firstWithin(done, timedOut));
+    done.next('done');
+    idle.close();
+    expect(scheduler.actions.length).toBe(0);
+    const later = outcome(idle.firstWithin(NEVER, timedOut));
+    scheduler.flush();
+    await settle();
+    expect({ doneSeen, later, now: scheduler.now() }).toEqual({ doneSeen: { value: 'done' }, later: { error: 'timed out' }, now: 2000 });
   });
 });

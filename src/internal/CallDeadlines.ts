@@ -11,11 +11,13 @@ interface Call {
  * the injected scheduler by one scheduled check at a time: a call answered in time costs an insertion
  * into a set and a deletion, not a timer of its own. When the check comes due it times out every call
  * past its deadline, and schedules itself again for the earliest deadline left; a call never brings it
- * forward, since the calls share the timeout and start in order.
+ * forward, since the calls share the timeout and start in order. Deadlines are scheduler times: with
+ * the default scheduler, a wall clock set forward or back moves them by as much.
  */
 export class CallDeadlines {
   private readonly calls = new Set<Call>();
   private check: Subscription | undefined;
+  /** Once closed, the check is cancelled whenever no call is under way (so that it keeps nothing alive). */
   private closed = false;
 
   /** @param ms The timeout of every call; an infinite one watches nothing. */
@@ -36,7 +38,7 @@ export class CallDeadlines {
       const settle = (): boolean => {
         if (settled) return false;
         settled = true;
-        if (call) this.calls.delete(call);
+        if (call) this.forget(call);
         return true;
       };
       const subscription = source.subscribe({
@@ -53,15 +55,26 @@ export class CallDeadlines {
     });
   }
 
-  /** Stops watching for good (the service closed: its calls end with its connections). */
+  /**
+   * The service closed: the calls under way, and any still made, keep their deadlines (a connection
+   * that never answers may outlive the service), but from now on no check waits while none is under way.
+   */
   close(): void {
     this.closed = true;
+    if (this.calls.size === 0) this.cancelCheck();
+  }
+
+  private forget(call: Call): void {
+    this.calls.delete(call);
+    if (this.closed && this.calls.size === 0) this.cancelCheck();
+  }
+
+  private cancelCheck(): void {
     this.check?.unsubscribe();
     this.check = undefined;
   }
 
   private checkAt(at: number): void {
-    if (this.closed) return;
     let ran = false;
     const check = this.scheduler.schedule(
       () => {

@@ -84,7 +84,7 @@ export class ProducePath {
     return ids;
   }
 
-  /** Stops watching the deadlines of appends (the service closed). */
+  /** The service closed: the deadlines of appends stop keeping a check scheduled while none is under way. */
   close(): void {
     this.deadlines.close();
   }

@@ -122,7 +122,10 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
           : ackScriptCalls(acking).map((call) => this.script('ack', ACK, call.map((batch) => batch.key), [group, ...call.map((batch) => batch.ids.length), ...call.flatMap((batch) => batch.ids)]));
       const answered = calls.length === 1 ? (calls[0] as Promise<unknown>) : firstRefusal(calls);
       answered.then(
-        () => subscriber.complete(),
+        () => {
+          subscriber.next();
+          subscriber.complete();
+        },
         (error: unknown) => subscriber.error(error),
       );
     });
