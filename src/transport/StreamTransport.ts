@@ -58,8 +58,9 @@ export interface StreamTransport {
   openReader(key: string, group: string, consumer: string): StreamReader;
   /**
    * **Cold**: acknowledges entries of one or more streams for the group, in one round trip where the
-   * backend can; unknown or already acked ids are ignored. Every batch is tried; the call errors with the
-   * first refusal (the other batches may be recorded).
+   * backend can; unknown or already acked ids are ignored. Emits once (`undefined`) when the broker has
+   * answered, then completes. Every batch is tried; the call errors with the first refusal (the other
+   * batches may be recorded).
    */
   ack(group: string, batches: readonly AckBatch[]): Observable<void>;
   /** **Cold**: takes back the given ids for redelivery to `consumer`, counting a new delivery: only those still pending for it (not acked, not taken over). */
