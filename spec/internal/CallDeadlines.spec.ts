@@ -36,11 +36,11 @@ describe('CallDeadlines', () => {
     scheduler.maxFrames = 999;
     scheduler.flush();
     await settle();
-    expect({ seen, unsubscribed, now: scheduler.now() }).toEqual({ seen: {}, unsubscribed: false, now: 0 });
+    expect({ seen, unsubscribed, now: scheduler.now() }).toStrictEqual({ seen: {}, unsubscribed: false, now: 0 });
     scheduler.maxFrames = Infinity;
     scheduler.flush();
     await settle();
-    expect({ seen, unsubscribed, now: scheduler.now() }).toEqual({ seen: { error: 'timed out' }, unsubscribed: true, now: 1000 });
+    expect({ seen, unsubscribed, now: scheduler.now() }).toStrictEqual({ seen: { error: 'timed out' }, unsubscribed: true, now: 1000 });
   });
 
   it('CallDeadlines - 100 calls answered in time schedule 1 check; it finds none left and schedules no other', async () => {
@@ -51,7 +51,7 @@ describe('CallDeadlines', () => {
     answers.forEach((answer, index) => answer.next(index));
     scheduler.flush();
     await settle();
-    expect({ values: seen.map((each) => each.value), scheduled: scheduled(), now: scheduler.now() }).toEqual({ values: Array.from({ length: 100 }, (_, index) => index), scheduled: 1, now: 1000 });
+    expect({ values: seen.map((each) => each.value), scheduled: scheduled(), now: scheduler.now() }).toStrictEqual({ values: Array.from({ length: 100 }, (_, index) => index), scheduled: 1, now: 1000 });
   });
 
   it('CallDeadlines - a check that comes due while a later call is under way waits for that call\'s deadline', async () => {
@@ -67,7 +67,7 @@ describe('CallDeadlines', () => {
     scheduler.flush();
     await settle();
     // the call started at 600 fails at 1600: the check due at 1000 scheduled itself again (3 tasks with the spec's own at 600)
-    expect({ firstSeen, laterSeen, now: scheduler.now(), scheduled: scheduled() }).toEqual({ firstSeen: { value: 'first' }, laterSeen: [{ error: 'timed out' }], now: 1600, scheduled: 3 });
+    expect({ firstSeen, laterSeen, now: scheduler.now(), scheduled: scheduled() }).toStrictEqual({ firstSeen: { value: 'first' }, laterSeen: [{ error: 'timed out' }], now: 1600, scheduled: 3 });
   });
 
   it('CallDeadlines - a call answered while it is subscribed is not watched; an error or an empty answer fails it', async () => {
@@ -75,7 +75,7 @@ describe('CallDeadlines', () => {
     const deadlines = new CallDeadlines(1000, scheduler);
     const seen = [outcome(deadlines.firstWithin(of('at once'), timedOut)), outcome(deadlines.firstWithin(throwError(() => new Error('refused')), timedOut)), outcome(deadlines.firstWithin(EMPTY, timedOut))];
     await settle();
-    expect({ seen, scheduled: scheduled() }).toEqual({ seen: [{ value: 'at once' }, { error: 'refused' }, { error: new EmptyError().message }], scheduled: 0 });
+    expect({ seen, scheduled: scheduled() }).toStrictEqual({ seen: [{ value: 'at once' }, { error: 'refused' }, { error: new EmptyError().message }], scheduled: 0 });
   });
 
   it('CallDeadlines - an infinite timeout watches nothing', async () => {
@@ -83,7 +83,7 @@ describe('CallDeadlines', () => {
     const forever = outcome(new CallDeadlines(Infinity, scheduler).firstWithin(NEVER, timedOut));
     scheduler.flush();
     await settle();
-    expect({ forever, scheduled: scheduled() }).toEqual({ forever: {}, scheduled: 0 });
+    expect({ forever, scheduled: scheduled() }).toStrictEqual({ forever: {}, scheduled: 0 });
   });
 
   it('CallDeadlines - once closed, a call under way or made later still times out, and no check stays scheduled while none is under way', async () => {
@@ -97,7 +97,7 @@ describe('CallDeadlines', () => {
     expect(scheduler.actions.length).toBe(1);
     scheduler.flush();
     await settle();
-    expect({ first, underWay, now: scheduler.now(), left: scheduler.actions.length }).toEqual({ first: { value: 'answered' }, underWay: { error: 'timed out' }, now: 1000, left: 0 });
+    expect({ first, underWay, now: scheduler.now(), left: scheduler.actions.length }).toStrictEqual({ first: { value: 'answered' }, underWay: { error: 'timed out' }, now: 1000, left: 0 });
     const idle = new CallDeadlines(1000, scheduler);
     const done = new Subject<string>();
     const doneSeen = outcome(idle.firstWithin(done, timedOut));
@@ -107,6 +107,6 @@ describe('CallDeadlines', () => {
     const later = outcome(idle.firstWithin(NEVER, timedOut));
     scheduler.flush();
     await settle();
-    expect({ doneSeen, later, now: scheduler.now() }).toEqual({ doneSeen: { value: 'done' }, later: { error: 'timed out' }, now: 2000 });
+    expect({ doneSeen, later, now: scheduler.now() }).toStrictEqual({ doneSeen: { value: 'done' }, later: { error: 'timed out' }, now: 2000 });
   });
 });

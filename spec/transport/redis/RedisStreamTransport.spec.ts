@@ -64,7 +64,7 @@ describe('RedisStreamTransport', () => {
 
   it('ack - one stream is one XACK, answered with one value, and a batch without ids sends nothing', async () => {
     const ids = await pending('s', 2);
-    expect(await lastValueFrom(transport.ack('g', [{ key: 's', ids }, { key: 'empty', ids: [] }]).pipe(toArray()))).toEqual([undefined]);
+    expect(await lastValueFrom(transport.ack('g', [{ key: 's', ids }, { key: 'empty', ids: [] }]).pipe(toArray()))).toStrictEqual([undefined]);
     expect(await pendingCount('s')).toBe(0);
     expect(await calls('xack')).toBe(1);
     expect(await scripts()).toBe(0);
