@@ -46,33 +46,60 @@ export function* wait<T>(source: Awaitable<T>): Generator<Awaitable<unknown>, T,
  * load that took 8 % of the instructions per event off, against an Observable and an `AsyncSubject` per read.
  */
 export function runCoroutine(body: Coroutine, onError: (error: unknown) => void): Subscription {
+  const run = new CoroutineRun(body, onError);
+  run.resume({ ok: true, value: undefined });
+  return new Subscription(() => run.stop());
+}
+
+/** The state of one coroutine that {@link runCoroutine} runs. */
+class CoroutineRun {
   /** Withdraws the wait under way. */
-  let withdraw: (() => void) | undefined;
-  let running = false;
-  let stopped = false;
+  private withdraw: (() => void) | undefined;
+  /** Whether the body is executing a step (a stop then leaves its `return` to the step). */
+  private running = false;
+  private stopped = false;
 
-  const resume = (outcome: Outcome): void => {
+  constructor(
+    private readonly body: Coroutine,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Steps the body with `outcome`, and on with each outcome that answers synchronously, until it waits, ends or fails. */
+  resume(outcome: Outcome): void {
     let next: Outcome | undefined = outcome;
-    while (next && !stopped) {
-      let step: IteratorResult<Awaitable<unknown>, void>;
-      running = true;
-      try {
-        step = next.ok ? body.next(next.value) : body.throw(next.error);
-      } catch (error) {
-        stopped = true;
-        onError(error);
-        return;
-      } finally {
-        running = false;
-      }
-      if (step.done) return;
-      if (stopped) return void body.return();
-      next = subscribeTo(step.value);
+    while (next && !this.stopped) {
+      const step = this.step(next);
+      if (!step || step.done) return;
+      if (this.stopped) return void this.body.return();
+      next = this.waitFor(step.value);
     }
-  };
+  }
 
-  /** Subscribes to what the coroutine waits for; returns its outcome when it answered synchronously. */
-  const subscribeTo = (awaited: Awaitable<unknown>): Outcome | undefined => {
+  /** Stops the coroutine: withdraws its wait and runs its `finally` blocks (after the step under way, if any). Idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.withdraw?.();
+    this.withdraw = undefined;
+    if (!this.running) this.body.return();
+  }
+
+  /** One step of the body; undefined when it threw (the error went to `onError`). */
+  private step(outcome: Outcome): IteratorResult<Awaitable<unknown>, void> | undefined {
+    this.running = true;
+    try {
+      return outcome.ok ? this.body.next(outcome.value) : this.body.throw(outcome.error);
+    } catch (error) {
+      this.stopped = true;
+      this.onError(error);
+      return undefined;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Starts waiting for `awaited`; returns its outcome when it answered synchronously (then the wait is withdrawn at once). */
+  private waitFor(awaited: Awaitable<unknown>): Outcome | undefined {
     let subscribing = true;
     let settled = false;
     let syncOutcome: Outcome | undefined;
@@ -80,33 +107,24 @@ export function runCoroutine(body: Coroutine, onError: (error: unknown) => void)
       if (settled) return;
       settled = true;
       if (subscribing) return void (syncOutcome = outcome);
-      withdraw?.();
-      withdraw = undefined;
-      resume(outcome);
+      this.withdraw?.();
+      this.withdraw = undefined;
+      this.resume(outcome);
     };
-    const answered = (value: unknown) => settle({ ok: true, value });
-    const failed = (error: unknown) => settle({ ok: false, error });
-    let stop: (() => void) | undefined;
-    if (START in awaited) stop = awaited[START](answered, failed);
-    else {
-      const subscription = (isObservable(awaited) ? awaited : from(awaited)).subscribe({ next: answered, error: failed, complete: () => answered(undefined) });
-      stop = () => subscription.unsubscribe();
-    }
+    const stop = start(awaited, (value) => settle({ ok: true, value }), (error) => settle({ ok: false, error }));
     subscribing = false;
     if (settled) {
       stop?.();
       return syncOutcome;
     }
-    withdraw = stop;
+    this.withdraw = stop;
     return undefined;
-  };
+  }
+}
 
-  resume({ ok: true, value: undefined });
-  return new Subscription(() => {
-    if (stopped) return;
-    stopped = true;
-    withdraw?.();
-    withdraw = undefined;
-    if (!running) body.return();
-  });
+/** Starts what a coroutine waits for; returns what withdraws the wait, if anything. */
+function start(awaited: Awaitable<unknown>, answered: (value: unknown) => void, failed: (error: unknown) => void): (() => void) | undefined {
+  if (START in awaited) return awaited[START](answered, failed);
+  const subscription = (isObservable(awaited) ? awaited : from(awaited)).subscribe({ next: answered, error: failed, complete: () => answered(undefined) });
+  return () => subscription.unsubscribe();
 }
