@@ -1,4 +1,4 @@
-import { restoreAnnotated, simpleAnnotations, type SimpleAnnotations } from './fastJson';
+import { restoreAnnotated, simpleAnnotations, type SimpleAnnotations } from './simpleAnnotations';
 
 /** The start of every superjson document: `{"json":`. */
 const PREFIX = '{"json":';

@@ -1,74 +1,42 @@
 import { asyncScheduler, defer, Observable, type SchedulerLike } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { Unreachable } from '../../errors/TimeoutError';
-import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStartAt, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from '../streamEntries';
+import { isTransportError } from '../../errors/TransportError';
+import type { ConnectionState, ServerReport } from '../../health/ServiceHealth';
+import type { ConsumerHygiene, EntryRenewal, PendingClaims, StreamCapabilities } from '../streamCapabilities';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStartAt, ReadEntry } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
-import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
-import { DEAD_LETTER, REDRIVE } from './scripts/deadLetter';
-import type { LuaScript } from './scripts/runScript';
-import { TRIM } from './scripts/trim';
-import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
-import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT, REMOVE_GROUP } from './scripts/groups';
-import { ACQUIRE_LEASE, HEARTBEAT, RELEASE_LEASE } from './scripts/leases';
 import { GroupReaders, HANDED_BACK_IDLE_MS } from '../reading/GroupReaders';
 import { GroupStreamReader } from '../reading/GroupStreamReader';
+import { ackScriptCalls, firstRefusal } from './ackCalls';
 import { appendOnce } from './appendOnce';
-import { redisReadLinks } from './ReaderLink';
-import { RedisScheduledEntries } from './RedisScheduledEntries';
 import type { RedisConnections } from './connect';
 import { guarded, guardedScript } from './guarded';
+import { redisReadLinks } from './ReaderLink';
+import { RedisPartitionLeases } from './RedisPartitionLeases';
+import { RedisScheduledEntries } from './RedisScheduledEntries';
+import { RedisServers } from './RedisServers';
+import { RedisStreamAdmin } from './RedisStreamAdmin';
 import { isRedisReply } from './redisErrors';
-import { isTransportError } from '../../errors/TransportError';
-import { toClaimedEntries, toStoredEntries } from './replies';
-import type { StreamSnapshot } from '../StreamSnapshot';
-import { describeRedisStream } from './describeRedisStream';
-import type { ConnectionState, ServerReport } from '../../health/ServiceHealth';
 import { connectionState, readServerReport } from './redisHealth';
-import { ReplicaWaits } from './replicaWaits';
-import { serverAddressOf } from './serverAddress';
-
-
-/** About the most ids one ack script is given: a call over more streams is split between streams. */
-export const ACK_SCRIPT_IDS = 10_000;
-
-/** The ack batches split into script calls of about {@link ACK_SCRIPT_IDS} ids each (a stream's ids stay in one call). */
-export function ackScriptCalls(batches: readonly AckBatch[]): AckBatch[][] {
-  const calls: AckBatch[][] = [];
-  let call: AckBatch[] = [];
-  let ids = 0;
-  for (const batch of batches) {
-    if (call.length > 0 && ids + batch.ids.length > ACK_SCRIPT_IDS) {
-      calls.push(call);
-      call = [];
-      ids = 0;
-    }
-    call.push(batch);
-    ids += batch.ids.length;
-  }
-  if (call.length > 0) calls.push(call);
-  return calls;
-}
-
-/** Waits for every call; rejects with the first refusal, in the order of `calls`. */
-function firstRefusal(calls: readonly Promise<unknown>[]): Promise<void> {
-  return Promise.allSettled(calls).then((outcomes) => {
-    const refused = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (refused) throw refused.reason;
-  });
-}
-
-/** Most entries one trim scans to find what the length limit allows. */
-const TRIM_SCAN = 10_000;
+import { toClaimedEntries } from './replies';
+import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
+import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
+import { DEAD_LETTER } from './scripts/deadLetter';
+import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT } from './scripts/groups';
+import type { LuaScript } from './scripts/runScript';
 
 /**
  * {@link StreamTransport} over Redis Streams, with every capability: `XADD`, `XACK`, `XCLAIM` and the
  * scripts on one command connection, and one blocking `XREADGROUP` connection per consumer and server (see `GroupReaders`).
+ * This class does what every consumer and producer needs, and what the consumer loop does to a group's
+ * entries and consumers (renewal, claims, hygiene). The other capabilities are jobs of their own, each
+ * an object on the same connections: {@link RedisStreamAdmin} (admin and groups), {@link RedisPartitionLeases},
+ * {@link RedisServers} (servers and replicas) and {@link RedisScheduledEntries} (scheduling).
  */
-export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, GroupAdmin, PartitionLeases, ReplicaConfirmation, ServerLocation {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, groups: this, partitionLeases: this, replicas: this, servers: this };
+export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene {
+  readonly capabilities: StreamCapabilities;
   private readonly readers: GroupReaders;
-  private readonly replicaWaits = new ReplicaWaits();
 
   /**
    * @param connections The connections to use.
@@ -78,14 +46,13 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     private readonly connections: RedisConnections,
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
-    // scheduled events are an object of their own (this class has enough to do)
-    this.capabilities = { ...this.capabilities, scheduling: new RedisScheduledEntries(connections) };
+    const admin = new RedisStreamAdmin(connections);
+    const servers = new RedisServers(connections);
+    const partitionLeases = new RedisPartitionLeases(connections);
+    const scheduling = new RedisScheduledEntries(connections);
+    this.capabilities = { renewal: this, claims: this, hygiene: this, admin, groups: admin, partitionLeases, replicas: servers, servers, scheduling };
     // entries read and never handed out: idle at once for any claim walk (left pending if this fails, then taken over after claimIdleAfterMs)
     this.readers = new GroupReaders(redisReadLinks(connections, scheduler), scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
-  }
-
-  serverOf(key: string): ServerAddress | undefined {
-    return serverAddressOf(this.connections, key);
   }
 
   ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
@@ -149,6 +116,10 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     });
   }
 
+  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
+    return defer(async () => (ids.length === 0 ? [] : toClaimedEntries(await this.script('claimIds', CLAIM_MINE, [key], [group, consumer, ...ids]))));
+  }
+
   renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
     return defer(async () => (ids.length === 0 ? 0 : Number(await this.script('renew', RENEW, [key], [group, consumer, ...ids]))));
   }
@@ -174,72 +145,6 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     return defer(async () => (await this.script('deadLetter', DEAD_LETTER, [key, deadLetterKey], args)) === 1);
   }
 
-  async readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
-    return toStoredEntries(await this.guard('readDeadLetters', () => this.connections.command.xrange(deadLetterKey, '-', '+', 'COUNT', count)));
-  }
-
-  async readAfter(key: string, after: string, count: number): Promise<StoredEntry[]> {
-    return toStoredEntries(await this.guard('readAfter', () => this.connections.command.xrange(key, `(${after}`, '+', 'COUNT', count)));
-  }
-
-  async lastId(key: string): Promise<string | undefined> {
-    const [last] = await this.guard('lastId', () => this.connections.command.xrevrange(key, '+', '-', 'COUNT', 1));
-    return last?.[0];
-  }
-
-  async redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {
-    const reply = await this.script('redrive', REDRIVE, [key, deadLetterKey], [id]);
-    return typeof reply === 'string' ? reply : undefined;
-  }
-
-  async trim(key: string, limits: TrimLimits): Promise<number> {
-    const args = [limits.maxLength ?? '', limits.minTimestampMs === undefined ? '' : `${Math.floor(limits.minTimestampMs)}-0`, limits.unsafe ? '1' : '0', TRIM_SCAN];
-    return Number(await this.script('trim', TRIM, [key], args));
-  }
-
-  async moveGroup(key: string, group: string, to: GroupMove): Promise<boolean> {
-    const at = to === 'start' ? '0' : to === 'end' ? '$' : to.afterId;
-    return Number(await this.script('moveGroup', GROUP_AT, [key], [group, 'move', at, ENTRIES_READ_COUNT_LIMIT])) === 1;
-  }
-
-  async removeGroup(key: string, group: string): Promise<boolean> {
-    return Number(await this.script('removeGroup', REMOVE_GROUP, [key], [group])) === 1;
-  }
-
-  claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
-    return defer(async () => (ids.length === 0 ? [] : toClaimedEntries(await this.script('claimIds', CLAIM_MINE, [key], [group, consumer, ...ids]))));
-  }
-
-  describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
-    return this.guard('describe', () => describeRedisStream(this.connections.command, key, deadLetterKey));
-  }
-
-  async heartbeat(membersKey: string, member: string, ttlMs: number): Promise<string[]> {
-    const members = (await this.script('heartbeat', HEARTBEAT, [membersKey], [member, Math.ceil(ttlMs)])) as string[];
-    return [...members].sort();
-  }
-
-  async leave(membersKey: string, member: string): Promise<void> {
-    await this.guard('leave', () => this.connections.command.zrem(membersKey, member));
-  }
-
-  async acquireLease(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
-    return (await this.script('acquireLease', ACQUIRE_LEASE, [leaseKey], [owner, Math.ceil(ttlMs)])) === 1;
-  }
-
-  async releaseLease(leaseKey: string, owner: string): Promise<void> {
-    await this.script('releaseLease', RELEASE_LEASE, [leaseKey], [owner]);
-  }
-
-  /** `WAIT` on the connection of each key's master (one per master); a master the client has no connection to now counts 0. */
-  async confirmReplicas(keys: readonly string[], replicas: number, timeoutMs: number): Promise<number> {
-    const connections = new Set(keys.map((key) => this.connections.connectionOf(key)));
-    const counts = await this.guard('wait', () =>
-      Promise.all([...connections].map((connection) => (connection ? this.replicaWaits.wait(connection, replicas, timeoutMs) : Promise.resolve(0)))),
-    );
-    return Math.min(...counts);
-  }
-
   connectionState(): ConnectionState {
     return connectionState(this.connections.command);
   }
@@ -261,10 +166,12 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     await this.connections.close();
   }
 
+  /** {@link guardedScript} on this transport's connections. */
   private script(operation: string, script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown> {
     return guardedScript(this.connections, operation, script, keys, args);
   }
 
+  /** {@link guarded} on this transport's connections. */
   private guard<R>(operation: string, work: () => Promise<R>): Promise<R> {
     return guarded(this.connections, operation, work);
   }

@@ -2,16 +2,19 @@ import { lastValueFrom } from 'rxjs';
 import { idBeforeTime } from '../../../../src/internal/streamId';
 import { connectRedis } from '../../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../../src/transport/redis/RedisStreamTransport';
+import type { GroupAdmin } from '../../../../src/transport/StreamTransport';
 import { useRedisServer } from '../../../support/useRedisServer';
 import { uniqueName } from '../../../conformance/helpers';
 
 describe('group scripts', () => {
   const redis = useRedisServer();
   let transport: RedisStreamTransport;
+  let groups: GroupAdmin;
   let key: string;
 
   beforeEach(() => {
     transport = new RedisStreamTransport(connectRedis(redis.server.url));
+    groups = transport.capabilities.groups as GroupAdmin;
     key = `${uniqueName('groups')}:numbers`;
   });
   afterEach(() => transport.close());
@@ -48,25 +51,25 @@ describe('group scripts', () => {
   it('groups - moved to a moment, to the start and to the end, the lag is exact; a missing group or stream answers false', async () => {
     await fill(5);
     await redis.admin.xgroup('CREATE', key, 'g', '$');
-    expect(await transport.moveGroup(key, 'g', { afterId: idBeforeTime(1003) })).toBe(true);
+    expect(await groups.moveGroup(key, 'g', { afterId: idBeforeTime(1003) })).toBe(true);
     expect(await group('g')).toEqual([2, 3, '1002-18446744073709551615']);
-    expect(await transport.moveGroup(key, 'g', 'start')).toBe(true);
+    expect(await groups.moveGroup(key, 'g', 'start')).toBe(true);
     expect((await group('g'))[0]).toBe(5);
-    expect(await transport.moveGroup(key, 'g', 'end')).toBe(true);
+    expect(await groups.moveGroup(key, 'g', 'end')).toBe(true);
     expect((await group('g'))[0]).toBe(0);
-    expect(await transport.moveGroup(key, 'g', { afterId: idBeforeTime(5000) })).toBe(true); // a moment to come
+    expect(await groups.moveGroup(key, 'g', { afterId: idBeforeTime(5000) })).toBe(true); // a moment to come
     await redis.admin.xadd(key, '5000-0', 'v', 'late');
     expect(await group('g')).toEqual([1, 5, '4999-18446744073709551615']);
-    expect(await transport.moveGroup(key, 'nobody', 'start')).toBe(false);
-    expect(await transport.moveGroup(`${key}:missing`, 'g', 'start')).toBe(false);
+    expect(await groups.moveGroup(key, 'nobody', 'start')).toBe(false);
+    expect(await groups.moveGroup(`${key}:missing`, 'g', 'start')).toBe(false);
   });
 
   it('groups - removeGroup destroys the group and answers whether there was one', async () => {
     await fill(1);
     await redis.admin.xgroup('CREATE', key, 'g', '0');
-    expect(await transport.removeGroup(key, 'g')).toBe(true);
+    expect(await groups.removeGroup(key, 'g')).toBe(true);
     expect(await redis.admin.xinfo('GROUPS', key)).toEqual([]);
-    expect(await transport.removeGroup(key, 'g')).toBe(false);
-    expect(await transport.removeGroup(`${key}:missing`, 'g')).toBe(false);
+    expect(await groups.removeGroup(key, 'g')).toBe(false);
+    expect(await groups.removeGroup(`${key}:missing`, 'g')).toBe(false);
   });
 });
