@@ -1,4 +1,5 @@
-import { MemoryStream } from '../../../src/transport/memory/MemoryStream';
+import { MemoryStream, MissingGroupError } from '../../../src/transport/memory/MemoryStream';
+import type { ReadEntry } from '../../../src/transport/StreamTransport';
 
 describe('MemoryStream', () => {
   const filled = (count: number) => {
@@ -8,49 +9,68 @@ describe('MemoryStream', () => {
     return stream;
   };
 
-  it('MemoryStream - ids are <ms>-<seq>, increasing within a millisecond and never 0-0', () => {
-    const stream = new MemoryStream();
-    expect([stream.append({}, 0), stream.append({}, 0), stream.append({}, 5), stream.append({}, 3)]).toEqual(['0-1', '0-2', '5-0', '5-1']);
-  });
-
-  it('MemoryStream - claimIdle takes other consumers’ idle entries and this consumer’s own that it does not hold', () => {
-    const stream = filled(3);
-    stream.readNew('g', 'other', 1, 1000);
-    stream.readNew('g', 'me', 2, 1000);
-    const claimed = stream.claimIdle('g', 'me', { minIdleMs: 100, count: 10, cursor: '0-0', holding: ['1000-1'], maxDeliveries: 10 }, 1100);
-    expect(claimed).toEqual({ cursor: '0-0', entries: [
-      { id: '1000-0', fields: { v: '0' }, deliveryCount: 2 },
-      { id: '1000-2', fields: { v: '2' }, deliveryCount: 2 },
-    ] });
-    expect(stream.claimIdle('g', 'me', { minIdleMs: 100, count: 10, cursor: '0-0', holding: ['1000-1'], maxDeliveries: 10 }, 1150).entries).toEqual([]);
-  });
-
-  it('MemoryStream - claimIdle leaves held entries alone whoever owns them, until they reach maxDeliveries', () => {
-    const stream = filled(1);
-    stream.readNew('g', 'me', 1, 1000);
-    expect(stream.claimIdle('g', 'other', { minIdleMs: 100, count: 10, cursor: '0-0', holding: [], maxDeliveries: 3 }, 1100).entries.map((e) => e.deliveryCount)).toEqual([2]);
-    const mine = { minIdleMs: 100, count: 10, cursor: '0-0', holding: ['1000-0'], maxDeliveries: 3 };
-    expect(stream.claimIdle('g', 'me', mine, 1200).entries).toEqual([]);
-    expect(stream.claimIdle('g', 'third', { ...mine, holding: [] }, 1300).entries.map((e) => e.deliveryCount)).toEqual([3]);
-    expect(stream.claimIdle('g', 'me', mine, 1400).entries.map((e) => e.deliveryCount)).toEqual([4]);
-  });
-
-  it('MemoryStream - claimIdle walks on from its cursor and reports where it stopped', () => {
-    const stream = filled(5);
-    stream.readNew('g', 'other', 5, 1000);
-    const first = stream.claimIdle('g', 'me', { minIdleMs: 0, count: 2, cursor: '0-0', holding: [], maxDeliveries: 10 }, 1000);
-    expect([first.cursor, first.entries.map((e) => e.id)]).toEqual(['1000-1', ['1000-0', '1000-1']]);
-    const rest = stream.claimIdle('g', 'me', { minIdleMs: 0, count: 10, cursor: first.cursor, holding: [], maxDeliveries: 10 }, 1000);
-    expect([rest.cursor, rest.entries.map((e) => e.id)]).toEqual(['0-0', ['1000-2', '1000-3', '1000-4']]);
-  });
-
   it('MemoryStream - trim stops at the oldest entry a group still needs unless unsafe', () => {
     const stream = filled(10);
     stream.readNew('g', 'me', 4, 1000);
-    stream.ack('g', ['1000-0', '1000-1']);
+    stream.group('g').ack(['1000-0', '1000-1']);
     expect(stream.trim({ maxLength: 3, unsafe: false })).toBe(2);
     expect(stream.length).toBe(8);
     expect(stream.trim({ maxLength: 3, unsafe: true })).toBe(5);
     expect(stream.range(10).map((e) => e.id)).toEqual(['1000-7', '1000-8', '1000-9']);
+  });
+
+  it('MemoryStream - trim is bounded by the group that needs the oldest entry; without limits it removes nothing', () => {
+    const stream = filled(6);
+    stream.ensureGroup('behind', 'start');
+    stream.readNew('g', 'me', 6, 1000);
+    stream.readNew('behind', 'me', 2, 1000);
+    stream.group('behind').ack(['1000-0', '1000-1']);
+    expect(stream.trim({ unsafe: false })).toBe(0);
+    expect(stream.trim({ maxLength: 1, unsafe: false })).toBe(0);
+    stream.group('g').ack(['1000-0', '1000-1', '1000-2', '1000-3', '1000-4', '1000-5']);
+    expect(stream.trim({ maxLength: 1, unsafe: false })).toBe(2);
+    expect(stream.range(10).map((e) => e.id)).toEqual(['1000-2', '1000-3', '1000-4', '1000-5']);
+  });
+
+  it('MemoryStream - groups: ensureGroup leaves a group where it is, new starts after the last id; a missing group is NOGROUP', () => {
+    const stream = filled(2);
+    stream.ensureGroup('g', 'new');
+    stream.ensureGroup('late', 'new');
+    expect([stream.readNew('g', 'me', 10, 1000).length, stream.readNew('late', 'me', 10, 1000).length]).toEqual([2, 0]);
+    expect(() => stream.group('nope')).toThrow(new MissingGroupError('nope'));
+    expect(() => stream.assertGroup('nope')).toThrow('NOGROUP no consumer group "nope" for this stream');
+    expect([stream.existingGroup('nope'), stream.pendingIds('nope')]).toEqual([undefined, []]);
+    expect([stream.moveGroup('g', 'start'), stream.moveGroup('nope', 'start')]).toEqual([true, false]);
+    expect(stream.readNew('g', 'me', 10, 1000).map((e) => e.id)).toEqual(['1000-0', '1000-1']);
+    expect([stream.removeGroup('g'), stream.removeGroup('g')]).toEqual([true, false]);
+  });
+
+  it('MemoryStream - serveWaiters hands new entries to blocked readers in the order they started waiting', () => {
+    const stream = filled(0);
+    const got: [string, ReadEntry[]][] = [];
+    const waiter = (consumer: string) => ({ group: 'g', consumer, count: 1, resolve: (entries: ReadEntry[]) => got.push([consumer, entries]) });
+    stream.wait(waiter('first'));
+    const removeSecond = stream.wait(waiter('second'));
+    stream.wait(waiter('third'));
+    removeSecond();
+    stream.append({ v: 'a' }, 5);
+    stream.serveWaiters(5);
+    expect(got).toEqual([['first', [{ id: '5-0', fields: { v: 'a' }, deliveryCount: 1 }]]]);
+    stream.append({ v: 'b' }, 6);
+    stream.serveWaiters(6);
+    expect(got.map(([consumer, entries]) => `${consumer}:${entries.map((e) => e.id).join()}`)).toEqual(['first:5-0', 'third:6-0']);
+  });
+
+  it('MemoryStream - snapshot: length, first and last ids, and each group', () => {
+    const stream = filled(3);
+    stream.readNew('g', 'me', 1, 1000);
+    expect(stream.snapshot(1500)).toEqual({
+      length: 3,
+      firstId: '1000-0',
+      lastId: '1000-2',
+      groups: [{ name: 'g', consumers: [{ name: 'me', pending: 1, idleMs: 500 }], pending: 1, oldestPendingId: '1000-0', lag: 2, lastDeliveredId: '1000-0' }],
+    });
+    expect([stream.fields('1000-1'), stream.lastId(), stream.rangeAfter({ ms: 1000, seq: 1 }, 5).map((e) => e.id)]).toEqual([{ v: '1' }, '1000-2', ['1000-2']]);
+    expect([stream.delete('1000-2'), stream.lastId()]).toEqual([true, '1000-1']);
   });
 });

@@ -1,26 +1,27 @@
 import { Observable, of } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
-import { toDeadLetterFields, toRedrivenFields } from '../../deadLetters/deadLetterFields';
+import { toDeadLetterFields } from '../../deadLetters/deadLetterFields';
 import type { ConnectionState, HealthWarning, ServerReport } from '../../health/ServiceHealth';
-import type { StreamSnapshot } from '../StreamSnapshot';
-import type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, StreamAdmin, StreamCapabilities } from '../streamCapabilities';
-import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStartAt, ReadEntry, StoredEntry, TrimLimits } from '../streamEntries';
+import type { ConsumerHygiene, EntryRenewal, PartitionLeases, PendingClaims, StreamCapabilities } from '../streamCapabilities';
+import type { AckBatch, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupStartAt, ReadEntry } from '../streamEntries';
 import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { GroupReaders, HANDED_BACK_IDLE_MS } from '../reading/GroupReaders';
 import { GroupStreamReader } from '../reading/GroupStreamReader';
 import type { MemoryBroker } from './MemoryBroker';
 import { memoryReadLinks } from './MemoryReadLink';
 import { MemoryScheduledEntries } from './MemoryScheduledEntries';
-import { answerNow, memoryTransportError } from './memoryTransportError';
-import { parseStreamId } from '../../internal/streamId';
+import { MemoryStreamAdmin } from './MemoryStreamAdmin';
+import { answerNow } from './memoryTransportError';
 
 /**
  * {@link StreamTransport} over a {@link MemoryBroker}, with every capability but replicas and servers.
  * Every operation takes effect when it is sent: an Observable's on subscription (it answers then, which
- * keeps virtual time exact), a promise's on the call.
+ * keeps virtual time exact), a promise's on the call. What consumers do to their group (read, ack,
+ * claim, renew, dead-letter, partition leases) and the connection's health are here; stream and group
+ * admin and scheduled events are objects of their own ({@link MemoryStreamAdmin}, {@link MemoryScheduledEntries}).
  */
-export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, StreamAdmin, GroupAdmin, PartitionLeases {
-  readonly capabilities: StreamCapabilities = { renewal: this, claims: this, hygiene: this, admin: this, groups: this, partitionLeases: this };
+export class MemoryStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene, PartitionLeases {
+  readonly capabilities: StreamCapabilities;
   /** One reader per consumer of a group over every key it reads, as on Redis. */
   private readonly readers: GroupReaders;
 
@@ -29,11 +30,12 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     private readonly broker: MemoryBroker,
     private readonly warnings: readonly HealthWarning[] = [],
   ) {
-    // scheduled events are an object of their own (this class has enough to do)
-    this.capabilities = { ...this.capabilities, scheduling: new MemoryScheduledEntries(broker) };
+    const admin = new MemoryStreamAdmin(broker);
+    this.capabilities = { renewal: this, claims: this, hygiene: this, admin, groups: admin, partitionLeases: this, scheduling: new MemoryScheduledEntries(broker) };
     this.readers = new GroupReaders(memoryReadLinks(broker), broker.scheduler, (key, group, consumer, ids) => void this.markIdle(key, group, consumer, ids, HANDED_BACK_IDLE_MS).subscribe({ error: () => undefined }));
   }
 
+  /** Creates the group (and the stream) unless it exists. */
   ensureGroup(key: string, group: string, start: GroupStartAt): Observable<void> {
     return answerNow('ensureGroup', () => this.broker.stream(key).ensureGroup(group, start));
   }
@@ -59,124 +61,88 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     });
   }
 
+  /** A reader that waits for appends without a timer (see `MemoryReadLink`). */
   openReader(key: string, group: string, consumer: string): StreamReader {
     return new GroupStreamReader(this.readers, key, group, consumer, this.broker.scheduler);
   }
 
+  /** Acks in each batch's stream; a missing stream or group acks nothing. */
   ack(group: string, batches: readonly AckBatch[]): Observable<void> {
     return answerNow('ack', () => {
-      for (const { key, ids } of batches) this.broker.existingStream(key)?.ack(group, ids);
+      for (const { key, ids } of batches) this.broker.existingStream(key)?.existingGroup(group)?.ack(ids);
     });
   }
 
+  /** Claims the consumer's own pending entries; a missing group errors (`NOGROUP`). */
   claimOwn(key: string, group: string, consumer: string, count: number): Observable<ReadEntry[]> {
-    return answerNow('claimOwn', () => this.broker.stream(key).claimOwn(group, consumer, count, this.broker.now()));
+    return answerNow('claimOwn', () => this.broker.stream(key).group(group).claimOwn(consumer, count, this.broker.now()));
   }
 
+  /** One step of the claim walk over the group's pending list; a missing group errors (`NOGROUP`). */
   claimIdle(key: string, group: string, consumer: string, request: ClaimIdleRequest): Observable<ClaimIdleResult> {
-    return answerNow('claimIdle', () => this.broker.stream(key).claimIdle(group, consumer, request, this.broker.now()));
+    return answerNow('claimIdle', () => this.broker.stream(key).group(group).claimIdle(consumer, request, this.broker.now()));
   }
 
+  /** Backdates the consumer's pending entries by `idleMs`; a missing group errors (`NOGROUP`). */
   markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
-    return answerNow('markIdle', () => this.broker.stream(key).markIdle(group, consumer, ids, idleMs, this.broker.now()));
+    return answerNow('markIdle', () => this.broker.stream(key).group(group).markIdle(consumer, ids, idleMs, this.broker.now()));
   }
 
+  /** Renews the consumer's pending entries; 0 for a missing stream, `NOGROUP` for a missing group. */
   renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
-    return answerNow('renew', () => this.broker.existingStream(key)?.renew(group, consumer, ids, this.broker.now()) ?? 0);
+    return answerNow('renew', () => this.broker.existingStream(key)?.group(group).renew(consumer, ids, this.broker.now()) ?? 0);
   }
 
+  /** Removes the consumers that hold nothing; with no such stream or group, every name held nothing. */
   removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {
-    return answerNow('removeConsumers', () => this.broker.existingStream(key)?.removeConsumers(group, consumers) ?? [...consumers]);
+    return answerNow('removeConsumers', () => this.broker.existingStream(key)?.existingGroup(group)?.removeConsumers(consumers) ?? [...consumers]);
   }
 
+  /** Removes the idle consumers that hold nothing; none with no such stream or group. */
   expireConsumers(key: string, group: string, idleMs: number, keep: readonly string[]): Observable<string[]> {
-    return answerNow('expireConsumers', () => this.broker.existingStream(key)?.expireConsumers(group, idleMs, keep, this.broker.now()) ?? []);
+    return answerNow('expireConsumers', () => this.broker.existingStream(key)?.existingGroup(group)?.expireConsumers(idleMs, keep, this.broker.now()) ?? []);
   }
 
+  /** Appends the dead letter and acks the entry, if it is pending for the group. */
   deadLetter(key: string, deadLetterKey: string, group: string, id: string, info: DeadLetterInfo): Observable<boolean> {
     return answerNow('deadLetter', () => {
       const stream = this.broker.stream(key);
-      if (!stream.pendingInfo(group, id)) return false;
+      const consumerGroup = stream.existingGroup(group);
+      if (!consumerGroup?.pendingInfo(id)) return false;
       this.broker.stream(deadLetterKey).append(toDeadLetterFields(id, group, info, stream.fields(id)), this.broker.now());
-      stream.ack(group, [id]);
+      consumerGroup.ack([id]);
       return true;
     });
   }
 
-  readDeadLetters(deadLetterKey: string, count: number): Promise<StoredEntry[]> {
-    return this.run('readDeadLetters', () => this.broker.existingStream(deadLetterKey)?.range(count) ?? []);
-  }
-
-  readAfter(key: string, after: string, count: number): Promise<StoredEntry[]> {
-    return this.run('readAfter', () => {
-      const sid = parseStreamId(after);
-      if (!sid) throw new Error(`Invalid stream ID specified as stream command argument: ${after}`);
-      return this.broker.existingStream(key)?.rangeAfter(sid, count) ?? [];
-    });
-  }
-
-  lastId(key: string): Promise<string | undefined> {
-    return this.run('lastId', () => this.broker.existingStream(key)?.lastId());
-  }
-
-  redrive(key: string, deadLetterKey: string, id: string): Promise<string | undefined> {
-    return this.run('redrive', () => {
-      const deadLetters = this.broker.existingStream(deadLetterKey);
-      const entry = deadLetters?.range(Number.MAX_SAFE_INTEGER).find((candidate) => candidate.id === id);
-      const fields = entry && toRedrivenFields(entry.fields);
-      if (!deadLetters || !fields) return undefined;
-      const stream = this.broker.stream(key);
-      const newId = stream.append(fields, this.broker.now());
-      deadLetters.delete(id);
-      stream.serveWaiters(this.broker.now());
-      return newId;
-    });
-  }
-
-  trim(key: string, limits: TrimLimits): Promise<number> {
-    return this.run('trim', () => this.broker.existingStream(key)?.trim(limits) ?? 0);
-  }
-
-  moveGroup(key: string, group: string, to: GroupMove): Promise<boolean> {
-    return this.run('moveGroup', () => this.broker.existingStream(key)?.moveGroup(group, to) ?? false);
-  }
-
-  removeGroup(key: string, group: string): Promise<boolean> {
-    return this.run('removeGroup', () => this.broker.existingStream(key)?.removeGroup(group) ?? false);
-  }
-
+  /** Takes back the ids still pending for the consumer; a missing group errors (`NOGROUP`). */
   claimIds(key: string, group: string, consumer: string, ids: readonly string[]): Observable<ReadEntry[]> {
-    return answerNow('claimIds', () => this.broker.stream(key).claimMine(group, consumer, ids, this.broker.now()));
+    return answerNow('claimIds', () => this.broker.stream(key).group(group).claimMine(consumer, ids, this.broker.now()));
   }
 
-  describe(key: string, deadLetterKey: string): Promise<StreamSnapshot> {
-    return this.run('describe', () => {
-      const deadLetters = this.broker.existingStream(deadLetterKey)?.length ?? 0;
-      const stream = this.broker.existingStream(key);
-      if (!stream) return { length: 0, firstId: undefined, lastId: undefined, groups: [], deadLetters };
-      return { ...stream.snapshot(this.broker.now()), deadLetters };
-    });
-  }
-
-  /** The broker lives in this process: always ready. */
+  /** Registers the member by the broker's clock and lists the live ones (the broker lives in this process: always ready). */
   heartbeat(membersKey: string, member: string, ttlMs: number): Promise<string[]> {
     return Promise.resolve(this.broker.leases.heartbeat(membersKey, member, ttlMs, this.broker.now()));
   }
 
+  /** Leaves the membership set at once. */
   leave(membersKey: string, member: string): Promise<void> {
     this.broker.leases.leave(membersKey, member);
     return Promise.resolve();
   }
 
+  /** Takes or renews the lease by the broker's clock. */
   acquireLease(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
     return Promise.resolve(this.broker.leases.acquire(leaseKey, owner, ttlMs, this.broker.now()));
   }
 
+  /** Gives the lease up if `owner` holds it (or its time ran out). */
   releaseLease(leaseKey: string, owner: string): Promise<void> {
     this.broker.leases.release(leaseKey, owner, this.broker.now());
     return Promise.resolve();
   }
 
+  /** Always `ready`: the broker is in this process. */
   connectionState(): ConnectionState {
     return 'ready';
   }
@@ -186,6 +152,7 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     return of(undefined);
   }
 
+  /** Never unreachable: always `undefined`. */
   unreachable(): undefined {
     return undefined;
   }
@@ -195,16 +162,9 @@ export class MemoryStreamTransport implements StreamTransport, EntryRenewal, Pen
     return Promise.resolve({ server: 'memory', warnings: [...this.warnings] });
   }
 
+  /** Closes the group readers (a waiting read answers nothing); the broker's data stays. */
   close(): Promise<void> {
     this.readers.close();
     return Promise.resolve();
-  }
-
-  private run<R>(operation: string, work: () => R): Promise<R> {
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(memoryTransportError(operation, error));
-    }
   }
 }
