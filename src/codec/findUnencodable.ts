@@ -15,35 +15,52 @@ export function findUnencodable(value: unknown, path = 'value', seen = new Set<o
   const object = value as object;
   if (seen.has(object)) return undefined;
   seen.add(object);
-  if (object instanceof Map) {
-    let index = 0;
-    for (const [key, item] of object) {
-      const found = findUnencodable(key, `${path}.<key ${index}>`, seen) ?? findUnencodable(item, `${path}.<value ${index}>`, seen);
-      if (found) return found;
-      index++;
-    }
-    return undefined;
-  }
-  if (object instanceof Set) {
-    let index = 0;
-    for (const item of object) {
-      const found = findUnencodable(item, `${path}.<item ${index++}>`, seen);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (Array.isArray(object)) {
-    for (let index = 0; index < object.length; index++) {
-      const found = findUnencodable(object[index] as unknown, `${path}[${index}]`, seen);
-      if (found) return found;
-    }
-    return undefined;
-  }
+  if (object instanceof Map) return inMap(object, path, seen);
+  if (object instanceof Set) return inSet(object, path, seen);
+  if (Array.isArray(object)) return inArray(object, path, seen);
   if (!isPlainObject(object)) {
     const handling = superjsonHandling(object);
     if (handling === 'whole') return undefined;
     if (handling === 'unknown') return { path, problem: unknownClass(object) };
   }
+  return inProperties(object, path, seen);
+}
+
+/** What {@link findUnencodable} finds: the path and the problem, or `undefined`. */
+type Found = ReturnType<typeof findUnencodable>;
+
+/** The first unencodable key or value of a map, at `<path>.<key i>` or `<path>.<value i>`. */
+function inMap(map: Map<unknown, unknown>, path: string, seen: Set<object>): Found {
+  let index = 0;
+  for (const [key, item] of map) {
+    const found = findUnencodable(key, `${path}.<key ${index}>`, seen) ?? findUnencodable(item, `${path}.<value ${index}>`, seen);
+    if (found) return found;
+    index++;
+  }
+  return undefined;
+}
+
+/** The first unencodable item of a set, at `<path>.<item i>`. */
+function inSet(set: Set<unknown>, path: string, seen: Set<object>): Found {
+  let index = 0;
+  for (const item of set) {
+    const found = findUnencodable(item, `${path}.<item ${index++}>`, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The first unencodable element of an array, at `<path>[i]`. */
+function inArray(array: readonly unknown[], path: string, seen: Set<object>): Found {
+  for (let index = 0; index < array.length; index++) {
+    const found = findUnencodable(array[index], `${path}[${index}]`, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The first unencodable value of an object's own enumerable string-keyed properties, at `<path>.<key>`. */
+function inProperties(object: object, path: string, seen: Set<object>): Found {
   for (const key of Object.keys(object)) {
     const found = findUnencodable((object as Record<string, unknown>)[key], `${path}.${key}`, seen);
     if (found) return found;

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { Observable, type OperatorFunction, type Subscriber } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
 import { assertInteger } from '../internal/validate';
 
@@ -49,47 +49,82 @@ export function produceTo<T>(service: ProduceToService, stream: EventStream<T>, 
   assertInteger(maxBatchSize, 'produceTo option maxBatchSize', 1);
   return (source) =>
     new Observable<string>((subscriber) => {
-      let batch: T[] = [];
-      let written: Promise<unknown> = Promise.resolve();
-      let pending = 0;
-      let sourceDone = false;
-      let closed = false;
-      const flush = () => {
-        if (batch.length === 0 || closed) return;
-        const values = batch;
-        batch = [];
-        pending++;
-        // settled at once, so a later call failing while an earlier one waits is never an unhandled rejection
-        const outcome = service.produce(stream, ...values).then(
-          (ids) => ({ ids }),
-          (error: unknown) => ({ error }),
-        );
-        written = written.then(async () => {
-          const result = await outcome;
-          if ('error' in result) return subscriber.error(result.error);
-          for (const id of result.ids) subscriber.next(id);
-          if (--pending === 0 && sourceDone && batch.length === 0) subscriber.complete();
-        });
-      };
+      const batches = new BatchProducer(service, stream, maxBatchSize, subscriber);
       const subscription = source.subscribe({
-        next: (value) => {
-          if (batch.length === 0) queueMicrotask(flush);
-          batch.push(value);
-          if (batch.length >= maxBatchSize) flush();
-        },
-        error: (error: unknown) => {
-          batch = []; // the source failed: what it sent in this tick is not written
-          subscriber.error(error);
-        },
-        complete: () => {
-          sourceDone = true;
-          flush();
-          if (pending === 0) subscriber.complete();
-        },
+        next: (value) => batches.add(value),
+        error: (error: unknown) => batches.fail(error),
+        complete: () => batches.end(),
       });
       return () => {
-        closed = true; // values not yet handed to produce are not written after unsubscribe
+        batches.close(); // values not yet handed to produce are not written after unsubscribe
         subscription.unsubscribe();
       };
     });
+}
+
+/**
+ * One subscription of {@link produceTo}: gathers the source's values of a tick into batches, produces
+ * each batch in one call, and emits the calls' ids in order. A value costs an array push (and, for the
+ * first of a tick, a microtask): the closures are made per batch, never per value.
+ */
+class BatchProducer<T> {
+  /** Values of this tick not yet handed to `produce`. */
+  private batch: T[] = [];
+  /** Settles once the ids of every call issued so far are emitted: each call's ids wait for it. */
+  private written: Promise<unknown> = Promise.resolve();
+  /** Calls issued whose ids are not emitted yet. */
+  private pending = 0;
+  private sourceDone = false;
+  private closed = false;
+
+  constructor(
+    private readonly service: ProduceToService,
+    private readonly stream: EventStream<T>,
+    private readonly maxBatchSize: number,
+    private readonly subscriber: Subscriber<string>,
+  ) {}
+
+  /** Adds a value to this tick's batch (produced at the end of the tick), and produces the batch at once when it is full. */
+  add(value: T): void {
+    if (this.batch.length === 0) queueMicrotask(this.flush);
+    this.batch.push(value);
+    if (this.batch.length >= this.maxBatchSize) this.flush();
+  }
+
+  /** Passes the source's error on. */
+  fail(error: unknown): void {
+    this.batch = []; // the source failed: what it sent in this tick is not written
+    this.subscriber.error(error);
+  }
+
+  /** Produces what is left, and completes once every call's ids are emitted. */
+  end(): void {
+    this.sourceDone = true;
+    this.flush();
+    if (this.pending === 0) this.subscriber.complete();
+  }
+
+  /** Stops producing (on unsubscribe): values not yet handed to `produce` are dropped. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Hands the batch to `produce`, and emits its ids (or errors) once the calls before it have emitted theirs. Bound once, for `queueMicrotask`. */
+  private readonly flush = (): void => {
+    if (this.batch.length === 0 || this.closed) return;
+    const values = this.batch;
+    this.batch = [];
+    this.pending++;
+    // settled at once, so a later call failing while an earlier one waits is never an unhandled rejection
+    const outcome = this.service.produce(this.stream, ...values).then(
+      (ids) => ({ ids }),
+      (error: unknown) => ({ error }),
+    );
+    this.written = this.written.then(async () => {
+      const result = await outcome;
+      if ('error' in result) return this.subscriber.error(result.error);
+      for (const id of result.ids) this.subscriber.next(id);
+      if (--this.pending === 0 && this.sourceDone && this.batch.length === 0) this.subscriber.complete();
+    });
+  };
 }

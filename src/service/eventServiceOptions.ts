@@ -123,16 +123,7 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
   assertName(consumer, 'createEventService option consumer');
   const prefix = options.prefix === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.prefix : options.prefix;
   assertPrefix(prefix, 'createEventService option prefix');
-  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
-  assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.connectTimeoutMs;
-  assertDuration(connectTimeoutMs, 'createEventService option connectTimeoutMs', 1, true);
-  const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
-  assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
-  const consumerExpiryMs = options.consumerExpiryMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.consumerExpiryMs;
-  assertDuration(consumerExpiryMs, 'createEventService option consumerExpiryMs', 1);
-  const maxMessageBytes = options.maxMessageBytes === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.maxMessageBytes : options.maxMessageBytes;
-  assertInteger(maxMessageBytes, 'createEventService option maxMessageBytes', 1, MAX_MESSAGE_BYTES_LIMIT);
+  const limits = limitsOf(options);
   if ('redis' in options) redisOptionKind(options.redis, 'createEventService option redis');
   if (options.redis !== undefined && options.broker !== undefined) {
     throw new TypeError('rx-redis-events: createEventService takes either redis or broker, not both');
@@ -145,15 +136,26 @@ export function eventServiceOptionsWithDefaults(options: EventServiceOptions): R
     group: options.group,
     consumer,
     prefix,
-    closeTimeoutMs,
-    connectTimeoutMs,
-    produceTimeoutMs,
-    consumerExpiryMs,
-    maxMessageBytes,
+    ...limits,
     durability,
     scheduler: options.scheduler ?? asyncScheduler,
     onError: neverThrowing(options.onError ?? ((error) => console.error('rx-redis-events:', error))),
   };
+}
+
+/** Validates the timeouts and `maxMessageBytes`, one after the other, and fills in their defaults. */
+function limitsOf(options: EventServiceOptions): Pick<ResolvedEventServiceOptions, 'closeTimeoutMs' | 'connectTimeoutMs' | 'produceTimeoutMs' | 'consumerExpiryMs' | 'maxMessageBytes'> {
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.closeTimeoutMs;
+  assertDuration(closeTimeoutMs, 'createEventService option closeTimeoutMs');
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.connectTimeoutMs;
+  assertDuration(connectTimeoutMs, 'createEventService option connectTimeoutMs', 1, true);
+  const produceTimeoutMs = options.produceTimeoutMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.produceTimeoutMs;
+  assertDuration(produceTimeoutMs, 'createEventService option produceTimeoutMs', 1, true);
+  const consumerExpiryMs = options.consumerExpiryMs ?? DEFAULT_EVENT_SERVICE_OPTIONS.consumerExpiryMs;
+  assertDuration(consumerExpiryMs, 'createEventService option consumerExpiryMs', 1);
+  const maxMessageBytes = options.maxMessageBytes === undefined ? DEFAULT_EVENT_SERVICE_OPTIONS.maxMessageBytes : options.maxMessageBytes;
+  assertInteger(maxMessageBytes, 'createEventService option maxMessageBytes', 1, MAX_MESSAGE_BYTES_LIMIT);
+  return { closeTimeoutMs, connectTimeoutMs, produceTimeoutMs, consumerExpiryMs, maxMessageBytes };
 }
 
 /** Validates `durability` (a copy, so later changes to the caller's object do not matter). */

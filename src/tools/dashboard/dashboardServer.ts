@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { asyncScheduler, Subject, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import type { EventStream } from '../../definitions/eventStream';
 import { SSE_BROWSER_DECODER_JS } from '../http/browserDecoder';
 import type { SseConnection } from '../http/SseChannel';
@@ -8,7 +8,7 @@ import type { EventService } from '../../service/EventService';
 import type { RedisTools } from '../../transport/redis/redisTools';
 import { readByTools } from '../../codec/displayCodec';
 import { overview$ } from './overview';
-import type { DashboardConfig } from './protocol';
+import type { DashboardConfig, Overview } from './protocol';
 import { redrive, sendError, serveDeadLetters, serveTail, type StreamRouteContext } from './streamRoutes';
 
 /** What the dashboard serves. */
@@ -45,6 +45,16 @@ export interface Dashboard {
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const STREAM_ROUTE = /^\/api\/streams\/([^/]+)\/(tail|dead-letters|redrive)$/;
 
+/** What a request is answered from: the options, the page with its settings, the overview, the stream routes' context, and where SSE responses are kept to end on close. */
+interface Served {
+  readonly options: DashboardOptions;
+  readonly page: string;
+  readonly overview: Observable<Overview>;
+  readonly context: StreamRouteContext;
+  /** Keeps an SSE response until it closes, so that `close()` can end it. */
+  readonly track: (connection: SseConnection) => void;
+}
+
 /** Creates the dashboard's server: the page, its script, the overview SSE and the stream routes. */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const scheduler = options.scheduler ?? asyncScheduler;
@@ -53,33 +63,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const discover = async () => (await options.redis.findStreams(options.prefix)).map(({ stream }) => stream);
   const overview = overview$({ service: options.service, discover, pollMs, pollTimeoutMs: Math.max(5000, 2 * pollMs), refresh$, scheduler });
   const context: StreamRouteContext = { ...options, scheduler, redriven: () => refresh$.next() };
-  const config: DashboardConfig = { prefix: options.prefix, url: options.url, allowRedrive: options.allowRedrive, pollMs };
-  // a function, not a string: a replacement string would read `$&` or `$'` in the prefix as patterns
-  const page = options.pageHtml.replace('__CONFIG__', () => JSON.stringify(config).replace(/</g, '\\u003c'));
   const live = new Set<SseConnection>();
   const track = (connection: SseConnection) => (live.add(connection), void connection.closed.then(() => live.delete(connection)));
-
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (!hostAllowed(request, options.host)) return sendError(response, 403, 'unexpected Host header');
-    const path = new URL(request.url ?? '/', 'http://dashboard').pathname;
-    const method = request.method ?? 'GET';
-    const route = STREAM_ROUTE.exec(path);
-    const wanted = route?.[2] === 'redrive' ? 'POST' : 'GET';
-    if (method !== wanted && !(wanted === 'GET' && method === 'HEAD')) return void response.writeHead(405, { allow: wanted }).end();
-    if (wanted === 'POST' && !sameOrigin(request)) return sendError(response, 403, 'cross-origin request refused');
-    if (path === '/') return asset(response, 'text/html', page);
-    if (path === '/app.js') return asset(response, 'text/javascript', options.appScript);
-    if (path === '/sse-decoder.js') return asset(response, 'text/javascript', SSE_BROWSER_DECODER_JS);
-    if (path === '/api/overview') return track(serveObservableSse(response, overview, { event: () => 'overview', encoding: 'json', scheduler, onError: options.onError }));
-    if (!route) return sendError(response, 404, 'not found');
-    const name = decodeURIComponent(route[1] as string);
-    const found = (await options.redis.findStreams(options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;
-    if (!found) return sendError(response, 404, `no stream ${name} under the prefix`);
-    return serveStreamRoute(request, response, context, readByTools(found), route[2] as string, track);
-  };
-
+  const served: Served = { options, page: pageOf(options, pollMs), overview, context, track };
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    handle(request, response, served).catch((error: unknown) => {
       options.onError(error);
       if (!response.headersSent) sendError(response, 500, error instanceof Error ? error.message : String(error));
       else response.end();
@@ -94,6 +82,34 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         server.closeIdleConnections();
       }),
   };
+}
+
+/** The page, its `__CONFIG__` replaced by the dashboard's settings (as JSON that cannot end its script element). */
+function pageOf(options: DashboardOptions, pollMs: number): string {
+  const config: DashboardConfig = { prefix: options.prefix, url: options.url, allowRedrive: options.allowRedrive, pollMs };
+  // a function, not a string: a replacement string would read `$&` or `$'` in the prefix as patterns
+  return options.pageHtml.replace('__CONFIG__', () => JSON.stringify(config).replace(/</g, '\\u003c'));
+}
+
+/** Answers one request: refuses a foreign Host or Origin and a wrong method, then serves the assets, the overview or a stream route. */
+async function handle(request: IncomingMessage, response: ServerResponse, served: Served): Promise<void> {
+  const { options } = served;
+  if (!hostAllowed(request, options.host)) return sendError(response, 403, 'unexpected Host header');
+  const path = new URL(request.url ?? '/', 'http://dashboard').pathname;
+  const method = request.method ?? 'GET';
+  const route = STREAM_ROUTE.exec(path);
+  const wanted = route?.[2] === 'redrive' ? 'POST' : 'GET';
+  if (method !== wanted && !(wanted === 'GET' && method === 'HEAD')) return void response.writeHead(405, { allow: wanted }).end();
+  if (wanted === 'POST' && !sameOrigin(request)) return sendError(response, 403, 'cross-origin request refused');
+  if (path === '/') return asset(response, 'text/html', served.page);
+  if (path === '/app.js') return asset(response, 'text/javascript', options.appScript);
+  if (path === '/sse-decoder.js') return asset(response, 'text/javascript', SSE_BROWSER_DECODER_JS);
+  if (path === '/api/overview') return served.track(serveObservableSse(response, served.overview, { event: () => 'overview', encoding: 'json', scheduler: served.context.scheduler, onError: options.onError }));
+  if (!route) return sendError(response, 404, 'not found');
+  const name = decodeURIComponent(route[1] as string);
+  const found = (await options.redis.findStreams(options.prefix, { name })).find((discovered) => discovered.stream.name === name)?.stream;
+  if (!found) return sendError(response, 404, `no stream ${name} under the prefix`);
+  return serveStreamRoute(request, response, served.context, readByTools(found), route[2] as string, served.track);
 }
 
 async function serveStreamRoute(request: IncomingMessage, response: ServerResponse, context: StreamRouteContext, stream: EventStream<unknown>, action: string, track: (connection: SseConnection) => void): Promise<void> {

@@ -90,19 +90,7 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
       return (cluster && name !== undefined ? poolMaster(cluster, name) : undefined) ?? command;
     },
     duplicateSubscriber: () => watched(command.duplicate(), 'subscriber'),
-    openReader: (key, overrides) => {
-      if (!cluster) {
-        const server = command as Redis;
-        return { connection: watched(server.duplicate(overrides), 'reader'), node: SINGLE_SERVER, unblock: (id) => server.client('UNBLOCK', id) };
-      }
-      const { name, connection } = clusterReader(cluster, key, overrides);
-      return {
-        connection: watched(connection, 'reader'),
-        node: name,
-        // through the cluster's connection to that master as it is now (the pool replaces it after a loss); without one the read ends by its BLOCK time
-        unblock: async (id) => poolMaster(cluster, name)?.client('UNBLOCK', id),
-      };
-    },
+    openReader: (key, overrides) => openReader(command, key, overrides, (connection) => watched(connection, 'reader')),
     connectionOf: (key) => {
       if (!cluster) return command as Redis;
       const name = cluster.slots[calculateSlot(key)]?.[0];
@@ -118,6 +106,18 @@ export function connectRedis(option: RedisConnectionOption): RedisConnections {
       if (!adopted) await quietly(command);
     },
   };
+}
+
+/** {@link RedisConnections.openReader} on `command`: the reader's connection is passed to `watched` as it opens. */
+function openReader(command: RedisClient, key: string, overrides: Partial<RedisOptions>, watched: (connection: Redis) => Redis): ReaderConnection {
+  if (!command.isCluster) {
+    const server = command as Redis;
+    return { connection: watched(server.duplicate(overrides)), node: SINGLE_SERVER, unblock: (id) => server.client('UNBLOCK', id) };
+  }
+  const cluster = command as Cluster;
+  const { name, connection } = clusterReader(cluster, key, overrides);
+  // unblock through the cluster's connection to that master as it is now (the pool replaces it after a loss); without one the read ends by its BLOCK time
+  return { connection: watched(connection), node: name, unblock: async (id) => poolMaster(cluster, name)?.client('UNBLOCK', id) };
 }
 
 const SINGLE_SERVER = 'server';
