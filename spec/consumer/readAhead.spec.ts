@@ -21,7 +21,7 @@ function memoryService(broker: MemoryBroker, scheduler: SchedulerLike | undefine
   streams.openReader = (key, group, consumer) => {
     const reader = openReader(key, group, consumer);
     const request = reader.request.bind(reader);
-    reader.request = (count, blockMs, answered, failed) => (log.reads.push(count), request(count, blockMs, answered, failed));
+    reader.request = (count, blockMs, answered, failed, arrived) => (log.reads.push(count), request(count, blockMs, answered, failed, arrived));
     return reader;
   };
   const ack = streams.ack.bind(streams);

@@ -2,7 +2,7 @@ import { pending, wait, type Awaitable, type Pending } from '../internal/corouti
 import type { ReadEntry, StreamReader } from '../transport/StreamTransport';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 
-type ReadOutcome = { readonly entries: ReadEntry[] } | { readonly error: unknown };
+type ReadOutcome = { readonly entries: ReadEntry[]; readonly more: boolean } | { readonly error: unknown };
 
 /**
  * A read sent ahead, and its answer, kept until the loop takes it: a reader that answers at once
@@ -11,19 +11,26 @@ type ReadOutcome = { readonly entries: ReadEntry[] } | { readonly error: unknown
 class ReadSentAhead {
   private outcome: ReadOutcome | undefined;
   private taker: ((outcome: ReadOutcome) => void) | undefined;
+  /** Whether its entries were looked at when they arrived (see `NewEntries.lookAt`); if not, the loop does when it takes them. */
+  looked = false;
 
   constructor(
-    readonly count: number,
+    count: number,
     reader: StreamReader,
     blockMs: number,
+    arrived: (read: ReadSentAhead, entries: ReadEntry[], more: boolean) => void,
   ) {
-    reader.request(count, blockMs, (entries) => this.settle({ entries }), (error) => this.settle({ error }));
+    let sent = false;
+    // an answer within `request` (memory) is looked at when taken: the loop is still sending this read
+    const settle = (entries: ReadEntry[], more: boolean) => this.settle({ entries, more });
+    reader.request(count, blockMs, settle, (error) => this.settle({ error }), (entries, more) => sent && arrived(this, entries, more));
+    sent = true;
   }
 
   /** Waits for the answer (there at once when it came); a failure fails the wait, and the loop's step retries. */
-  answer(): Pending<ReadEntry[]> {
+  answer(): Pending<{ readonly entries: ReadEntry[]; readonly more: boolean }> {
     return pending((answered, failed) => {
-      this.onAnswer((outcome) => ('entries' in outcome ? answered(outcome.entries) : failed(outcome.error)));
+      this.onAnswer((outcome) => ('entries' in outcome ? answered(outcome) : failed(outcome.error)));
       return () => (this.taker = undefined);
     });
   }
@@ -76,15 +83,19 @@ export class NewEntries {
 
   /** Reads up to `count` new entries, blocking for up to `blockMs`. */
   *read(count: number): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
-    const read = pending<ReadEntry[]>((answered, failed) => this.reader.request(count, this.blockMs, answered, failed));
-    return this.afterRead(count, yield* wait(read));
+    let looked = false;
+    const arrived = (entries: ReadEntry[], more: boolean) => void (looked = this.lookAt(entries, more));
+    const read = pending<{ entries: ReadEntry[]; more: boolean }>((answered, failed) => this.reader.request(count, this.blockMs, (entries, more) => answered({ entries, more }), failed, arrived));
+    const { entries, more } = yield* wait(read);
+    return looked ? entries : this.afterRead(entries, more);
   }
 
   /** Takes the entries of the read sent ahead (waiting for them when they have not come yet). */
   *takeAhead(): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
     const ahead = this.ahead as ReadSentAhead;
     this.ahead = undefined;
-    return this.afterRead(ahead.count, yield* wait(ahead.answer()));
+    const { entries, more } = yield* wait(ahead.answer());
+    return ahead.looked ? entries : this.afterRead(entries, more);
   }
 
   /** Ends a blocked read at once (it answers `[]`). */
@@ -102,11 +113,23 @@ export class NewEntries {
     return this.reader.close();
   }
 
-  /** Notes whether a read of `count` came back full (a backlog), and if so sends the next read ahead. */
-  private afterRead(count: number, entries: ReadEntry[]): ReadEntry[] {
-    this.backlog = entries.length === count;
-    if (this.backlog) this.readAhead(entries.length);
+  /** Notes whether a read came back full (`more`: a backlog), and if so sends the next read ahead. */
+  private afterRead(entries: ReadEntry[], more: boolean): ReadEntry[] {
+    this.backlog = more;
+    if (more) this.readAhead(entries.length);
     return entries;
+  }
+
+  /**
+   * A read's entries arrived, before the loop takes them: it does {@link afterRead} now, so that a
+   * shared read over several loops' keys is followed by the next one before any of them decodes.
+   * Not while an earlier read sent ahead is still to be taken (the loop then does it when it takes
+   * this one); returns whether it did.
+   */
+  private lookAt(entries: ReadEntry[], more: boolean): boolean {
+    if (this.ahead) return false;
+    this.afterRead(entries, more);
+    return true;
   }
 
   /**
@@ -117,6 +140,10 @@ export class NewEntries {
     if (this.stopped()) return;
     const count = this.window.readCount(this.loop, true, admitting);
     if (count <= 0) return;
-    this.ahead = new ReadSentAhead(count, this.reader, this.blockMs);
+    this.ahead = new ReadSentAhead(count, this.reader, this.blockMs, (read, entries, more) => {
+      // `read` is taken already (the loop waits for it) or still `ahead`: then nothing newer was sent
+      if (this.ahead === read) return;
+      read.looked = this.lookAt(entries, more);
+    });
   }
 }

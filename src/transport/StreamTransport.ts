@@ -8,6 +8,9 @@ import type { AckBatch, AppendRequest, DeadLetterInfo, GroupStartAt, ReadEntry }
 export type { AckBatch, AfterId, AppendIdempotency, AppendProducer, AppendRequest, ClaimIdleRequest, ClaimIdleResult, DeadLetterInfo, GroupMove, GroupStart, GroupStartAt, ReadEntry, ServerAddress, StoredEntry, TrimLimits } from './streamEntries';
 export type { ConsumerHygiene, EntryRenewal, GroupAdmin, PartitionLeases, PendingClaims, ReplicaConfirmation, ServerLocation, StreamAdmin, StreamCapabilities, StreamCapability } from './streamCapabilities';
 
+/** What a read brought for one key; `more`: as many as the read asked for, so the stream may hold more (see {@link StreamReader.request}). */
+export type ReadAnswer = (entries: ReadEntry[], more: boolean) => void;
+
 /**
  * A blocking reader of new entries for one consumer of one group. On Redis it owns a connection,
  * because a blocking `XREADGROUP` occupies the connection it runs on.
@@ -18,8 +21,14 @@ export interface StreamReader {
    * `answered` once (with `[]` on timeout, interrupt or close) or `failed` once. In memory it answers
    * synchronously when the entries are there (or the moment they are appended), which keeps virtual
    * time exact. The returned function withdraws the read while it waits.
+   *
+   * `more` tells that the read brought as many entries of the key as it asked the broker for (which
+   * may be fewer than `count` when one read serves several keys): the stream may hold more, a backlog.
+   * `arrived`, when given, is told the same just before `answered`: when one read answers the
+   * requests of several keys, every `arrived` of that read comes before the first `answered`, so
+   * that each loop can ask for its next entries before any of them decodes what it got.
    */
-  request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void;
+  request(count: number, blockMs: number, answered: ReadAnswer, failed: (error: unknown) => void, arrived?: ReadAnswer): () => void;
   /** Makes the pending (or else the next) request answer `[]` now. */
   interrupt(): void;
   /**

@@ -24,17 +24,41 @@ describe('redis transport - read requests', () => {
     const requests = new ReadRequests((key, ids) => unread.push([key, ids]));
     const answers: string[][] = [];
     requests.add(request('a', 2, 1000, answers));
-    requests.answerFrom('a', entries('1-0', '2-0', '3-0'));
-    expect({ answers, waits: requests.waits('a'), empty: requests.empty }).toEqual({ answers: [['1-0', '2-0']], waits: false, empty: true });
+    const answer = requests.answerFrom('a', entries('1-0', '2-0', '3-0'), 3);
+    expect({ answers, waits: requests.waits('a'), empty: requests.empty }).toEqual({ answers: [], waits: false, empty: true });
+    answer?.();
+    expect(answers).toEqual([['1-0', '2-0']]);
     expect(requests.takeKept('a', 5)?.map((entry) => entry.id)).toEqual(['3-0']);
     expect(requests.takeKept('a', 5)).toBeUndefined();
     requests.markReleased('b');
-    requests.answerFrom('b', entries('4-0'));
+    requests.answerFrom('b', entries('4-0'), 3);
     expect(unread).toEqual([['b', ['4-0']]]);
-    requests.answerFrom('c', entries('5-0', '6-0'));
+    requests.answerFrom('c', entries('5-0', '6-0'), 3);
     expect(requests.keptKeys()).toEqual(['c']);
     requests.handBack('c');
     expect({ unread: unread[1], kept: requests.keptKeys() }).toEqual({ unread: ['c', ['5-0', '6-0']], kept: [] });
+  });
+
+  it('read requests - a request is told what arrived when its entries are taken out, and answered only by the function returned', () => {
+    const requests = new ReadRequests(() => undefined);
+    const told: string[] = [];
+    const tell = (key: string): ReadRequest => ({
+      key,
+      count: 5,
+      deadline: 1000,
+      arrived: (got, more) => told.push(`${key} arrived ${got.map((entry) => entry.id).join(' ')}, more ${String(more)}, waits ${String(requests.waits(key))}`),
+      answer: (got, more) => told.push(`${key} answered ${got.map((entry) => entry.id).join(' ')}, more ${String(more)}`),
+      fail: () => told.push(`${key} failed`),
+    });
+    requests.add(tell('a'));
+    requests.add(tell('b'));
+    // a read with COUNT 2 over both keys: b got all it could, a got less
+    const answers = [requests.answerFrom('a', entries('1-0'), 2), requests.answerFrom('b', entries('2-0', '3-0'), 2), requests.answerFrom('c', [], 2)];
+    for (const answer of answers) answer?.();
+    expect({ told, none: answers[2] }).toEqual({
+      told: ['a arrived 1-0, more false, waits false', 'b arrived 2-0 3-0, more true, waits false', 'a answered 1-0, more false', 'b answered 2-0 3-0, more true'],
+      none: undefined,
+    });
   });
 
   it('read requests - requests whose deadline passed are answered [] and leave their queue; the others stay', () => {

@@ -41,10 +41,10 @@ export class GroupReader {
   /** Asks for up to `request.count` new entries of `request.key`; answered from what was kept at once, or by a read. */
   request(request: ReadRequest): void {
     const { state, requests } = this;
-    if (state.kind === 'closed') return request.answer([]);
+    if (state.kind === 'closed') return request.answer([], false);
     requests.markReleased(request.key, false);
     const kept = requests.takeKept(request.key, request.count);
-    if (kept) return request.answer(kept);
+    if (kept) return request.answer(kept, kept.length >= request.count);
     requests.add(request);
     if (state.kind === 'reading') {
       if (!state.keys.has(request.key)) this.unblock(state);
@@ -91,7 +91,7 @@ export class GroupReader {
     this.cancelAlarm();
     for (const key of this.requests.keptKeys()) void this.release(key);
     this.state = CLOSED;
-    for (const request of this.requests.drain()) request.answer([]);
+    for (const request of this.requests.drain()) request.answer([], false);
     this.link.close();
   }
 
@@ -118,7 +118,7 @@ export class GroupReader {
     const { keys, count, deadline, partial } = this.requests.nextRead();
     // a partial read does not block: the keys it leaves out are read right after it
     const block = partial ? undefined : Math.max(1, Math.floor(deadline - this.scheduler.now()));
-    const read: Reading = { kind: 'reading', keys: new Set(keys), unblocking: false, afterRead: [] };
+    const read: Reading = { kind: 'reading', keys: new Set(keys), count, unblocking: false, afterRead: [] };
     this.state = read;
     this.link.read(keys, count, block, (streams) => this.answer(read, streams), (error) => this.fail(read, error));
   }
@@ -128,27 +128,32 @@ export class GroupReader {
     // a read brings few keys (at most those it covers): found by a walk, without a map per read
     let awaited: Set<string> | undefined;
     for (const { key, entries } of streams) if (entries.length > 0 && read.keys.has(key) && this.requests.waits(key)) (awaited ??= new Set()).add(key);
-    this.finish(read, awaited, (key) => this.requests.answerFrom(key, streams.find((stream) => stream.key === key)?.entries));
+    this.finish(read, awaited, (key) => this.requests.answerFrom(key, streams.find((stream) => stream.key === key)?.entries, read.count));
   }
 
   /** Fails the requests `read` covered with the transport's error (answers them `[]` when the reader closed). */
   private fail(read: Reading, error: unknown): void {
     const failure = this.state.kind === 'closed' ? undefined : this.link.failure(error);
-    this.finish(read, undefined, (key) => this.requests.failAll(key, failure));
+    this.finish(read, undefined, (key) => void this.requests.failAll(key, failure));
   }
 
   /**
-   * Ends `read`: hands out what it brought (`settle` answers a key's requests), answers expired
-   * requests, and starts the next read, unless the loops it answered asked again meanwhile and it is
-   * under way already.
+   * Ends `read`: hands out what it brought (`settle` settles a key's requests, and returns what answers
+   * one when it answers later), answers expired requests, and starts the next read, unless the loops
+   * it answered asked again meanwhile and it is under way already. Every answer comes after every
+   * key's `arrived`, so the loops ask for their next entries (and that read goes out) before any of them
+   * decodes what this one brought.
    */
-  private finish(read: Reading, awaited: Set<string> | undefined, settle: (key: string) => void): void {
+  private finish(read: Reading, awaited: Set<string> | undefined, settle: (key: string) => (() => void) | undefined): void {
     this.handOut(awaited, () => {
+      const answers: (() => void)[] = [];
       for (const key of read.keys) {
-        settle(key);
+        const answer = settle(key);
+        if (answer) answers.push(answer);
         // a key released while a read sent early covers it stays marked for that read
         if (!this.covers(key)) this.requests.markReleased(key, false);
       }
+      for (const answer of answers) answer();
     });
     for (const resolve of read.afterRead) resolve();
     this.start();

@@ -17,6 +17,8 @@ export interface Connecting {
 export interface Reading {
   readonly kind: 'reading';
   readonly keys: ReadonlySet<string>;
+  /** The read's `COUNT`, for each key. */
+  readonly count: number;
   unblocking: boolean;
   /** Resolved once the read has answered (or failed): releases that wait for it. */
   readonly afterRead: (() => void)[];

@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { ReadEntry, StreamReader } from '../StreamTransport';
+import type { ReadAnswer, StreamReader } from '../StreamTransport';
 import type { GroupReader, ReadRequest } from './GroupReader';
 import type { GroupReaders } from './GroupReaders';
 
@@ -28,10 +28,10 @@ export class GroupStreamReader implements StreamReader {
     private readonly scheduler: SchedulerLike,
   ) {}
 
-  request(count: number, blockMs: number, answered: (entries: ReadEntry[]) => void, failed: (error: unknown) => void): () => void {
+  request(count: number, blockMs: number, answered: ReadAnswer, failed: (error: unknown) => void, arrived?: ReadAnswer): () => void {
     if (this.closed || this.interrupted || this.readers.closed) {
       this.interrupted = false;
-      answered([]);
+      answered([], false);
       return NOTHING_TO_WITHDRAW;
     }
     const reader = this.follow();
@@ -39,14 +39,15 @@ export class GroupStreamReader implements StreamReader {
       key: this.key,
       count,
       deadline: this.scheduler.now() + blockMs,
-      answer: (entries) => {
+      answer: (entries, more) => {
         if (this.waiting === request) this.waiting = undefined;
-        answered(entries);
+        answered(entries, more);
       },
       fail: (error) => {
         if (this.waiting === request) this.waiting = undefined;
         failed(error);
       },
+      arrived,
     };
     this.waiting = request;
     reader.request(request);
@@ -61,7 +62,7 @@ export class GroupStreamReader implements StreamReader {
     const request = this.waiting;
     if (!request) return void (this.interrupted = true);
     this.current?.withdraw(request);
-    request.answer([]);
+    request.answer([], false);
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ReadEntry } from '../StreamTransport';
+import type { ReadAnswer, ReadEntry } from '../StreamTransport';
 
 /** One consumer loop's wish for new entries of one stream key. */
 export interface ReadRequest {
@@ -6,8 +6,10 @@ export interface ReadRequest {
   readonly count: number;
   /** Scheduler time after which the request is answered `[]` if nothing came. */
   readonly deadline: number;
-  readonly answer: (entries: ReadEntry[]) => void;
+  readonly answer: ReadAnswer;
   readonly fail: (error: unknown) => void;
+  /** Told of the entries a read brought before the read's answers are handed out (see {@link ReadRequests.answerFrom}). */
+  readonly arrived?: ReadAnswer | undefined;
 }
 
 /** What the next shared read covers (see {@link ReadRequests.nextRead}). */
@@ -136,23 +138,29 @@ export class ReadRequests {
   }
 
   /**
-   * Answers the oldest request of `key` with the entries a read brought for it (no more than it
-   * asked for: the rest is kept), or keeps them when none waits, or hands them back when the key was
-   * released. The request leaves the queue before it is answered, so its loop can ask again at once.
+   * Takes the oldest request of `key` out of its queue with the entries a read brought for it (no more
+   * than it asked for: the rest is kept), tells its `arrived`, and returns what answers it; or keeps
+   * the entries when none waits, or hands them back when the key was released. The request has left
+   * the queue by then, so its loop can ask again at once, also from `arrived`. `readCount` is the
+   * read's `COUNT`: a key that got that many may hold more.
    */
-  answerFrom(key: string, entries: ReadEntry[] | undefined): void {
-    if (!entries || entries.length === 0) return;
+  answerFrom(key: string, entries: ReadEntry[] | undefined, readCount: number): (() => void) | undefined {
+    if (!entries || entries.length === 0) return undefined;
+    const more = entries.length >= readCount;
     const queue = this.waiting.get(key);
     const first = queue?.shift();
     if (queue?.length === 0) this.waiting.delete(key);
-    if (first === undefined && this.released.has(key)) return this.unread(key, entries.map((entry) => entry.id));
+    if (first === undefined && this.released.has(key)) return void this.unread(key, entries.map((entry) => entry.id));
     const rest = first === undefined ? entries : entries.slice(first.count);
     if (rest.length > 0) {
       const kept = this.kept.get(key);
       if (kept) kept.push(...rest);
       else this.kept.set(key, rest);
     }
-    first?.answer(rest.length > 0 ? entries.slice(0, first.count) : entries);
+    if (first === undefined) return undefined;
+    const answer = rest.length > 0 ? entries.slice(0, first.count) : entries;
+    first.arrived?.(answer, more);
+    return () => first.answer(answer, more);
   }
 
   /** Fails every request of `key` with `failure`, or answers them `[]` without one. */
@@ -161,7 +169,7 @@ export class ReadRequests {
     this.waiting.delete(key);
     for (const request of requests) {
       if (failure) request.fail(failure);
-      else request.answer([]);
+      else request.answer([], false);
     }
   }
 
@@ -171,7 +179,7 @@ export class ReadRequests {
     for (const queue of this.waiting.values()) for (const request of queue) if (request.deadline <= now) (due ??= []).push(request);
     if (!due) return;
     for (const request of due) this.withdraw(request);
-    for (const request of due) request.answer([]);
+    for (const request of due) request.answer([], false);
   }
 
   /** Takes every waiting request out (the reader closes). */
