@@ -37,6 +37,8 @@ export interface HeldLeases {
  */
 export class HeldEntries {
   private readonly leases = new Map<string, Lease>();
+  /** The `handling` lease of the last time given to {@link handle}: the deliveries of one read share it (a lease is never changed, only replaced). */
+  private handlingSince: Handling = { kind: 'handling', since: Number.NaN };
 
   constructor(
     private readonly window: SubscriptionWindow,
@@ -63,7 +65,8 @@ export class HeldEntries {
   /** Holds `id` as handled since `now` (a scheduler time), taking a slot in the window when it is new. */
   handle(id: string, now: number): void {
     if (!this.leases.has(id)) this.window.take();
-    this.leases.set(id, { kind: 'handling', since: now });
+    if (this.handlingSince.since !== now) this.handlingSince = { kind: 'handling', since: now };
+    this.leases.set(id, this.handlingSince);
   }
 
   /** Marks a held `id` nacked; false (and nothing changed) when it is not held. */
