@@ -1,5 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { SubscriptionWindow } from '../../src/consumer/SubscriptionWindow';
+import { READ_SHARES, SubscriptionWindow } from '../../src/consumer/SubscriptionWindow';
 
 const virtualTime = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -17,6 +17,25 @@ describe('SubscriptionWindow', () => {
     expect(window.readCount(loops[2] as object, false)).toBe(5);
     window.waiting(5);
     expect(window.readCount(loops[2] as object, false)).toBe(0);
+  });
+
+  it(`window - half the window is divided between at most ${READ_SHARES} loops: 16 loops each ask for an eighth, and none reads while what waits fills the room`, () => {
+    const window = new SubscriptionWindow(1000, virtualTime());
+    const loops = Array.from({ length: 16 }, () => ({}));
+    for (const loop of loops) window.join(loop);
+    expect(loops.map((loop) => window.readCount(loop, false))).toEqual(Array.from({ length: 16 }, () => 125));
+    // as the loops come back full one after another, each asks for half the window between the backlogs there are
+    expect(loops.slice(0, 5).map((loop) => window.readCount(loop, true))).toEqual([500, 250, 166, 125, 125]);
+    expect(loops.map((loop) => window.readCount(loop, true))).toEqual(Array.from({ length: 16 }, () => 125));
+    // two backlogs among 16 loops: half the window between them
+    const twoBacklogs = new SubscriptionWindow(1000, virtualTime());
+    for (const loop of loops) twoBacklogs.join(loop);
+    expect([twoBacklogs.readCount(loops[0] as object, true), twoBacklogs.readCount(loops[1] as object, true), twoBacklogs.readCount(loops[2] as object, false)]).toEqual([500, 250, 125]);
+    // 16 reads of 125 brought 2,000 entries: 1,000 are held, the other 1,000 wait, and no loop reads
+    for (let n = 0; n < 1000; n++) window.take();
+    window.waiting(1000);
+    expect(loops.map((loop) => window.readCount(loop, true))).toEqual(Array.from({ length: 16 }, () => 0));
+    expect(window.holding).toBe(1000);
   });
 
   it('window - a loop reads at least one entry while there is room, however many loops share it', () => {

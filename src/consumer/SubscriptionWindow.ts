@@ -4,12 +4,24 @@ import { timer, type SchedulerLike, type Subscription } from 'rxjs';
 const REFILL_PAUSE_MS = 20;
 
 /**
+ * Most loops half the window is divided between: with more, each still asks for an eighth of the
+ * window. A read costs about the same whatever it brings, and on a cluster every partition's read is
+ * a command of its own (each slot has its reader), so reads of many partitions are kept from
+ * shrinking to a few entries each.
+ */
+export const READ_SHARES = 4;
+
+/**
  * The `maxInFlight` window of one subscription, shared by the loops that read its partitions: one
  * count of the deliveries it holds (emitted and not settled, or being dead-lettered), however many
  * partitions it reads. A loop admits a read entry only while the window has room; what a read brought
  * beyond it waits in that loop, unemitted, and is admitted first when room frees. Reads are sized
  * from the room left: a loop whose last read came back full (a backlog) may ask for half the window,
- * shared with the other loops that have one; the others ask for an equal part of half the window.
+ * shared with the other loops that have one; the others ask for an equal part of half the window. No
+ * share is smaller than half the window divided between {@link READ_SHARES} loops: with more loops,
+ * their reads together may bring more than there is room for, and what is beyond it waits in its loop
+ * (counted, and renewed with what the loop holds). A loop reads nothing while the entries that wait
+ * fill the room left.
  *
  * After the window was full, the loops wait until half of it is free, or `REFILL_PAUSE_MS` after the
  * first slot freed, before they read or admit again: a slow handler then costs one read per many
@@ -62,7 +74,7 @@ export class SubscriptionWindow {
     const free = this.room - this.waitingEntries - admitting;
     if (free <= 0) return 0;
     const half = Math.ceil(this.capacity / 2);
-    const sharing = backlog ? this.backlogged.size : Math.max(1, this.loops.size);
+    const sharing = Math.min(READ_SHARES, backlog ? this.backlogged.size : Math.max(1, this.loops.size));
     return Math.min(free, Math.max(1, Math.floor(half / sharing)));
   }
 
