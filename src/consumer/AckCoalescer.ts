@@ -154,19 +154,42 @@ export class AckCoalescer {
       lane.sending = batch;
       return { lane, batch };
     });
-    const answered = (settle: (batch: QueuedAcks) => void) => {
-      for (const { lane, batch } of sending) {
-        lane.sending = undefined;
-        if (lane.queued) this.schedule();
-        settle(batch);
-      }
-    };
-    this.transport.ack(group, sending.map(({ lane, batch }) => ({ key: lane.key, ids: batch.ids }))).subscribe({
-      error: (error: unknown) => {
-        this.report(error);
-        answered((batch) => batch.answered({ recorded: false, error }));
-      },
-      complete: () => answered((batch) => batch.answered(RECORDED)),
-    });
+    this.transport.ack(group, sending.map(({ lane, batch }) => ({ key: lane.key, ids: batch.ids }))).subscribe(new AckCall(sending, this.answerLanes, this.report));
+  }
+
+  /** The ack call of `sending` was answered with `answer`: each lane may send what queued meanwhile. */
+  private readonly answerLanes = (sending: readonly SendingLane[], answer: AckAnswer): void => {
+    for (const { lane, batch } of sending) {
+      lane.sending = undefined;
+      if (lane.queued) this.schedule();
+      batch.answered(answer);
+    }
+  };
+}
+
+/** A lane and the acks it sends in one call. */
+interface SendingLane {
+  readonly lane: Lane;
+  readonly batch: QueuedAcks;
+}
+
+/**
+ * The observer of one ack call: methods, not arrow functions in an object literal made per call (tsx,
+ * with esbuild `keepNames`, names each of those).
+ */
+class AckCall {
+  constructor(
+    private readonly sending: readonly SendingLane[],
+    private readonly answer: (sending: readonly SendingLane[], answer: AckAnswer) => void,
+    private readonly report: (error: unknown) => void,
+  ) {}
+
+  error(error: unknown): void {
+    this.report(error);
+    this.answer(this.sending, { recorded: false, error });
+  }
+
+  complete(): void {
+    this.answer(this.sending, RECORDED);
   }
 }

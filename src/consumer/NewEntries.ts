@@ -22,8 +22,7 @@ class ReadSentAhead {
   ) {
     let sent = false;
     // an answer within `request` (memory) is looked at when taken: the loop is still sending this read
-    const settle = (entries: ReadEntry[], more: boolean) => this.settle({ entries, more });
-    reader.request(count, blockMs, settle, (error) => this.settle({ error }), (entries, more) => sent && arrived(this, entries, more));
+    reader.request(count, blockMs, (entries, more) => this.settle({ entries, more }), (error) => this.settle({ error }), (entries, more) => sent && arrived(this, entries, more));
     sent = true;
   }
 
@@ -84,8 +83,10 @@ export class NewEntries {
   /** Reads up to `count` new entries, blocking for up to `blockMs`. */
   *read(count: number): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
     let looked = false;
-    const arrived = (entries: ReadEntry[], more: boolean) => void (looked = this.lookAt(entries, more));
-    const read = pending<{ entries: ReadEntry[]; more: boolean }>((answered, failed) => this.reader.request(count, this.blockMs, (entries, more) => answered({ entries, more }), failed, arrived));
+    // callbacks written in place: tsx (esbuild keepNames) names a closure held in a variable, once per read
+    const read = pending<{ entries: ReadEntry[]; more: boolean }>((answered, failed) =>
+      this.reader.request(count, this.blockMs, (entries, more) => answered({ entries, more }), failed, (entries, more) => void (looked = this.lookAt(entries, more))),
+    );
     const { entries, more } = yield* wait(read);
     return looked ? entries : this.afterRead(entries, more);
   }

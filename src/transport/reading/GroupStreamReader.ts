@@ -1,9 +1,35 @@
 import type { SchedulerLike } from 'rxjs';
-import type { ReadAnswer, StreamReader } from '../StreamTransport';
+import type { ReadAnswer, ReadEntry, StreamReader } from '../StreamTransport';
 import type { GroupReader, ReadRequest } from './GroupReader';
 import type { GroupReaders } from './GroupReaders';
 
 const NOTHING_TO_WITHDRAW = (): void => undefined;
+
+/**
+ * A request of a {@link GroupStreamReader}: its answer or failure first tells the reader that it no
+ * longer waits. Methods, not closures made per request (tsx, with esbuild `keepNames`, names each of those).
+ */
+class KeyRequest implements ReadRequest {
+  constructor(
+    readonly key: string,
+    readonly count: number,
+    readonly deadline: number,
+    private readonly answered: ReadAnswer,
+    private readonly failed: (error: unknown) => void,
+    readonly arrived: ReadAnswer | undefined,
+    private readonly done: (request: KeyRequest) => void,
+  ) {}
+
+  answer(entries: ReadEntry[], more: boolean): void {
+    this.done(this);
+    this.answered(entries, more);
+  }
+
+  fail(error: unknown): void {
+    this.done(this);
+    this.failed(error);
+  }
+}
 
 /**
  * The reader of one key for one consumer of a group: its reads are requests to the consumer's
@@ -15,6 +41,10 @@ export class GroupStreamReader implements StreamReader {
   /** Where {@link current} reads (on a cluster, the master and slot of the key when it was chosen). */
   private currentPlace: string | undefined;
   private waiting: ReadRequest | undefined;
+  /** A request was answered or failed: this reader no longer waits for it. */
+  private readonly answeredOne = (request: KeyRequest): void => {
+    if (this.waiting === request) this.waiting = undefined;
+  };
   private interrupted = false;
   private closed = false;
   /** Resolves once no read sent for this key can still bring it entries (see `close`). */
@@ -35,20 +65,7 @@ export class GroupStreamReader implements StreamReader {
       return NOTHING_TO_WITHDRAW;
     }
     const reader = this.follow();
-    const request: ReadRequest = {
-      key: this.key,
-      count,
-      deadline: this.scheduler.now() + blockMs,
-      answer: (entries, more) => {
-        if (this.waiting === request) this.waiting = undefined;
-        answered(entries, more);
-      },
-      fail: (error) => {
-        if (this.waiting === request) this.waiting = undefined;
-        failed(error);
-      },
-      arrived,
-    };
+    const request = new KeyRequest(this.key, count, this.scheduler.now() + blockMs, answered, failed, arrived, this.answeredOne);
     this.waiting = request;
     reader.request(request);
     return () => {

@@ -3,12 +3,11 @@ import { runScript, type LuaScript } from './scripts/runScript';
 
 /** Runs `work` on the connections; what it throws becomes their `TransportError` for `operation` (naming the server while it cannot be reached). */
 export function guarded<R>(connections: RedisConnections, operation: string, work: () => Promise<R>): Promise<R> {
-  const fail = (error: unknown): never => {
-    throw connections.transportError(operation, error);
-  };
   try {
     // one derived promise per call (this runs for every produce and ack), not an async function's two
-    return work().catch(fail);
+    return work().catch((error: unknown) => {
+      throw connections.transportError(operation, error);
+    });
   } catch (error) {
     return Promise.reject(connections.transportError(operation, error));
   }

@@ -49,10 +49,14 @@ function text(bytes: Buffer): string {
 export function toReadEntriesByStream(reply: unknown): StreamEntries[] {
   if (!Array.isArray(reply) || reply.length === 0) return [];
   const out: StreamEntries[] = [];
-  const add = (key: Buffer, entries: RawBufferEntry[] | null | undefined) => out.push({ key: key.toString(), entries: toEntries(entries) });
-  if (Buffer.isBuffer(reply[0])) for (let index = 0; index + 1 < reply.length; index += 2) add(reply[index] as Buffer, reply[index + 1] as RawBufferEntry[]);
-  else for (const [key, entries] of reply as [Buffer, RawBufferEntry[]][]) add(key, entries);
+  if (Buffer.isBuffer(reply[0])) for (let index = 0; index + 1 < reply.length; index += 2) out.push(streamEntries(reply[index] as Buffer, reply[index + 1] as RawBufferEntry[]));
+  else for (const [key, entries] of reply as [Buffer, RawBufferEntry[]][]) out.push(streamEntries(key, entries));
   return out;
+}
+
+/** One stream's part of a read reply (a function of its own, not a closure made per reply). */
+function streamEntries(key: Buffer, entries: RawBufferEntry[] | null | undefined): StreamEntries {
+  return { key: key.toString(), entries: toEntries(entries) };
 }
 
 function toEntries(entries: readonly RawBufferEntry[] | null | undefined): ReadEntry[] {
