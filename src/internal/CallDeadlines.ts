@@ -1,9 +1,47 @@
 import { EmptyError, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
-/** A call under way: when it times out, and what times it out. */
-interface Call {
-  readonly deadline: number;
-  readonly expire: () => void;
+/**
+ * A call under way, and the observer of its source: settled once, by its first value, its error, its
+ * completion without a value, or its deadline (`expire`). A class, not closures made per call (tsx,
+ * with esbuild `keepNames`, names each of those).
+ */
+class Call<R = unknown> {
+  /** Scheduler time after which it times out; set once it is watched. */
+  deadline = Infinity;
+  subscription: Subscription | undefined;
+  settled = false;
+
+  constructor(
+    private readonly resolve: (value: R) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly onTimeout: () => Error,
+    private readonly forget: (call: Call) => void,
+  ) {}
+
+  next(value: R): void {
+    if (this.settle()) this.resolve(value);
+  }
+
+  error(error: unknown): void {
+    if (this.settle()) this.reject(error);
+  }
+
+  complete(): void {
+    if (this.settle()) this.reject(new EmptyError());
+  }
+
+  expire(): void {
+    if (!this.settle()) return;
+    this.subscription?.unsubscribe();
+    this.reject(this.onTimeout());
+  }
+
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.forget(this as Call);
+    return true;
+  }
 }
 
 /**
@@ -33,24 +71,11 @@ export class CallDeadlines {
    */
   firstWithin<R>(source: Observable<R>, onTimeout: () => Error): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      let call: Call | undefined = undefined;
-      let settled = false;
-      const settle = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        if (call) this.forget(call);
-        return true;
-      };
-      const subscription = source.subscribe({
-        next: (value) => settle() && resolve(value),
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the call's own error, passed on as it is
-        error: (error: unknown) => settle() && reject(error),
-        complete: () => settle() && reject(new EmptyError()),
-      });
-      if (settled || !Number.isFinite(this.ms)) return;
-      const expire = () => settle() && (subscription.unsubscribe(), reject(onTimeout()));
-      call = { deadline: this.scheduler.now() + this.ms, expire };
-      this.calls.add(call);
+      const call = new Call<R>(resolve, reject, onTimeout, this.forget);
+      call.subscription = source.subscribe(call);
+      if (call.settled || !Number.isFinite(this.ms)) return;
+      call.deadline = this.scheduler.now() + this.ms;
+      this.calls.add(call as Call);
       if (!this.check) this.checkAt(call.deadline);
     });
   }
@@ -64,10 +89,11 @@ export class CallDeadlines {
     if (this.calls.size === 0) this.cancelCheck();
   }
 
-  private forget(call: Call): void {
+  /** A call was settled: it is no longer watched. */
+  private readonly forget = (call: Call): void => {
     this.calls.delete(call);
     if (this.closed && this.calls.size === 0) this.cancelCheck();
-  }
+  };
 
   private cancelCheck(): void {
     this.check?.unsubscribe();

@@ -100,25 +100,48 @@ class CoroutineRun {
 
   /** Starts waiting for `awaited`; returns its outcome when it answered synchronously (then the wait is withdrawn at once). */
   private waitFor(awaited: Awaitable<unknown>): Outcome | undefined {
-    let subscribing = true;
-    let settled = false;
-    let syncOutcome: Outcome | undefined;
-    const settle = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      if (subscribing) return void (syncOutcome = outcome);
-      this.withdraw?.();
-      this.withdraw = undefined;
-      this.resume(outcome);
-    };
-    const stop = start(awaited, (value) => settle({ ok: true, value }), (error) => settle({ ok: false, error }));
-    subscribing = false;
-    if (settled) {
+    const wait = new Wait(this.resumeAfterWait);
+    const stop = start(awaited, (value) => wait.settle({ ok: true, value }), (error) => wait.settle({ ok: false, error }));
+    if (wait.begin()) {
       stop?.();
-      return syncOutcome;
+      return wait.early;
     }
     this.withdraw = stop;
     return undefined;
+  }
+
+  /** The wait under way answered (after it started): withdraws it and resumes. */
+  private readonly resumeAfterWait = (outcome: Outcome): void => {
+    this.withdraw?.();
+    this.withdraw = undefined;
+    this.resume(outcome);
+  };
+}
+
+/**
+ * One wait of a coroutine, settled once: an outcome that comes while the wait is being started
+ * (synchronously) is kept for {@link begin}'s caller, a later one resumes the coroutine. A class, not
+ * closures over local state made per wait (tsx, with esbuild `keepNames`, names each of those).
+ */
+class Wait {
+  private starting = true;
+  private settled = false;
+  /** The outcome that came while the wait was being started. */
+  early: Outcome | undefined;
+
+  constructor(private readonly resume: (outcome: Outcome) => void) {}
+
+  settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.starting) this.early = outcome;
+    else this.resume(outcome);
+  }
+
+  /** The wait has started: whether it was settled meanwhile (its outcome is then {@link early}). */
+  begin(): boolean {
+    this.starting = false;
+    return this.settled;
   }
 }
 
