@@ -76,6 +76,26 @@ describe('SubscriptionWindow', () => {
     });
   });
 
+  it('window - waiting entries that leave without being held wake the loops waiting for room; entries admitted in their place do not', () => {
+    const window = new SubscriptionWindow(10, virtualTime());
+    const loop = {};
+    window.join(loop);
+    const woken: string[] = [];
+    window.waiting(10);
+    expect(window.readCount(loop, true)).toBe(0);
+    window.whenRoom(() => woken.push('first'));
+    // 4 of them admitted (held): as much room as before beyond the wait
+    window.waiting(-4);
+    for (let n = 0; n < 4; n++) window.take();
+    window.wakeIfRoom();
+    expect(woken).toEqual([]);
+    // the other 6 handed back: room beyond the wait, and nothing held was settled
+    window.waiting(-6);
+    window.wakeIfRoom();
+    expect(woken).toEqual(['first']);
+    expect(window.readCount(loop, true)).toBe(5);
+  });
+
   it('window - a cancelled wait is not woken, and a window with room wakes its waiters at the next settlement', () => {
     const window = new SubscriptionWindow(4, virtualTime());
     const woken: string[] = [];

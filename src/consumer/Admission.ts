@@ -79,6 +79,7 @@ export class Admission<T> {
     this.waiting = [];
     this.window.waiting(-entries.length);
     this.admit(entries, isStopped);
+    this.window.wakeIfRoom();
   }
 
   /** Hands back the entries that wait for room (the loop stopped). */
@@ -87,6 +88,7 @@ export class Admission<T> {
     this.window.waiting(-ids.length);
     this.waiting = [];
     this.handBack(ids);
+    this.window.wakeIfRoom();
   }
 
   /**

@@ -97,6 +97,14 @@ export class SubscriptionWindow {
     this.waitingEntries += count;
   }
 
+  /**
+   * Wakes the waiting loops when there is room beyond the entries that wait: after waiting entries
+   * left without being held (handed back, or acked for another group), since no settlement follows.
+   */
+  wakeIfRoom(): void {
+    if (this.room - this.waitingEntries > 0) this.wakeWaiters();
+  }
+
   /** Calls `wake` once, when room may have come; the returned function cancels that. */
   whenRoom(wake: () => void): () => void {
     this.waiters.add(wake);
