@@ -185,8 +185,11 @@ export class EventService implements AsyncDisposable {
    * only once `WAIT` confirms the replicas on each master written to, and rejects with a retriable
    * `ReplicationTimeoutError` when fewer confirm within its `timeoutMs`.
    *
-   * The producer is idempotent: each call carries this instance's producer id and a sequence number,
-   * and the broker applies a call once however often the client sends it, answering the first ids
+   * On Redis, the calls of one tick to one partition go out as one append (see the delivery guide);
+   * each resolves with its own ids.
+   *
+   * The producer is idempotent: each append carries this instance's producer id and a sequence number,
+   * and the broker applies it once however often the client sends it, answering the first ids
    * again (on Redis the append script remembers the last 64 calls per producer and partition, a few
    * dozen bytes each, for 10 minutes after the producer's last call). That covers what the library and its Redis client repeat on their own: the resend of an
    * unanswered call after a reconnect, and a cluster client's retry after a redirection or a

@@ -9,7 +9,6 @@ import type { StreamReader, StreamTransport } from '../StreamTransport';
 import { GroupReaders, HANDED_BACK_IDLE_MS } from '../reading/GroupReaders';
 import { GroupStreamReader } from '../reading/GroupStreamReader';
 import { ackScriptCalls, firstRefusal } from './ackCalls';
-import { appendOnce } from './appendOnce';
 import type { RedisConnections } from './connect';
 import { guarded, guardedScript } from './guarded';
 import { redisReadLinks } from './ReaderLink';
@@ -20,6 +19,7 @@ import { RedisStreamAdmin } from './RedisStreamAdmin';
 import { isRedisReply } from './redisErrors';
 import { connectionState, readServerReport } from './redisHealth';
 import { toClaimedEntries } from './replies';
+import { TickAppends } from './TickAppends';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
 import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
 import { DEAD_LETTER } from './scripts/deadLetter';
@@ -37,6 +37,8 @@ import type { LuaScript } from './scripts/runScript';
 export class RedisStreamTransport implements StreamTransport, EntryRenewal, PendingClaims, ConsumerHygiene {
   readonly capabilities: StreamCapabilities;
   private readonly readers: GroupReaders;
+  /** Appends, the producer calls of one tick to one key together. */
+  private readonly appends: TickAppends;
 
   /**
    * @param connections The connections to use.
@@ -47,6 +49,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
     private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
     const admin = new RedisStreamAdmin(connections);
+    this.appends = new TickAppends(() => connections.command);
     const servers = new RedisServers(connections);
     const partitionLeases = new RedisPartitionLeases(connections);
     const scheduling = new RedisScheduledEntries(connections);
@@ -69,7 +72,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   append(key: string, entries: readonly EntryFields[], request: AppendRequest): Observable<string[]> {
-    return defer(() => this.guard('append', () => appendOnce(this.connections.command, key, entries, request)));
+    return defer(() => this.guard('append', () => this.appends.append(key, entries, request)));
   }
 
   openReader(key: string, group: string, consumer: string): StreamReader {
@@ -162,6 +165,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   async close(): Promise<void> {
+    this.appends.flush();
     this.readers.close();
     await this.connections.close();
   }

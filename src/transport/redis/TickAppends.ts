@@ -1,0 +1,102 @@
+import type { EntryFields } from '../../codec/entryFields';
+import { afterThisWork } from '../../internal/afterThisWork';
+import type { AppendProducer, AppendRequest } from '../StreamTransport';
+import { appendOnce } from './appendOnce';
+import type { RedisClient } from './connect';
+import { APPEND_CHUNK } from './scripts/append';
+
+/** One call waiting in an {@link OpenAppend}: how many of its entries, and its promise's settlers. */
+interface WaitingCall {
+  readonly count: number;
+  readonly resolve: (ids: string[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The producer calls of this tick to one stream key, to be sent as one append. */
+class OpenAppend {
+  readonly entries: EntryFields[] = [];
+  readonly calls: WaitingCall[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly producer: AppendProducer,
+  ) {}
+
+  /** Answers each call with its own ids, in call order, or every call with the append's error. */
+  settle(sent: Promise<string[]>): void {
+    sent.then(
+      (ids) => {
+        if (this.calls.length === 1) return (this.calls[0] as WaitingCall).resolve(ids);
+        let from = 0;
+        for (const call of this.calls) call.resolve(ids.slice(from, (from += call.count)));
+      },
+      (error: unknown) => {
+        for (const call of this.calls) call.reject(error);
+      },
+    );
+  }
+}
+
+/**
+ * The appends of a Redis transport: producer calls (without idempotency keys) to one stream key that
+ * are made in the same tick go out together, as one append once the tick's synchronous work is done
+ * (see `afterThisWork`), up to {@link APPEND_CHUNK} entries. That append is one producer call: one
+ * sequence number, so a resend of it appends nothing, and the stream gets the entries in call order
+ * and at once. A consumer blocked on the stream is then answered with all of them, where separate
+ * calls would answer it with the first and leave the others for its next read. Any other call
+ * (idempotency keys, or more than a chunk) first sends what is open, so the connection carries every
+ * key's appends in call order.
+ */
+export class TickAppends {
+  /** This tick's open appends, by producer memory (a stream key and a producer). */
+  private readonly open = new Map<string, OpenAppend>();
+  private scheduled = false;
+  private readonly sendScheduled = (): void => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  /** @param client The connection the appends go through, read when each is sent. */
+  constructor(private readonly client: () => RedisClient) {}
+
+  /** Appends `entries` to `key` once; resolves with their ids in order. */
+  append(key: string, entries: readonly EntryFields[], request: AppendRequest): Promise<string[]> {
+    if (request.idempotency || entries.length === 0 || entries.length > APPEND_CHUNK || !entries.every(hasField)) {
+      this.flush();
+      return appendOnce(this.client(), key, entries, request);
+    }
+    const { producer } = request;
+    let open = this.open.get(producer.memoryKey);
+    if (open && open.entries.length + entries.length > APPEND_CHUNK) {
+      this.send(open);
+      open = undefined;
+    }
+    if (!open) {
+      this.open.set(producer.memoryKey, (open = new OpenAppend(key, producer)));
+      if (!this.scheduled) {
+        this.scheduled = true;
+        afterThisWork(this.sendScheduled);
+      }
+    }
+    for (const fields of entries) open.entries.push(fields);
+    const joined = open;
+    return new Promise<string[]>((resolve, reject) => void joined.calls.push({ count: entries.length, resolve, reject }));
+  }
+
+  /** Sends every open append now, in the order they were opened. */
+  flush(): void {
+    for (const open of this.open.values()) this.send(open);
+  }
+
+  private send(open: OpenAppend): void {
+    this.open.delete(open.producer.memoryKey);
+    // a throw while sending rejects the calls, as a refusal would
+    open.settle(new Promise<string[]>((resolve) => resolve(appendOnce(this.client(), open.key, open.entries, { producer: open.producer }))));
+  }
+}
+
+/** Whether a stream entry has a field (one without cannot be appended, and must not fail the calls it would join). */
+function hasField(fields: EntryFields): boolean {
+  for (const name in fields) if (Object.hasOwn(fields, name)) return true;
+  return false;
+}
