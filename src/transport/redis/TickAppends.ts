@@ -14,13 +14,28 @@ interface WaitingCall {
 
 /** The producer calls of this tick to one stream key, to be sent as one append. */
 class OpenAppend {
-  readonly entries: EntryFields[] = [];
   readonly calls: WaitingCall[] = [];
+  /** The first call's entries as given; a copy of them, with the entries of the calls that joined, once one does. */
+  private readonly first: readonly EntryFields[];
+  private gathered: EntryFields[] | undefined;
 
   constructor(
     readonly key: string,
     readonly producer: AppendProducer,
-  ) {}
+    entries: readonly EntryFields[],
+  ) {
+    this.first = entries;
+  }
+
+  get entries(): readonly EntryFields[] {
+    return this.gathered ?? this.first;
+  }
+
+  /** Adds the entries of a call that joins. */
+  join(entries: readonly EntryFields[]): void {
+    const gathered = (this.gathered ??= [...this.first]);
+    for (const fields of entries) gathered.push(fields);
+  }
 
   /** Answers each call with its own ids, in call order, or every call with the append's error. */
   settle(sent: Promise<string[]>): void {
@@ -72,13 +87,12 @@ export class TickAppends {
       open = undefined;
     }
     if (!open) {
-      this.open.set(producer.memoryKey, (open = new OpenAppend(key, producer)));
+      this.open.set(producer.memoryKey, (open = new OpenAppend(key, producer, entries)));
       if (!this.scheduled) {
         this.scheduled = true;
         afterThisWork(this.sendScheduled);
       }
-    }
-    for (const fields of entries) open.entries.push(fields);
+    } else open.join(entries);
     const joined = open;
     return new Promise<string[]>((resolve, reject) => void joined.calls.push({ count: entries.length, resolve, reject }));
   }
