@@ -44,7 +44,8 @@ describe('redis transport - the appends of one tick', () => {
     const producer = createEventService({ group: 'P', redis: redis.server.url, prefix });
     const consumer = createEventService({ group: 'C', redis: redis.server.url, prefix });
     const received: number[] = [];
-    const subscription = consumer.consume(stream).pipe(autoAck()).subscribe((delivery) => received.push(delivery.value));
+    // a long block: no read ends empty while the test runs, however slow the machine
+    const subscription = consumer.consume(stream, { blockMs: 60_000 }).pipe(autoAck()).subscribe((delivery) => received.push(delivery.value));
     await consumer.ready();
     await producer.produce(stream, 0);
     while (received.length < 1) await new Promise((resolve) => setImmediate(resolve));
