@@ -3,6 +3,7 @@ import { autoAck, createEventService, eventStream } from 'rx-redis-events';
 import { ProducerSequences } from '../../../src/producer/ProducerSequences';
 import { connectRedis } from '../../../src/transport/redis/connect';
 import { RedisStreamTransport } from '../../../src/transport/redis/RedisStreamTransport';
+import { GATHERED_TEXT } from '../../../src/transport/redis/TickAppends';
 import { APPEND_CHUNK } from '../../../src/transport/redis/scripts/append';
 import { uniqueName } from '../../conformance/helpers';
 import { useRedisServer } from '../../support/useRedisServer';
@@ -102,6 +103,24 @@ describe('redis transport - the appends of one tick', () => {
     expect(ids.map((answer) => answer.length)).toEqual([600, 600, 600, 200, 1]);
     expect(await valuesOf(prefix + stream.name)).toEqual([0, ...values]);
     await service.close();
+  });
+
+  it(`a tick's calls to one stream gather at most ${GATHERED_TEXT} characters of text, and a call of more goes alone`, async () => {
+    const connections = connectRedis(redis.server.url);
+    const transport = new RedisStreamTransport(connections);
+    const key = uniqueName('text');
+    const producer = { producer: new ProducerSequences().of(key) };
+    await firstValueFrom(transport.ready(5000));
+    await redis.admin.config('RESETSTAT');
+    // 0.4 + 0.4 fit; the third would make 1.2, so it starts the next append; the fourth is over the limit alone; the fifth starts another
+    const sizes = [0.4, 0.4, 0.4, 1.01, 0.1].map((share) => Math.floor(share * GATHERED_TEXT));
+    const appended = sizes.map((size, index) => firstValueFrom(transport.append(key, [{ v: String(index).padEnd(size, 'x') }], producer)));
+    const ids = (await Promise.all(appended)).flat();
+    expect(await scripts()).toBe(4);
+    const stored = await redis.admin.xrange(key, '-', '+');
+    expect(stored.map(([id]) => id)).toEqual(ids);
+    expect(stored.map(([, fields]) => [(fields[1] as string)[0], (fields[1] as string).length])).toEqual(sizes.map((size, index) => [String(index), size]));
+    await transport.close();
   });
 
   it('an append refused by the server rejects every call that went in it, and the next tick appends again', async () => {
