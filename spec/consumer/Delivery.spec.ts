@@ -1,4 +1,4 @@
-import { createDelivery, type DeliveryInit, type DeliverySettler } from '../../src/consumer/Delivery';
+import { createDelivery, deliveryOf, type DeliveryInit, type DeliverySettler } from '../../src/consumer/Delivery';
 
 const init: DeliveryInit<{ n: number }> = { id: '1700000000000-3', value: { n: 1 }, stream: 'jobs', key: 'k1', partition: 0, deliveryCount: 2, producedAt: new Date(1700000000000) };
 
@@ -16,6 +16,17 @@ describe('delivery', () => {
   it('delivery - exposes the fields it was created with', () => {
     const { ack: _ack, nack: _nack, deadLetter: _deadLetter, ...fields } = createDelivery(init, recordingSettler());
     expect(fields).toStrictEqual(init);
+  });
+
+  it('delivery - deliveryOf takes the same fields one by one, in the same order, and settles through its settler', async () => {
+    const settler = recordingSettler();
+    const { id, value, stream, key, partition, deliveryCount, producedAt } = init;
+    const delivery = deliveryOf(id, value, stream, key, partition, deliveryCount, producedAt, settler);
+    const { ack, nack: _nack, deadLetter: _deadLetter, ...fields } = delivery;
+    expect(fields).toStrictEqual(init);
+    expect(Object.keys(delivery)).toStrictEqual(Object.keys(init));
+    await ack();
+    expect(settler.ack.mock.calls).toStrictEqual([['1700000000000-3', 2]]);
   });
 
   it('delivery - repeated ack() returns the same promise and calls the settler once', async () => {

@@ -1,3 +1,4 @@
+import { dateOfIso } from './isoDate';
 import { placeOf, type Place } from './superjsonPaths';
 
 /** Annotations the fast paths write and read: the subset of superjson's meta that plain JSON needs help with. */
@@ -43,24 +44,36 @@ const parents: Record<string, unknown>[] = [];
  */
 export function restoreAnnotated(json: unknown, annotations: SimpleAnnotations): boolean {
   const { places, types } = annotations;
+  // one place (an event with one Date, the common case): checked and set in one go
+  if (places.length === 1) {
+    const parent = annotatedParent(json, places[0] as Place, types[0] as FastAnnotation);
+    if (!parent) return false;
+    restore(parent, (places[0] as Place).key, types[0] as FastAnnotation);
+    return true;
+  }
   try {
     for (let index = 0; index < places.length; index++) {
-      const place = places[index] as Place;
-      let parent: unknown = json;
-      for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
-      if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return false;
-      const raw = (parent as Record<string, unknown>)[place.key];
-      if (types[index] === 'undefined' ? raw !== null : typeof raw !== 'string') return false;
-      parents[index] = parent as Record<string, unknown>;
+      const parent = annotatedParent(json, places[index] as Place, types[index] as FastAnnotation);
+      if (!parent) return false;
+      parents[index] = parent;
     }
-    for (let index = 0; index < places.length; index++) {
-      const parent = parents[index] as Record<string, unknown>;
-      const key = (places[index] as Place).key;
-      const type = types[index];
-      parent[key] = type === 'Date' ? new Date(parent[key] as string) : type === 'bigint' ? BigInt(parent[key] as string) : undefined;
-    }
+    for (let index = 0; index < places.length; index++) restore(parents[index] as Record<string, unknown>, (places[index] as Place).key, types[index] as FastAnnotation);
     return true;
   } finally {
     parents.length = 0; // no references kept to the decoded value
   }
+}
+
+/** The object holding `place` in `json` when the place holds what its annotation reads (a string, or `null` for `undefined`). */
+function annotatedParent(json: unknown, place: Place, type: FastAnnotation): Record<string, unknown> | undefined {
+  let parent: unknown = json;
+  for (const segment of place.parents) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string, unknown>)[segment] : undefined;
+  if (typeof parent !== 'object' || parent === null || !Object.prototype.hasOwnProperty.call(parent, place.key)) return undefined;
+  const raw = (parent as Record<string, unknown>)[place.key];
+  return (type === 'undefined' ? raw === null : typeof raw === 'string') ? (parent as Record<string, unknown>) : undefined;
+}
+
+/** Sets a checked place to the value its annotation reads. */
+function restore(parent: Record<string, unknown>, key: string, type: FastAnnotation): void {
+  parent[key] = type === 'Date' ? dateOfIso(parent[key] as string) : type === 'bigint' ? BigInt(parent[key] as string) : undefined;
 }

@@ -8,12 +8,11 @@ import { InOrder } from '../validation/InOrder';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { messageOf, type DeadLettering } from './DeadLettering';
-import { createDelivery, type DeliverySettler } from './Delivery';
+import { deliveryOf, type DeliverySettler } from './Delivery';
 import type { HeldEntries } from './HeldEntries';
 import type { InFlightEvents } from './InFlightEvents';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 import { tracedSettler } from './tracedSettler';
-
 
 /** What admitting the entries of one read takes once: the scheduler's time, and whether an SDK records spans. */
 interface ReadMoment {
@@ -154,15 +153,16 @@ export class Admission<T> {
 
   private deliver(entry: ReadEntry, value: T, read: ReadMoment): void {
     const { stream, consumer, partition } = this.target;
-    const { id, deliveryCount } = entry;
+    const { id, deliveryCount, fields } = entry;
     this.held.handle(id, read.now);
-    const init = { id, value, key: entry.fields[KEY_FIELD], partition, stream: stream.name, deliveryCount, producedAt: idTime(id) };
     const { instrument, tracing } = this.ctx;
     if (instrument.on) instrument.emit({ type: 'consumer.delivered', stream: stream.name, consumer, id, deliveryCount });
-    if (tracing?.spans(entry.fields, read.recording)) {
-      tracing.deliver(stream.name, this.target.key, id, deliveryCount, entry.fields, (endSpan) => this.events.emit(createDelivery(init, endSpan ? tracedSettler(this.settler, endSpan) : this.settler)));
+    if (tracing?.spans(fields, read.recording)) {
+      tracing.deliver(stream.name, this.target.key, id, deliveryCount, fields, (endSpan) =>
+        this.events.emit(deliveryOf(id, value, stream.name, fields[KEY_FIELD], partition, deliveryCount, idTime(id), endSpan ? tracedSettler(this.settler, endSpan) : this.settler)),
+      );
     } else {
-      this.events.emit(createDelivery(init, this.settler));
+      this.events.emit(deliveryOf(id, value, stream.name, fields[KEY_FIELD], partition, deliveryCount, idTime(id), this.settler));
     }
   }
 }

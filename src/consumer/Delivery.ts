@@ -58,9 +58,18 @@ export interface DeliverySettler {
   deadLetter(id: string, deliveryCount: number, reason: string | undefined): Promise<void>;
 }
 
+/**
+ * A delivery whose first `ack`/`nack`/`deadLetter` wins, from its fields one by one: what a consumer
+ * calls per entry, without an object of its fields made first (see {@link createDelivery}).
+ */
+export function deliveryOf<T>(id: string, value: T, stream: string, key: string | undefined, partition: number, deliveryCount: number, producedAt: Date, settler: DeliverySettler): Delivery<T> {
+  return new SettlingDelivery(id, value, stream, key, partition, deliveryCount, producedAt, settler);
+}
+
 /** Creates a delivery whose first `ack`/`nack`/`deadLetter` wins. */
 export function createDelivery<T>(init: DeliveryInit<T>, settler: DeliverySettler): Delivery<T> {
-  return new SettlingDelivery(init, settler);
+  const { id, value, stream, key, partition, deliveryCount, producedAt } = init;
+  return deliveryOf(id, value, stream, key, partition, deliveryCount, producedAt, settler);
 }
 
 /**
@@ -82,14 +91,14 @@ class SettlingDelivery<T> implements Delivery<T> {
   #nack: ((options?: NackOptions | null) => Promise<void>) | undefined;
   #deadLetter: ((reason?: string) => Promise<void>) | undefined;
 
-  constructor(init: DeliveryInit<T>, settler: DeliverySettler) {
-    this.id = init.id;
-    this.value = init.value;
-    this.stream = init.stream;
-    this.key = init.key;
-    this.partition = init.partition;
-    this.deliveryCount = init.deliveryCount;
-    this.producedAt = init.producedAt;
+  constructor(id: string, value: T, stream: string, key: string | undefined, partition: number, deliveryCount: number, producedAt: Date, settler: DeliverySettler) {
+    this.id = id;
+    this.value = value;
+    this.stream = stream;
+    this.key = key;
+    this.partition = partition;
+    this.deliveryCount = deliveryCount;
+    this.producedAt = producedAt;
     this.#settler = settler;
   }
 

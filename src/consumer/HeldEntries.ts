@@ -64,9 +64,10 @@ export class HeldEntries {
 
   /** Holds `id` as handled since `now` (a scheduler time), taking a slot in the window when it is new. */
   handle(id: string, now: number): void {
-    if (!this.leases.has(id)) this.window.take();
     if (this.handlingSince.since !== now) this.handlingSince = { kind: 'handling', since: now };
+    const before = this.leases.size;
     this.leases.set(id, this.handlingSince);
+    if (this.leases.size > before) this.window.take(); // one lookup: a new id grows the map
   }
 
   /** Marks a held `id` nacked; false (and nothing changed) when it is not held. */
