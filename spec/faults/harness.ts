@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { runInThisContext } from 'node:vm';
-import type { WorkerConfig, WorkerEvent } from './protocol';
+import type { PrintedLine, WorkerConfig, WorkerEvent } from './protocol';
 import { eventually } from '../support/eventually';
 
-/** A line of a worker's stdout, with the time (ms since epoch) the harness received it. */
-export type Received<E extends WorkerEvent['event'] = WorkerEvent['event']> = Extract<WorkerEvent, { event: E }> & { readonly at: number };
+/** A line of a worker's stdout, with the worker's clock when it printed it and the time (ms since epoch) the harness received it. */
+export type Received<E extends WorkerEvent['event'] = WorkerEvent['event']> = Extract<WorkerEvent, { event: E }> & { readonly printedAt: number; readonly at: number };
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -90,7 +90,7 @@ export class Worker {
 
   private receive(line: string): void {
     try {
-      this.lines.push({ ...(JSON.parse(line) as WorkerEvent), at: Date.now() });
+      this.lines.push({ ...(JSON.parse(line) as PrintedLine), at: Date.now() });
     } catch {
       this.log += `${line}\n`;
     }

@@ -85,3 +85,10 @@ export type WorkerEvent =
   | { readonly event: 'produced'; readonly n: number; readonly id: string }
   | { readonly event: 'produce-error'; readonly n: number; readonly retriable: boolean; readonly message: string; readonly ms: number }
   | { readonly event: 'error'; readonly message: string };
+
+/**
+ * A line as a worker prints it: the event, and the worker's clock (ms since epoch) when it printed it.
+ * The workers run on one machine, so sorting lines of several workers by it gives the order they were
+ * printed in; the order they are read in by the harness does not (it may read one pipe later than another).
+ */
+export type PrintedLine = WorkerEvent & { readonly printedAt: number };

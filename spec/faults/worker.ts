@@ -17,13 +17,14 @@
  */
 import { defer, map, mergeMap, timer, type Subscription } from 'rxjs';
 import { ackAfter, createEventService, eventStream, forwardTo, isRetriable, type ConsumeOptions, type Delivery, type EventService, type EventServiceOptions } from 'rx-redis-events';
-import type { ConsumerConfig, ForwarderConfig, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
+import type { ConsumerConfig, ForwarderConfig, PrintedLine, ProducerConfig, WorkerConfig, WorkerEvent } from './protocol';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => timer(ms).subscribe(() => resolve()));
 
 /** Pipes to a parent are synchronous on Linux: a line written before a kill -9 is not lost. */
 function emit(line: WorkerEvent): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  const printed: PrintedLine = { ...line, printedAt: Date.now() };
+  process.stdout.write(`${JSON.stringify(printed)}\n`);
 }
 
 /** The stream both sides use: `partitions` of them, keyed `k<n mod keys>` when `keys` is set, with idempotency keys `n<n>` when asked. */
