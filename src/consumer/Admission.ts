@@ -66,8 +66,9 @@ export class Admission<T> {
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as ReadEntry;
       if (isStopped()) return this.handBack(entries.slice(index).map((rest) => rest.id));
-      // a redelivered entry kept its slot; a new one waits while the window is full
-      if (this.window.room <= 0 && !this.held.has(entry.id)) return this.wait(entries.slice(index));
+      // a redelivered entry kept its slot; a new one waits while the window is full, or behind entries
+      // that wait already (a later read, sent ahead, must not overtake them: ordered keys rely on it)
+      if ((this.window.room <= 0 || this.waiting.length > 0) && !this.held.has(entry.id)) return this.wait(entries.slice(index));
       this.admitOne(entry, isStopped, read);
     }
   }
