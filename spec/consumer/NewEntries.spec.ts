@@ -7,6 +7,7 @@ import type { ReadAnswer, ReadEntry, StreamReader } from '../../src/transport/St
 /** A read the spec answers by hand: its count, and the callbacks the loop gave. */
 interface HeldRead {
   readonly count: number;
+  readonly blockMs: number;
   readonly answered: ReadAnswer;
   readonly arrived: ReadAnswer | undefined;
 }
@@ -16,7 +17,7 @@ function handReader(): StreamReader & { readonly reads: HeldRead[] } {
   const reads: HeldRead[] = [];
   return {
     reads,
-    request: (count, _blockMs, answered, _failed, arrived) => (reads.push({ count, answered, arrived }), () => undefined),
+    request: (count, blockMs, answered, _failed, arrived) => (reads.push({ count, blockMs, answered, arrived }), () => undefined),
     interrupt: () => undefined,
     close: () => Promise.resolve(),
   };
@@ -24,13 +25,16 @@ function handReader(): StreamReader & { readonly reads: HeldRead[] } {
 
 const entries = (count: number): ReadEntry[] => Array.from({ length: count }, (_, index) => ({ id: `${index + 1}-0`, fields: {}, deliveryCount: 1 }));
 
-/** One loop's reads through a window of 100; `take` runs `read(10)` (or takes the read sent ahead) and records what it got. */
-function oneLoop() {
+/**
+ * One loop's reads through a window of 100, each blocking for what `blockMs` answers then (1000 ms
+ * unless given); `take` runs `read(10)` (or takes the read sent ahead) and records what it got.
+ */
+function oneLoop(blockMs = () => 1000) {
   const reader = handReader();
   const window = new SubscriptionWindow(100, new TestScheduler(() => undefined));
   const loop = {};
   window.join(loop);
-  const reads = new NewEntries(reader, window, loop, 1000, () => false);
+  const reads = new NewEntries(reader, window, loop, blockMs, () => false);
   const taken: number[] = [];
   const take = () =>
     runCoroutine(
@@ -75,5 +79,26 @@ describe('NewEntries', () => {
     take();
     (reader.reads[0] as HeldRead).answered(entries(10), true);
     expect({ counts: reader.reads.map((read) => read.count), ahead: reads.hasAhead, taken }).toEqual({ counts: [10, 50], ahead: true, taken: [10] });
+  });
+
+  it('new entries - each read blocks for what `blockMs` answers when it is sent; at 0 no read is sent, ahead or not, and a read answers nothing at once', () => {
+    let blockMs = 700;
+    const { reader, reads, taken, take } = oneLoop(() => blockMs);
+    take();
+    const first = reader.reads[0] as HeldRead;
+    blockMs = 300;
+    first.answered(entries(10), true); // a backlog: the next read is sent ahead, with the block of now
+    blockMs = 0;
+    take(); // the read sent ahead is taken; its own answer would send none ahead now
+    (reader.reads[1] as HeldRead).answered(entries(50), true);
+    take();
+    expect({ reads: reader.reads.map(({ count, blockMs }) => ({ count, blockMs })), ahead: reads.hasAhead, taken }).toEqual({
+      reads: [
+        { count: 10, blockMs: 700 },
+        { count: 50, blockMs: 300 },
+      ],
+      ahead: false,
+      taken: [10, 50, 0],
+    });
   });
 });

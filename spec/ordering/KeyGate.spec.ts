@@ -43,4 +43,23 @@ describe('KeyGate', () => {
     gate.done('1');
     expect(emitted).toEqual(['1']);
   });
+
+  it('a closed gate emits nothing more, not the next of a key once its current one is done, nor keyless ones; drain hands all of them back', () => {
+    const emitted: string[] = [];
+    let open = true;
+    const gate = new KeyGate<unknown>(
+      (d) => emitted.push(d.id),
+      () => open,
+    );
+    gate.admit(delivery('1', 'a'));
+    gate.admit(delivery('2', 'a'));
+    open = false; // the lease lapsed
+    gate.admit(delivery('3', 'b'));
+    gate.admit(delivery('4', undefined));
+    gate.done('1');
+    gate.admit(delivery('5', 'a'));
+    expect(emitted).toEqual(['1']);
+    expect(gate.drain().map((d) => d.id)).toEqual(['4', '2', '5', '3']);
+    expect(gate.drain()).toEqual([]);
+  });
 });

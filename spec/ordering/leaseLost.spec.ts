@@ -35,4 +35,37 @@ describe('ordered consumers - leases', () => {
       await service.close();
     }
   });
+
+  it('ordered - a consumer starved past its lease hands out nothing more of what it read under it: another instance may hold the lease by then', async () => {
+    const broker = new MemoryBroker();
+    const service = createEventService({ group: 'G', consumer: 'a', broker });
+    const steps = eventStream<{ n: number }>('steps', { key: () => 'job' });
+    const leaseKey = leaseKeyOf(partitionKeys('', steps)[0] as string, 'G');
+    const got: number[] = [];
+    let tookOver = false;
+    const subscription = service.consume(steps, { from: 'start', ordered: true, claimIdleAfterMs: LEASE_MS }).subscribe((delivery) => {
+      got.push(delivery.value.n);
+      if (delivery.value.n === 0) {
+        // the process gets no CPU for longer than the lease: no beat renews it, and another instance takes it
+        const until = Date.now() + 2 * LEASE_MS;
+        while (Date.now() < until);
+        tookOver = broker.leases.acquire(leaseKey, 'intruder', 60_000, broker.now());
+      }
+      void delivery.ack();
+    });
+    try {
+      await service.produce(steps, { n: 0 }, { n: 1 }, { n: 2 });
+      await eventually('the first step', () => got.length >= 1);
+      await sleep(LEASE_MS); // the ack of step 0 is recorded; several beats find the lease taken
+      expect(tookOver).toBe(true);
+      expect(got).toEqual([0]);
+
+      broker.leases.release(leaseKey, 'intruder', broker.now());
+      await eventually('the other steps, once the lease is back', () => got.length === 3);
+      expect(got).toEqual([0, 1, 2]);
+    } finally {
+      subscription.unsubscribe();
+      await service.close();
+    }
+  });
 });

@@ -1,31 +1,19 @@
-import { Subscription, type Subscriber } from 'rxjs';
+import { NEVER, Subscription, type Subscriber } from 'rxjs';
 import { runCoroutine, wait, type Coroutine } from '../internal/coroutine';
 import type { ReadEntry } from '../transport/StreamTransport';
 import type { ResolvedConsumeOptions } from './consumeOptions';
 import type { Delivery } from './Delivery';
 import { InFlight } from './InFlight';
-import type { DeliveryGate } from './DeliveryGate';
 import type { ConsumerRun } from './ConsumerRun';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 import { LeaseRenewal } from './LeaseRenewal';
-import type { ClaimWalk } from './ClaimWalk';
+import type { ConsumerLoopHooks } from './ConsumerLoopHooks';
 import { LoopClaims } from './LoopClaims';
 import { Retrying } from './Retrying';
 import type { SubscriptionWindow } from './SubscriptionWindow';
 import { expireIdleConsumers } from './consumerExpiry';
 import { LoopWake } from './LoopWake';
 import { NewEntries } from './NewEntries';
-
-/** What a consumer of another kind (an ordered consumer) changes in each of its loops. */
-export interface ConsumerLoopHooks<T> {
-  /** Stands between the window and the subscriber. Without one, deliveries are emitted at once. */
-  readonly gate?: DeliveryGate<T>;
-  /**
-   * What the loop claims first, once its group exists and its reader is open, before it reads
-   * anything new. Without it, the loop takes back what its consumer still holds (`claimOwn`).
-   */
-  readonly initialClaim?: (claims: ClaimWalk) => void;
-}
 
 /**
  * One consumer of a group on one partition: reads only as many entries as its subscription's window
@@ -128,7 +116,8 @@ export class ConsumerLoop<T> implements ConsumerRun {
     const { key, consumer } = this.target;
     yield* this.retry.run(() => wait(transport.ensureGroup(key, group, this.options.from)));
     if (this.stopped) return;
-    this.reads = new NewEntries(transport.openReader(key, group, consumer), this.window, this, this.options.blockMs, () => this.stopped);
+    const blockMs = (): number => Math.min(this.options.blockMs, this.hooks.heldFor?.() ?? Infinity); // no longer than the loop may read
+    this.reads = new NewEntries(transport.openReader(key, group, consumer), this.window, this, blockMs, () => this.stopped);
     const { claims } = this;
     if (claims && this.hooks.initialClaim) this.hooks.initialClaim(claims.walk);
     else if (claims) yield* this.retry.run(() => this.claimOwn(claims));
@@ -155,6 +144,7 @@ export class ConsumerLoop<T> implements ConsumerRun {
    * claim walk or reads new entries, as many as the window has room for; or waits for room.
    */
   private *step(): Coroutine {
+    if (this.hooks.heldFor && this.hooks.heldFor() <= 0) return yield* wait(NEVER); // the loop may no longer read: it waits to be stopped
     const reads = this.reads as NewEntries;
     if (reads.hasAhead) return this.admit(yield* reads.takeAhead());
     const due = this.inFlight.takeDue();

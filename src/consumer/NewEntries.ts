@@ -60,13 +60,14 @@ export class NewEntries {
 
   /**
    * @param loop The loop, as the window knows it.
+   * @param blockMs How long the next read may block; 0: no read may be sent (the loop may no longer read).
    * @param stopped Whether the loop stopped: then no read is sent ahead.
    */
   constructor(
     private readonly reader: StreamReader,
     private readonly window: SubscriptionWindow,
     private readonly loop: object,
-    private readonly blockMs: number,
+    private readonly blockMs: () => number,
     private readonly stopped: () => boolean,
   ) {}
 
@@ -80,12 +81,14 @@ export class NewEntries {
     return this.window.readCount(this.loop, this.backlog && !walking);
   }
 
-  /** Reads up to `count` new entries, blocking for up to `blockMs`. */
+  /** Reads up to `count` new entries, blocking for up to `blockMs`; none when no read may be sent. */
   *read(count: number): Generator<Awaitable<unknown>, ReadEntry[], unknown> {
+    const blockMs = this.blockMs();
+    if (blockMs <= 0) return [];
     let looked = false;
     // callbacks written in place: tsx (esbuild keepNames) names a closure held in a variable, once per read
     const read = pending<{ entries: ReadEntry[]; more: boolean }>((answered, failed) =>
-      this.reader.request(count, this.blockMs, (entries, more) => answered({ entries, more }), failed, (entries, more) => void (looked = this.lookAt(entries, more))),
+      this.reader.request(count, blockMs, (entries, more) => answered({ entries, more }), failed, (entries, more) => void (looked = this.lookAt(entries, more))),
     );
     const { entries, more } = yield* wait(read);
     return looked ? entries : this.afterRead(entries, more);
@@ -138,10 +141,11 @@ export class NewEntries {
    * has room for once they are counted, so `maxInFlight` still bounds what is held.
    */
   private readAhead(admitting: number): void {
-    if (this.stopped()) return;
+    const blockMs = this.blockMs();
+    if (this.stopped() || blockMs <= 0) return;
     const count = this.window.readCount(this.loop, true, admitting);
     if (count <= 0) return;
-    this.ahead = new ReadSentAhead(count, this.reader, this.blockMs, (read, entries, more) => {
+    this.ahead = new ReadSentAhead(count, this.reader, blockMs, (read, entries, more) => {
       // `read` is taken already (the loop waits for it) or still `ahead`: then nothing newer was sent
       if (this.ahead === read) return;
       read.looked = this.lookAt(entries, more);

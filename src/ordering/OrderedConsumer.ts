@@ -9,6 +9,7 @@ import type { EventStream } from '../definitions/eventStream';
 import { leaseKeyOf } from '../partitions/streamLayout';
 import { requireCapability, type PartitionLeases } from '../transport/StreamTransport';
 import { KeyGate } from './KeyGate';
+import { PartitionLease } from './PartitionLease';
 
 /** Heartbeats (membership and lease renewals) per lease time: a live owner renews several times before its lease could run out. */
 const BEATS_PER_LEASE = 4;
@@ -20,10 +21,14 @@ const BEATS_PER_LEASE = 4;
  * is free, and reads each with a consumer loop of its own that hands out one event per key at a
  * time. A partition it is no longer assigned is handed over: reading stops, its deliveries are
  * settled, then the lease is released (only if still this consumer's: a lease it failed to renew,
- * because another instance took it, just stops that partition's reading at once).
+ * because another instance took it, just stops that partition's reading at once). A lease that
+ * lapsed by this consumer's clock (see {@link PartitionLease}) stops the partition's reads and
+ * deliveries at once, before any beat, and the partition is handed over at the next beat.
  */
 export class OrderedConsumer<T> implements ConsumerRun {
   private readonly owned = new Map<string, ConsumerLoop<T>>();
+  /** The leases of the partitions owned. */
+  private readonly held = new Map<string, PartitionLease>();
   private readonly handingOver = new Map<string, ConsumerLoop<T>>();
   /** Lease releases under way (awaited before the service disconnects). */
   private readonly releasing = new Set<Promise<void>>();
@@ -51,7 +56,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
 
   /** Joins the group's ordered consumers and starts taking partitions. */
   start(): void {
-    const period = Math.max(1, Math.floor(this.leaseMs / BEATS_PER_LEASE));
+    const period = this.beatMs();
     this.beats.add(timer(0, period, this.options.scheduler).subscribe(() => void this.beat()));
   }
 
@@ -88,14 +93,13 @@ export class OrderedConsumer<T> implements ConsumerRun {
       const members = await this.leases.heartbeat(this.membersKey, this.consumer, this.leaseMs);
       if (this.stopped) return;
       const assigned = new Set(this.keys.filter((_, partition) => members[partition % members.length] === this.consumer));
-      for (const [key, loop] of [...this.owned]) {
-        if (!assigned.has(key)) this.handOver(key, loop);
-        else if (!(await this.lease(key))) this.handOver(key, loop); // another instance took it: stop reading at once
-      }
+      // a partition no longer assigned, or whose lease another instance took or that lapsed here, is handed over
+      for (const [key, loop] of [...this.owned]) if (!assigned.has(key) || !(await this.renew(key))) this.handOver(key, loop);
       for (const key of this.handingOver.keys()) await this.lease(key); // kept until its deliveries are settled
       for (const key of assigned) {
         if (this.stopped || this.owned.has(key) || this.handingOver.has(key)) continue;
-        if (await this.lease(key)) this.take(key);
+        const sentAt = this.options.scheduler.now();
+        if (await this.lease(key)) this.take(key, new PartitionLease(this.options.scheduler, this.leaseMs, this.beatMs(), sentAt));
       }
     } catch (error) {
       this.ctx.report(error); // the next beat tries again
@@ -104,24 +108,41 @@ export class OrderedConsumer<T> implements ConsumerRun {
     }
   }
 
+  /** The time between beats, which is also how long before its end a lease lapses here. */
+  private beatMs(): number {
+    return Math.max(1, Math.floor(this.leaseMs / BEATS_PER_LEASE));
+  }
+
+  /** Renews the lease of an owned partition: whether it still holds (not taken by another instance, not lapsed here). */
+  private async renew(key: string): Promise<boolean> {
+    const lease = this.held.get(key) as PartitionLease;
+    const sentAt = this.options.scheduler.now();
+    const renewed = await this.lease(key);
+    if (renewed) lease.renewed(sentAt);
+    return renewed && lease.held;
+  }
+
   private lease(key: string): Promise<boolean> {
     return this.leases.acquireLease(leaseKeyOf(key, this.ctx.group), this.consumer, this.leaseMs);
   }
 
-  private take(key: string): void {
+  private take(key: string, lease: PartitionLease): void {
     if (this.stopped) return void this.leases.releaseLease(leaseKeyOf(key, this.ctx.group), this.consumer).catch(this.ctx.report);
     const target = { stream: this.stream, key, partition: this.keys.indexOf(key), consumer: this.consumer };
     const loop = new ConsumerLoop<T>(this.ctx, target, this.options, this.window, this.subscriber, {
-      gate: new KeyGate<T>((delivery) => this.subscriber.next(delivery)),
+      gate: new KeyGate<T>((delivery) => this.subscriber.next(delivery), () => lease.held),
       // the partition's lease holder takes over everything pending, oldest first, before it reads anything new
       initialClaim: (claims) => claims.begin(0),
+      heldFor: () => lease.remainingMs(),
     });
     this.owned.set(key, loop);
+    this.held.set(key, lease);
     loop.start();
   }
 
   private handOver(key: string, loop: ConsumerLoop<T>): void {
     this.owned.delete(key);
+    this.held.delete(key);
     this.handingOver.set(key, loop);
     loop.stop();
     const released = loop
