@@ -79,4 +79,21 @@ describe('RedisStreamTransport', () => {
     await expect(failure).rejects.toMatchObject({ code: 'WRONGTYPE', operation: 'ack', retriable: false });
     expect([await pendingCount('s1'), await pendingCount('s3')]).toEqual([0, 0]);
   });
+
+  it('markIdle and renew - change only the idle time of the consumer’s own entries, never the delivery count: an entry another consumer took over stays with it', async () => {
+    const [mine, taken] = await pending('s', 2);
+    await redis.admin.xclaim('s', 'g', 'other', 0, taken as string, 'JUSTID'); // taken over by another consumer
+    const owners = async () =>
+      ((await redis.admin.xpending('s', 'g', '-', '+', 10)) as [string, string, number, number][]).map(([id, consumer, idleMs, count]) => ({ id, consumer, idle: idleMs >= 60_000, count }));
+    await lastValueFrom(transport.markIdle('s', 'g', 'c', [mine as string, taken as string], 60_000), { defaultValue: undefined });
+    expect(await owners()).toEqual([
+      { id: mine, consumer: 'c', idle: true, count: 1 },
+      { id: taken, consumer: 'other', idle: false, count: 1 },
+    ]);
+    expect(await lastValueFrom(transport.renew('s', 'g', 'c', [mine as string, taken as string, '9-9']))).toBe(1);
+    expect(await owners()).toEqual([
+      { id: mine, consumer: 'c', idle: false, count: 1 },
+      { id: taken, consumer: 'other', idle: false, count: 1 },
+    ]);
+  });
 });

@@ -21,7 +21,7 @@ import { connectionState, readServerReport } from './redisHealth';
 import { toClaimedEntries } from './replies';
 import { TickAppends } from './TickAppends';
 import { CLAIM_IDLE, CLAIM_MINE, CLAIM_OWN } from './scripts/claim';
-import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, RENEW } from './scripts/consumers';
+import { ACK, EXPIRE_CONSUMERS, REMOVE_CONSUMERS, SET_IDLE } from './scripts/consumers';
 import { DEAD_LETTER } from './scripts/deadLetter';
 import { ENTRIES_READ_COUNT_LIMIT, GROUP_AT } from './scripts/groups';
 import type { LuaScript } from './scripts/runScript';
@@ -115,7 +115,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
 
   markIdle(key: string, group: string, consumer: string, ids: readonly string[], idleMs: number): Observable<void> {
     return defer(async () => {
-      if (ids.length > 0) await this.guard('markIdle', () => this.connections.command.xclaim(key, group, consumer, 0, ...ids, 'IDLE', Math.floor(idleMs), 'JUSTID'));
+      if (ids.length > 0) await this.script('markIdle', SET_IDLE, [key], [group, consumer, Math.floor(idleMs), ...ids]);
     });
   }
 
@@ -124,7 +124,7 @@ export class RedisStreamTransport implements StreamTransport, EntryRenewal, Pend
   }
 
   renew(key: string, group: string, consumer: string, ids: readonly string[]): Observable<number> {
-    return defer(async () => (ids.length === 0 ? 0 : Number(await this.script('renew', RENEW, [key], [group, consumer, ...ids]))));
+    return defer(async () => (ids.length === 0 ? 0 : Number(await this.script('renew', SET_IDLE, [key], [group, consumer, 0, ...ids]))));
   }
 
   removeConsumers(key: string, group: string, consumers: readonly string[]): Observable<string[]> {

@@ -22,15 +22,16 @@ return acked
 `);
 
 /**
- * Renews the lease of entries a consumer holds: of the given ids, those in the consumer's own
- * pending list get their idle time reset (`XCLAIM … 0 … JUSTID`: no delivery counted); ids pending
- * for another consumer (taken over) or no longer pending are left alone. Returns how many were renewed.
- * KEYS[1] stream; ARGV: group, consumer, ids...
+ * Sets the idle time of entries a consumer holds: 0 renews their lease, more hands them back (the
+ * next claim walk takes them). Of the given ids, those in the consumer's own pending list get that
+ * idle time (`XCLAIM … 0 … IDLE ms JUSTID`: no delivery counted); ids pending for another consumer
+ * (taken over) or no longer pending are left alone. Returns how many were set.
+ * KEYS[1] stream; ARGV: group, consumer, idleMs, ids...
  */
-export const RENEW = luaScript(`
-local key, group, me = KEYS[1], ARGV[1], ARGV[2]
+export const SET_IDLE = luaScript(`
+local key, group, me, idle = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local held = {}
-for i = 3, #ARGV do held[ARGV[i]] = true end
+for i = 4, #ARGV do held[ARGV[i]] = true end
 local mine, start = {}, '-'
 while true do
   local page = redis.call('XPENDING', key, group, start, '+', 1000, me)
@@ -43,6 +44,8 @@ end
 for first = 1, #mine, 500 do
   local args = { key, group, me, 0 }
   for i = first, math.min(first + 499, #mine) do args[#args + 1] = mine[i] end
+  args[#args + 1] = 'IDLE'
+  args[#args + 1] = idle
   args[#args + 1] = 'JUSTID'
   redis.call('XCLAIM', unpack(args))
 end
