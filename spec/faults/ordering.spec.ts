@@ -1,5 +1,5 @@
 import { createEventService, eventStream } from 'rx-redis-events';
-import { partitionKeys } from '../../src/partitions/streamLayout';
+import { leaseKeyOf, partitionKeys } from '../../src/partitions/streamLayout';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import type { ConsumerConfig } from './protocol';
@@ -11,6 +11,11 @@ const PER_KEY = 50;
 const TOTAL = KEYS * PER_KEY;
 const PARTITIONS = 8;
 const LEASE_MS = 1000;
+/**
+ * The events produced before an instance is killed and another added (the victim's share, 2 or 3 of
+ * the 8 partitions, is at least 2000 of them); the rest comes after.
+ */
+const FIRST_PART = 8000;
 
 /**
  * The handled sequence of every key must be its produce order; a repeat is allowed only of the
@@ -46,9 +51,16 @@ describe('faults - ordered consumers: an instance killed, another added', () => 
     const survivors = ['s1', 's2'].map((name) => fleet.spawn(name, { ...common, ...tuning, consumer: name }));
     await fleet.ready();
 
-    const producer = createEventService({ group: 'producer', redis: server.url, prefix });
-    for (let first = 0; first < TOTAL; first += 1000) await producer.produce(stream, ...Array.from({ length: 1000 }, (_, index) => ({ n: first + index })));
-    await producer.close();
+    /** Produces the events `from` to `to` (excluded), 1000 at a time, from a service of its own. */
+    const produce = async (from: number, to: number) => {
+      const producer = createEventService({ group: 'producer', redis: server.url, prefix });
+      try {
+        for (let first = from; first < to; first += 1000) await producer.produce(stream, ...Array.from({ length: 1000 }, (_, index) => ({ n: first + index })));
+      } finally {
+        await producer.close();
+      }
+    };
+    await produce(0, FIRST_PART);
 
     await eventually('the victim to handle 1500 events', () => victim.events('processed').length >= 1500, { timeoutMs: 30_000, detail: () => fleet.describe() });
     await victim.kill('SIGKILL');
@@ -56,7 +68,12 @@ describe('faults - ordered consumers: an instance killed, another added', () => 
     const added = fleet.spawn('added', { ...common, ...tuning, consumer: 'added' });
     await added.waitFor('ready', 20_000);
 
+    // the rest is produced once the new instance holds partitions, so some of it is certainly its to handle
     const keys = partitionKeys(prefix, stream);
+    const holders = async () => Promise.all(keys.map((key) => admin.get(leaseKeyOf(key, 'A'))));
+    await eventually('the new instance to hold partitions', async () => (await holders()).some((holder) => holder?.startsWith('added')), { timeoutMs: 30_000, detail: async () => (await holders()).join(', ') });
+    await produce(FIRST_PART, TOTAL);
+
     const pending = async () => (await Promise.all(keys.map(async (key) => ((await admin.xpending(key, 'A')) as [number])[0]))).reduce((sum, count) => sum + count, 0);
     await eventually('every event handled and acked', async () => tally(fleet.processed('A')).distinct.size === TOTAL && (await pending()) === 0, { timeoutMs: 60_000, detail: () => `${tally(fleet.processed('A')).distinct.size} of ${TOTAL}` });
     const doneAt = Date.now();
