@@ -78,4 +78,29 @@ describe('group reader - one shared read for the keys of one consumer', () => {
     expect(answers).toEqual(['a: 1-0 2-0 3-0, more true', 'b: 4-0 5-0, more false']);
     reader.close();
   });
+
+  it('a request whose deadline passed while a read was under way is answered [] and not read for, also when the read after it is sent before the answers', () => {
+    const link = new ManualLink();
+    const scheduler = new VirtualTimeScheduler();
+    const reader = new GroupReader(() => link, scheduler, () => undefined);
+    const told: string[] = [];
+    const ask = (key: string, deadline: number, again: boolean) =>
+      reader.request({
+        key,
+        count: 2,
+        deadline,
+        arrived: () => (again ? ask(key, deadline, false) : undefined),
+        answer: (entries) => told.push(`${key} answered ${idsOf(entries) || '[]'}`),
+        fail: () => told.push(`${key} failed`),
+      });
+    ask('a', 5000, true);
+    ask('b', 100, false);
+    link.reply({}); // the unblocked read
+    expect(link.reads).toEqual(['a COUNT 2', 'unblock', 'a,b COUNT 2']);
+    scheduler.frame = 200; // b's deadline passes while that read is under way
+    link.reply({ a: ['1-0'] }); // a asks again on arrival
+    expect(told).toEqual(['a answered 1-0', 'b answered []']);
+    expect(link.reads).toEqual(['a COUNT 2', 'unblock', 'a,b COUNT 2', 'a COUNT 2']);
+    reader.close();
+  });
 });

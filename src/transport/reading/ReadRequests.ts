@@ -4,7 +4,7 @@ import type { ReadAnswer, ReadEntry } from '../StreamTransport';
 export interface ReadRequest {
   readonly key: string;
   readonly count: number;
-  /** Scheduler time after which the request is answered `[]` if nothing came. */
+  /** Scheduler time after which the request is answered `[]` if nothing came; no read for it is sent from then on. */
   readonly deadline: number;
   readonly answer: ReadAnswer;
   readonly fail: (error: unknown) => void;
