@@ -56,7 +56,7 @@ export class OrderedConsumer<T> implements ConsumerRun {
 
   /** Joins the group's ordered consumers and starts taking partitions. */
   start(): void {
-    const period = this.beatMs();
+    const period = Math.max(1, Math.floor(this.leaseMs / BEATS_PER_LEASE));
     this.beats.add(timer(0, period, this.options.scheduler).subscribe(() => void this.beat()));
   }
 
@@ -93,14 +93,12 @@ export class OrderedConsumer<T> implements ConsumerRun {
       const members = await this.leases.heartbeat(this.membersKey, this.consumer, this.leaseMs);
       if (this.stopped) return;
       const assigned = new Set(this.keys.filter((_, partition) => members[partition % members.length] === this.consumer));
-      // a partition no longer assigned, or whose lease another instance took or that lapsed here, is handed over
-      for (const [key, loop] of [...this.owned]) if (!assigned.has(key) || !(await this.renew(key))) this.handOver(key, loop);
-      for (const key of this.handingOver.keys()) await this.lease(key); // kept until its deliveries are settled
-      for (const key of assigned) {
-        if (this.stopped || this.owned.has(key) || this.handingOver.has(key)) continue;
-        const sentAt = this.options.scheduler.now();
-        if (await this.lease(key)) this.take(key, new PartitionLease(this.options.scheduler, this.leaseMs, this.beatMs(), sentAt));
-      }
+      // the renewals go out together, in one round trip: a renewal sent late could let a lease lapse here
+      const renewals = [...this.owned].map(([key, loop]) => this.keep(key, loop, assigned));
+      const handingOver = [...this.handingOver.keys()].map((key) => this.lease(key)); // kept until its deliveries are settled
+      this.reportFailures(await Promise.allSettled([...renewals, ...handingOver]));
+      const free = [...assigned].filter((key) => !this.owned.has(key) && !this.handingOver.has(key));
+      this.reportFailures(await Promise.allSettled(free.map((key) => this.tryToTake(key))));
     } catch (error) {
       this.ctx.report(error); // the next beat tries again
     } finally {
@@ -108,18 +106,32 @@ export class OrderedConsumer<T> implements ConsumerRun {
     }
   }
 
-  /** The time between beats, which is also how long before its end a lease lapses here. */
-  private beatMs(): number {
-    return Math.max(1, Math.floor(this.leaseMs / BEATS_PER_LEASE));
+  /** Reports what failed on the broker (the next beat tries again). */
+  private reportFailures(outcomes: readonly PromiseSettledResult<unknown>[]): void {
+    for (const outcome of outcomes) if (outcome.status === 'rejected') this.ctx.report(outcome.reason);
+  }
+
+  /** Keeps an owned partition while it is assigned and its lease holds; hands it over otherwise (another instance took the lease, or it lapsed here). */
+  private async keep(key: string, loop: ConsumerLoop<T>, assigned: ReadonlySet<string>): Promise<void> {
+    const lease = this.held.get(key);
+    if (lease && assigned.has(key) && (await this.renew(key, lease))) return;
+    if (this.owned.get(key) === loop) this.handOver(key, loop); // not when handed over meanwhile (stop)
   }
 
   /** Renews the lease of an owned partition: whether it still holds (not taken by another instance, not lapsed here). */
-  private async renew(key: string): Promise<boolean> {
-    const lease = this.held.get(key) as PartitionLease;
+  private async renew(key: string, lease: PartitionLease): Promise<boolean> {
     const sentAt = this.options.scheduler.now();
     const renewed = await this.lease(key);
     if (renewed) lease.renewed(sentAt);
     return renewed && lease.held;
+  }
+
+  /** Takes an assigned partition whose lease is free. */
+  private async tryToTake(key: string): Promise<void> {
+    const sentAt = this.options.scheduler.now();
+    if (!(await this.lease(key))) return;
+    // a lease lapses here a beat before it could end (none for a lease shorter than four milliseconds)
+    this.take(key, new PartitionLease(this.options.scheduler, this.leaseMs, Math.floor(this.leaseMs / BEATS_PER_LEASE), sentAt));
   }
 
   private lease(key: string): Promise<boolean> {
