@@ -4,13 +4,18 @@ import { eventually, sleep } from '../support/eventually';
 
 const LEASE_MS = 300;
 
+/** A service of group `G` on a broker of its own, a stream of one key, the lease key of its one partition, and the steps handled. */
+function setUp() {
+  const broker = new MemoryBroker();
+  const service = createEventService({ group: 'G', consumer: 'a', broker });
+  const steps = eventStream<{ n: number }>('steps', { key: () => 'job' });
+  const leaseKey = leaseKeyOf(partitionKeys('', steps)[0] as string, 'G');
+  return { broker, service, steps, leaseKey, got: [] as number[] };
+}
+
 describe('ordered consumers - leases', () => {
   it('ordered - a consumer whose lease another took stops reading that partition at once, and reads it again once it holds the lease again', async () => {
-    const broker = new MemoryBroker();
-    const service = createEventService({ group: 'G', consumer: 'a', broker });
-    const steps = eventStream<{ n: number }>('steps', { key: () => 'job' });
-    const leaseKey = leaseKeyOf(partitionKeys('', steps)[0] as string, 'G');
-    const got: number[] = [];
+    const { broker, service, steps, leaseKey, got } = setUp();
     const subscription = service.consume(steps, { from: 'start', ordered: true, claimIdleAfterMs: LEASE_MS }).subscribe((delivery) => {
       got.push(delivery.value.n);
       void delivery.ack();
@@ -37,11 +42,7 @@ describe('ordered consumers - leases', () => {
   });
 
   it('ordered - a consumer starved past its lease hands out nothing more of what it read under it: another instance may hold the lease by then', async () => {
-    const broker = new MemoryBroker();
-    const service = createEventService({ group: 'G', consumer: 'a', broker });
-    const steps = eventStream<{ n: number }>('steps', { key: () => 'job' });
-    const leaseKey = leaseKeyOf(partitionKeys('', steps)[0] as string, 'G');
-    const got: number[] = [];
+    const { broker, service, steps, leaseKey, got } = setUp();
     let tookOver = false;
     const subscription = service.consume(steps, { from: 'start', ordered: true, claimIdleAfterMs: LEASE_MS }).subscribe((delivery) => {
       got.push(delivery.value.n);
