@@ -8,9 +8,21 @@ class ManualLink implements ReadLink {
   readonly startsAtOnce = true;
   readonly reads: string[] = [];
   private answer: ((streams: StreamEntries[]) => void) | undefined;
+  /** Whether the link is ready for a read; `becomeReady` makes it so and tells the reader. */
+  ready = true;
+  private tellReady: (() => void) | undefined;
 
+  /** The reader's `openLink`. */
+  open(ready: () => void): this {
+    this.tellReady = ready;
+    return this;
+  }
+  becomeReady(): void {
+    this.ready = true;
+    this.tellReady?.();
+  }
   readyForRead(): boolean {
-    return true;
+    return this.ready;
   }
   unblock(): boolean {
     this.reads.push('unblock');
@@ -101,6 +113,22 @@ describe('group reader - one shared read for the keys of one consumer', () => {
     link.reply({ a: ['1-0'] }); // a asks again on arrival
     expect(told).toEqual(['a answered 1-0', 'b answered []']);
     expect(link.reads).toEqual(['a COUNT 2', 'unblock', 'a,b COUNT 2', 'a COUNT 2']);
+    reader.close();
+  });
+
+  it('a request whose deadline passed while the link was not ready is answered [] when it becomes ready, before the alarm, and not read for', () => {
+    const link = new ManualLink();
+    link.ready = false;
+    const scheduler = new VirtualTimeScheduler();
+    const reader = new GroupReader((ready) => link.open(ready), scheduler, () => undefined);
+    const told: string[] = [];
+    const ask = (key: string, deadline: number) => reader.request({ key, count: 2, deadline, answer: (entries) => told.push(`${key} answered ${idsOf(entries) || '[]'}`), fail: () => told.push(`${key} failed`) });
+    ask('a', 100);
+    ask('b', 5000);
+    scheduler.frame = 200; // a's deadline passes; its alarm has not run yet
+    link.becomeReady();
+    expect(told).toEqual(['a answered []']);
+    expect(link.reads).toEqual(['b COUNT 2']);
     reader.close();
   });
 });

@@ -113,9 +113,14 @@ export class GroupReader {
   private start(early = false): void {
     const { state } = this;
     if (state.kind === 'closed' || state.kind === 'reading' || (state.kind === 'answering' && !early) || this.requests.empty) return;
-    // a request whose deadline passed is answered `[]` once the answers are out, not read for (an
-    // ordered consumer's deadline is where its partition lease may end)
-    if (early && this.requests.earliestDeadline() <= this.scheduler.now()) return;
+    if (this.requests.earliestDeadline() <= this.scheduler.now()) {
+      // a request whose deadline passed is answered `[]`, not read for (an ordered consumer's deadline
+      // is where its partition lease may end); while answers are handed out, once they are
+      if (early) return;
+      this.cancelAlarm();
+      this.handOut(undefined, () => undefined);
+      return this.start();
+    }
     if (!this.link.readyForRead()) return state.kind === 'answering' ? undefined : this.waitForConnection();
     this.cancelAlarm();
     const { keys, count, deadline, partial } = this.requests.nextRead();
