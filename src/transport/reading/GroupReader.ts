@@ -6,17 +6,14 @@ import { ReadRequests, type ReadRequest } from './ReadRequests';
 export type { ReadRequest } from './ReadRequests';
 
 /**
- * The blocking reader of one consumer of one group on one server, on every backend: one read at a time
- * through its {@link ReadLink} (on Redis, one connection and on it one
- * `XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS k1 k2 … > > …`) over every key some loop wants
- * entries of ({@link request}). Each loop asks only for what its window has room for, and gets the
+ * The blocking reader of one consumer of one group on one server, on every backend: one read at a time through
+ * its {@link ReadLink} (on Redis, one connection and on it one `XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS
+ * k1 k2 … > > …`) over every key some loop wants entries of ({@link request}). Each loop asks only for what its window has room for, and gets the
  * entries of its own key. A request for a key the read under way does not cover ends that read at
  * once (on Redis `CLIENT UNBLOCK`, sent to the same server), so that the next read covers it. Entries
  * read for a key whose request was withdrawn meanwhile (an interrupt) are kept for that key's next
  * request, never more than one read's `COUNT`; when no request for it comes any more they are handed to `unread`.
- *
- * A read is only sent while the link is ready for one (on Redis, a connection that is ready and whose
- * client id is known).
+ * A read is only sent while the link is ready for one (on Redis, a ready connection whose client id is known).
  */
 export class GroupReader {
   private state: ReaderState = IDLE;
@@ -67,11 +64,10 @@ export class GroupReader {
 
   /**
    * Hands back what was kept for `key` (its consumer loop ended), and what the read under way brings
-   * for it: kept, it would answer a later loop of this consumer for the key (after another consumer
-   * took the key's entries over and handled them), out of order. A read under way that covers the key
-   * is ended (`CLIENT UNBLOCK`); the promise resolves once it has answered, so that from then on no
-   * entry of the key can reach this consumer (another one that takes the key over then finds in the
-   * group's pending list everything this one was given, before it reads anything new).
+   * for it: kept, it would answer a later loop of this consumer for the key out of order (after another
+   * consumer took the key's entries over). A read under way that covers the key is ended (`CLIENT
+   * UNBLOCK`); the promise resolves once it has answered: from then on no entry of the key reaches this
+   * consumer, and one that takes the key over finds all it was given in the group's pending list.
    */
   release(key: string): Promise<void> {
     let answered = Promise.resolve();
@@ -108,19 +104,14 @@ export class GroupReader {
 
   /**
    * Sends the next read, unless one is under way or nobody waits; while answers are handed out, only
-   * when `early` (otherwise the read is sent once they are out). Waits for the connection when it is not ready.
+   * when `early` (otherwise the read is sent once they are out). Waits for the connection when it is not
+   * ready. A request whose deadline passed is answered `[]` first, never read for (an ordered consumer's
+   * deadline is where its partition lease may end).
    */
   private start(early = false): void {
     const { state } = this;
     if (state.kind === 'closed' || state.kind === 'reading' || (state.kind === 'answering' && !early) || this.requests.empty) return;
-    if (this.requests.earliestDeadline() <= this.scheduler.now()) {
-      // a request whose deadline passed is answered `[]`, not read for (an ordered consumer's deadline
-      // is where its partition lease may end); while answers are handed out, once they are
-      if (early) return;
-      this.cancelAlarm();
-      this.handOut(undefined, () => undefined);
-      return this.start();
-    }
+    if (this.requests.earliestDeadline() <= this.scheduler.now()) return early ? undefined : this.answerExpired();
     if (!this.link.readyForRead()) return state.kind === 'answering' ? undefined : this.waitForConnection();
     this.cancelAlarm();
     const { keys, count, deadline, partial } = this.requests.nextRead();
@@ -129,6 +120,13 @@ export class GroupReader {
     const read: Reading = { kind: 'reading', keys: new Set(keys), count, unblocking: false, afterRead: [] };
     this.state = read;
     this.link.read(keys, count, block, (streams) => this.answer(read, streams), (error) => this.fail(read, error));
+  }
+
+  /** Answers `[]` to the requests whose deadline passed, then sends the next read. */
+  private answerExpired(): void {
+    this.cancelAlarm();
+    this.handOut(undefined, () => undefined);
+    this.start();
   }
 
   /** Hands out what `read` brought, each key's entries to its oldest request. */
@@ -147,10 +145,8 @@ export class GroupReader {
 
   /**
    * Ends `read`: hands out what it brought (`settle` settles a key's requests, and returns what answers
-   * one when it answers later), answers expired requests, and starts the next read, unless the loops
-   * it answered asked again meanwhile and it is under way already. Every answer comes after every
-   * key's `arrived`, so the loops ask for their next entries (and that read goes out) before any of them
-   * decodes what this one brought.
+   * one later), answers expired requests, and starts the next read unless it went out early: every
+   * answer comes after every key's `arrived`, so the loops ask again before any of them decodes.
    */
   private finish(read: Reading, awaited: Set<string> | undefined, settle: (key: string) => (() => void) | undefined): void {
     this.handOut(awaited, () => {
@@ -195,10 +191,7 @@ export class GroupReader {
     const connecting: Connecting = { kind: 'connecting', alarm: undefined };
     this.state = connecting;
     const wait = Math.max(0, this.requests.earliestDeadline() - this.scheduler.now());
-    connecting.alarm = timer(wait, this.scheduler).subscribe(() => {
-      this.handOut(undefined, () => undefined);
-      this.start();
-    });
+    connecting.alarm = timer(wait, this.scheduler).subscribe(() => this.start()); // which answers the expired ones
   }
 
   private cancelAlarm(): void {
