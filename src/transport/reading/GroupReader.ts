@@ -6,14 +6,15 @@ import { ReadRequests, type ReadRequest } from './ReadRequests';
 export type { ReadRequest } from './ReadRequests';
 
 /**
- * The blocking reader of one consumer of one group on one server, on every backend: one read at a time through
- * its {@link ReadLink} (on Redis, one connection and on it one `XREADGROUP GROUP g c COUNT n BLOCK ms STREAMS
- * k1 k2 … > > …`) over every key some loop wants entries of ({@link request}). Each loop asks only for what its window has room for, and gets the
- * entries of its own key. A request for a key the read under way does not cover ends that read at
- * once (on Redis `CLIENT UNBLOCK`, sent to the same server), so that the next read covers it. Entries
- * read for a key whose request was withdrawn meanwhile (an interrupt) are kept for that key's next
- * request, never more than one read's `COUNT`; when no request for it comes any more they are handed to `unread`.
- * A read is only sent while the link is ready for one (on Redis, a ready connection whose client id is known).
+ * The blocking reader of one consumer of one group on one server, on every backend: one read at a time
+ * through its {@link ReadLink} (on Redis, one connection and on it one `XREADGROUP GROUP g c COUNT n BLOCK
+ * ms STREAMS k1 k2 … > > …`) over every key some loop wants entries of ({@link request}). Each loop asks
+ * only for what its window has room for, and gets the entries of its own key. A request for a key the
+ * read under way does not cover ends that read at once (on Redis `CLIENT UNBLOCK`, sent to the same
+ * server), so that the next read covers it. Entries read for a key whose request was withdrawn meanwhile
+ * (an interrupt) are kept for that key's next request, never more than one read's `COUNT`; when no
+ * request for it comes any more they are handed to `unread`. A read is only sent while the link is
+ * ready for one (on Redis, a ready connection whose client id is known).
  */
 export class GroupReader {
   private state: ReaderState = IDLE;
@@ -103,10 +104,9 @@ export class GroupReader {
   }
 
   /**
-   * Sends the next read, unless one is under way or nobody waits; while answers are handed out, only
-   * when `early` (otherwise the read is sent once they are out). Waits for the connection when it is not
-   * ready. A request whose deadline passed is answered `[]` first, never read for (an ordered consumer's
-   * deadline is where its partition lease may end).
+   * Sends the next read, unless one is under way or nobody waits; while answers are handed out, only when
+   * `early` (else once they are out). Waits for the connection when it is not ready. A request whose deadline
+   * passed is answered `[]` first, never read for (an ordered consumer's deadline is where its lease may end).
    */
   private start(early = false): void {
     const { state } = this;
