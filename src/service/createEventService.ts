@@ -5,7 +5,8 @@ import { MemoryStreamTransport } from '../transport/memory/MemoryStreamTransport
 import { connectRedis } from '../transport/redis/connect';
 import { RedisPubSubTransport } from '../transport/redis/RedisPubSubTransport';
 import { RedisStreamTransport } from '../transport/redis/RedisStreamTransport';
-import { EventService, type ServiceTransports } from './EventService';
+import { EventService } from './EventService';
+import type { ServiceTransports } from './EventServiceLifecycle';
 import { eventServiceOptionsWithDefaults, type EventServiceOptions } from './eventServiceOptions';
 
 /**
