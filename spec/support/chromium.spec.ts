@@ -1,5 +1,6 @@
-import { accessSync, constants } from 'node:fs';
-import { chromiumLaunch } from './chromium';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumLaunch, FONTS_CONF } from './chromium';
 
 describe('chromium - the browser of the browser specs', () => {
   it('chromium - an executable system Chromium is used as it is, with the headless flags', async () => {
@@ -15,6 +16,10 @@ describe('chromium - the browser of the browser specs', () => {
     expect(() => accessSync(launch.executablePath, constants.X_OK)).not.toThrow();
     expect(launch.args).toEqual(expect.arrayContaining(['--no-zygote', '--no-sandbox', '--headless', '--disable-gpu']));
     expect(launch.env.FONTCONFIG_PATH).toBe(launch.executablePath.replace(/chromium$/, 'fonts'));
+    // the fonts are named relative to the config file: the unpacked dir still has them when reached through a symlinked node_modules
+    const fonts = launch.env.FONTCONFIG_PATH as string;
+    expect(readFileSync(join(fonts, 'fonts.conf'), 'utf8')).toBe(FONTS_CONF);
+    expect(readdirSync(join(fonts, 'fonts', 'Open_Sans')).filter((file) => file.endsWith('.ttf')).sort()).toEqual(expect.arrayContaining(['OpenSans-Bold.ttf', 'OpenSans-Regular.ttf']));
     expect((await chromiumLaunch('/nonexistent/chromium')).executablePath).toBe(launch.executablePath); // unpacked once
   }, 120_000);
 });

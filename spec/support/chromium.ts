@@ -12,6 +12,9 @@ export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 /** Headless, as root, and quiet on a machine without outside network. */
 const HEADLESS_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** The fontconfig file of the bundled fonts: `fonts/` beside it, the cache one level up. */
+export const FONTS_CONF = '<?xml version="1.0"?>\n<fontconfig><dir prefix="relative">fonts</dir><cachedir prefix="relative">../fonts-cache</cachedir></fontconfig>\n';
+
 /** What `chromium.launchPersistentContext` of playwright-core needs to start a browser. */
 export interface ChromiumLaunch {
   readonly executablePath: string;
@@ -59,7 +62,8 @@ async function unpackNpmChromium(): Promise<{ dir: string; args: readonly string
   const staging = await mkdtemp(join(cache, 'rx-redis-events-chromium-unpacking-'));
   try {
     await unpack(staging);
-    await writeFile(join(staging, 'fonts', 'fonts.conf'), `<?xml version="1.0"?>\n<fontconfig><dir>${join(dir, 'fonts', 'fonts')}</dir><cachedir>${join(dir, 'fonts-cache')}</cachedir></fontconfig>\n`);
+    // paths relative to this file: the dir stays usable wherever it is reached from (a node_modules shared by a symlink)
+    await writeFile(join(staging, 'fonts', 'fonts.conf'), FONTS_CONF);
     await rename(staging, dir).catch((error: NodeJS.ErrnoException) => {
       if (!existsSync(join(dir, 'chromium'))) throw error; // else another run finished first: use its dir
     });
