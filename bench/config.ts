@@ -38,7 +38,7 @@ function intFromEnv(name: string): number | undefined {
 /** Reads `BENCH_QUICK` and `BENCH_REPS`. */
 export function benchConfig(): BenchConfig {
   const quick = process.env.BENCH_QUICK === '1';
-  const reps = intFromEnv('BENCH_REPS') ?? (quick ? 1 : 3);
+  const reps = intFromEnv('BENCH_REPS') ?? (quick ? 1 : 5);
   return {
     quick,
     reps,
