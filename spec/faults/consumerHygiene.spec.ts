@@ -1,4 +1,5 @@
 import { createEventService, eventStream, type EventService } from 'rx-redis-events';
+import { scheduleWakeKeyOf } from '../../src/partitions/streamLayout';
 import { uniqueName } from '../conformance/helpers';
 import { useRedisServer } from '../support/useRedisServer';
 import { Fleet, range, report } from './harness';
@@ -55,8 +56,12 @@ describe('faults - group hygiene', () => {
     await victim.waitFor('ready', 60_000);
     const local = createEventService({ group: 'producer', redis: redis.server.url, prefix });
     await local.produce(stream, ...[...range(1, 20)].map((n) => ({ n })));
-    await local.close();
     await eventually('the victim to hold 20', () => victim.events('started').length === 20, { timeoutMs: 20_000, detail: () => fleet.describe() });
+    // an event due in an hour wakes the victim's mover: the victim joins the wake stream's group (Redis adds a consumer there once it reads an entry)
+    const wakeKey = scheduleWakeKeyOf(key);
+    await local.schedule(stream, { delayMs: 3_600_000 }, { n: 0 });
+    await local.close();
+    await eventually('the victim to read the wake', async () => JSON.stringify(await consumersOf(wakeKey, 'A')) === JSON.stringify([{ name: 'victim#1', pending: 0 }]), { timeoutMs: 10_000 });
     const survivor = fleet.spawn('survivor', { ...common, consumer: 'survivor', maxInFlight: 20, concurrency: 20 });
     await survivor.waitFor('ready', 60_000);
     await sleep(1500); // longer than claimIdleAfterMs: the live victim keeps its entries
@@ -73,6 +78,8 @@ describe('faults - group hygiene', () => {
     expect(new Set(survivor.events('processed').map((line) => line.n))).toEqual(range(1, 20));
     expect(survivor.events('started').map((line) => line.count)).toEqual(Array.from({ length: 20 }, () => 2));
     expect(await consumersOf(key, 'A')).toEqual([{ name: 'survivor#1', pending: 0 }]);
+    // and from the wake stream (the survivor read no wake, so it has no consumer there)
+    await eventually('the dead consumer to be removed from the wake stream', async () => (await consumersOf(wakeKey, 'A')).length === 0, { timeoutMs: 10_000 });
     expect(removedAt - killedAt).toBeLessThan(1000 + 2000 + 1000 + 3000); // claim, expiry, one sweep period, and a margin for the loaded machine
   }, 120_000);
 });

@@ -46,7 +46,7 @@ describe('ScheduledMover - virtual time on the memory broker', () => {
       const producer = service('producer');
       const consumer = service('mailer');
       void producer.schedule(Partitioned, { delayMs: 100 }, 'late');
-      // at frame 10, due at 30: earlier than the mover's timer (100), so the schedule channel wakes it
+      // at frame 10, due at 30: earlier than the mover's timer (100), so its wake (read with the partition) wakes the mover
       cold('----------x').subscribe(() => void producer.schedule(Partitioned, { delayMs: 20 }, 'early'));
       const seen = consumer.consume(Partitioned).pipe(map((d) => (void d.ack(), d.value)));
       expectObservable(seen, '^ 199ms !').toBe('30ms e 69ms l', { e: 'early', l: 'late' });

@@ -51,13 +51,14 @@ describe('groupOperations', () => {
     await expect(refusal).rejects.toMatchObject({ stream: 'orders', group: 'G', consumers: ['a#1', 'b#1'], retriable: false });
     expect(calls).toEqual([]);
     await removeGroup(admin, groups, 'orders', ['k0', 'k1'], 'G', true);
-    expect(calls).toEqual(['remove k0 G', 'remove k1 G']);
+    // and on each partition's wake stream of scheduled events
+    expect(calls).toEqual(['remove k0 G', 'remove k1 G', 'remove k0:{k0}:scheduled:wake G', 'remove k1:{k1}:scheduled:wake G']);
   });
 
   it('removeGroup - consumers idle for a minute or more do not hold it back; a group none has is a GroupNotFoundError', async () => {
     const { admin, groups, calls } = fakes({ k0: [group('G', [['old#1', 60_000]])], k1: [] });
     await removeGroup(admin, groups, 'orders', ['k0', 'k1'], 'G', false);
-    expect(calls).toEqual(['remove k0 G', 'remove k1 G']);
+    expect(calls).toEqual(['remove k0 G', 'remove k1 G', 'remove k0:{k0}:scheduled:wake G', 'remove k1:{k1}:scheduled:wake G']);
     await expect(removeGroup(admin, groups, 'orders', ['k0', 'k1'], 'X', false)).rejects.toThrow(new GroupNotFoundError('removeGroup', 'orders', 'X'));
   });
 });

@@ -1,4 +1,5 @@
-import { Subscription, timer, type SchedulerLike } from 'rxjs';
+import { concat, Subscription, timer, type SchedulerLike } from 'rxjs';
+import { scheduleWakeKeyOf } from '../partitions/streamLayout';
 import type { ConsumerContext, ConsumerTarget } from './ConsumerContext';
 
 /** Sweeps per `consumerExpiryMs`. */
@@ -8,7 +9,8 @@ const SWEEPS_PER_EXPIRY = 2;
  * Every `consumerExpiryMs / 2` (on `scheduler`), removes the consumers of the loop's group on its
  * stream that hold no pending entry and have been idle for more than `consumerExpiryMs`: consumers
  * of instances that are gone (those that died holding entries once the claim walk has taken them
- * over). The loop's own consumer is kept. A failure is reported; the next sweep tries again.
+ * over). The loop's own consumer is kept. The same is done on the partition's wake stream of
+ * scheduled events, which every consumer reads. A failure is reported; the next sweep tries again.
  * Unsubscribe the result to stop.
  */
 export function expireIdleConsumers<T>(ctx: ConsumerContext, target: ConsumerTarget<T>, scheduler: SchedulerLike): Subscription {
@@ -20,7 +22,9 @@ export function expireIdleConsumers<T>(ctx: ConsumerContext, target: ConsumerTar
   return timer(period, period, scheduler).subscribe(() => {
     if (sweeping) return;
     sweeping = true;
-    hygiene.expireConsumers(target.key, group, consumerExpiryMs, [target.consumer]).subscribe({
+    const keep = [target.consumer];
+    const sweeps = [target.key, scheduleWakeKeyOf(target.key)].map((key) => hygiene.expireConsumers(key, group, consumerExpiryMs, keep));
+    concat(...sweeps).subscribe({
       error: (error: unknown) => {
         sweeping = false;
         report(error);

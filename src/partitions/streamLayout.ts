@@ -79,20 +79,28 @@ export interface ScheduledKeys {
   readonly due: string;
   /** A hash: each waiting event's schedule id → its stored entry: `<key>:scheduled:entries`. */
   readonly entries: string;
+  /**
+   * A stream of wakes: an entry is appended when an event is scheduled earlier than every other of the
+   * partition, and the consumers read it with their partitions (`<key>:scheduled:wake`, at most
+   * {@link SCHEDULE_WAKES_KEPT} entries).
+   */
+  readonly wake: string;
 }
+
+/** Most entries a partition's wake stream keeps (the schedule trims it exactly): a reader needs only the newest. */
+export const SCHEDULE_WAKES_KEPT = 16;
 
 /** Where a partition's scheduled events wait until they are appended to `key`. */
 export function scheduledKeysOf(key: string): ScheduledKeys {
-  return { stream: key, due: sideKeyOf(key, ':scheduled'), entries: sideKeyOf(key, ':scheduled:entries') };
+  return { stream: key, due: sideKeyOf(key, ':scheduled'), entries: sideKeyOf(key, ':scheduled:entries'), wake: scheduleWakeKeyOf(key) };
 }
 
 /**
- * The pub/sub channel that wakes a stream's movers of scheduled events when an event is scheduled
- * earlier than any other of its partition: `<prefix><name>:{<prefix><name>}:scheduled` (a broadcast
- * stream's name cannot hold braces, so no broadcast channel is named so).
+ * The stream that wakes the movers of a partition's scheduled events: `<key>:scheduled:wake`, in the
+ * partition's slot, so that a consumer's one blocking read covers it with the partition.
  */
-export function scheduleChannelOf(prefix: string, stream: Pick<StreamNaming, 'name'>): string {
-  return sideKeyOf(streamKeyOf(prefix, stream), ':scheduled');
+export function scheduleWakeKeyOf(key: string): string {
+  return sideKeyOf(key, ':scheduled:wake');
 }
 
 /** A key next to `key` in its cluster slot; names cannot hold braces, so it cannot be any stream's key. */

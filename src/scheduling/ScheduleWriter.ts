@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { firstValueFrom, tap, type SchedulerLike } from 'rxjs';
+import { firstValueFrom, type SchedulerLike } from 'rxjs';
 import { decodeEntry, encodeEntry } from '../codec/entryCodec';
 import type { EventStream } from '../definitions/eventStream';
 import { TimeoutError } from '../errors/TimeoutError';
 import { timeoutAfter } from '../internal/withTimeout';
 import { routeToPartitions } from '../partitions/routeToPartitions';
-import { idempotencyKeyOf, partitionKeys, scheduleChannelOf, scheduledKeysOf } from '../partitions/streamLayout';
+import { idempotencyKeyOf, partitionKeys, scheduledKeysOf } from '../partitions/streamLayout';
 import { idempotencyKeysOf } from '../producer/idempotencyKeys';
 import { isPromiseLike } from '../validation/checkValue';
 import { outputsToWrite } from '../validation/validateCall';
-import type { PubSubTransport } from '../transport/PubSubTransport';
 import type { ScheduledEntries, ScheduledEntry } from '../transport/scheduledEntries';
 import type { ScheduledEvent } from './ScheduledEvent';
 import { dueOf, type ScheduleWhen } from './scheduleWhen';
@@ -21,16 +20,14 @@ export interface ScheduleWriterParts {
   readonly produceTimeoutMs: number;
   readonly scheduler: SchedulerLike;
   readonly scheduling: ScheduledEntries;
-  readonly pubsub: PubSubTransport;
-  readonly report: (error: unknown) => void;
   /** The server, when the connection is not ready (for a `TimeoutError`). */
   readonly unreachable: () => ConstructorParameters<typeof TimeoutError>[3];
 }
 
 /**
  * How one service stores events for later (`schedule`), takes them back (`unschedule`) and lists them:
- * encoded and routed to partitions as `produce` does, stored beside each partition, and the stream's
- * movers woken when an event comes before every other of its partition. A schedule id is
+ * encoded and routed to partitions as `produce` does, stored beside each partition (the store wakes the
+ * stream's movers when an event comes before every other of its partition). A schedule id is
  * `<partition>:<instance><sequence>`: it names its partition, and the ids of one instance sort in call order.
  */
 export class ScheduleWriter {
@@ -50,12 +47,11 @@ export class ScheduleWriter {
     const checked = outputsToWrite(stream, events);
     const values = isPromiseLike(checked) ? await checked : checked;
     const idempotency = idempotencyKeysOf(stream, values);
-    const { prefix, maxMessageBytes, scheduling, pubsub, report, produceTimeoutMs, scheduler } = this.parts;
+    const { prefix, maxMessageBytes, scheduling, produceTimeoutMs, scheduler } = this.parts;
     const encoded = values.map((value) => encodeEntry(stream, value, maxMessageBytes));
     const keys = partitionKeys(prefix, stream);
     const batches = routeToPartitions(keys, encoded, this.roundRobin(stream.name), idempotency?.keys);
     const ids = new Array<string>(values.length);
-    const channel = scheduleChannelOf(prefix, stream);
     const stored = batches.map((batch) => {
       const partition = keys.indexOf(batch.key);
       const entries = batch.entries.map((fields, index): ScheduledEntry => {
@@ -65,8 +61,6 @@ export class ScheduleWriter {
         return { id, fields, idempotency: { recordKey: idempotencyKeyOf(batch.key, idempotency.keys[position] as string), windowMs: idempotency.windowMs } };
       });
       const storing = scheduling.schedule(scheduledKeysOf(batch.key), due, entries).pipe(
-        // woken at once (synchronously on the memory broker, so in virtual time too)
-        tap(({ earliest }) => earliest && void pubsub.publish(channel, String(partition)).catch(report)),
         timeoutAfter(produceTimeoutMs, scheduler, () => new TimeoutError('schedule', stream.name, produceTimeoutMs, this.parts.unreachable())),
       );
       return firstValueFrom(storing);

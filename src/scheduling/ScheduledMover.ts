@@ -1,8 +1,6 @@
 import { defer, EMPTY, expand, map, merge, retry, startWith, Subject, switchMap, timer, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { EventStream } from '../definitions/eventStream';
-import { isTransportError } from '../errors/TransportError';
-import { partitionKeys, scheduleChannelOf, scheduledKeysOf } from '../partitions/streamLayout';
-import type { PubSubTransport } from '../transport/PubSubTransport';
+import { partitionKeys, scheduledKeysOf } from '../partitions/streamLayout';
 import type { MoveResult, ScheduledEntries } from '../transport/scheduledEntries';
 
 /** Most due events one move appends to a partition (one script); more due ones are moved by the next, at once. */
@@ -21,17 +19,16 @@ export interface MoverParts {
   readonly prefix: string;
   readonly scheduler: SchedulerLike;
   readonly scheduling: ScheduledEntries;
-  readonly pubsub: PubSubTransport;
   readonly report: (error: unknown) => void;
   /** Told after a move appended to a partition (retention trims after it, as after a produce). */
   readonly afterMove: (stream: EventStream<unknown>, key: string) => void;
 }
 
-/** The movers of one stream: how many consume subscriptions want them, and what ends them. */
+/** The movers of one stream: how many consume subscriptions want them, what wakes each partition's, and what ends them. */
 interface StreamMovers {
   users: number;
   readonly subscription: Subscription;
-  readonly channel: string;
+  readonly wakes: readonly Subject<void>[];
 }
 
 /**
@@ -39,8 +36,9 @@ interface StreamMovers {
  * one `consume` subscription of a stream runs, each partition has a mover that appends what is due in
  * one script, then waits on the scheduler for the next due time (at least {@link MOVE_GAP_MS} after a
  * move that appended something). An event scheduled earlier than every other of its partition, by
- * any instance, wakes the movers through the stream's schedule channel. No polling: a partition with
- * nothing waiting costs nothing until a wake.
+ * any instance, appends a wake to the partition's wake stream, which the consumers read with their
+ * partitions and pass on ({@link wake}). No polling: a partition with nothing waiting costs nothing
+ * until a wake.
  */
 export class ScheduledMover {
   private readonly streams = new Map<string, StreamMovers>();
@@ -61,6 +59,11 @@ export class ScheduledMover {
     };
   }
 
+  /** Wakes the mover of `stream`'s partition `partition`: it moves what is due at once (nothing when the stream is not followed). */
+  wake(stream: EventStream<unknown>, partition: number): void {
+    this.streams.get(stream.name)?.wakes[partition]?.next();
+  }
+
   /** Stops every mover (the service closes). */
   stop(): void {
     for (const movers of this.streams.values()) this.end(movers);
@@ -68,27 +71,17 @@ export class ScheduledMover {
   }
 
   private start(stream: EventStream<unknown>): StreamMovers {
-    const { prefix, pubsub, report } = this.parts;
-    const keys = partitionKeys(prefix, stream);
+    const keys = partitionKeys(this.parts.prefix, stream);
     const wakes = keys.map(() => new Subject<void>());
-    const channel = scheduleChannelOf(prefix, stream);
     const moves = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>).pipe(map(({ moved }) => ({ key, moved })))));
     const subscription = moves.subscribe(({ key, moved }) => moved > 0 && this.parts.afterMove(stream, key));
-    const movers: StreamMovers = { users: 0, subscription, channel };
+    const movers: StreamMovers = { users: 0, subscription, wakes };
     this.streams.set(stream.name, movers);
-    const wake = (payload: string) => wakes[Number(payload)]?.next();
-    // once the channel is followed, one more move: an event scheduled in between has no wake to miss.
-    // A lost connection is the consumer's to report; the subscription is tried again until it holds.
-    const following = defer(() => pubsub.subscribe(channel, wake)).pipe(
-      retry({ delay: (error: unknown) => (isTransportError(error, 'CONNECTION') || report(error), timer(MOVE_RETRY_MS, this.parts.scheduler)) }),
-    );
-    subscription.add(following.subscribe(() => wakes.forEach((each) => each.next())));
     return movers;
   }
 
   private end(movers: StreamMovers): void {
     movers.subscription.unsubscribe();
-    this.parts.pubsub.unsubscribe(movers.channel).catch(() => undefined);
   }
 
   /** Moves what is due now, then at each next due time; a wake starts over with a move at once. */

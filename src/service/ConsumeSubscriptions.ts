@@ -10,7 +10,8 @@ import type { EventStream } from '../definitions/eventStream';
 import type { ConsumerHealth } from '../health/ServiceHealth';
 import type { Instrument } from '../instrumentation/Instrument';
 import { OrderedConsumer } from '../ordering/OrderedConsumer';
-import { deadLetterKeyOf, membersKeyOf, partitionKeys } from '../partitions/streamLayout';
+import { deadLetterKeyOf, membersKeyOf, partitionKeys, scheduleWakeKeyOf } from '../partitions/streamLayout';
+import { followScheduled, type ScheduleFollower } from '../scheduling/serviceScheduling';
 import type { Tracing } from '../tracing/Tracing';
 import type { StreamTransport } from '../transport/StreamTransport';
 import { ConsumerNames } from './ConsumerNames';
@@ -24,12 +25,14 @@ export interface ConsumeParts {
   readonly instrument: Instrument;
   /** Trace propagation, when `@opentelemetry/api` is installed. */
   readonly tracing: Tracing | undefined;
+  /** The service's scheduled events, when the backend stores them: each subscription follows its stream's. */
+  readonly scheduled?: ScheduleFollower | undefined;
 }
 
 /**
  * The `consume` subscriptions of one service: names each subscription's consumer, reads every
- * partition with a loop of its own (or one ordered consumer over all of them), remembers the
- * consumers it joined groups with, and stops, settles and completes them all when the service closes.
+ * partition with a loop of its own (or one ordered consumer over all of them), follows the stream's
+ * scheduled events (any consumer moves those due), remembers the consumers it joined groups with, and stops, settles and completes them all when the service closes.
  */
 export class ConsumeSubscriptions {
   private readonly loops = new Map<ConsumerRun, Subscriber<Delivery<unknown>>>();
@@ -39,6 +42,7 @@ export class ConsumeSubscriptions {
   /** The consumers this service joined groups with, by stream key: `close()` removes those that hold nothing. */
   private readonly joined = new Map<string, Set<string>>();
   private readonly context: ConsumerContext;
+  private readonly scheduled: ScheduleFollower | undefined;
   /** The loops running when the service began to close. */
   private closing: [ConsumerRun, Subscriber<Delivery<unknown>>][] = [];
 
@@ -48,6 +52,7 @@ export class ConsumeSubscriptions {
   ) {
     this.names = new ConsumerNames(options.consumer);
     const { acks } = parts;
+    this.scheduled = parts.scheduled;
     this.context = {
       transport: parts.transport,
       ack: (key, id) => acks.ack(key, id),
@@ -64,7 +69,8 @@ export class ConsumeSubscriptions {
   start<T>(stream: EventStream<T>, resolved: ResolvedConsumeOptions, subscriber: Subscriber<Delivery<T>>): TeardownLogic {
     const name = this.names.take(stream.name);
     const keys = partitionKeys(this.options.prefix, stream);
-    for (const key of keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
+    const scheduled = this.scheduled;
+    for (const key of scheduled ? [...keys, ...keys.map(scheduleWakeKeyOf)] : keys) this.joined.set(key, (this.joined.get(key) ?? new Set()).add(name.name));
     // every partition is read by a loop of its own; they share one window
     const window = new SubscriptionWindow(resolved.maxInFlight, resolved.scheduler);
     const loops: (ConsumerLoop<T> | OrderedConsumer<T>)[] = resolved.ordered
@@ -75,7 +81,9 @@ export class ConsumeSubscriptions {
       this.subscriptions.set(loop, { stream: stream.name, consumer: name.name });
       loop.start();
     }
+    const unfollow = scheduled && followScheduled(scheduled, stream as EventStream<unknown>, name.name, resolved);
     return () => {
+      unfollow?.();
       for (const loop of loops) {
         this.subscriptions.delete(loop);
         loop.stop();

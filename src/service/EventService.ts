@@ -1,4 +1,4 @@
-import { merge, Observable, type Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { iterateDeliveries } from '../consumer/iterateDeliveries';
 import { consumeOptionsWithDefaults, DEFAULT_CONSUME_OPTIONS, type ConsumeOptions } from '../consumer/consumeOptions';
 import type { Delivery } from '../consumer/Delivery';
@@ -6,11 +6,9 @@ import type { EventStream } from '../definitions/eventStream';
 import { ServiceClosedError } from '../errors/ServiceClosedError';
 import { assertSignal, untilAborted } from '../internal/abortSignal';
 import type { EventConsumer } from '../operators/EventConsumer';
-import { partitionKeys } from '../partitions/streamLayout';
 import type { EventProducer } from '../producer/EventProducer';
 import { idempotencyKeysOf, type GivenKeys } from '../producer/idempotencyKeys';
 import { PRODUCE_KEYED } from '../producer/keyedProduce';
-import { followAfter } from '../scheduling/serviceScheduling';
 import { requireCapability } from '../transport/StreamTransport';
 import { isPromiseLike } from '../validation/checkValue';
 import { outputsToWrite } from '../validation/validateCall';
@@ -55,13 +53,7 @@ export class EventService extends EventServiceBroadcast {
     if (resolved.ordered) for (const needed of ['partitionLeases', 'claims'] as const) requireCapability(this.transports.streams, needed, 'consume with ordered');
     const deliveries = new Observable<Delivery<T>>((subscriber) => {
       if (!this.isOpen) return subscriber.error(new ServiceClosedError('consume', this.group));
-      const consuming = this.consumers.start(stream, resolved, subscriber);
-      // any consumer moves due scheduled events, once its group exists on every partition (one starting at new entries gets them)
-      if (this.scheduling) {
-        const groups = merge(...partitionKeys(this.options.prefix, stream).map((key) => this.transports.streams.ensureGroup(key, this.group, resolved.from)));
-        subscriber.add(followAfter(this.scheduling.mover, stream as EventStream<unknown>, groups));
-      }
-      return consuming;
+      return this.consumers.start(stream, resolved, subscriber);
     });
     return untilAborted(deliveries, options.signal);
   }

@@ -96,8 +96,8 @@ export abstract class EventServiceLifecycle implements AsyncDisposable {
     this.hub = new BroadcastHub(transports.pubsub, options.prefix, this.report, options.maxMessageBytes);
     this.retention = new RetentionTrimmer(transports.streams, options.scheduler, this.report, instrument);
     this.producing = new ProducePath(options, { transport: transports.streams, tracing, instrument, retention: this.retention });
-    this.scheduling = serviceScheduling(options, transports, this.report, (stream, key) => this.retention.afterProduce(stream, key));
-    this.consumers = new ConsumeSubscriptions(options, { transport: transports.streams, acks: this.acks, report: this.report, instrument, tracing });
+    this.scheduling = serviceScheduling(options, transports.streams, this.report, (stream, key) => this.retention.afterProduce(stream, key));
+    this.consumers = new ConsumeSubscriptions(options, { transport: transports.streams, acks: this.acks, report: this.report, instrument, tracing, scheduled: this.scheduling?.follower });
   }
 
   /**

@@ -3,7 +3,7 @@ import { GroupInUseError } from '../errors/GroupInUseError';
 import { GroupNotFoundError } from '../errors/GroupNotFoundError';
 import { idBeforeTime, isStreamId } from '../internal/streamId';
 import { assertName } from '../internal/validate';
-import { deadLetterKeyOf } from '../partitions/streamLayout';
+import { deadLetterKeyOf, scheduleWakeKeyOf } from '../partitions/streamLayout';
 import type { GroupAdmin, GroupMove, StreamAdmin } from '../transport/StreamTransport';
 
 /** A consumer that read or claimed within this many ms is live: `removeGroup` refuses to remove its group without `force`. */
@@ -51,8 +51,9 @@ export async function moveGroup(groups: GroupAdmin, stream: string, keys: readon
 }
 
 /**
- * Destroys `group` on every partition (`keys`), unless one of its consumers was live within
- * {@link LIVE_CONSUMER_MS} and not `force`. Dead letters are left where they are.
+ * Destroys `group` on every partition (`keys`) and on its wake stream of scheduled events, unless one
+ * of its consumers was live within {@link LIVE_CONSUMER_MS} and not `force`. Dead letters are left
+ * where they are.
  *
  * @throws GroupNotFoundError when no partition has the group; GroupInUseError naming the live consumers.
  */
@@ -62,7 +63,7 @@ export async function removeGroup(admin: StreamAdmin, groups: GroupAdmin, stream
   if (found.length === 0) throw new GroupNotFoundError('removeGroup', stream, group);
   const live = new Set(found.flatMap((candidate) => candidate.consumers.filter((consumer) => consumer.idleMs < LIVE_CONSUMER_MS).map((consumer) => consumer.name)));
   if (live.size > 0 && !force) throw new GroupInUseError(stream, group, [...live].sort(), LIVE_CONSUMER_MS);
-  await Promise.all(keys.map((key) => groups.removeGroup(key, group)));
+  await Promise.all([...keys, ...keys.map(scheduleWakeKeyOf)].map((key) => groups.removeGroup(key, group)));
 }
 
 /** Validates the arguments of `removeGroup`. */

@@ -20,7 +20,7 @@ export interface ScheduledEntry {
 export interface ScheduleResult {
   /** When they are due by the store's clock, in ms since the epoch. */
   readonly dueMs: number;
-  /** Whether they are due before every entry that was waiting in the partition (then movers should be woken). */
+  /** Whether they are due before every entry that was waiting in the partition (then a wake was appended to its wake stream). */
   readonly earliest: boolean;
 }
 
@@ -51,7 +51,10 @@ export interface WaitingSummary {
  * mover waits for is a cold Observable (memory answers on subscription, so it runs in virtual time).
  */
 export interface ScheduledEntries {
-  /** **Cold**: stores the entries, all due at `due` (by the store's clock). */
+  /**
+   * **Cold**: stores the entries, all due at `due` (by the store's clock); when they come before every
+   * entry waiting, appends a wake to `keys.wake` in the same step, which the consumers read.
+   */
   schedule(keys: ScheduledKeys, due: ScheduledDue, entries: readonly ScheduledEntry[]): Observable<ScheduleResult>;
   /** Removes a waiting entry; resolves whether it was still waiting. */
   unschedule(keys: ScheduledKeys, id: string): Promise<boolean>;

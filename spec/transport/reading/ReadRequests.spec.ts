@@ -1,4 +1,4 @@
-import { ReadRequests, type ReadRequest } from '../../../src/transport/reading/ReadRequests';
+import { ANY_COUNT_READ, ReadRequests, type ReadRequest } from '../../../src/transport/reading/ReadRequests';
 import type { ReadEntry } from '../../../src/transport/StreamTransport';
 
 /** A request that records what it was answered. */
@@ -17,6 +17,23 @@ describe('redis transport - read requests', () => {
     expect(requests.nextRead()).toEqual({ keys: ['a', 'b'], count: 60, deadline: 1500, partial: true });
     expect(requests.nextRead()).toEqual({ keys: ['a', 'b', 'c'], count: 10, deadline: 1500, partial: false });
     expect(requests.nextRead()).toEqual({ keys: ['a', 'b'], count: 60, deadline: 1500, partial: true });
+  });
+
+  it(`read requests - a request for any number (count Infinity, a wake stream's) joins every read without sizing it or leaving a key out; alone it reads ${ANY_COUNT_READ}`, () => {
+    const requests = new ReadRequests(() => undefined);
+    requests.add(request('w', Infinity, 2000, []));
+    expect(requests.nextRead()).toEqual({ keys: ['w'], count: ANY_COUNT_READ, deadline: 2000, partial: false });
+    requests.add(request('a', 500, 1000, []));
+    expect(requests.nextRead()).toEqual({ keys: ['w', 'a'], count: 500, deadline: 1000, partial: false });
+    requests.add(request('b', 100, 3000, []));
+    expect(requests.nextRead()).toEqual({ keys: ['w', 'a'], count: 500, deadline: 1000, partial: true });
+    expect(requests.nextRead()).toEqual({ keys: ['w', 'a', 'b'], count: 100, deadline: 1000, partial: false });
+    // an answer gives it every entry the read brought
+    const answers: string[][] = [];
+    const wake = new ReadRequests(() => undefined);
+    wake.add(request('w', Infinity, 2000, answers));
+    wake.answerFrom('w', entries('1-0', '2-0', '3-0'), 2)?.();
+    expect({ answers, kept: wake.keptKeys() }).toEqual({ answers: [['1-0', '2-0', '3-0']], kept: [] });
   });
 
   it('read requests - a read answers the oldest request of its key with no more than it asked for, keeps the rest for the next, and hands back what a released key got', () => {

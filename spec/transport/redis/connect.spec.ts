@@ -52,11 +52,15 @@ describe('redis transport - connect', () => {
       ['v', '{"json":2}'],
     ]);
     expect((await collect(service.consume(stream, { from: 'start' }).pipe(autoAck()), 2)).map((delivery) => delivery.value)).toEqual([1, 2]);
+    const news = broadcastStream<number>(uniqueName('news'));
+    const listening = service.listen(news).subscribe();
+    await service.listening(news);
+    listening.unsubscribe();
     await service.close();
     expect(client.status).toBe('ready');
     expect(await client.ping()).toBe('PONG');
     await client.quit();
-    // the client itself, the blocking reader the library copied from it, and the consumer's pub/sub connection (the stream's schedule channel)
+    // the client itself, and the two the library copied from it: the blocking reader and the listener's pub/sub connection
     expect(opened).toEqual([`127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`, `127.0.0.1:${redis.server.port}`]);
   });
 

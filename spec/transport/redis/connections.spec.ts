@@ -15,15 +15,15 @@ describe('redis transport - connections', () => {
     await service.produce(stream, 1);
     const base = await clients();
     const subscriptions = [1, 2, 3].map(() => service.consume(stream, { from: 'start' }).pipe(autoAck()).subscribe());
-    // and the pub/sub connection that follows the stream's schedule channel (wakes of scheduled events), kept until close
-    await eventually('three reader connections and the subscriber', async () => (await clients()) === base + 4);
+    // no other: each reader also reads the stream's wake stream of scheduled events
+    await eventually('three reader connections', async () => (await clients()) === base + 3);
     subscriptions.forEach((subscription) => subscription.unsubscribe());
-    await eventually('reader connections released', async () => (await clients()) === base + 1);
+    await eventually('reader connections released', async () => (await clients()) === base);
     await service.close();
     expect(await clients()).toBe(1);
   });
 
-  it('redis transport - a service consuming 3 streams, one of 16 partitions, holds 3 connections: commands, one blocking reader over all 18 keys, and pub/sub (schedule channels, shared with listen)', async () => {
+  it('redis transport - a service consuming 3 streams, one of 16 partitions, holds 2 connections: commands, and one blocking reader over all 18 keys and their 18 wake streams; listen adds pub/sub', async () => {
     const prefix = uniqueName('p') + ':';
     const streams = [eventStream<number>(uniqueName('a')), eventStream<number>(uniqueName('b')), eventStream<number>(uniqueName('c'), { partitions: 16 })];
     const producer = createEventService({ group: 'producer', redis: redis.server.url, prefix });
@@ -42,10 +42,14 @@ describe('redis transport - connections', () => {
       for (const stream of streams) await producer.produce(stream, ...values);
       await eventually('every event of the 3 streams', () => streams.every((stream) => seen.get(stream.name)?.length === values.length));
       for (const stream of streams) expect([...(seen.get(stream.name) ?? [])].sort((a, b) => a - b)).toEqual(values);
-      await eventually('commands, the reader and the subscriber', async () => (await clients()) - base === 3);
+      await eventually('commands and the reader', async () => (await clients()) - base === 2);
       const blocked = String(await redis.admin.client('LIST')).split('\n').filter((line: string) => / cmd=xreadgroup\b/.test(line));
       expect(blocked).toHaveLength(1);
-      // a listener shares the one pub/sub connection
+      // an event scheduled on the partitioned stream wakes a mover through that one reader
+      await producer.schedule(streams[2]!, { delayMs: 1 }, 99);
+      await eventually('the scheduled event', () => seen.get(streams[2]!.name)?.includes(99) === true);
+      expect((await clients()) - base).toBe(2);
+      // a listener opens the pub/sub connection
       const live = broadcastStream<number>(uniqueName('live'));
       const listening = service.listen(live).subscribe();
       await service.listening(live);

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { MoveResult, ScheduledDue, ScheduledEntries, ScheduledEntry, ScheduledKeys, ScheduleResult, WaitingEntry, WaitingSummary } from '../scheduledEntries';
+import { SCHEDULE_WAKES_KEPT } from '../../partitions/streamLayout';
 import type { MemoryBroker } from './MemoryBroker';
 import { answerNow } from './memoryTransportError';
 
@@ -23,7 +24,9 @@ export class MemoryScheduledEntries implements ScheduledEntries {
       const dueMs = 'atMs' in due ? Math.floor(due.atMs) : this.broker.now() + Math.ceil(due.delayMs);
       const first = firstDue(waiting);
       for (const entry of entries) waiting.set(entry.id, { dueMs, entry });
-      return { dueMs, earliest: first === undefined || dueMs < first };
+      const earliest = first === undefined || dueMs < first;
+      if (earliest) this.wake(keys.wake);
+      return { dueMs, earliest };
     });
   }
 
@@ -61,6 +64,15 @@ export class MemoryScheduledEntries implements ScheduledEntries {
   summary(keys: ScheduledKeys): Promise<WaitingSummary> {
     const waiting = this.existing(keys);
     return Promise.resolve({ count: waiting?.size ?? 0, nextDueMs: waiting && firstDue(waiting) });
+  }
+
+  /** Appends a wake to the partition's wake stream, keeping its last {@link SCHEDULE_WAKES_KEPT}, as the Redis script does. */
+  private wake(key: string): void {
+    const now = this.broker.now();
+    const stream = this.broker.stream(key);
+    stream.append({ w: '1' }, now);
+    stream.trim({ maxLength: SCHEDULE_WAKES_KEPT, unsafe: true });
+    stream.serveWaiters(now);
   }
 
   private waitingOf(keys: ScheduledKeys): Map<string, Waiting> {

@@ -1,8 +1,12 @@
 import type { ReadAnswer, ReadEntry } from '../StreamTransport';
 
+/** The `COUNT` of a read only requests for any number of entries (`count: Infinity`, a wake stream's) wait for. */
+export const ANY_COUNT_READ = 100;
+
 /** One consumer loop's wish for new entries of one stream key. */
 export interface ReadRequest {
   readonly key: string;
+  /** Most entries wanted; `Infinity`: any number, so the request never sizes a read nor is left out of one. */
   readonly count: number;
   /** Scheduler time after which the request is answered `[]` if nothing came; no read for it is sent from then on. */
   readonly deadline: number;
@@ -98,7 +102,8 @@ export class ReadRequests {
    * The keys of the next read and its `COUNT`: no more than any of them asked for. Keys that asked for
    * less than half of the largest request are left out (the read is partial), so that one nearly full
    * window does not shrink everyone's reads; the read after a partial one covers every key, so none
-   * waits more than one read.
+   * waits more than one read. A key whose requests take any number of entries joins every read and
+   * takes its `COUNT`.
    */
   nextRead(): NextRead {
     if (this.waiting.size === 1) return this.readOfOne();
@@ -108,13 +113,13 @@ export class ReadRequests {
       let count = Infinity;
       for (const request of queue) count = Math.min(count, request.count);
       wanted.push({ key, count: Math.max(1, count) });
-      largest = Math.max(largest, count);
+      if (count !== Infinity) largest = Math.max(largest, count);
     }
     const chosen = this.partial ? wanted : wanted.filter((key) => key.count * 2 >= largest);
     let count = Infinity;
     for (const key of chosen) count = Math.min(count, key.count);
     this.partial = chosen.length < wanted.length;
-    return { keys: chosen.map((key) => key.key), count, deadline: this.earliestDeadline(), partial: this.partial };
+    return { keys: chosen.map((key) => key.key), count: count === Infinity ? ANY_COUNT_READ : count, deadline: this.earliestDeadline(), partial: this.partial };
   }
 
   /** {@link nextRead} when one key waits (a consumer of one stream): its read, without the lists that choose among keys. */
@@ -127,7 +132,7 @@ export class ReadRequests {
       deadline = Math.min(deadline, request.deadline);
     }
     this.partial = false;
-    return { keys: [key], count: Math.max(1, count), deadline, partial: false };
+    return { keys: [key], count: count === Infinity ? ANY_COUNT_READ : Math.max(1, count), deadline, partial: false };
   }
 
   /** The earliest deadline of the requests waiting (`Infinity` when none waits). */

@@ -18,7 +18,7 @@ export class RedisScheduledEntries implements ScheduledEntries {
     const when = 'atMs' in due ? ['a', Math.floor(due.atMs)] : ['d', Math.ceil(due.delayMs)];
     const args = [...when, ...entries.flatMap((entry) => [entry.id, storedEntry(entry)])];
     return defer(async () => {
-      const [dueMs, earliest] = (await this.script('schedule', SCHEDULE, [keys.due, keys.entries], args)) as [number, number];
+      const [dueMs, earliest] = (await this.script('schedule', SCHEDULE, [keys.due, keys.entries, keys.wake], args)) as [number, number];
       return { dueMs: Number(dueMs), earliest: Number(earliest) === 1 };
     });
   }

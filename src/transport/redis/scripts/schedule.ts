@@ -1,3 +1,4 @@
+import { SCHEDULE_WAKES_KEPT } from '../../../partitions/streamLayout';
 import { luaLiteral } from './luaLiteral';
 import { luaScript } from './runScript';
 
@@ -14,10 +15,11 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 `;
 
 /**
- * Stores entries due at one moment. KEYS[1] the due set, KEYS[2] the entries hash; ARGV[1] `a` (ARGV[2]
- * is the due time, ms since the epoch) or `d` (ARGV[2] is a delay from the server's clock now); then
- * pairs of schedule id and stored entry. Returns the due time and 1 when it comes before every entry
- * that was waiting (0 otherwise).
+ * Stores entries due at one moment. KEYS[1] the due set, KEYS[2] the entries hash, KEYS[3] the wake
+ * stream; ARGV[1] `a` (ARGV[2] is the due time, ms since the epoch) or `d` (ARGV[2] is a delay from the
+ * server's clock now); then pairs of schedule id and stored entry. When the due time comes before
+ * every entry that was waiting, appends a wake (`w 1`, the stream trimmed to its last
+ * {@link SCHEDULE_WAKES_KEPT}). Returns the due time and 1 when it woke (0 otherwise).
  */
 export const SCHEDULE = luaScript(`${NOW}
 local due = tonumber(ARGV[2])
@@ -28,7 +30,10 @@ for i = 3, #ARGV, 2 do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
 end
 local earliest = 0
-if first[2] == nil or due < tonumber(first[2]) then earliest = 1 end
+if first[2] == nil or due < tonumber(first[2]) then
+  earliest = 1
+  redis.call('XADD', KEYS[3], 'MAXLEN', ${SCHEDULE_WAKES_KEPT}, '*', 'w', '1')
+end
 return {due, earliest}
 `);
 

@@ -1,0 +1,53 @@
+import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
+import { scheduleWakeKeyOf } from '../../src/partitions/streamLayout';
+import { WAKE_RETRY_MS, WakeReader } from '../../src/scheduling/WakeReader';
+import { MemoryBroker } from '../../src/transport/memory/MemoryBroker';
+import { MemoryStreamTransport } from '../../src/transport/memory/MemoryStreamTransport';
+
+/** A wake reader on the memory broker, in virtual time: what it was woken for, what it reported, and the wake stream. */
+function setUp() {
+  const scheduler = new VirtualTimeScheduler();
+  const broker = new MemoryBroker({ scheduler });
+  const transport = new MemoryStreamTransport(broker);
+  const key = scheduleWakeKeyOf('p:jobs');
+  const reported: unknown[] = [];
+  let woken = 0;
+  const start = () => new WakeReader(key, { transport, group: 'G', consumer: 'c#1', blockMs: 2000, scheduler, report: (error) => reported.push(error) }, () => woken++);
+  const wake = () => {
+    const stream = broker.stream(key);
+    stream.append({ w: '1' }, broker.now());
+    stream.serveWaiters(broker.now());
+  };
+  return { scheduler, broker, transport, key, reported, start, wake, woken: () => woken };
+}
+
+describe('WakeReader - the wake stream of a partition, read with the consumer', () => {
+  it('WakeReader - each read of wakes tells woken once and acks them all; a read that timed out asks again', async () => {
+    const { scheduler, broker, transport, key, reported, start, wake, woken } = setUp();
+    await firstValueFrom(transport.ensureGroup(key, 'G', 'new'));
+    const reader = start();
+    wake();
+    expect(woken()).toBe(1);
+    scheduler.flush(); // nothing due: the memory read waits without a timer
+    wake();
+    wake();
+    expect(woken()).toBe(3);
+    expect({ pending: broker.stream(key).pendingIds('G'), reported }).toEqual({ pending: [], reported: [] });
+    reader.stop();
+    wake();
+    expect(woken()).toBe(3);
+  });
+
+  it(`WakeReader - without its group the read fails: not reported, and ${WAKE_RETRY_MS} ms later the group is made at new entries and read`, async () => {
+    const { scheduler, broker, key, reported, start, wake, woken } = setUp();
+    const reader = start();
+    expect(broker.existingStream(key)?.existingGroup('G')).toBeUndefined();
+    scheduler.maxFrames = WAKE_RETRY_MS;
+    scheduler.flush();
+    await new Promise((resolve) => setImmediate(resolve)); // the group is made, then it reads
+    expect(broker.existingStream(key)?.existingGroup('G')).toBeDefined();
+    wake();
+    expect({ woken: woken(), reported }).toEqual({ woken: 1, reported: [] });
+    reader.stop();
+  });
+});
