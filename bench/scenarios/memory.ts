@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
 import { ackAfter, createEventService } from 'rx-redis-events';
 import type { BenchConfig } from '../config';
 import { createGroup, fillBacklog, pendingCount, readAckLoop } from '../handwritten';
@@ -33,6 +34,13 @@ interface MemoryRun {
   readonly handled: number;
   readonly seconds: number;
   readonly pendingAtEnd: number;
+  /** The connections the consumer opened, counted by the server (`connected_clients`) at the end of the run. */
+  readonly connections: number;
+}
+
+/** How many clients the server has connected. */
+async function connectedClients(admin: Redis): Promise<number> {
+  return Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))?.[1]);
 }
 
 function level(before: number, samples: number[]): Level {
@@ -52,6 +60,8 @@ function isFlat(run: MemoryRun, rss: number[], heap: number[]): boolean {
 
 /** Samples RSS and heap every 500 ms while `consume` runs for `seconds`; the first fifth is a warm-up. */
 async function watch(redis: BenchRedis, group: string, seconds: number, consume: (onEvent: () => void) => () => Promise<void>): Promise<MemoryRun & { flat: boolean }> {
+  const admin = redis.client();
+  const clientsBefore = await connectedClients(admin);
   gc?.();
   const before = process.memoryUsage();
   const rss: number[] = [];
@@ -72,11 +82,11 @@ async function watch(redis: BenchRedis, group: string, seconds: number, consume:
       live.push(process.memoryUsage().heapUsed);
     }
   }
-  const admin = redis.client();
   const pendingAtEnd = await pendingCount(admin, KEY, group);
+  const connections = (await connectedClients(admin)) - clientsBefore;
   admin.disconnect();
   await stop();
-  const run = { rss: level(before.rss, rss), heap: level(before.heapUsed, heap), live, handled, seconds, pendingAtEnd };
+  const run = { rss: level(before.rss, rss), heap: level(before.heapUsed, heap), live, handled, seconds, pendingAtEnd, connections };
   return { ...run, flat: isFlat(run, rss, heap) };
 }
 
@@ -124,7 +134,7 @@ export async function memoryScenario(redis: BenchRedis, config: BenchConfig): Pr
   filler.disconnect();
   const hand = await handWritten(redis, config.memorySeconds);
   const lib = await library(redis, config.memorySeconds);
-  const detail = (run: MemoryRun) => `${formatCount(run.handled)} events handled in ${run.seconds} s (${formatCount(run.handled / run.seconds)}/s); ${formatCount(run.pendingAtEnd)} pending at the end`;
+  const detail = (run: MemoryRun) => `${formatCount(run.handled)} events handled in ${run.seconds} s (${formatCount(run.handled / run.seconds)}/s); ${formatCount(run.pendingAtEnd)} pending at the end; ${run.connections} connection(s)`;
   const growth = (values: number[]) => {
     const percent = Math.round(((values[values.length - 1] ?? Number.NaN) / (values[0] ?? Number.NaN) - 1) * 100) || 0;
     return values.length > 1 ? `${percent > 0 ? '+' : ''}${percent} %` : 'n/a';
@@ -141,10 +151,12 @@ export async function memoryScenario(redis: BenchRedis, config: BenchConfig): Pr
         measured: `RSS peak ${formatRatio(lib.rss.peak / lib.rss.steady)} steady; live heap ${growth(lib.live)} over the run; ${formatCount(lib.pendingAtEnd)} pending (maxInFlight 1000) of ${formatCount(config.memoryBacklog)}`,
         met: lib.flat,
       },
+      { target: '2 connections per consuming service on one server (library, at the end of the run)', measured: String(lib.connections), met: lib.connections <= 2 },
     ],
     notes: [
       `Each consumer is watched for ${config.memorySeconds} s, not until the backlog is drained (at ~1,000 events/s that would take ${Math.round(config.memoryBacklog / 60_000)} min); RSS and heapUsed are sampled every ${SAMPLE_MS} ms.`,
       `The first fifth of the run is a warm-up; "steady" is the median of the later samples. Every ${(LIVE_EVERY * SAMPLE_MS) / 1000} s after the warm-up a forced GC gives the live heap: heapUsed itself is a sawtooth of several MB between young-generation collections. "Flat" means every RSS sample and every live-heap sample within ±${FLAT * 100} % of its median. "Before" is taken after a forced GC, before subscribing.`,
+      'Connections are the server\'s `connected_clients` at the end of a run less those before it: what the consumer opened (the hand-written loop has one; the service its command connection and its blocking reader, which also reads the wake streams of scheduled events).',
       'Both consumers share this process with the rest of the benchmark, so absolute levels include what earlier scenarios left behind; the ratio column compares the two consumers.',
     ],
   };
