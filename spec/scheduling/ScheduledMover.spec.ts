@@ -1,7 +1,11 @@
 import { map, switchMap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createEventService, eventStream, MemoryBroker } from 'rx-redis-events';
+import { scheduleWakeKeyOf } from '../../src/partitions/streamLayout';
 import { MOVE_GAP_MS } from '../../src/scheduling/ScheduledMover';
+import { uniqueName } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
+import { useRedisServer } from '../support/useRedisServer';
 
 /** Scheduled events on the memory broker in virtual time: each arrives in the frame it is due (or MOVE_GAP_MS after the last move that appended). */
 describe('ScheduledMover - virtual time on the memory broker', () => {
@@ -53,6 +57,21 @@ describe('ScheduledMover - virtual time on the memory broker', () => {
     });
   });
 
+  it('ScheduledMover - an instance that stops hands its wait over: its wake reached only it, and another instance of the group moves the event at its frame', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const broker = new MemoryBroker({ scheduler: testScheduler });
+      const instance = (consumer: string) => createEventService({ group: 'mailer', consumer, broker, scheduler: testScheduler });
+      const [producer, first, second] = [instance('producer'), instance('first'), instance('second')];
+      // the first subscribed reads first: the wake of frame 10 reaches it, and only it
+      const stopping = first.consume(Reminders).subscribe((d) => void d.ack());
+      const seen = second.consume(Reminders).pipe(map((d) => (void d.ack(), d.value)));
+      cold('10ms x').subscribe(() => void producer.schedule(Reminders, { delayMs: 100 }, 'later'));
+      // at frame 20 it stops while 'later' waits: the wake it appends reaches the second, whose mover waits for frame 110
+      cold('20ms x').subscribe(() => stopping.unsubscribe());
+      expectObservable(seen, '^ 199ms !').toBe('110ms l', { l: 'later' });
+    });
+  });
+
   it(`ScheduledMover - events due one right after another are moved in batches: the next move comes ${MOVE_GAP_MS} frames after one that appended`, () => {
     testScheduler.run(({ expectObservable }) => {
       const service = setUp()('mailer');
@@ -85,5 +104,37 @@ describe('ScheduledMover - virtual time on the memory broker', () => {
       const seen = cold('500ms x').pipe(switchMap(() => service.consume(Reminders).pipe(map((d) => (void d.ack(), d.value)))));
       expectObservable(seen, '^ 999ms !').toBe('500ms (ab)');
     });
+  });
+});
+
+/** The same hand-over on Redis, through close(): the wake reached one consumer of the group, whose service then closes. */
+describe('ScheduledMover - on Redis', () => {
+  const redis = useRedisServer();
+
+  it('ScheduledMover - close() of the instance whose mover waits appends a wake: the other instance of the group moves the event when it is due', async () => {
+    const prefix = `${uniqueName('handover')}:`;
+    const stream = eventStream<string>('reminders');
+    const instance = (consumer: string) => createEventService({ group: 'mailer', consumer, redis: redis.server.url, prefix });
+    const [producer, first, second] = [instance('producer'), instance('first'), instance('second')];
+    const seen: string[] = [];
+    try {
+      const subscriptions = [first, second].map((service) => service.consume(stream).subscribe((d) => (seen.push(d.value), void d.ack())));
+      await Promise.all([first.ready(), second.ready()]);
+      await eventually('the wake stream and its group', async () => (await redis.admin.exists(scheduleWakeKeyOf(prefix + stream.name))) === 1);
+      await producer.schedule(stream, { delayMs: 1500 }, 'later');
+      // Redis adds a consumer to the wake stream's group once it reads an entry: the one that got the wake
+      const readers = async () => ((await redis.admin.xinfo('CONSUMERS', scheduleWakeKeyOf(prefix + stream.name), 'mailer')) as unknown[][]).map((row) => String(row[1]));
+      await eventually('the wake read', async () => (await readers()).length === 1);
+      const [woken] = await readers();
+      const closing = woken === 'first#1' ? 0 : 1;
+      subscriptions[closing]?.unsubscribe();
+      await [first, second][closing]?.close();
+      expect(seen).toEqual([]);
+      await eventually('the event, moved by the other instance', () => seen.length === 1, { timeoutMs: 5000 });
+      // the closed one left the wake stream's group; the other read the wake it appended
+      expect({ seen, readers: await readers() }).toEqual({ seen: ['later'], readers: [closing === 0 ? 'second#1' : 'first#1'] });
+    } finally {
+      await Promise.all([producer.close(), first.close(), second.close()]);
+    }
   });
 });

@@ -27,8 +27,11 @@ export interface MoverParts {
 /** The movers of one stream: how many consume subscriptions want them, what wakes each partition's, and what ends them. */
 interface StreamMovers {
   users: number;
+  readonly keys: readonly string[];
   readonly subscription: Subscription;
   readonly wakes: readonly Subject<void>[];
+  /** By partition: whether its last move left events waiting (its mover waits for the next due time). */
+  readonly waiting: boolean[];
 }
 
 /**
@@ -37,15 +40,21 @@ interface StreamMovers {
  * one script, then waits on the scheduler for the next due time (at least {@link MOVE_GAP_MS} after a
  * move that appended something). An event scheduled earlier than every other of its partition, by
  * any instance, appends a wake to the partition's wake stream, which the consumers read with their
- * partitions and pass on ({@link wake}). No polling: a partition with nothing waiting costs nothing
- * until a wake.
+ * partitions and pass on ({@link wake}): a wake reaches one consumer of each group. Movers that stop
+ * while events wait in their partition append a wake there, so that a consumer still running takes
+ * their timers over. No polling: a partition with nothing waiting costs nothing until a wake.
  */
 export class ScheduledMover {
   private readonly streams = new Map<string, StreamMovers>();
+  /** The ends under way: their wakes are being appended. */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(private readonly parts: MoverParts) {}
 
-  /** Starts the stream's movers unless they run; returns what stops them once every follower stopped. */
+  /**
+   * Starts the stream's movers unless they run; returns what stops them once every follower stopped
+   * (call it once the follower reads no more wakes: the wakes they append are for the others).
+   */
   follow(stream: EventStream<unknown>): () => void {
     const movers = this.streams.get(stream.name) ?? this.start(stream);
     movers.users++;
@@ -64,24 +73,35 @@ export class ScheduledMover {
     this.streams.get(stream.name)?.wakes[partition]?.next();
   }
 
-  /** Stops every mover (the service closes). */
-  stop(): void {
+  /** Stops every mover (the service closes, its consumers read no more wakes); resolves once every end's wakes are appended. */
+  async stop(): Promise<void> {
     for (const movers of this.streams.values()) this.end(movers);
     this.streams.clear();
+    await Promise.all(this.ending);
   }
 
   private start(stream: EventStream<unknown>): StreamMovers {
     const keys = partitionKeys(this.parts.prefix, stream);
     const wakes = keys.map(() => new Subject<void>());
-    const moves = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>).pipe(map(({ moved }) => ({ key, moved })))));
-    const subscription = moves.subscribe(({ key, moved }) => moved > 0 && this.parts.afterMove(stream, key));
-    const movers: StreamMovers = { users: 0, subscription, wakes };
+    const waiting = keys.map(() => false);
+    const moves = merge(...keys.map((key, partition) => this.partitionMover(key, wakes[partition] as Subject<void>).pipe(map((result) => ({ key, partition, result })))));
+    const subscription = moves.subscribe(({ key, partition, result: { moved, nextInMs } }) => {
+      waiting[partition] = nextInMs !== undefined || moved >= MOVE_BATCH;
+      if (moved > 0) this.parts.afterMove(stream, key);
+    });
+    const movers: StreamMovers = { users: 0, keys, subscription, wakes, waiting };
     this.streams.set(stream.name, movers);
     return movers;
   }
 
+  /** Stops the stream's movers; each partition where events wait gets a wake, for a mover that still runs (a failure is reported). */
   private end(movers: StreamMovers): void {
     movers.subscription.unsubscribe();
+    const { scheduling, report } = this.parts;
+    const wakes = movers.keys.filter((_, partition) => movers.waiting[partition]).map((key) => scheduling.wake(scheduledKeysOf(key)).catch(report));
+    if (wakes.length === 0) return;
+    const ending = Promise.all(wakes).then(() => void this.ending.delete(ending));
+    this.ending.add(ending);
   }
 
   /** Moves what is due now, then at each next due time; a wake starts over with a move at once. */

@@ -43,6 +43,8 @@ export class ConsumeSubscriptions {
   private readonly joined = new Map<string, Set<string>>();
   private readonly context: ConsumerContext;
   private readonly scheduled: ScheduleFollower | undefined;
+  /** What stops each subscription's following of scheduled events (see `followScheduled`). */
+  private readonly follows = new Set<() => void>();
   /** The loops running when the service began to close. */
   private closing: [ConsumerRun, Subscriber<Delivery<unknown>>][] = [];
 
@@ -82,7 +84,9 @@ export class ConsumeSubscriptions {
       loop.start();
     }
     const unfollow = scheduled && followScheduled(scheduled, stream as EventStream<unknown>, name.name, resolved);
+    if (unfollow) this.follows.add(unfollow);
     return () => {
+      if (unfollow) this.follows.delete(unfollow);
       unfollow?.();
       for (const loop of loops) {
         this.subscriptions.delete(loop);
@@ -101,10 +105,12 @@ export class ConsumeSubscriptions {
     return [...this.subscriptions].map(([loop, { stream, consumer }]) => ({ stream, consumer, inFlight: loop.inFlightCount }));
   }
 
-  /** Stops every loop still running or settling (the service closes). */
+  /** Stops every loop still running or settling, and every following of scheduled events (the service closes). */
   stop(): void {
     this.closing = [...this.loops];
     for (const [loop] of this.closing) loop.stop();
+    for (const unfollow of this.follows) unfollow();
+    this.follows.clear();
   }
 
   /** Resolves once every delivery of the loops stopped by `stop()` is settled. */

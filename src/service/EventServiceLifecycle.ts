@@ -159,10 +159,10 @@ export abstract class EventServiceLifecycle implements AsyncDisposable {
 
   private async shutDown(): Promise<void> {
     this.state = 'closing';
-    this.consumers.stop();
-    this.scheduling?.mover.stop();
+    this.consumers.stop(); // which stops reading wakes first: the movers' last wakes are for other instances
+    const handedOver = this.scheduling?.mover.stop() ?? Promise.resolve();
     this.hub.completeAll(() => new ServiceClosedError('listen', this.group));
-    const settled = from(this.consumers.whenSettled());
+    const settled = from(Promise.all([this.consumers.whenSettled(), handedOver]));
     await firstValueFrom(race(settled, timer(this.options.closeTimeoutMs, this.options.scheduler)));
     this.consumers.abandon(); // deliveries not settled in time go idle and are taken over
     // acks still unanswered after closeTimeoutMs are given up on: those entries stay pending and come back

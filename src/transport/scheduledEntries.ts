@@ -56,6 +56,8 @@ export interface ScheduledEntries {
    * entry waiting, appends a wake to `keys.wake` in the same step, which the consumers read.
    */
   schedule(keys: ScheduledKeys, due: ScheduledDue, entries: readonly ScheduledEntry[]): Observable<ScheduleResult>;
+  /** Appends a wake to `keys.wake` (a mover that stops while entries wait hands their timer over). */
+  wake(keys: ScheduledKeys): Promise<void>;
   /** Removes a waiting entry; resolves whether it was still waiting. */
   unschedule(keys: ScheduledKeys, id: string): Promise<boolean>;
   /**

@@ -25,7 +25,7 @@ export class MemoryScheduledEntries implements ScheduledEntries {
       const first = firstDue(waiting);
       for (const entry of entries) waiting.set(entry.id, { dueMs, entry });
       const earliest = first === undefined || dueMs < first;
-      if (earliest) this.wake(keys.wake);
+      if (earliest) this.appendWake(keys.wake);
       return { dueMs, earliest };
     });
   }
@@ -66,8 +66,13 @@ export class MemoryScheduledEntries implements ScheduledEntries {
     return Promise.resolve({ count: waiting?.size ?? 0, nextDueMs: waiting && firstDue(waiting) });
   }
 
-  /** Appends a wake to the partition's wake stream, keeping its last {@link SCHEDULE_WAKES_KEPT}, as the Redis script does. */
-  private wake(key: string): void {
+  wake(keys: ScheduledKeys): Promise<void> {
+    this.appendWake(keys.wake);
+    return Promise.resolve();
+  }
+
+  /** Appends a wake to the partition's wake stream, keeping its last {@link SCHEDULE_WAKES_KEPT}, as Redis does. */
+  private appendWake(key: string): void {
     const now = this.broker.now();
     const stream = this.broker.stream(key);
     stream.append({ w: '1' }, now);

@@ -1,6 +1,7 @@
 import { defer, type Observable } from 'rxjs';
 import type { EntryFields } from '../../codec/entryFields';
 import type { MoveResult, ScheduledDue, ScheduledEntries, ScheduledEntry, ScheduledKeys, ScheduleResult, WaitingEntry, WaitingSummary } from '../scheduledEntries';
+import { SCHEDULE_WAKES_KEPT } from '../../partitions/streamLayout';
 import type { RedisConnections } from './connect';
 import { guarded, guardedScript } from './guarded';
 import type { LuaScript } from './scripts/runScript';
@@ -21,6 +22,11 @@ export class RedisScheduledEntries implements ScheduledEntries {
       const [dueMs, earliest] = (await this.script('schedule', SCHEDULE, [keys.due, keys.entries, keys.wake], args)) as [number, number];
       return { dueMs: Number(dueMs), earliest: Number(earliest) === 1 };
     });
+  }
+
+  async wake(keys: ScheduledKeys): Promise<void> {
+    const command = this.connections.command;
+    await this.guard('wake', () => command.xadd(keys.wake, 'MAXLEN', SCHEDULE_WAKES_KEPT, '*', 'w', '1'));
   }
 
   async unschedule(keys: ScheduledKeys, id: string): Promise<boolean> {
