@@ -1,8 +1,12 @@
 import { firstValueFrom, VirtualTimeScheduler } from 'rxjs';
+import { createEventService, eventStream } from '../../src';
 import { scheduleWakeKeyOf } from '../../src/partitions/streamLayout';
 import { WAKE_RETRY_MS, WakeReader } from '../../src/scheduling/WakeReader';
 import { MemoryBroker } from '../../src/transport/memory/MemoryBroker';
 import { MemoryStreamTransport } from '../../src/transport/memory/MemoryStreamTransport';
+import { uniqueName } from '../conformance/helpers';
+import { eventually } from '../support/eventually';
+import { useRedisServer } from '../support/useRedisServer';
 
 /** A wake reader on the memory broker, in virtual time: what it was woken for, what it reported, and the wake stream. */
 function setUp() {
@@ -49,5 +53,37 @@ describe('WakeReader - the wake stream of a partition, read with the consumer', 
     wake();
     expect({ woken: woken(), reported }).toEqual({ woken: 1, reported: [] });
     reader.stop();
+  });
+});
+
+describe('WakeReader - on Redis', () => {
+  const redis = useRedisServer();
+
+  it('WakeReader - removeGroup with force under a running consumer, whose read covers the wake stream: the vanished group is reported once, made again from the start (1 comes again), and the consumer goes on', async () => {
+    const prefix = `${uniqueName('vanish')}:`;
+    const stream = eventStream<number>('jobs');
+    const reported: unknown[] = [];
+    const consumer = createEventService({ group: 'G', consumer: 'c', redis: redis.server.url, prefix, onError: (error) => reported.push(error) });
+    const admin = createEventService({ group: 'admin', redis: redis.server.url, prefix });
+    const seen: number[] = [];
+    try {
+      const subscription = consumer.consume(stream).subscribe((d) => (seen.push(d.value), void d.ack()));
+      await eventually('the wake stream and its group', async () => (await redis.admin.exists(scheduleWakeKeyOf(prefix + stream.name))) === 1);
+      await admin.produce(stream, 1);
+      await eventually('the first event', () => seen.length === 1);
+      await admin.removeGroup(stream, 'G', { force: true });
+      await admin.produce(stream, 2);
+      await eventually('the second event', () => seen.includes(2), { timeoutMs: 5000 });
+      expect(seen).toEqual([1, 1, 2]);
+      expect(reported.map((error) => (error as { code?: string }).code)).toEqual(['NOGROUP']);
+      // the wake stream's group is made again too, and a wake still reaches the consumer's mover
+      await eventually('the wake stream group again', async () => ((await redis.admin.xinfo('GROUPS', scheduleWakeKeyOf(prefix + stream.name))) as unknown[]).length === 1, { timeoutMs: 5000 });
+      await admin.schedule(stream, { delayMs: 1 }, 3);
+      await eventually('the scheduled event', () => seen.includes(3), { timeoutMs: 5000 });
+      expect(seen).toEqual([1, 1, 2, 3]);
+      subscription.unsubscribe();
+    } finally {
+      await Promise.all([consumer.close(), admin.close()]);
+    }
   });
 });
