@@ -57,7 +57,8 @@ describe('faults - group hygiene', () => {
     const local = createEventService({ group: 'producer', redis: redis.server.url, prefix });
     await local.produce(stream, ...[...range(1, 20)].map((n) => ({ n })));
     await eventually('the victim to hold 20', () => victim.events('started').length === 20, { timeoutMs: 20_000, detail: () => fleet.describe() });
-    // an event due in an hour wakes the victim's mover: the victim joins the wake stream's group (Redis adds a consumer there once it reads an entry)
+    // an event due in an hour wakes the victim's mover: the victim is a consumer of the wake stream's group (Redis 7.0 adds it
+    // there once it reads an entry, later versions at its first read)
     const wakeKey = scheduleWakeKeyOf(key);
     await local.schedule(stream, { delayMs: 3_600_000 }, { n: 0 });
     await local.close();
@@ -78,8 +79,8 @@ describe('faults - group hygiene', () => {
     expect(new Set(survivor.events('processed').map((line) => line.n))).toEqual(range(1, 20));
     expect(survivor.events('started').map((line) => line.count)).toEqual(Array.from({ length: 20 }, () => 2));
     expect(await consumersOf(key, 'A')).toEqual([{ name: 'survivor#1', pending: 0 }]);
-    // and from the wake stream (the survivor read no wake, so it has no consumer there)
-    await eventually('the dead consumer to be removed from the wake stream', async () => (await consumersOf(wakeKey, 'A')).length === 0, { timeoutMs: 10_000 });
+    // and from the wake stream (where the survivor is a consumer or not, by the server's version)
+    await eventually('the dead consumer to be removed from the wake stream', async () => !(await consumersOf(wakeKey, 'A')).some((consumer) => consumer.name === 'victim#1'), { timeoutMs: 10_000 });
     expect(removedAt - killedAt).toBeLessThan(1000 + 2000 + 1000 + 3000); // claim, expiry, one sweep period, and a margin for the loaded machine
   }, 120_000);
 });

@@ -72,7 +72,7 @@ describe('faults - retention under a slow group', () => {
     expect(left).toEqual(ids.slice(200)); // the oldest entry S still needs is the first one kept
 
     // S catches up (taking over its own first subscription's pending entries) and loses nothing.
-    const rest = consumeAll(slow, stream, { claimIdleAfterMs: 100 });
+    const rest = consumeAll(slow, stream, { claimIdleAfterMs: 1000 });
     await eventually('S to process the rest', () => new Set(rest).size === TOTAL - 200, 10_000);
     const s = tally([...read.slice(0, 200).map((delivery) => delivery.value), ...rest.map((n) => ({ n }))]);
     await eventually('S to ack everything', async () => ((await redis.admin.xpending(key, 'S')) as [number])[0] === 0, 5000);

@@ -117,22 +117,35 @@ describe('ScheduledMover - on Redis', () => {
     const instance = (consumer: string) => createEventService({ group: 'mailer', consumer, redis: redis.server.url, prefix });
     const [producer, first, second] = [instance('producer'), instance('first'), instance('second')];
     const seen: string[] = [];
+    const wakeKey = scheduleWakeKeyOf(prefix + stream.name);
+    const blockedReads = async () => String(await redis.admin.client('LIST')).split('\n').filter((line) => / cmd=xreadgroup\b/.test(line) && / flags=b\b/.test(line)).length;
+    // the wake stream's group has delivered its last entry and holds nothing pending: the wake was read and acked
+    const field = (reply: unknown[] | undefined, name: string) => reply?.[reply.indexOf(name) + 1];
+    const wakeRead = async () => {
+      const [group] = (await redis.admin.xinfo('GROUPS', wakeKey)) as unknown[][];
+      const last = field((await redis.admin.xinfo('STREAM', wakeKey)) as unknown[], 'last-generated-id');
+      return field(group, 'pending') === 0 && field(group, 'last-delivered-id') === last;
+    };
     try {
-      const subscriptions = [first, second].map((service) => service.consume(stream).subscribe((d) => (seen.push(d.value), void d.ack())));
-      await Promise.all([first.ready(), second.ready()]);
-      await eventually('the wake stream and its group', async () => (await redis.admin.exists(scheduleWakeKeyOf(prefix + stream.name))) === 1);
+      // both block on the partition and the wake stream, the first first (reads that do not time out):
+      // Redis serves blocked clients in the order they blocked, so the next wake reaches the first
+      const consume = (service: typeof first) => service.consume(stream, { blockMs: 60_000 }).subscribe((d) => (seen.push(d.value), void d.ack()));
+      const stopping = consume(first);
+      await eventually('the wake stream and its group', async () => (await redis.admin.exists(wakeKey)) === 1);
+      await producer.schedule(stream, { delayMs: 1 }, 'soon'); // its wake, read by the first: the first's read covers the wake stream
+      await eventually('soon, moved by the first', () => seen.length === 1);
+      await eventually('the first blocked again', async () => (await blockedReads()) === 1);
+      const staying = consume(second);
+      await eventually('the second blocked too', async () => (await blockedReads()) === 2);
       await producer.schedule(stream, { delayMs: 1500 }, 'later');
-      // Redis adds a consumer to the wake stream's group once it reads an entry: the one that got the wake
-      const readers = async () => ((await redis.admin.xinfo('CONSUMERS', scheduleWakeKeyOf(prefix + stream.name), 'mailer')) as unknown[][]).map((row) => String(row[1]));
-      await eventually('the wake read', async () => (await readers()).length === 1);
-      const [woken] = await readers();
-      const closing = woken === 'first#1' ? 0 : 1;
-      subscriptions[closing]?.unsubscribe();
-      await [first, second][closing]?.close();
-      expect(seen).toEqual([]);
-      await eventually('the event, moved by the other instance', () => seen.length === 1, { timeoutMs: 5000 });
-      // the closed one left the wake stream's group; the other read the wake it appended
-      expect({ seen, readers: await readers() }).toEqual({ seen: ['later'], readers: [closing === 0 ? 'second#1' : 'first#1'] });
+      await eventually('the wake read', wakeRead);
+      stopping.unsubscribe();
+      await first.close();
+      expect(seen).toEqual(['soon']);
+      // its mover waited for 'later': its close appended a wake, which the second read
+      await eventually('the event, moved by the second', () => seen.length === 2, { timeoutMs: 5000 });
+      expect({ seen, wakes: await redis.admin.xlen(wakeKey), read: await wakeRead() }).toEqual({ seen: ['soon', 'later'], wakes: 3, read: true });
+      staying.unsubscribe();
     } finally {
       await Promise.all([producer.close(), first.close(), second.close()]);
     }
